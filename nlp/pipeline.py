@@ -1,0 +1,260 @@
+"""Which texts of a study record go through spaCy, and how their facts get provenance.
+
+A record is cut into *units*: one per eligibility criterion (split by `nlp.criteria`) and one per
+arm/intervention text. Units are streamed through `nlp.pipe(..., as_tuples=True)` so a whole
+harvest is one batched (optionally multi-process) pass. Components only see a unit's text and
+report facts with character offsets into it; this module turns those into offsets into the
+record's original field string, adds section/criterion/field, and groups facts back per study.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import hashlib
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing these modules registers their spaCy factories.
+from nlp import lexicon, regimens, thresholds, windows  # noqa: F401
+from nlp.criteria import split_criteria
+from nlp.text import mask_escapes
+
+PIPE_NAMES = ("trialkb_drugs", "trialkb_thresholds", "trialkb_regimens", "trialkb_windows")
+FACT_KINDS = ("thresholds", "regimens", "windows")
+
+ELIGIBILITY_FIELD = "protocolSection.eligibilityModule.eligibilityCriteria"
+ARMS_FIELD = "protocolSection.armsInterventionsModule.armGroups"
+INTERVENTIONS_FIELD = "protocolSection.armsInterventionsModule.interventions"
+
+for _kind in (*FACT_KINDS, "drugs"):
+    if not Doc.has_extension(_kind):
+        Doc.set_extension(_kind, default=None)
+
+
+def _fingerprint_sources() -> str:
+    """Extractor version = hash of the nlp package's code and data, so any rule change counts."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json", ".jsonl"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = _fingerprint_sources()
+
+
+def build_nlp() -> Language:
+    nlp = spacy.blank("en")
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def shared_nlp() -> Language:
+    return build_nlp()
+
+
+def extract_study(record: dict) -> dict:
+    return next(extract_studies([record]))
+
+
+def extract_studies(
+    records: Iterable[dict], *, n_process: int = 1, batch_size: int = 256, nlp: Language | None = None
+) -> Iterator[dict]:
+    """Yield one facts dict per record, in input order, streaming."""
+    nlp = nlp or shared_nlp()
+    pending: collections.deque[dict] = collections.deque()
+    units = _units_of_all(records, pending)
+    docs = nlp.pipe(units, as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, unit in docs:
+        while pending[0]["_remaining"] == 0:
+            yield _finish(pending.popleft())
+        study = pending[0]
+        _collect(study, doc, unit)
+        study["_remaining"] -= 1
+    while pending:
+        yield _finish(pending.popleft())
+
+
+def _units_of_all(records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[str, dict]]:
+    for record in records:
+        study, units = _study_units(record)
+        study["_remaining"] = len(units)
+        pending.append(study)
+        yield from units
+
+
+def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
+    protocol = record.get("protocolSection") or {}
+    nct_id = protocol.get("identificationModule", {}).get("nctId")
+    study = {"nct_id": nct_id, "criteria": [], "_drugs_by_criterion": {}}
+    study.update({kind: [] for kind in FACT_KINDS})
+    units = _eligibility_units(study, protocol)
+    units += _intervention_units(nct_id, protocol)
+    return study, units
+
+
+def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
+    text = (protocol.get("eligibilityModule") or {}).get("eligibilityCriteria")
+    if not isinstance(text, str) or not text.strip():
+        return []
+    units = []
+    for criterion in split_criteria(text):
+        study["criteria"].append(
+            {
+                "ordinal": criterion.ordinal,
+                "section": criterion.section,
+                "parent": criterion.parent,
+                "depth": criterion.depth,
+                "text": text[criterion.start : criterion.end],
+                "span_start": criterion.start,
+                "span_end": criterion.end,
+                "source_field": ELIGIBILITY_FIELD,
+            }
+        )
+        context = {
+            "nct_id": study["nct_id"],
+            "source": "eligibility",
+            "field": ELIGIBILITY_FIELD,
+            "field_text": text,
+            "offset": criterion.start,
+            "section": criterion.section,
+            "criterion": criterion.ordinal,
+            "parent": criterion.parent,
+            "drug": None,
+        }
+        units.append((mask_escapes(text[criterion.start : criterion.end]), context))
+    return units
+
+
+def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
+    module = protocol.get("armsInterventionsModule") or {}
+    interventions = _list_of_dicts(module.get("interventions"))
+    drug_by_name = {}
+    units = []
+    for index, intervention in enumerate(interventions):
+        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
+        drug_by_name[intervention.get("name")] = drug
+        for key in ("name", "description"):
+            units += _text_unit(nct_id, f"{INTERVENTIONS_FIELD}[{index}].{key}", intervention.get(key), drug)
+    for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
+        names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
+        drugs = [drug_by_name.get(name) or _drug_of(name) for name in names]
+        drug = next((d for d in drugs if d), None)
+        for key in ("label", "description"):
+            units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
+    return units
+
+
+def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[str, dict]]:
+    if not isinstance(text, str) or not text.strip():
+        return []
+    context = {
+        "nct_id": nct_id,
+        "source": "intervention",
+        "field": field,
+        "field_text": text,
+        "offset": 0,
+        "section": None,
+        "criterion": None,
+        "parent": None,
+        "drug": drug,
+    }
+    return [(mask_escapes(text), context)]
+
+
+def _drug_of(*names: str | None) -> str | None:
+    for name in names:
+        if isinstance(name, str):
+            info = lexicon.normalize_drug(name)
+            if info:
+                return info.generic
+    return None
+
+
+def _collect(study: dict, doc: Doc, unit: dict) -> None:
+    drugs = [mention["generic"] for mention in doc._.drugs or []]
+    if unit["criterion"] is not None:
+        study["_drugs_by_criterion"][unit["criterion"]] = drugs
+    for kind in FACT_KINDS:
+        for fact in getattr(doc._, kind) or []:
+            located = _with_provenance(fact, unit)
+            if kind == "regimens" and not located.get("drug"):
+                located["drug"] = unit["drug"] or _inherited_drug(study, unit)
+                if not located["drug"]:
+                    continue
+            study[kind].append(located)
+
+
+def _inherited_drug(study: dict, unit: dict) -> str | None:
+    """A nested dose item ('* IV 10mg/kg every 4 weeks') takes the drug its parent names ('Abatacept:')."""
+    parents = {c["ordinal"]: c["parent"] for c in study["criteria"]}
+    ordinal = unit["parent"]
+    while ordinal is not None:
+        drugs = study["_drugs_by_criterion"].get(ordinal)
+        if drugs:
+            return drugs[-1]
+        ordinal = parents.get(ordinal)
+    return None
+
+
+def _with_provenance(fact: dict, unit: dict) -> dict:
+    start, end = unit["offset"] + fact["start"], unit["offset"] + fact["end"]
+    located = {key: value for key, value in fact.items() if key not in ("start", "end")}
+    located.update(
+        {
+            "nct_id": unit["nct_id"],
+            "source_field": unit["field"],
+            "span_start": start,
+            "span_end": end,
+            "source_text": unit["field_text"][start:end],
+            "criterion": unit["criterion"],
+        }
+    )
+    if unit["section"] is not None and "section" not in located:
+        located["section"] = unit["section"]
+    if "source" not in located and "amount" in located:
+        located["source"] = unit["source"]
+    return located
+
+
+def _finish(study: dict) -> dict:
+    study["regimens"] = _merge_duplicate_regimens(study["regimens"])
+    return {key: value for key, value in study.items() if not key.startswith("_")}
+
+
+REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")
+
+
+def _merge_duplicate_regimens(regimens: list[dict]) -> list[dict]:
+    """Arms and interventions often repeat one dose; keep the most complete statement of each."""
+    merged: dict[tuple, dict] = {}
+    for regimen in regimens:
+        if regimen.get("source") != "intervention":
+            merged[(id(regimen),)] = regimen
+            continue
+        key = tuple(regimen.get(field) for field in REGIMEN_KEY)
+        best = merged.get(key)
+        if best is None or _completeness(regimen) > _completeness(best):
+            merged[key] = regimen
+    return list(merged.values())
+
+
+def _completeness(regimen: dict) -> int:
+    return sum(regimen.get(field) is not None for field in ("route", "form", "duration", "frequency"))
+
+
+def _list_of_dicts(value) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _strings(value) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
