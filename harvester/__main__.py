@@ -1,0 +1,3 @@
+from trialkb.cli import main
+
+main()

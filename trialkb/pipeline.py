@@ -1,0 +1,243 @@
+"""Wires harvester (HTTP), nlp (text) and db (SQL) into the runs the CLI offers.
+
+A run is one SQLite transaction: readers (Datasette) see the database as it was until the run
+commits, and a run that dies - an exception, Ctrl-C or kill -9 - leaves it exactly as it was.
+A lock file next to the database makes a second concurrent run fail at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import logging
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import filelock
+
+import db
+import nlp
+from db import load, raw, runs, schema
+from harvester import client as api_client
+from harvester import harvest as api_harvest
+from harvester import topic as topics
+
+log = logging.getLogger("trialkb")
+
+
+class RunLocked(Exception):
+    """Another trialkb run holds the database."""
+
+
+@dataclasses.dataclass
+class RunReport:
+    run_id: int | None = None
+    mode: str = ""
+    requests: int = 0
+    retries: int = 0
+    studies_seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    departed: int = 0
+    extracted: int = 0
+    seconds: float = 0.0
+    data_timestamp: str | None = None
+    note: str = ""
+
+    def summary(self) -> str:
+        parts = [f"{self.mode}: {self.studies_seen} studies seen"]
+        parts += [f"{n} {name}" for name, n in self._counts() if n]
+        parts.append(f"{self.requests} requests")
+        parts.append(f"{self.seconds:.1f}s")
+        text = ", ".join(parts)
+        return f"{text} ({self.note})" if self.note else text
+
+    def _counts(self):
+        names = ("new", "changed", "unchanged", "skipped", "departed", "extracted", "retries")
+        return [(name, getattr(self, name)) for name in names]
+
+
+@dataclasses.dataclass
+class Options:
+    db_path: Path
+    base_url: str = api_client.DEFAULT_BASE_URL
+    topic_path: str | None = None
+    full: bool = False
+    min_interval: float = 1.0
+    jobs: int = 1
+    force: bool = False
+
+
+def update(options: Options) -> RunReport:
+    """harvest -> extract -> load, in one transaction: what a cron runs."""
+    return _run(options, extract_after=True)
+
+
+def harvest(options: Options) -> RunReport:
+    """Fetch and store raw versions and study tables; facts are left to `extract`."""
+    return _run(options, extract_after=False)
+
+
+def extract(options: Options) -> RunReport:
+    """Re-derive study tables and facts from stored raw records, no network.
+
+    Only studies whose raw version or extractor version changed are redone, unless `force`.
+    """
+    started = time.monotonic()
+    with run_lock(options.db_path), _open(options.db_path) as database:
+        report = RunReport(mode="extract")
+        with database.atomic():
+            schema.ensure_shape(database)
+            report.run_id = runs.start_run(database, mode="extract")
+            _derive_stale(database, options, report)
+            report.seconds = time.monotonic() - started
+            runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
+        return report
+
+
+def _run(options: Options, *, extract_after: bool) -> RunReport:
+    topic = topics.load_topic(options.topic_path)
+    started = time.monotonic()
+    with run_lock(options.db_path), _open(options.db_path) as database:
+        with _client(options) as api:
+            try:
+                report = _harvest_in_transaction(database, api, topic, options, extract_after)
+            except BaseException as error:
+                _record_failure(database, options, api, error)
+                raise
+            report.requests, report.retries = api.requests_made, api.retries
+        report.seconds = time.monotonic() - started
+        return report
+
+
+def _harvest_in_transaction(database, api, topic, options: Options, extract_after: bool) -> RunReport:
+    schema.ensure_shape(database)
+    previous = runs.last_successful_harvest(database)
+    version = api.version()
+    report = RunReport(data_timestamp=version.get("dataTimestamp"))
+    incremental = bool(previous) and not options.full
+    report.mode = "incremental" if incremental else "full"
+    since = _since_date(previous) if incremental else None
+    with database.atomic():
+        report.run_id = runs.start_run(
+            database,
+            mode=report.mode,
+            since_date=since.isoformat() if since else None,
+            api_version=version.get("apiVersion"),
+            data_timestamp=report.data_timestamp,
+        )
+        if incremental and previous.get("data_timestamp") == report.data_timestamp:
+            report.note = "registry data unchanged since the last harvest"
+        else:
+            _store_harvest(database, api, topic, since, report)
+        if extract_after:
+            _derive_stale(database, options, report)
+        schema.ensure_shape(database)
+        report.requests = api.requests_made
+        runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
+    return report
+
+
+def _store_harvest(database, api, topic, since, report: RunReport) -> None:
+    seen: set[str] = set()
+    for record in api_harvest.iter_topic_studies(api, topic, since=since):
+        _store_record(database, record, report, seen)
+    if report.mode == "full":
+        report.departed = _flag_departed(database, api, seen, report.run_id)
+
+
+def _store_record(database, record: dict, report: RunReport, seen: set[str]) -> None:
+    report.studies_seen += 1
+    problem = api_harvest.validate_study(record)
+    if problem:
+        _skip(report, problem)
+        return
+    seen.add(record["protocolSection"]["identificationModule"]["nctId"])
+    outcome = raw.store_version(database, record, report.run_id)
+    setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def _skip(report: RunReport, reason: str) -> None:
+    report.skipped += 1
+    log.warning("skipped record: %s", reason)
+
+
+def _derive_stale(database, options: Options, report: RunReport) -> None:
+    """Rebuild study rows and facts of every study whose raw version or extractor changed."""
+    stale = raw.iter_records_needing_extraction(database, nlp.EXTRACTOR_VERSION, force=options.force)
+    loaded = _load_studies(database, stale, report)
+    for facts in nlp.extract_studies(loaded, n_process=options.jobs):
+        with database.atomic():
+            load.load_facts(database, facts)
+            load.mark_extracted(database, facts["nct_id"], nlp.EXTRACTOR_VERSION)
+        report.extracted += 1
+
+
+def _load_studies(database, records: Iterable[dict], report: RunReport) -> Iterator[dict]:
+    for record in records:
+        try:
+            with database.atomic():
+                load.load_study(database, record, run_id=report.run_id)
+        except db.errors.BadRecord as error:
+            _skip(report, str(error))
+            continue
+        yield record
+
+
+def _flag_departed(database, api, seen: set[str], run_id: int) -> int:
+    missing = [nct_id for nct_id in raw.current_nct_ids(database) if nct_id not in seen]
+    if not missing:
+        return 0
+    states = api_harvest.classify_departed(api, missing)
+    raw.flag_departed(database, states, run_id)
+    return len(states)
+
+
+def _since_date(previous: dict) -> datetime.date:
+    stamp = previous.get("data_timestamp") or previous["started_at"]
+    return datetime.date.fromisoformat(stamp[:10])
+
+
+def _run_counts(report: RunReport) -> dict:
+    fields = ("requests", "studies_seen", "new", "changed", "unchanged", "skipped", "departed")
+    return {name: getattr(report, name) for name in fields}
+
+
+def _record_failure(database, options: Options, api, error: BaseException) -> None:
+    """The run's transaction has rolled back; keep a trace of the failed attempt on its own."""
+    try:
+        with database.atomic():
+            run_id = runs.start_run(database, mode="full" if options.full else "incremental")
+            runs.finish_run(database, run_id, status="failed", error=_one_line(error), requests=api.requests_made)
+    except Exception:  # the failure being reported matters more than its trace
+        log.debug("could not record the failed run", exc_info=True)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"
+
+
+@contextlib.contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    lock = filelock.FileLock(f"{db_path}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise RunLocked(f"another trialkb run is using {db_path}; try again when it has finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _open(db_path: Path):
+    return db.connect(db_path)
+
+
+def _client(options: Options):
+    return api_client.CtgovClient(options.base_url, min_interval=options.min_interval)
