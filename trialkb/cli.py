@@ -62,6 +62,11 @@ def harvest_options(command):
             show_default=True,
             help="Seconds between requests (politeness).",
         ),
+        click.option("--retries", type=click.IntRange(min=1), default=6, show_default=True, help="Attempts per request."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."),
+        click.option(
+            "--max-backoff", type=click.FloatRange(min=0), default=30.0, show_default=True, help="Longest wait between retries."
+        ),
         jobs_option,
     ]
     for option in reversed(options):

@@ -68,6 +68,9 @@ class Options:
     topic_path: str | None = None
     full: bool = False
     min_interval: float = 1.0
+    retries: int = 6
+    timeout: float = 30.0
+    max_backoff: float = 30.0
     jobs: int = 1
     force: bool = False
 
@@ -240,4 +243,10 @@ def _open(db_path: Path):
 
 
 def _client(options: Options):
-    return api_client.CtgovClient(options.base_url, min_interval=options.min_interval)
+    return api_client.CtgovClient(
+        options.base_url,
+        min_interval=options.min_interval,
+        max_attempts=options.retries,
+        timeout=options.timeout,
+        max_backoff=options.max_backoff,
+    )
