@@ -1,0 +1,237 @@
+"""Every table's shape in one place, and ensure_shape(): tables, indexes, full-text search, views.
+
+Write functions call table(db, name), which creates a missing table with its declared column
+types, so the first insert never guesses types. ensure_shape() adds whatever a database lacks and
+is safe to run inside the caller's transaction (no COMMIT, VACUUM or journal PRAGMAs).
+"""
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from db import views
+
+TEXT, INTEGER, REAL, BLOB = str, int, float, bytes
+
+
+@dataclass(frozen=True)
+class TableShape:
+    columns: dict
+    pk: str | tuple[str, ...]
+    foreign_keys: tuple = ()
+    indexes: tuple = ()
+    fts: tuple = ()
+    not_null: tuple = ()
+
+
+STUDY_FK = ("nct_id", "studies", "nct_id")
+PROVENANCE = {
+    "criterion": INTEGER,
+    "source_field": TEXT,
+    "span_start": INTEGER,
+    "span_end": INTEGER,
+    "source_text": TEXT,
+    "rule": TEXT,
+}
+CRITERION_FK = (("nct_id", "criterion"), "criteria", ("nct_id", "ordinal"))
+
+
+def _fact_table(columns: dict, indexes: tuple) -> TableShape:
+    return TableShape(
+        columns={"nct_id": TEXT, "ordinal": INTEGER, **columns, **PROVENANCE},
+        pk=("nct_id", "ordinal"),
+        foreign_keys=(STUDY_FK, CRITERION_FK),
+        indexes=indexes,
+    )
+
+
+def _study_list(columns: dict, pk=("nct_id", "ordinal"), indexes=()) -> TableShape:
+    return TableShape(
+        columns={"nct_id": TEXT, "ordinal": INTEGER, **columns},
+        pk=pk,
+        foreign_keys=(STUDY_FK,),
+        indexes=indexes,
+    )
+
+
+TABLES: dict[str, TableShape] = {
+    "runs": TableShape(
+        columns={
+            "id": INTEGER, "started_at": TEXT, "finished_at": TEXT, "mode": TEXT,
+            "status": TEXT, "since_date": TEXT, "api_version": TEXT, "data_timestamp": TEXT,
+            "requests": INTEGER, "studies_seen": INTEGER, "new": INTEGER, "changed": INTEGER,
+            "unchanged": INTEGER, "skipped": INTEGER, "departed": INTEGER, "error": TEXT,
+        },
+        pk="id",
+        indexes=(("status",), ("mode",)),
+        not_null=("started_at", "mode", "status"),
+    ),
+    "raw_versions": TableShape(
+        columns={
+            "nct_id": TEXT, "sha256": TEXT, "last_update_post_date": TEXT,
+            "first_seen_run": INTEGER, "first_seen_at": TEXT, "json_gz": BLOB, "size_bytes": INTEGER,
+        },
+        pk=("nct_id", "sha256"),
+        foreign_keys=(("first_seen_run", "runs", "id"),),
+        indexes=(("first_seen_run",),),
+    ),
+    "study_registry": TableShape(
+        columns={
+            "nct_id": TEXT, "sha256": TEXT, "first_seen_run": INTEGER, "last_seen_run": INTEGER,
+            "last_changed_run": INTEGER, "harvest_state": TEXT, "left_at": TEXT,
+        },
+        pk="nct_id",
+        foreign_keys=(
+            ("first_seen_run", "runs", "id"),
+            ("last_seen_run", "runs", "id"),
+            ("last_changed_run", "runs", "id"),
+        ),
+        indexes=(("harvest_state",), ("last_seen_run",)),
+    ),
+    "version_changes": TableShape(
+        columns={
+            "id": INTEGER, "nct_id": TEXT, "run_id": INTEGER, "field": TEXT,
+            "old_value": TEXT, "new_value": TEXT,
+        },
+        pk="id",
+        foreign_keys=(("run_id", "runs", "id"),),
+        indexes=(("nct_id",), ("run_id",), ("field",)),
+    ),
+    "studies": TableShape(
+        columns={
+            "nct_id": TEXT, "brief_title": TEXT, "official_title": TEXT, "acronym": TEXT,
+            "overall_status": TEXT, "why_stopped": TEXT, "phases": TEXT, "phase": TEXT,
+            "study_type": TEXT, "enrollment": INTEGER, "enrollment_type": TEXT,
+            "start_date": TEXT, "primary_completion_date": TEXT, "completion_date": TEXT,
+            "first_posted": TEXT, "last_update_posted": TEXT, "lead_sponsor": TEXT,
+            "sponsor_class": TEXT, "allocation": TEXT, "intervention_model": TEXT,
+            "masking": TEXT, "primary_purpose": TEXT, "min_age_years": REAL,
+            "max_age_years": REAL, "sex": TEXT, "healthy_volunteers": INTEGER,
+            "has_results": INTEGER, "conditions": TEXT, "drugs": TEXT, "targets": TEXT,
+            "brief_summary": TEXT, "eligibility_criteria": TEXT, "url": TEXT, "loaded_run": INTEGER,
+        },
+        pk="nct_id",
+        indexes=(("overall_status",), ("phase",), ("drugs",), ("targets",), ("study_type",)),
+        fts=("brief_title", "official_title", "brief_summary", "eligibility_criteria", "conditions"),
+    ),
+    "conditions": _study_list({"condition": TEXT}, indexes=(("condition",),)),
+    "keywords": _study_list({"keyword": TEXT}, indexes=(("keyword",),)),
+    "interventions": _study_list(
+        {
+            "type": TEXT, "name": TEXT, "description": TEXT, "other_names": TEXT,
+            "drug": TEXT, "targets": TEXT, "drug_class": TEXT,
+        },
+        indexes=(("drug",), ("targets",), ("type",)),
+    ),
+    "arms": TableShape(
+        columns={"nct_id": TEXT, "label": TEXT, "type": TEXT, "description": TEXT},
+        pk=("nct_id", "label"),
+        foreign_keys=(STUDY_FK,),
+        indexes=(("type",),),
+    ),
+    "arm_interventions": TableShape(
+        columns={"nct_id": TEXT, "arm_label": TEXT, "intervention_ordinal": INTEGER},
+        pk=("nct_id", "arm_label", "intervention_ordinal"),
+        foreign_keys=(
+            STUDY_FK,
+            (("nct_id", "arm_label"), "arms", ("nct_id", "label")),
+            (("nct_id", "intervention_ordinal"), "interventions", ("nct_id", "ordinal")),
+        ),
+    ),
+    "outcomes": TableShape(
+        columns={
+            "nct_id": TEXT, "kind": TEXT, "ordinal": INTEGER, "measure": TEXT,
+            "description": TEXT, "time_frame": TEXT,
+        },
+        pk=("nct_id", "kind", "ordinal"),
+        foreign_keys=(STUDY_FK,),
+        indexes=(("kind",),),
+    ),
+    "locations": _study_list(
+        {
+            "facility": TEXT, "city": TEXT, "state": TEXT, "zip": TEXT, "country": TEXT,
+            "status": TEXT, "latitude": REAL, "longitude": REAL,
+        },
+        indexes=(("country",), ("status",)),
+    ),
+    "references": _study_list(
+        {"pmid": TEXT, "type": TEXT, "citation": TEXT}, indexes=(("pmid",), ("type",))
+    ),
+    "criteria": TableShape(
+        columns={
+            "nct_id": TEXT, "ordinal": INTEGER, "section": TEXT, "parent": INTEGER,
+            "depth": INTEGER, "text": TEXT, "span_start": INTEGER, "span_end": INTEGER,
+            "source_field": TEXT,
+        },
+        pk=("nct_id", "ordinal"),
+        foreign_keys=(STUDY_FK,),
+        indexes=(("section",),),
+        fts=("text",),
+    ),
+    "thresholds": _fact_table(
+        {
+            "section": TEXT, "measure": TEXT, "op": TEXT, "value": REAL, "unit": TEXT,
+            "scale_max": REAL,
+        },
+        indexes=(("measure",), ("section",)),
+    ),
+    "regimens": _fact_table(
+        {
+            "source": TEXT, "drug": TEXT, "amount": REAL, "unit": TEXT, "frequency": TEXT,
+            "route": TEXT, "form": TEXT, "duration": TEXT,
+        },
+        indexes=(("drug",), ("source",)),
+    ),
+    "windows": _fact_table(
+        {
+            "section": TEXT, "subject": TEXT, "value": REAL, "unit": TEXT, "relation": TEXT,
+            "value_days": REAL,
+        },
+        indexes=(("subject",), ("section",), ("relation",)),
+    ),
+    "extraction_state": TableShape(
+        columns={
+            "nct_id": TEXT, "raw_sha256": TEXT, "extractor_version": TEXT, "extracted_at": TEXT,
+        },
+        pk="nct_id",
+        foreign_keys=(STUDY_FK,),
+    ),
+}
+
+
+def table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
+    """The named table, created (after the tables it references) if the database lacks it."""
+    if not db[name].exists():
+        shape = TABLES[name]
+        for _, other_table, _ in shape.foreign_keys:
+            table(db, other_table)
+        db[name].create(
+            shape.columns,
+            pk=shape.pk,
+            foreign_keys=list(shape.foreign_keys),
+            not_null=list(shape.not_null),
+        )
+    return db.table(name)
+
+
+def ensure_shape(db: sqlite_utils.Database) -> None:
+    """Give the database every table, column, index, full-text index and view. Idempotent."""
+    for name, shape in TABLES.items():
+        _ensure_columns(table(db, name), shape)
+        _ensure_indexes(db[name], shape)
+        if shape.fts:
+            db[name].enable_fts(shape.fts, create_triggers=True, tokenize="porter", replace=True)
+    views.create_views(db)
+
+
+def _ensure_columns(existing: sqlite_utils.db.Table, shape: TableShape) -> None:
+    for column, kind in shape.columns.items():
+        if column not in existing.columns_dict:
+            existing.add_column(column, kind)
+
+
+def _ensure_indexes(existing: sqlite_utils.db.Table, shape: TableShape) -> None:
+    indexed = {tuple(index.columns) for index in existing.indexes}
+    for columns in shape.indexes:
+        if tuple(columns) not in indexed:
+            existing.create_index(columns, find_unique_name=True)
