@@ -8,6 +8,7 @@ import re
 
 import sqlite_utils
 
+from db import registry
 from db.clock import utc_now
 from db.record import NUMBER, Fields
 from db.schema import table
@@ -62,7 +63,10 @@ def load_study(db: sqlite_utils.Database, record: dict, run_id: int | None = Non
         "locations": location_rows(fields),
         "references": reference_rows(fields),
     }
-    study = study_row(fields, interventions) | {"loaded_run": run_id}
+    study = study_row(fields, interventions) | {
+        "harvest_state": registry.harvest_state(db, fields.nct_id),
+        "loaded_run": run_id,
+    }
     with db.atomic():
         table(db, "studies").upsert(study, pk="nct_id")
         _replace_rows(db, fields.nct_id, STUDY_LIST_TABLES, rows)
@@ -273,10 +277,11 @@ def needs_extraction(db: sqlite_utils.Database, nct_id: str, sha256: str, extrac
     )
 
 
-def mark_extracted(db: sqlite_utils.Database, nct_id: str, sha256: str, extractor_version) -> None:
+def mark_extracted(db: sqlite_utils.Database, nct_id: str, extractor_version) -> None:
+    """Record that the study's current raw version has been extracted by extractor_version."""
     state = {
         "nct_id": nct_id,
-        "raw_sha256": sha256,
+        "raw_sha256": registry.current_sha256(db, nct_id),
         "extractor_version": str(extractor_version),
         "extracted_at": utc_now(),
     }

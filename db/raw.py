@@ -2,8 +2,7 @@
 
 A version is identified by the SHA-256 of the record's canonical JSON without the volatile
 derivedSection.miscInfoModule.versionHolder (the release date, identical across a release).
-study_registry points at each study's current version and records whether the harvest still
-sees it: harvest_state current | left_topic | left_registry (departed studies are kept).
+study_registry (db.registry) points at each study's current version.
 """
 
 import copy
@@ -14,12 +13,17 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from db import registry
 from db.clock import utc_now
+from db.load import needs_extraction
 from db.record import Fields
 from db.schema import table
 
+# The pipeline reaches the registry through this module.
+current_nct_ids = registry.current_nct_ids
+flag_departed = registry.flag_departed
+
 VOLATILE = ("derivedSection", "miscInfoModule", "versionHolder")
-DEPARTED_STATES = ("left_topic", "left_registry")
 LONGEST_VALUE = 1000
 
 
@@ -49,56 +53,42 @@ def store_version(db: sqlite_utils.Database, record: dict, run_id: int | None) -
     """Store record if its content is new; returns "new", "changed" or "unchanged"."""
     fields = Fields.of_record(record)
     nct_id, sha256 = fields.nct_id, record_sha256(record)
-    current = next(table(db, "study_registry").rows_where("nct_id = ?", [nct_id]), None)
+    current = registry.current_sha256(db, nct_id)
     if current is None:
         outcome = "new"
-    elif current["sha256"] == sha256:
+    elif current == sha256:
         outcome = "unchanged"
     else:
         outcome = "changed"
         _record_changes(db, nct_id, run_id, latest_record(db, nct_id), record)
     if outcome != "unchanged":
         _insert_version(db, fields, sha256, run_id)
-    _mark_seen(db, nct_id, sha256, run_id, outcome)
+    registry.mark_seen(db, nct_id, sha256, run_id, outcome)
     return outcome
 
 
 def latest_record(db: sqlite_utils.Database, nct_id: str) -> dict | None:
     """The current version of a study's record, or None for an unknown study."""
-    if not db["study_registry"].exists():
+    sha256 = registry.current_sha256(db, nct_id)
+    if sha256 is None:
         return None
-    rows = db.query(
-        """SELECT v.json_gz FROM study_registry r
-           JOIN raw_versions v ON v.nct_id = r.nct_id AND v.sha256 = r.sha256
-           WHERE r.nct_id = ?""",
-        [nct_id],
-    )
-    row = next(rows, None)
-    return json.loads(gzip.decompress(row["json_gz"])) if row else None
+    version = db["raw_versions"].get((nct_id, sha256))
+    return json.loads(gzip.decompress(version["json_gz"]))
 
 
 def iter_latest_records(db: sqlite_utils.Database) -> Iterator[dict]:
     """The current version of every registered study (departed ones included), by NCT id."""
-    if not db["study_registry"].exists():
-        return
-    nct_ids = [row["nct_id"] for row in db.query("SELECT nct_id FROM study_registry ORDER BY nct_id")]
-    for nct_id in nct_ids:
+    for nct_id, _ in registry.current_versions(db):
         yield latest_record(db, nct_id)
 
 
-def not_seen_in_run(db: sqlite_utils.Database, run_id: int) -> list[str]:
-    """Studies still marked current that this (full) harvest run did not return."""
-    rows = table(db, "study_registry").rows_where(
-        "harvest_state = 'current' AND last_seen_run IS NOT ?", [run_id], order_by="nct_id"
-    )
-    return [row["nct_id"] for row in rows]
-
-
-def flag_departed(db: sqlite_utils.Database, nct_id: str, state: str) -> None:
-    """Mark a study as left_topic or left_registry; its rows are kept."""
-    if state not in DEPARTED_STATES:
-        raise ValueError(f"harvest state must be one of {', '.join(DEPARTED_STATES)}: {state!r}")
-    table(db, "study_registry").update(nct_id, {"harvest_state": state, "left_at": utc_now()})
+def iter_records_needing_extraction(
+    db: sqlite_utils.Database, extractor_version, *, force: bool = False
+) -> Iterator[dict]:
+    """Current records whose raw version or extractor version changed since their extraction."""
+    for nct_id, sha256 in registry.current_versions(db):
+        if force or needs_extraction(db, nct_id, sha256, extractor_version):
+            yield latest_record(db, nct_id)
 
 
 def field_changes(old, new, path: str = "") -> Iterator[tuple[str, str | None, str | None]]:
@@ -134,16 +124,6 @@ def _record_changes(db, nct_id: str, run_id, previous: dict, record: dict) -> No
         for path, old, new in changes
     ]
     table(db, "version_changes").insert_all(rows)
-
-
-def _mark_seen(db, nct_id: str, sha256: str, run_id, outcome: str) -> None:
-    seen = {"nct_id": nct_id, "sha256": sha256, "last_seen_run": run_id,
-            "harvest_state": "current", "left_at": None}
-    if outcome == "new":
-        seen |= {"first_seen_run": run_id, "last_changed_run": run_id}
-    elif outcome == "changed":
-        seen |= {"last_changed_run": run_id}
-    table(db, "study_registry").upsert(seen, pk="nct_id")
 
 
 def _at(items: list, i: int):

@@ -78,13 +78,14 @@ TABLES: dict[str, TableShape] = {
     "study_registry": TableShape(
         columns={
             "nct_id": TEXT, "sha256": TEXT, "first_seen_run": INTEGER, "last_seen_run": INTEGER,
-            "last_changed_run": INTEGER, "harvest_state": TEXT, "left_at": TEXT,
+            "last_changed_run": INTEGER, "harvest_state": TEXT, "left_at": TEXT, "left_run": INTEGER,
         },
         pk="nct_id",
         foreign_keys=(
             ("first_seen_run", "runs", "id"),
             ("last_seen_run", "runs", "id"),
             ("last_changed_run", "runs", "id"),
+            ("left_run", "runs", "id"),
         ),
         indexes=(("harvest_state",), ("last_seen_run",)),
     ),
@@ -108,10 +109,13 @@ TABLES: dict[str, TableShape] = {
             "masking": TEXT, "primary_purpose": TEXT, "min_age_years": REAL,
             "max_age_years": REAL, "sex": TEXT, "healthy_volunteers": INTEGER,
             "has_results": INTEGER, "conditions": TEXT, "drugs": TEXT, "targets": TEXT,
-            "brief_summary": TEXT, "eligibility_criteria": TEXT, "url": TEXT, "loaded_run": INTEGER,
+            "brief_summary": TEXT, "eligibility_criteria": TEXT, "url": TEXT, "harvest_state": TEXT,
+            "loaded_run": INTEGER,
         },
         pk="nct_id",
-        indexes=(("overall_status",), ("phase",), ("drugs",), ("targets",), ("study_type",)),
+        indexes=(
+            ("overall_status",), ("phase",), ("drugs",), ("targets",), ("study_type",), ("harvest_state",),
+        ),
         fts=("brief_title", "official_title", "brief_summary", "eligibility_criteria", "conditions"),
     ),
     "conditions": _study_list({"condition": TEXT}, indexes=(("condition",),)),
