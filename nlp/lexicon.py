@@ -1,0 +1,184 @@
+"""The drug lexicon (`patterns/drugs.json`): names, brands and codes -> generic, targets, class.
+
+`normalize_drug(name)` maps any registry spelling to a `DrugInfo`; the `trialkb_drugs` component
+sets `doc._.drugs` = [{"generic", "start", "end", "text"}] (character offsets) for every mention.
+Mentions are found with a PhraseMatcher on lowercased tokens; registry misspellings of long
+"-tinib"/"-mab" names ("Deucravacitinb") are caught by a bounded edit distance that only runs on
+the few words shaped like such names and not matched exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+DRUGS_PATH = Path(__file__).parent / "patterns" / "drugs.json"
+
+# Words shaped like a kinase-inhibitor or antibody name, allowing a dropped/swapped vowel.
+FUZZY_CANDIDATE_RE = re.compile(r"\b[A-Za-z]{4,}(?:t[iy]?n[iy]?b|m[ae]?b)\b", re.IGNORECASE)
+FUZZY_TARGET_RE = re.compile(r"[a-z]{7,}(?:nib|mab)")
+CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
+
+if not Doc.has_extension("drugs"):
+    Doc.set_extension("drugs", default=None)
+
+
+@dataclass(frozen=True)
+class DrugInfo:
+    generic: str
+    targets: tuple[str, ...]
+    drug_class: str
+
+
+class Lexicon:
+    """Surface forms of every drug, and the facts about each generic."""
+
+    def __init__(self, entries: list[dict]):
+        self.info: dict[str, DrugInfo] = {}
+        self.surface: dict[str, str] = {}  # lowercased name/brand/code variant -> generic
+        self.compact_codes: dict[str, str] = {}  # "cp690550" -> generic
+        for entry in entries:
+            generic = entry["generic"]
+            self.info[generic] = DrugInfo(generic, tuple(entry.get("targets", ())), entry.get("class", ""))
+            for name in (generic, *entry.get("synonyms", ())):
+                self.surface[name.lower()] = generic
+            for code in entry.get("codes", ()):
+                self.compact_codes[compact(code)] = generic
+                for variant in code_variants(code):
+                    self.surface[variant.lower()] = generic
+        self.fuzzy_targets = self._fuzzy_targets()
+
+    def _fuzzy_targets(self) -> dict[str, list[str]]:
+        """Single-word '-nib'/'-mab' names, bucketed by first letter."""
+        buckets: dict[str, list[str]] = {}
+        for name in self.surface:
+            if FUZZY_TARGET_RE.fullmatch(name):
+                buckets.setdefault(name[0], []).append(name)
+        return buckets
+
+    def exact(self, name: str) -> str | None:
+        key = " ".join(name.lower().split())
+        return self.surface.get(key) or self.compact_codes.get(compact(key))
+
+    def fuzzy(self, word: str) -> str | None:
+        """Generic whose name is within a small edit distance of `word` (1, or 2 for 12+ letters)."""
+        word = word.lower()
+        limit = 1 if len(word) < 12 else 2
+        best = None
+        for name in self.fuzzy_targets.get(word[:1], ()):
+            if abs(len(name) - len(word)) > limit:
+                continue
+            distance = bounded_levenshtein(word, name, limit)
+            if distance is not None and (best is None or distance < best[0]):
+                best = (distance, name)
+        return self.surface[best[1]] if best else None
+
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
+        yield from self.surface.items()
+
+
+def compact(code: str) -> str:
+    return CODE_SEPARATORS_RE.sub("", code.lower())
+
+
+def code_variants(code: str) -> set[str]:
+    """'CP-690,550' -> itself, 'CP690,550', 'CP 690,550', and the same without the comma."""
+    forms = {code, code.replace(",", "")}
+    for form in list(forms):
+        forms |= {form.replace("-", ""), form.replace("-", " "), form.replace(" ", ""), form.replace(" ", "-")}
+    return forms
+
+
+def bounded_levenshtein(a: str, b: str, limit: int) -> int | None:
+    """Edit distance of a and b if it is <= limit, else None (banded, stops early)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+        if min(current) > limit:
+            return None
+        previous = current
+    return previous[-1] if previous[-1] <= limit else None
+
+
+@functools.lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    return Lexicon(json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["drugs"])
+
+
+def build_phrase_matcher(vocab, make_doc: Callable[[str], Doc]) -> PhraseMatcher:
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    patterns: dict[str, list[Doc]] = {}
+    for surface, generic in load_lexicon().surface_forms():
+        patterns.setdefault(generic, []).append(make_doc(surface))
+    for generic, docs in patterns.items():
+        matcher.add(generic, docs)
+    return matcher
+
+
+class DrugTagger:
+    """Finds drug mentions: exact names/brands/codes, then misspelled '-tinib'/'-mab' words."""
+
+    def __init__(self, nlp: Language):
+        self.matcher = build_phrase_matcher(nlp.vocab, nlp.make_doc)
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.drugs = self.mentions(doc)
+        return doc
+
+    def mentions(self, doc: Doc) -> list[dict]:
+        spans = filter_spans(self.matcher(doc, as_spans=True))
+        found = [_mention(span.label_, span.start_char, span.end_char, doc.text) for span in spans]
+        found += self._misspelled(doc.text, [(span.start_char, span.end_char) for span in spans])
+        return sorted(found, key=lambda mention: mention["start"])
+
+    def _misspelled(self, text: str, known: list[tuple[int, int]]) -> list[dict]:
+        covered = [range(start, end) for start, end in known]
+        found = []
+        for match in FUZZY_CANDIDATE_RE.finditer(text):
+            if any(match.start() in span for span in covered) or self.lexicon.exact(match.group()):
+                continue
+            generic = self.lexicon.fuzzy(match.group())
+            if generic:
+                found.append(_mention(generic, match.start(), match.end(), text))
+        return found
+
+
+def _mention(generic: str, start: int, end: int, text: str) -> dict:
+    return {"generic": generic, "start": start, "end": end, "text": text[start:end]}
+
+
+@Language.factory("trialkb_drugs")
+def make_drug_tagger(nlp: Language, name: str) -> DrugTagger:
+    return DrugTagger(nlp)
+
+
+@functools.lru_cache(maxsize=1)
+def _standalone_tagger() -> tuple[Language, DrugTagger]:
+    nlp = spacy.blank("en")
+    return nlp, DrugTagger(nlp)
+
+
+def normalize_drug(name: str | None) -> DrugInfo | None:
+    """'Sotyktu', 'BMS986165', 'Drug: Deucravacitinb 6 mg' -> deucravacitinib; None for non-drugs."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    lexicon = load_lexicon()
+    generic = lexicon.exact(name)
+    if generic is None:
+        nlp, tagger = _standalone_tagger()
+        mentions = tagger.mentions(nlp.make_doc(name))
+        generic = mentions[0]["generic"] if mentions else None
+    return lexicon.info[generic] if generic else None
