@@ -1,0 +1,205 @@
+"""metadata.yml: everything it names exists, every canned query runs, and Datasette serves it."""
+
+import asyncio
+import json
+import re
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+import db
+from db import load, raw, runs, schema
+
+ROOT = Path(__file__).parents[1]
+SHARED = ROOT.parent / "shared"
+RECORD_FILES = sorted((SHARED / "ctgov").glob("studies*/NCT*.json"))
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text())
+DATABASE = METADATA["databases"]["trials"]
+SAMPLE_PARAMS = {
+    "side_by_side": {"drug": "deucravacitinib", "target": "TYK2"},
+    "trials_by_target": {"target": "TYK2"},
+    "entry_thresholds": {"measure": "MMT-8"},
+    "washouts_by_prior_drug": {"prior_drug": "rituximab"},
+    "endpoints_by_trial": {"nct_id": "NCT07012057"},
+    "changes_since_last_harvest": {},
+}
+
+
+@dataclass
+class DrugInfo:
+    generic: str
+    targets: list
+    drug_class: str | None
+
+
+def stub_normalize_drug(name: str):
+    """nlp.lexicon.normalize_drug's contract, for the two DM trials."""
+    if "deucravacitin" in name.lower():
+        return DrugInfo("deucravacitinib", ["TYK2"], "TYK2 inhibitor")
+    if "ruxolitinib" in name.lower():
+        return DrugInfo("ruxolitinib", ["JAK1", "JAK2"], "JAK inhibitor")
+    return None
+
+
+def mmt8_facts(record: dict) -> dict:
+    criteria = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    text = "Manual Muscle Testing (MMT-8) of \\<136/150"
+    start = criteria.index(text)
+    span = {"source_field": "protocolSection.eligibilityModule.eligibilityCriteria",
+            "span_start": start, "span_end": start + len(text)}
+    return {
+        "nct_id": "NCT07012057",
+        "criteria": [{"ordinal": 0, "section": "inclusion", "parent": None, "depth": 0, "text": text, **span}],
+        "thresholds": [{"section": "inclusion", "measure": "MMT-8", "op": "<", "value": 136, "scale_max": 150,
+                        "criterion": 0, "source_text": text, "rule": "test", **span}],
+        "regimens": [{"source": "intervention", "drug": "deucravacitinib", "amount": 6, "unit": "mg",
+                      "frequency": "BID", "route": "oral"}],
+        "windows": [{"section": "exclusion", "subject": "rituximab", "value": 6, "unit": "months",
+                     "relation": "used_within", "criterion": 0, "rule": "test", **span}],
+    }
+
+
+def build(path: Path, records: list[dict]) -> Path:
+    database = db.connect(path)
+    with database.atomic():
+        schema.ensure_shape(database)
+        first = runs.start_run(database, "full")
+        for record in records:
+            raw.store_version(database, record, first)
+            load.load_study(database, record, first)
+        runs.finish_run(database, first, new=len(records))
+        second = runs.start_run(database, "incremental")
+        changed = json.loads(json.dumps(records[-1]))
+        changed["protocolSection"]["statusModule"]["overallStatus"] = "RECRUITING"
+        raw.store_version(database, changed, second)
+        runs.finish_run(database, second, changed=1)
+        dm_trial = next(r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT07012057")
+        load.load_facts(database, mmt8_facts(dm_trial))
+        schema.ensure_shape(database)
+    database.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def loaded_path(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        lexicon = types.ModuleType("nlp.lexicon")
+        lexicon.normalize_drug = stub_normalize_drug
+        patch.setitem(sys.modules, "nlp.lexicon", lexicon)
+        records = [json.loads(path.read_text()) for path in RECORD_FILES]
+        return build(tmp_path_factory.mktemp("loaded") / "trials.db", records)
+
+
+@pytest.fixture(scope="module")
+def empty_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("empty") / "trials.db"
+    database = db.connect(path)
+    schema.ensure_shape(database)
+    database.close()
+    return path
+
+
+def named_parameters(sql: str) -> set[str]:
+    return set(re.findall(r"(?<!:):(\w+)", sql))
+
+
+def test_metadata_names_title_source_and_license():
+    assert METADATA["title"].startswith("trialkb")
+    assert (METADATA["source"], METADATA["source_url"]) == ("ClinicalTrials.gov", "https://clinicaltrials.gov")
+    assert METADATA["license_url"] == "https://clinicaltrials.gov/about-site/terms-conditions"
+    assert "settings" not in METADATA
+
+
+def test_every_table_and_column_named_exists(empty_path):
+    database = db.connect(empty_path)
+    for name, table in DATABASE["tables"].items():
+        assert database[name].exists(), name
+        columns = set(database[name].columns_dict)
+        named = {*table.get("columns", {}), *table.get("facets", []), *table.get("sortable_columns", [])}
+        named |= {table[key] for key in ("label_column", "sort", "sort_desc") if key in table}
+        assert named <= columns, (name, named - columns)
+        if "fts_table" in table:
+            assert database[table["fts_table"]].exists()
+
+
+def test_every_table_has_a_description(empty_path):
+    database = db.connect(empty_path)
+    tables = {name for name in database.table_names() if "_fts" not in name} | set(database.view_names())
+    assert tables <= set(DATABASE["tables"])
+    assert all(DATABASE["tables"][name].get("description") for name in tables)
+
+
+def test_cluster_map_reads_location_columns():
+    config = DATABASE["tables"]["locations"]["plugins"]["datasette-cluster-map"]
+    assert config == {"latitude_column": "latitude", "longitude_column": "longitude"}
+
+
+@pytest.mark.parametrize("name", sorted(DATABASE["queries"]))
+@pytest.mark.parametrize("with_params", [False, True], ids=["no-params", "sample-params"])
+def test_canned_query_runs(loaded_path, name, with_params):
+    sql = DATABASE["queries"][name]["sql"]
+    assert named_parameters(sql) == set(SAMPLE_PARAMS[name])
+    params = {p: value if with_params else "" for p, value in SAMPLE_PARAMS[name].items()}
+    rows = list(db.connect(loaded_path).query(sql, params))
+    assert rows, name
+
+
+def test_required_canned_queries_exist():
+    assert set(DATABASE["queries"]) == set(SAMPLE_PARAMS)
+
+
+def test_side_by_side_filters_by_drug_and_target(loaded_path):
+    sql = DATABASE["queries"]["side_by_side"]["sql"]
+    database = db.connect(loaded_path)
+    [row] = database.query(sql, {"drug": "deucra", "target": ""})
+    assert (row["nct_id"], row["mmt8"], row["dose"]) == ("NCT07012057", "< 136/150", "6 mg BID")
+    assert [r["nct_id"] for r in database.query(sql, {"drug": "", "target": "JAK2"})] == ["NCT06857240"]
+
+
+# Datasette in-process ----------------------------------------------------------------------------
+
+def fetch_all(path: Path, urls: list[str]) -> list:
+    from datasette.app import Datasette
+
+    async def fetch():
+        datasette = Datasette([str(path)], metadata=METADATA)
+        return [await datasette.client.get(url) for url in urls]
+
+    return asyncio.run(fetch())
+
+
+def test_datasette_serves_every_table_view_and_query(loaded_path):
+    names = [*DATABASE["tables"], *DATABASE["queries"]]
+    urls = ["/", "/trials"] + [f"/trials/{name}" for name in names] + [f"/trials/{name}.json" for name in names]
+    for url, response in zip(urls, fetch_all(loaded_path, urls)):
+        assert response.status_code == 200, (url, response.text[:500])
+
+
+def test_datasette_shows_the_configured_facets(loaded_path):
+    tables = ["studies", "interventions", "thresholds", "regimens", "windows", "locations"]
+    responses = fetch_all(loaded_path, [f"/trials/{name}.json" for name in tables])
+    for name, response in zip(tables, responses):
+        facets = set(response.json()["facet_results"])
+        assert set(DATABASE["tables"][name]["facets"]) <= facets, name
+    studies = responses[0].json()["facet_results"]
+    statuses = {value["value"] for value in studies["overall_status"]["results"]}
+    assert {"NOT_YET_RECRUITING", "RECRUITING", "COMPLETED"} <= statuses
+
+
+def test_datasette_canned_queries_with_parameters_and_search(loaded_path):
+    side_by_side, thresholds, search, home, locations = fetch_all(loaded_path, [
+        "/trials/side_by_side.json?_shape=array&target=TYK2",
+        "/trials/entry_thresholds.json?_shape=array&measure=MMT-8",
+        "/trials/studies.json?_search=antisynthetase&_shape=array",
+        "/",
+        "/trials/locations",
+    ])
+    assert [row["nct_id"] for row in side_by_side.json()] == ["NCT07012057"]
+    assert thresholds.json()[0]["threshold"] == "< 136/150"
+    assert [row["nct_id"] for row in search.json()] == ["NCT07012057"]
+    assert "JAK/TYK2 inhibitor trials" in home.text
+    assert "datasette-cluster-map" in locations.text
