@@ -19,15 +19,17 @@ from a mutable set of Study records, following shared/ctgov/API_NOTES.md:
 - Every record's ``derivedSection.miscInfoModule.versionHolder`` is the date of ``data_timestamp``.
 - Error bodies are text/plain; JSON bodies are compact, one study per line, with Content-Length.
 
-Records are kept only as compact JSON bytes (serialized once) and the keys matching each distinct
-query are cached until the records change, so large record sets (hundreds of thousands, e.g.
-generated lazily by a benchmark) are servable with modest memory.
+Records are kept as compact JSON bytes (serialized once). A registry-sized set (600,000 records)
+can instead be given as ``lazy_records``, a read-only Sequence whose records are built on demand
+(only an nctId -> index map is kept; the sequence's ``nct_id(i)`` is used when it has one). The
+keys matching each distinct query are cached in ``matches`` (keyed by :func:`query_key`) until the
+records change; a benchmark can pass a pre-filled or shared dict to skip the scan.
 
 Faults for upcoming requests are queued with :meth:`Emulator.inject`; every request is logged in
 :attr:`Emulator.requests`. Standalone: ``python tests/emulator.py --records DIR --port N``.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import cached_property
@@ -45,6 +47,9 @@ import re
 import threading
 import time
 
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CTGOV = ROOT.parent / "shared" / "ctgov"
+DEFAULT_RECORD_DIRS = (SHARED_CTGOV / "studies", SHARED_CTGOV / "studies-dm", ROOT / "tests" / "fixtures" / "studies")
 API_PREFIX = "/api/v2"
 API_VERSION = "2.0.5"
 DEFAULT_DATA_TIMESTAMP = "2026-11-20T09:00:00"
@@ -286,6 +291,8 @@ class Emulator:
         self,
         records: Iterable[dict] = (),
         *,
+        lazy_records: Sequence[dict] | None = None,
+        matches: dict[tuple, list[str]] | None = None,
         data_timestamp: str = DEFAULT_DATA_TIMESTAMP,
         api_version: str = API_VERSION,
         host: str = "127.0.0.1",
@@ -294,15 +301,20 @@ class Emulator:
         self.api_version = api_version
         self.host, self.port = host, port
         self._lock = threading.Lock()
-        self._bodies: dict[str, bytes] = {}  # key (nctId) -> compact JSON with a versionHolder sentinel
+        # key (nctId) -> compact JSON with a versionHolder sentinel, or an index into lazy_records
+        self._entries: dict[str, bytes | int] = {}
+        self._lazy_records = lazy_records
         self._aliases: dict[str, str] = {}
         self._always_listed: set[str] = set()
-        self._matches: dict[tuple, list[str]] = {}
+        self._matches = {} if matches is None else matches
         self._faults: list[Fault] = []
         self._requests: list[LoggedRequest] = []
         self._server: ThreadingHTTPServer | None = None
         self._synthetic_keys = itertools.count(1)
         self.data_timestamp = data_timestamp
+        if lazy_records is not None:
+            nct_id = getattr(lazy_records, "nct_id", None) or (lambda i: nct_id_of(lazy_records[i]))
+            self._entries = {nct_id(index): index for index in range(len(lazy_records))}
         for record in records:
             self.add(record)
 
@@ -353,9 +365,9 @@ class Emulator:
         records (no nctId, wrong types) can be served to a harvest.
         """
         key = nct_id_of(record) or f"_record_{next(self._synthetic_keys)}"
-        body = json.dumps(_with_version_sentinel(record), ensure_ascii=False, separators=(",", ":")).encode()
+        body = _compact(_with_version_sentinel(record))
         with self._lock:
-            self._bodies[key] = body
+            self._entries[key] = body
             for alias in values_at(record, "protocolSection.identificationModule.nctIdAliases"):
                 self._aliases[alias] = key
             if always_listed:
@@ -366,7 +378,7 @@ class Emulator:
     def remove(self, nct_id: str) -> None:
         """Take a study out of the registry (``/studies/{id}`` then answers 404)."""
         with self._lock:
-            del self._bodies[nct_id]
+            del self._entries[nct_id]
             self._always_listed.discard(nct_id)
             self._aliases = {a: k for a, k in self._aliases.items() if k != nct_id}
             self._matches.clear()
@@ -374,15 +386,25 @@ class Emulator:
     def record(self, nct_id: str) -> dict:
         """A copy of one stored record, as the API would serve it."""
         with self._lock:
-            return json.loads(self._render(self._bodies[nct_id]))
+            return json.loads(self._body(nct_id))
 
     @property
     def nct_ids(self) -> list[str]:
         with self._lock:
-            return list(self._bodies)
+            return list(self._entries)
 
-    def _render(self, body: bytes) -> bytes:
-        return body.replace(_SENTINEL_BYTES, self._version_holder)
+    def _body(self, key: str) -> bytes:
+        """The record as served: compact JSON with versionHolder filled in."""
+        entry = self._entries[key]
+        if isinstance(entry, int):
+            entry = _compact(_with_version_sentinel(self._lazy_records[entry]))
+        return entry.replace(_SENTINEL_BYTES, self._version_holder)
+
+    def _matches_query(self, query: "StudyQuery", key: str) -> bool:
+        entry = self._entries[key]
+        if isinstance(entry, int):
+            return query.matches(key, self._lazy_records[entry])
+        return query.may_match(entry) and query.matches(key, json.loads(entry))
 
     # -- faults and log -------------------------------------------------------------------
 
@@ -445,8 +467,8 @@ class Emulator:
         _check_params(params, STUDY_PARAMS, FORMAT_PARAMS)
         key = normalize_nct_id(nct_id)
         with self._lock:
-            if key in self._bodies:
-                return 200, self._render(self._bodies[key])
+            if key in self._entries:
+                return 200, self._body(key)
             if key in self._aliases:
                 return 301, self._aliases[key]
         return 404, f"Study not found: {nct_id}"
@@ -455,13 +477,13 @@ class Emulator:
         """The ``/studies`` response body as a list of byte chunks (written without joining)."""
         _check_params(params, STUDIES_PARAMS, IMPLEMENTED_STUDIES_PARAMS)
         page_size = _page_size(params.get("pageSize"))
-        criteria = tuple(sorted((k, v) for k, v in params.items() if k not in PAGING_PARAMS | FORMAT_PARAMS))
+        criteria = query_key(params)
         digest = hashlib.blake2b(repr(criteria).encode(), digest_size=6).hexdigest()
         token = params.get("pageToken")
         offset = _token_offset(token, digest) if token else 0
         with self._lock:
             keys = self._matching_keys(criteria, params)
-            page = [self._render(self._bodies[k]) for k in keys[offset : offset + page_size] if k in self._bodies]
+            page = [self._body(k) for k in keys[offset : offset + page_size] if k in self._entries]
         chunks = [b'{"studies":[', b",\n".join(page), b"]"]
         if not token and params.get("countTotal", "").lower() == "true":
             chunks.append(b',"totalCount":%d' % len(keys))
@@ -475,14 +497,17 @@ class Emulator:
         if criteria not in self._matches:
             query = StudyQuery.from_params(params, self._aliases)
             self._matches[criteria] = [
-                key
-                for key, body in self._bodies.items()
-                if key in self._always_listed or (query.may_match(body) and query.matches(key, json.loads(body)))
+                key for key in self._entries if key in self._always_listed or self._matches_query(query, key)
             ]
         return self._matches[criteria]
 
 
 _SENTINEL_BYTES = f'"{VERSION_HOLDER_SENTINEL}"'.encode()
+
+
+def query_key(params: dict[str, str]) -> tuple:
+    """The cache key of a ``/studies`` query: its parameters other than paging and format."""
+    return tuple(sorted((k, v) for k, v in params.items() if k not in PAGING_PARAMS | FORMAT_PARAMS))
 
 
 def _with_version_sentinel(record: object) -> object:
@@ -538,8 +563,9 @@ def _token_offset(token: str, digest: str) -> int:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "istio-envoy"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "istio-envoy"  # the Server header the live API sends (API_NOTES §8)
 
     def log_message(self, format, *args):  # silence the default stderr logging
         pass
@@ -626,11 +652,14 @@ def load_records(*directories: str | Path) -> Iterator[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve a ClinicalTrials.gov API v2 emulator on 127.0.0.1.")
-    parser.add_argument("--records", action="append", default=[], metavar="DIR", help="directory of Study JSON files (repeatable)")
+    parser.add_argument(
+        "--records", action="append", metavar="DIR",
+        help="directory of Study JSON files (repeatable; default: shared/ctgov/studies, studies-dm, tests/fixtures/studies)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--data-timestamp", default=DEFAULT_DATA_TIMESTAMP, help="/version dataTimestamp")
     args = parser.parse_args(argv)
-    emulator = Emulator(load_records(*args.records), data_timestamp=args.data_timestamp, port=args.port)
+    emulator = Emulator(load_records(*(args.records or DEFAULT_RECORD_DIRS)), data_timestamp=args.data_timestamp, port=args.port)
     with emulator:
         print(f"serving {len(emulator.nct_ids)} studies at {emulator.url} (Ctrl-C to stop)", flush=True)
         try:
