@@ -1,0 +1,201 @@
+"""Split an eligibility-criteria text into criteria with sections, nesting and exact offsets.
+
+The input is API v2 markdown as registries write it, which is often not clean CommonMark:
+
+- Section headers ("Inclusion Criteria:", "Key Exclusion Criteria", "INCLUSION CRITERIA", also as a
+  bullet "* INCLUSION CRITERIA:") set the section of what follows; they are not criteria themselves.
+  "Eligibility criteria:" counts as inclusion. Criteria before any header get section None: the text
+  does not say which list they belong to.
+- List items (`*` `-` `+` `•` `o` `·` bullets, `1.` `1)` `(1)` `a.` `(a)` `i.` numbers) are criteria.
+  Nesting follows indentation (and a lettered/roman item right under a numbered one at the same
+  indentation is nested too). Hard-wrapped lines without a marker continue the item; a paragraph
+  after a blank line continues it when indented past the item's marker.
+- Other paragraphs (intro lines such as "In order to be eligible ... the following criteria:", notes,
+  prose without any bullets) are split into sentences, each one a criterion.
+- Bullets collapsed onto one line ("* a * b", "- a - b") are split back into sibling items.
+
+Offsets are into the original text; `text[c.start:c.end]` is the item without its marker and without
+surrounding whitespace, and a parent's span ends before its first child starts. Linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.text import sentence_spans, strip_span
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    ordinal: int  # 1-based, document order
+    section: str | None  # "inclusion" | "exclusion" | None (no header before it)
+    parent: int | None  # ordinal of the enclosing list item
+    depth: int  # 0 for top-level items and paragraphs
+    start: int
+    end: int
+
+
+_QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
+_HEADER_WITH_COLON_RE = re.compile(
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+criteri(?:a|on)[^:\n.]{0,40}?|\s*):",
+    re.IGNORECASE,
+)
+_HEADER_LINE_RE = re.compile(
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)[\s*_.]*$", re.IGNORECASE
+)
+_HEADER_DECORATION_RE = re.compile(r"[#*_\s]*")
+_SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
+
+_BULLET_RE = re.compile(
+    r"(?P<indent>[ \t]*)"
+    r"(?:(?P<dash>-{1,3})(?:[ \t]+|(?=[A-Za-z]))"
+    r"|(?P<symbol>[*+•·▪◦‣●○■□–—o])[ \t]+"
+    r"|(?P<number>\d{1,3}[.)]|\(\d{1,3}\))[ \t]+"
+    r"|(?P<roman>(?:[ivx]{2,5}|[IVX]{2,5})[.)]|\((?:[ivx]{1,5}|[IVX]{1,5})\))[ \t]+"
+    r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"
+    r"(?=\S)"
+)
+_STAR_SEPARATOR_RE = re.compile(r"(?<=[^\d\s])[ \t]+[*•·▪][ \t]+(?=[^\d\s])")
+_DASH_SEPARATOR_RE = re.compile(r"(?<=[^\d\s])[ \t]+-[ \t]+(?=[A-Z(])")
+_HAS_WORD_RE = re.compile(r"[^\W_]")
+_TAB_WIDTH = 4
+
+
+@dataclass(slots=True)
+class _Block:
+    """A list item or paragraph being read; becomes one or more criteria when the next block starts."""
+
+    start: int
+    end: int
+    indent: int
+    is_item: bool
+    kind: str | None  # marker kind of an item: dash, symbol, number, roman, letter
+    parent: int | None
+    depth: int
+
+
+@dataclass(slots=True)
+class _OpenItem:
+    indent: int
+    kind: str
+    ordinal: int
+
+
+def split_criteria(text: str) -> list[Criterion]:
+    return _CriteriaSplitter(text).run()
+
+
+class _CriteriaSplitter:
+    def __init__(self, text: str):
+        self.text = text
+        self.criteria: list[Criterion] = []
+        self.section: str | None = None
+        self.open_items: list[_OpenItem] = []
+        self.block: _Block | None = None
+        self.after_blank = False
+
+    def run(self) -> list[Criterion]:
+        offset = 0
+        for line in self.text.split("\n"):
+            self._read_line(offset, offset + len(line))
+            offset += len(line) + 1
+        self._close_block()
+        return self.criteria
+
+    def _read_line(self, start: int, end: int) -> None:
+        content_start, content_end = strip_span(self.text, start, end)
+        if content_start == content_end:
+            self.after_blank = True
+            return
+        bullet = _BULLET_RE.match(self.text, start, end)
+        marker_end = bullet.end() if bullet else content_start
+        if self._read_header(marker_end, content_end):
+            pass
+        elif bullet:
+            kind = next(name for name in ("dash", "symbol", "number", "roman", "letter") if bullet.group(name))
+            self._start_item(_indent_width(bullet.group("indent")), kind, bullet.end(), content_end)
+        else:
+            self._read_text(_indent_width(self.text[start:content_start]), content_start, content_end)
+        self.after_blank = False
+
+    def _read_header(self, start: int, end: int) -> bool:
+        start = _HEADER_DECORATION_RE.match(self.text, start, end).end()
+        header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
+        if not header:
+            return False
+        self._close_block()
+        self.open_items.clear()
+        self.section = _SECTION_OF[header.group("kind").lower()]
+        rest_start, rest_end = strip_span(self.text, header.end(), end)
+        rest_start = _HEADER_DECORATION_RE.match(self.text, rest_start, rest_end).end()
+        if rest_start < rest_end:
+            bullet = _BULLET_RE.match(self.text, rest_start, rest_end)
+            if bullet:
+                self._start_item(0, "dash" if bullet.group("dash") else "symbol", bullet.end(), rest_end)
+            else:
+                self.block = _Block(rest_start, rest_end, 0, False, None, None, 0)
+        return True
+
+    def _start_item(self, indent: int, kind: str, start: int, end: int) -> None:
+        self._close_block()
+        while self.open_items and not _nests(self.open_items[-1], indent, kind):
+            self.open_items.pop()
+        parent = self.open_items[-1].ordinal if self.open_items else None
+        self.block = _Block(start, end, indent, True, kind, parent, len(self.open_items))
+
+    def _read_text(self, indent: int, start: int, end: int) -> None:
+        block = self.block
+        if block and (not self.after_blank or (block.is_item and indent > block.indent)):
+            block.end = end
+            return
+        self._close_block()
+        while self.open_items and self.open_items[-1].indent >= indent:
+            self.open_items.pop()
+        parent = self.open_items[-1].ordinal if self.open_items else None
+        self.block = _Block(start, end, indent, False, None, parent, len(self.open_items))
+
+    def _close_block(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        pieces = _collapsed_pieces(self.text, block)
+        if not block.is_item and len(pieces) == 1:
+            pieces = sentence_spans(self.text, block.start, block.end)
+        for start, end in pieces:
+            if _HAS_WORD_RE.search(self.text, start, end):
+                self._emit(block, start, end)
+        if block.is_item and self.criteria and self.criteria[-1].start >= block.start:
+            self.open_items.append(_OpenItem(block.indent, block.kind, self.criteria[-1].ordinal))
+
+    def _emit(self, block: _Block, start: int, end: int) -> None:
+        ordinal = len(self.criteria) + 1
+        self.criteria.append(Criterion(ordinal, self.section, block.parent, block.depth, start, end))
+
+
+def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
+    """Does a new item with this indentation and marker kind go inside open_item?"""
+    if indent != open_item.indent:
+        return indent > open_item.indent
+    return open_item.kind == "number" and kind in ("letter", "roman")
+
+
+def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
+    """Split "a * b * c" (and "- a - b - c") written on one line into sibling spans."""
+    separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
+    if not separators:
+        dashes = list(_DASH_SEPARATOR_RE.finditer(text, block.start, block.end))
+        if len(dashes) >= 2 or (dashes and block.kind == "dash"):
+            separators = dashes
+    if not separators:
+        return [(block.start, block.end)]
+    bounds = [block.start]
+    for separator in separators:
+        bounds += [separator.start(), separator.end()]
+    bounds.append(block.end)
+    spans = (strip_span(text, bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2))
+    return [(start, end) for start, end in spans if end > start]
+
+
+def _indent_width(whitespace: str) -> int:
+    return len(whitespace.expandtabs(_TAB_WIDTH))

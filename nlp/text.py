@@ -1,0 +1,44 @@
+"""Text-level helpers shared by the nlp components; every function keeps character offsets."""
+
+from __future__ import annotations
+
+import re
+
+# CommonMark lets a backslash escape any ASCII punctuation character; the API escapes < > [ ] & * _ # …
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+# Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
+_ABBREVIATION_RE = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|no|nos|fig|ref|dr|mr|mrs|ms|st|max|min|cf|al|ca|v)|\b[A-Za-z])$",
+    re.IGNORECASE,
+)
+
+
+def mask_escapes(text: str) -> str:
+    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`; the result has the same length."""
+    return _ESCAPE_RE.sub(r" \1", text)
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so it neither starts nor ends with whitespace (empty spans collapse to start)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as stripped (start, end) offsets into text; linear time."""
+    end = len(text) if end is None else end
+    spans = []
+    sentence_start = start
+    for match in _SENTENCE_END_RE.finditer(text, start, end):
+        head = text[max(sentence_start, match.start() - 8) : match.start()]
+        if _ABBREVIATION_RE.search(head):
+            continue
+        spans.append(strip_span(text, sentence_start, match.end()))
+        sentence_start = match.end()
+    spans.append(strip_span(text, sentence_start, end))
+    return [(s, e) for s, e in spans if e > s]
