@@ -17,12 +17,16 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         raise MissingDirectory(f"directory does not exist: {path.parent}")
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
-        db = sqlite_utils.Database(conn)
-        db.enable_wal()
-        db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as error:
         raise _explain(path, error) from error
-    return db
+    try:
+        database = sqlite_utils.Database(conn)
+        database.enable_wal()
+        database.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise _explain(path, error) from error
+    return database
 
 
 def _explain(path: Path, error: sqlite3.DatabaseError) -> Exception:

@@ -11,7 +11,7 @@ import sqlite_utils
 from db import registry
 from db.clock import utc_now
 from db.record import NUMBER, Fields
-from db.schema import table
+from db.schema import TABLES, table
 
 STUDY_URL = "https://clinicaltrials.gov/study/{}"
 PHASE_LABELS = {
@@ -36,13 +36,6 @@ STUDY_LIST_TABLES = (
     "outcomes", "locations", "references",
 )
 FACT_TABLES = ("thresholds", "regimens", "windows", "criteria")
-FACT_COLUMNS = {
-    "thresholds": ("section", "measure", "op", "value", "unit", "scale_max"),
-    "regimens": ("source", "drug", "amount", "unit", "frequency", "route", "form", "duration"),
-    "windows": ("section", "subject", "value", "unit", "relation"),
-}
-PROVENANCE = ("criterion", "source_field", "span_start", "span_end", "source_text", "rule")
-CRITERION_COLUMNS = ("section", "parent", "depth", "text", "span_start", "span_end", "source_field")
 
 
 def load_study(db: sqlite_utils.Database, record: dict, run_id: int | None = None) -> str:
@@ -248,13 +241,10 @@ def load_facts(db: sqlite_utils.Database, facts: dict) -> None:
     """Replace one study's criteria, thresholds, regimens and windows (nlp.extract_study output)."""
     nct_id = facts["nct_id"]
     rows = {
-        "criteria": [_pick(nct_id, c["ordinal"], c, CRITERION_COLUMNS) for c in facts.get("criteria", [])],
+        "criteria": [_fact_row(nct_id, c["ordinal"], c, "criteria") for c in facts.get("criteria", [])],
         **{
-            kind: [
-                _pick(nct_id, ordinal, fact, columns + PROVENANCE)
-                for ordinal, fact in enumerate(facts.get(kind, []))
-            ]
-            for kind, columns in FACT_COLUMNS.items()
+            kind: [_fact_row(nct_id, ordinal, fact, kind) for ordinal, fact in enumerate(facts.get(kind, []))]
+            for kind in ("thresholds", "regimens", "windows")
         },
     }
     for window in rows["windows"]:
@@ -301,7 +291,9 @@ def _ordinal_rows(fields: Fields, dotted: str, column: str) -> list[dict]:
     return [{"nct_id": fields.nct_id, "ordinal": i, column: value} for i, value in enumerate(values)]
 
 
-def _pick(nct_id: str, ordinal: int, fact: dict, columns: tuple) -> dict:
+def _fact_row(nct_id: str, ordinal: int, fact: dict, kind: str) -> dict:
+    """The fact's values for every column of its table (schema.TABLES), missing ones as None."""
+    columns = [column for column in TABLES[kind].columns if column not in ("nct_id", "ordinal")]
     return {"nct_id": nct_id, "ordinal": ordinal, **{column: fact.get(column) for column in columns}}
 
 
