@@ -494,6 +494,8 @@ class Emulator:
 
     def _matching_keys(self, criteria: tuple, params: dict) -> list[str]:
         """Keys of the records matching the query, cached per query until the records change."""
+        if not criteria:
+            return list(self._entries)
         if criteria not in self._matches:
             query = StudyQuery.from_params(params, self._aliases)
             self._matches[criteria] = [
