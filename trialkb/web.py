@@ -196,11 +196,12 @@ FIELD_ANCHORS = {"interventions": "intervention", "armGroups": "arm"}
 # ---------------------------------------------------------------------------------------------
 OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "="}
 RELATIONS = {
-    "used_within": "not used within",
-    "dose_changed_within": "dose not changed within",
+    "used_within": "used within",
+    "dose_changed_within": "dose changed within",
     "stable_for": "stable for",
-    "last_used_before": "last used at least",
+    "last_used_before": "last used more than",
 }
+SECTION_VERBS = {"exclusion": "excluded if", "inclusion": "required:"}
 MEASURE_ORDER = [
     "MMT-8", "CDASI activity", "CDASI damage", "physician global activity",
     "patient global activity", "extramuscular global activity", "global activity sum", "HAQ",
@@ -244,6 +245,10 @@ def humanize(value) -> str:
     return re.sub(r"(^|, )(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
+def masking_text(value) -> str:
+    return "None (open label)" if value == "NONE" else humanize(value)
+
+
 def threshold_text(fact: dict) -> str:
     value = number(fact.get("value"))
     if fact.get("scale_max") is not None:
@@ -262,8 +267,13 @@ def dose_text(fact: dict) -> str:
 
 
 def window_text(fact: dict) -> str:
+    """'excluded if used within 6 months', 'required: stable for 2 months'."""
     relation = RELATIONS.get(fact.get("relation"), fact.get("relation") or "within")
-    return f"{relation} {number(fact.get('value'))} {fact.get('unit') or ''}".strip()
+    text = f"{relation} {number(fact.get('value'))} {fact.get('unit') or ''}".strip()
+    if fact.get("relation") == "last_used_before":
+        text += " before"
+    verb = SECTION_VERBS.get(fact.get("section"))
+    return f"{verb} {text}" if verb else text
 
 
 def fact_description(kind: str, fact: dict) -> str:
@@ -272,7 +282,7 @@ def fact_description(kind: str, fact: dict) -> str:
         return f"Threshold ({fact.get('section')}): {fact.get('measure')} {threshold_text(fact)}"
     if kind == "regimens":
         return f"Regimen ({fact.get('source')}): {fact.get('drug')} {dose_text(fact)}"
-    return f"Window ({fact.get('section')}): {fact.get('subject')} {window_text(fact)}"
+    return f"Window: {fact.get('subject')} — {window_text(fact)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,9 +452,8 @@ def _select_ids(raw: str, known: set[str], requested: dict) -> Selection:
     if not MIN_TRIALS <= len(ids) <= MAX_TRIALS:
         messages.append(f"Choose {MIN_TRIALS} to {MAX_TRIALS} trials to compare ({len(ids)} given).")
         return Selection([], requested, messages, 400)
-    if bad or unknown:
-        return Selection(found if len(found) >= MIN_TRIALS else [], requested, messages,
-                         404 if not found else 200)
+    if len(found) < MIN_TRIALS:
+        return Selection([], requested, messages, 404 if unknown else 400)
     return Selection(found, requested, messages)
 
 
@@ -561,7 +570,7 @@ def design_rows(ctx: CompareContext) -> list[Row]:
         ctx.row("Enrollment", enrollment),
         ctx.row("Allocation", field("allocation")),
         ctx.row("Intervention model", field("intervention_model")),
-        ctx.row("Masking", field("masking", lambda v: "None (open label)" if v == "NONE" else humanize(v))),
+        ctx.row("Masking", field("masking", masking_text)),
         ctx.row("Treatment duration", duration),
         ctx.row("Start date", field("start_date", str)),
         ctx.row("Primary completion", field("primary_completion_date", str)),
@@ -682,7 +691,7 @@ def therapy_rows(ctx: CompareContext) -> list[Row]:
                           if r.get("source") == "eligibility" and r.get("drug") == drug]
 
     def window_cell(subject):
-        return lambda n: [ctx.fact_item("windows", w, f"{window_text(w)} ({w.get('section')})")
+        return lambda n: [ctx.fact_item("windows", w, window_text(w))
                           for w in ctx.of("windows", n) if w.get("subject") == subject]
 
     rows = [ctx.row(f"Adequate prior dose: {d}", regimen_cell(d), f"regimen-{slug(d)}")
@@ -778,6 +787,8 @@ def design_summary(study: dict) -> list[tuple[str, str]]:
         value = study.get(column)
         if value is None or value == "":
             return ""
+        if column == "masking":
+            return masking_text(value)
         return humanize(value) if column in ENUM_FIELDS else number(value)
 
     return [(label, shown(column)) for label, column in STUDY_FIELDS]

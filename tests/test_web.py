@@ -1,0 +1,353 @@
+"""The Datasette plugin in-process: comparison and study pages on a database built by the real
+pipeline from the API emulator (tests/browser_support.build_database)."""
+
+import asyncio
+import re
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+import trialkb.web as web
+from browser_support import (ADDED_CRITERION, CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS,
+                             build_database)
+
+DEUCRA, RUXO = SEED_IDS
+METADATA = ROOT / "metadata.yml"
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory, _records):
+    return build_database(tmp_path_factory.mktemp("web") / "trials.db", _records)
+
+
+@pytest.fixture(scope="module")
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def make_datasette(*paths: Path) -> Datasette:
+    if not pm.is_registered(web):
+        pm.register(web, name="trialkb.web")
+    metadata = yaml.safe_load(METADATA.read_text()) if METADATA.exists() else None
+    return Datasette([str(p) for p in paths], metadata=metadata)
+
+
+@pytest.fixture(scope="module")
+def ds(db_path):
+    return make_datasette(db_path)
+
+
+@pytest.fixture(scope="module")
+def get(ds, loop):
+    def get(path: str, expect: int | None = 200):
+        response = loop.run_until_complete(ds.client.get(path))
+        if expect is not None:
+            assert response.status_code == expect, (path, response.text[:2000])
+        return response
+    return get
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def query(db_path: Path, sql: str, params=()):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def cell(page: BeautifulSoup, label: str, nct_id: str):
+    """The comparison cell in the row headed `label`, column `nct_id`."""
+    rows = [tr for tr in page.select("table.trialkb-compare tr")
+            if tr.th and tr.th.get("scope") == "row" and tr.th.get_text(strip=True) == label]
+    assert rows, f"no row {label!r}; rows: {row_labels(page)}"
+    cells = rows[0].select(f'td[data-nct="{nct_id}"]')
+    assert len(cells) == 1, f"no column {nct_id} in row {label!r}"
+    return cells[0]
+
+
+def row_labels(page) -> list[str]:
+    return [th.get_text(strip=True) for th in page.select('table.trialkb-compare th[scope="row"]')]
+
+
+def text(element) -> str:
+    return " ".join(element.get_text(" ", strip=True).split())
+
+
+def is_missing(element) -> bool:
+    return element.select_one(".missing") is not None and text(element) == web.MISSING
+
+
+# -- comparison page ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def compare(get):
+    return soup(get(f"/-/compare?ids={DEUCRA},{RUXO}"))
+
+
+def test_compare_columns_are_the_trials_in_the_order_asked(compare):
+    headers = compare.select("table.trialkb-compare thead th[data-nct]")
+    assert [th["data-nct"] for th in headers] == [DEUCRA, RUXO]
+    for th in headers:
+        links = [a["href"] for a in th.select("a")]
+        assert f"https://clinicaltrials.gov/study/{th['data-nct']}" in links
+        assert f"/-/study/{th['data-nct']}" in links
+
+
+def test_compare_design_and_intervention_values(compare):
+    assert text(cell(compare, "Phase", DEUCRA)) == "Phase 2"
+    assert text(cell(compare, "Enrollment", DEUCRA)).startswith("20")
+    assert "deucravacitinib" in text(cell(compare, "Drug", DEUCRA))
+    assert "ruxolitinib" in text(cell(compare, "Drug", RUXO))
+    assert text(cell(compare, "Target", DEUCRA)) == "TYK2"
+    assert text(cell(compare, "Target", RUXO)) == "JAK1, JAK2"
+    assert "oral" in text(cell(compare, "Route", DEUCRA))
+    assert "topical" in text(cell(compare, "Route", RUXO))
+    assert "6 mg" in text(cell(compare, "Dose", DEUCRA))
+    assert "1.5%" in text(cell(compare, "Dose", RUXO))
+    assert "BID" in text(cell(compare, "Frequency", DEUCRA))
+
+
+def test_compare_entry_thresholds_by_measure(compare):
+    assert "< 136/150" in text(cell(compare, "MMT-8", DEUCRA))
+    assert is_missing(cell(compare, "MMT-8", RUXO))
+    assert "≥ 0.75" in text(cell(compare, "HAQ", DEUCRA))
+    assert is_missing(cell(compare, "HAQ", RUXO))
+    assert "> 6" in text(cell(compare, "CDASI activity", RUXO))
+    assert is_missing(cell(compare, "CDASI activity", DEUCRA))
+
+
+def test_compare_rows_cover_every_measure_the_trials_threshold(compare, db_path):
+    measures = query(db_path, "SELECT DISTINCT measure FROM thresholds WHERE nct_id IN (?, ?) "
+                     "AND measure != 'age'", (DEUCRA, RUXO))
+    labels = {label.lower() for label in row_labels(compare)}
+    for (measure,) in measures:
+        assert measure.lower() in labels
+
+
+def test_compare_lab_exclusions_and_prior_therapy(compare):
+    assert "< 2500" in text(cell(compare, "WBC", DEUCRA))
+    assert is_missing(cell(compare, "WBC", RUXO))
+    assert "15 mg QW" in text(cell(compare, "Adequate prior dose: methotrexate", DEUCRA))
+    washout = text(cell(compare, "Washout / stability: rituximab", DEUCRA))
+    assert "excluded if used within 6 months" in washout
+
+
+def test_compare_population_and_endpoints(compare):
+    assert "ACR/EULAR" in text(cell(compare, "Disease definition", DEUCRA))
+    assert "Bohan" in text(cell(compare, "Disease definition", RUXO))
+    assert "18" in text(cell(compare, "Age", DEUCRA))
+    primary = cell(compare, "Primary endpoints", DEUCRA)
+    assert "minimal clinical response" in text(primary)
+    assert "Time frame: 24 weeks" in text(primary)
+
+
+def test_compare_missing_values_are_marked_never_blank(compare):
+    for td in compare.select("table.trialkb-compare td[data-nct]"):
+        assert text(td), f"blank cell in row {td.parent.th.get_text(strip=True)!r}"
+        if td.select_one(".missing"):
+            assert text(td) == web.MISSING
+
+
+def test_every_compare_source_link_resolves_to_an_anchor(compare, get):
+    hrefs = {a["href"] for a in compare.select("table.trialkb-compare td a[href]")}
+    assert len(hrefs) > 20
+    pages = {}
+    for href in sorted(hrefs):
+        url = urlsplit(href)
+        assert not url.netloc, f"source links stay on this server: {href}"
+        path = url.path + (f"?{url.query}" if url.query else "")
+        if path not in pages:
+            pages[path] = soup(get(path))
+        assert url.fragment and pages[path].find(id=url.fragment), f"no #{url.fragment} on {path}"
+
+
+def test_fact_link_marks_its_span_as_current(compare, get):
+    link = cell(compare, "MMT-8", DEUCRA).select_one("a[href]")
+    url = urlsplit(link["href"])
+    fact = url.query.removeprefix("fact=")
+    page = soup(get(f"{url.path}?{url.query}"))
+    mark = page.find("mark", id=fact)
+    assert mark is not None and "current" in mark.get("class", [])
+    assert mark.find_parent(id=url.fragment) is not None, "the mark is inside the linked criterion"
+    assert "136/150" in text(mark)
+
+
+def test_compare_by_drug_and_target(get, db_path):
+    page = soup(get("/-/compare?drug=ruxolitinib"))
+    columns = [th["data-nct"] for th in page.select("thead th[data-nct]")]
+    assert RUXO in columns
+    for nct_id in columns:
+        drugs = query(db_path, "SELECT drugs FROM studies WHERE nct_id = ?", (nct_id,))[0][0]
+        assert "ruxolitinib" in drugs
+    page = soup(get("/-/compare?target=TYK2"))
+    columns = [th["data-nct"] for th in page.select("thead th[data-nct]")]
+    assert DEUCRA in columns and RUXO not in columns
+
+
+def test_compare_form_lists_trials_drugs_and_targets(get):
+    page = soup(get("/-/compare"))
+    assert page.select_one('form input[name="ids"]') is not None
+    assert {DEUCRA, RUXO} <= {i["value"] for i in page.select('input[name="id"]')}
+    assert "ruxolitinib" in [o.get_text() for o in page.select('select[name="drug"] option')]
+    assert "TYK2" in [o.get_text() for o in page.select('select[name="target"] option')]
+    assert page.select_one("table.trialkb-compare") is None
+
+
+@pytest.mark.parametrize("ids, status, message", [
+    (DEUCRA, 400, "Choose 2 to 6 trials"),
+    (",".join(f"NCT0990010{i}" for i in range(1, 8)), 400, "Choose 2 to 6 trials"),
+    (f"{DEUCRA},NCT00000001", 404, "Not in this database: NCT00000001"),
+    ("<script>alert(1)</script>,NCT07012057", 400, "Not an NCT number"),
+    (f"{DEUCRA},{RUXO},NCT00000001", 200, "Not in this database: NCT00000001"),
+])
+def test_compare_rejects_bad_selections(get, ids, status, message):
+    response = get(f"/-/compare?ids={ids}", expect=status)
+    assert message in response.text
+    assert "<script>alert(1)" not in response.text.lower()
+
+
+def test_compare_repeated_id_checkboxes(get):
+    page = soup(get(f"/-/compare?id={RUXO}&id={DEUCRA}"))
+    assert [th["data-nct"] for th in page.select("thead th[data-nct]")] == [RUXO, DEUCRA]
+
+
+# -- study page ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def study(get):
+    return soup(get(f"/-/study/{DEUCRA}"))
+
+
+def test_study_page_marks_every_extracted_fact(study, db_path):
+    facts = sum(query(db_path, f"SELECT count(*) FROM {kind} WHERE nct_id = ?", (DEUCRA,))[0][0]
+                for kind in ("thresholds", "regimens", "windows"))
+    marks = study.select("mark[id]")
+    assert facts > 10 and len(marks) == facts
+    assert all(mark.get("title") for mark in marks)
+
+
+def test_study_page_marks_wrap_exact_source_text(study, db_path):
+    rows = query(db_path, "SELECT ordinal, source_text FROM thresholds WHERE nct_id = ?", (DEUCRA,))
+    for ordinal, source_text in rows:
+        mark = study.find("mark", id=f"thresholds-{ordinal}")
+        shown = text(mark)
+        assert shown == " ".join(web.plain(source_text).split()), (shown, source_text)
+
+
+def test_study_page_criteria_in_order_and_nested(study, db_path):
+    criteria = query(db_path, "SELECT ordinal, parent FROM criteria WHERE nct_id = ? ORDER BY ordinal",
+                     (DEUCRA,))
+    items = study.select("li[id^=criterion-]")
+    assert [int(li["data-ordinal"]) for li in items] == [o for o, _ in criteria]
+    for ordinal, parent in criteria:
+        if parent is not None:
+            li = study.find(id=f"criterion-{ordinal}")
+            assert li.find_parent("li")["id"] == f"criterion-{parent}"
+    assert [h.get_text() for h in study.select("#eligibility h3")][:2] == ["Inclusion", "Exclusion"]
+
+
+def test_study_page_design_arms_and_outcomes(study):
+    assert "Study of Deucravacitinib" in text(study.h1)
+    design = text(study.select_one("#design"))
+    assert "Phase 2" in design and "TYK2" in design
+    interventions = text(study.select_one("#interventions"))
+    assert "Deucravacitinb" in interventions and "6 mg BID oral" in interventions
+    assert "24 weeks of treatment" in text(study.select_one("#outcomes"))
+
+
+def test_study_page_version_history_diff(get):
+    page = soup(get(f"/-/study/{CHANGED_ID}"))
+    history = page.select_one("#history")
+    assert len(history.select("table tbody tr")) == 2
+    status = [dd for dt, dd in zip(history.select("dt"), history.select("dd"))
+              if dt.get_text(strip=True).endswith("overallStatus")]
+    assert status and "ACTIVE_NOT_RECRUITING" in text(status[0].ins)
+    added = [line for line in history.select("pre.trialkb-diff .diff-add")
+             if "added in version 2" in line.get_text()]
+    assert added, "the new criterion appears as an added line"
+    assert "<b>methotrexate</b>" in added[0].get_text()  # shown as text, not markup
+    assert added[0].find("b") is None
+
+
+def test_study_unknown_or_malformed_is_404(get):
+    get("/-/study/NCT00000001", expect=404)
+    get("/-/study/NCT123", expect=404)
+
+
+# -- untrusted text -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [f"/-/study/{HOSTILE_ID}", f"/-/compare?ids={HOSTILE_ID},{DEUCRA}"])
+def test_registry_html_is_escaped(get, path):
+    html = get(path).text
+    page = BeautifulSoup(html, "html.parser")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or path.startswith("/-/compare")
+    assert not re.search(r"<script>\s*alert", html, re.IGNORECASE)
+    assert page.select("img[src=x]") == []
+    assert not page.select("[onerror], [onload]")
+    if path.startswith("/-/study"):
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert page.select("mark[id]"), "facts are still highlighted in hostile text"
+
+
+def test_highlight_escapes_segments_and_nests_marks():
+    text = r"a <b> score \>= 3 & <img src=x>"
+    spans = [web.Span(6, 17, 'x"<', "t-0"), web.Span(12, 15, "inner", "t-1"),
+             web.Span(20, 31, "img", "t-2")]
+    html = str(web.highlight(text, spans))
+    assert html == ('a &lt;b&gt; <mark id="t-0" title="x&#34;&lt;">score <mark id="t-1" '
+                    'title="inner">&gt;=</mark> 3</mark> &amp; <mark id="t-2" title="img">'
+                    '&lt;img src=x&gt;</mark>')
+
+
+def test_highlight_overlap_keeps_one_mark_per_fact():
+    spans = [web.Span(0, 5, "a", "a"), web.Span(3, 8, "b", "b"), web.Span(20, 30, "c", "c")]
+    html = str(web.highlight("0123456789", spans))
+    assert html.count("<mark") == 3 and html.count("</mark>") == 3
+
+
+# -- around the pages ---------------------------------------------------------------------------
+
+def test_index_and_menu_link_to_compare(get):
+    page = soup(get("/"))
+    assert page.select_one('.trialkb-intro a[href="/-/compare"]') is not None
+    assert page.select_one('.nav-menu a[href="/-/compare"]') is not None
+
+
+def test_nct_id_cells_link_to_study_pages(get):
+    page = soup(get(f"/trials/interventions?nct_id={DEUCRA}"))
+    assert page.select_one(f'td a[href="/-/study/{DEUCRA}"]') is not None
+
+
+def test_static_css_served(get):
+    response = get("/-/trialkb-static/trialkb.css")
+    assert "trialkb-compare" in response.text
+    get("/-/trialkb-static/../web.py", expect=404)
+
+
+def test_locations_table_gets_the_local_cluster_map(get):
+    html = get("/trials/locations").text
+    assert "datasette-cluster-map.js" in html
+    assert "/-/static-plugins/datasette-leaflet/leaflet-v1.7.1.js" in html  # served locally
+    assert "unpkg.com" not in html and "cdn" not in html.lower()
+
+
+def test_database_is_found_by_its_studies_table_not_its_name(db_path, tmp_path, loop):
+    other = tmp_path / "aaa_other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    renamed = tmp_path / "kb.db"
+    with sqlite3.connect(db_path) as source, sqlite3.connect(renamed) as target:
+        source.backup(target)
+    ds = make_datasette(other, renamed)
+    response = loop.run_until_complete(ds.client.get(f"/-/study/{DEUCRA}"))
+    assert response.status_code == 200 and '"/kb"' in response.text
