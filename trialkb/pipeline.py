@@ -19,7 +19,7 @@ import filelock
 
 import db
 import nlp
-from db import load, raw, runs, schema
+from db import load, raw, registry, runs, schema
 from harvester import client as api_client
 from harvester import harvest as api_harvest
 from harvester import topic as topics
@@ -192,11 +192,11 @@ def _load_studies(database, records: Iterable[dict], report: RunReport) -> Itera
 
 
 def _flag_departed(database, api, seen: set[str], run_id: int) -> int:
-    missing = [nct_id for nct_id in raw.current_nct_ids(database) if nct_id not in seen]
+    missing = [nct_id for nct_id in registry.current_nct_ids(database) if nct_id not in seen]
     if not missing:
         return 0
     states = api_harvest.classify_departed(api, missing)
-    raw.flag_departed(database, states, run_id)
+    registry.flag_departed(database, states, run_id)
     return len(states)
 
 
