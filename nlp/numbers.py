@@ -14,3 +14,16 @@ def parse_number(text: str) -> float | int | None:
         return None
     value = float(cleaned)
     return int(value) if value.is_integer() and "." not in cleaned else value
+
+
+# The same number as NUMBER_RE, for embedding in larger patterns: not glued to a preceding word,
+# digit, decimal point or exponent ("CD20", "v5.0", "10^9" are not numbers here).
+NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
+NUMBER_PATTERN = r"(?<![\w.,^/])" + NUMBER_BODY
+
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
+
+
+def parse_roman(text: str) -> int | None:
+    """'III' -> 3 for the small roman numerals that classes and grades use; None otherwise."""
+    return _ROMAN_VALUES.get(text.strip().upper())
