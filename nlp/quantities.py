@@ -1,0 +1,213 @@
+"""Doses, frequencies, routes, forms and durations as registry text writes them.
+
+Vocabularies live in `patterns/doses.json`, `frequencies.json` and `routes.json`; this module compiles
+them once into regexes. Every finder works on a slice `text[start:end]` and returns offsets into
+`text`, so callers can search a clause without copying it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from nlp.numbers import parse_number
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+
+def _load(name: str) -> dict:
+    return json.loads((PATTERNS_DIR / name).read_text(encoding="utf-8"))
+
+
+DOSES = _load("doses.json")
+FREQUENCIES = _load("frequencies.json")
+ROUTES = _load("routes.json")
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
+    "twenty-four": 24, "thirty": 30, "forty-eight": 48, "fifty-two": 52, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+NUMBER = r"\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+TIME_UNITS = {"d": "days", "day": "days", "wk": "weeks", "week": "weeks", "mo": "months", "month": "months",
+              "yr": "years", "year": "years"}  # fmt: skip
+TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4, "years": 365.0}
+
+
+class Found(NamedTuple):
+    value: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Dose:
+    amount: float | int
+    unit: str  # normalized: mg, g, mcg, %, IU, mg/kg, g/kg, mg/m2 …
+    frequency: str | None  # from a folded rate ("20mg/day"), else None
+    start: int
+    end: int
+
+
+def number_value(token: str) -> float | int | None:
+    token = token.lower()
+    return NUMBER_WORDS[token] if token in NUMBER_WORDS else parse_number(token)
+
+
+def time_unit(word: str) -> str:
+    """'wks' -> 'weeks', 'Month' -> 'months'."""
+    word = word.lower()
+    return TIME_UNITS.get(word.rstrip("s"), TIME_UNITS.get(word, word))
+
+
+def to_days(value: float, unit: str) -> float:
+    return value * DAYS_PER_UNIT[unit]
+
+
+# ---------------------------------------------------------------- doses
+def _alternation(words) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+DOSE_RE = re.compile(
+    r"(?<![\w.,/])(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    rf"(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z])"
+    rf"(?:\s*/\s*(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"
+    rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
+    r"(?!\s*/\s*[\w.µμ])",
+    re.IGNORECASE,
+)
+UNIT_OF = {surface.lower(): unit for surface, unit in DOSES["units"].items()}
+
+
+def find_doses(text: str) -> list[Dose]:
+    """'2.4 mg/kg/d' -> Dose(2.4, 'mg/kg', 'QD'); concentrations ('5 mg/mL', '10 g/dL') are not doses."""
+    doses = []
+    for match in DOSE_RE.finditer(text):
+        amount = parse_number(match["amount"])
+        if amount is None:
+            continue
+        unit = UNIT_OF[match["unit"].lower()]
+        if match["body"]:
+            unit += DOSES["per_body"][match["body"].lower()]
+        rate = match["rate"].lower() if match["rate"] else None
+        frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
+        doses.append(Dose(amount, unit, frequency, match.start(), match.end()))
+    return doses
+
+
+# ---------------------------------------------------------------- frequencies
+def _compile_frequencies() -> list[tuple[re.Pattern, str | None]]:
+    return [
+        (re.compile(rf"(?<![\w/])(?:{entry['regex']})(?![\w])", re.IGNORECASE), entry["code"])
+        for entry in FREQUENCIES["entries"]
+    ]
+
+
+FREQUENCY_PATTERNS = _compile_frequencies()
+
+
+def find_frequency(text: str, start: int = 0, end: int | None = None) -> Found | None:
+    """Leftmost frequency phrase in text[start:end] -> code ('BID', 'Q4W', …); a range ('3-4 times a
+    day') is found with value None so that no narrower phrase inside it is read."""
+    end = len(text) if end is None else end
+    best = None
+    for rank, (pattern, code) in enumerate(FREQUENCY_PATTERNS):
+        match = pattern.search(text, start, end)
+        if match and (best is None or (match.start(), rank) < (best[0].start(), best[1])):
+            best = (match, rank, code)
+    if best is None:
+        return None
+    match, _, code = best
+    return Found(_frequency_code(match, code), match.start(), match.end())
+
+
+def _frequency_code(match: re.Match, code: str | None) -> str | None:
+    if code is None or "{N}" not in code and code != "every_n_days":
+        return code
+    groups = match.groupdict()
+    count = number_value(groups.get("n") or groups.get("n2") or "")
+    if code == "every_n_days":
+        return FREQUENCIES["every_n_days"].get(str(count))
+    return code.replace("{N}", str(count))
+
+
+# ---------------------------------------------------------------- routes and forms
+def _vocabulary_re(patterns: list[str], case_sensitive: set[str]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    folded = [p for p in patterns if p not in case_sensitive]
+    exact = [p for p in patterns if p in case_sensitive]
+    return (
+        re.compile(rf"(?<![\w-])(?:{'|'.join(folded)})(?![\w-])", re.IGNORECASE) if folded else None,
+        re.compile(rf"(?<![A-Za-z])(?:{'|'.join(exact)})(?![A-Za-z])") if exact else None,
+    )
+
+
+def _compile_vocabulary(groups: dict[str, list[str]], case_sensitive: list[str]) -> list[tuple[str, re.Pattern]]:
+    compiled = []
+    for value, patterns in groups.items():
+        for pattern in _vocabulary_re(patterns, set(case_sensitive)):
+            if pattern is not None:
+                compiled.append((value, pattern))
+    return compiled
+
+
+ROUTE_PATTERNS = _compile_vocabulary(ROUTES["routes"], ROUTES["case_sensitive"])
+FORM_PATTERNS = _compile_vocabulary(
+    {form: spec["patterns"] for form, spec in ROUTES["forms"].items()}, ROUTES["case_sensitive_forms"]
+)
+ROUTE_OF_FORM = {form: spec["route"] for form, spec in ROUTES["forms"].items()}
+
+
+def _leftmost(patterns: list[tuple[str, re.Pattern]], text: str, start: int, end: int | None) -> Found | None:
+    end = len(text) if end is None else end
+    best = None
+    for value, pattern in patterns:
+        match = pattern.search(text, start, end)
+        if match and (best is None or match.start() < best.start):
+            best = Found(value, match.start(), match.end())
+    return best
+
+
+def find_route(text: str, start: int = 0, end: int | None = None) -> Found | None:
+    """'SQ', 'intravenously', 'by mouth' -> subcutaneous / intravenous / oral."""
+    return _leftmost(ROUTE_PATTERNS, text, start, end)
+
+
+def find_form(text: str, start: int = 0, end: int | None = None) -> Found | None:
+    """'cream', 'XR', 'capsules', 'pill' -> a normalized dosage form (see `route_of_form`)."""
+    return _leftmost(FORM_PATTERNS, text, start, end)
+
+
+def route_of_form(form: str | None) -> str | None:
+    return ROUTE_OF_FORM.get(form) if form else None
+
+
+def form_name(form: str | None) -> str | None:
+    """The form to report: 'pill' says only that the drug is taken by mouth."""
+    return None if form == "pill" else form
+
+
+# ---------------------------------------------------------------- durations
+DURATION_RE = re.compile(
+    r"\b(?:for|over|during)\s+(?:a\s+total\s+(?:duration\s+)?of\s+|a\s+(?:duration|period)\s+of\s+)?"
+    r"(?:at\s+least\s+|a\s+minimum\s+of\s+|up\s+to\s+|approximately\s+|about\s+|(?:≥|>=)\s*)?"
+    rf"(?P<value>{NUMBER})\s*-?\s*(?:consecutive\s+)?(?P<unit>{TIME_UNIT})",
+    re.IGNORECASE,
+)
+
+
+def find_duration(text: str, start: int = 0, end: int | None = None) -> Found | None:
+    """'for at least 12 weeks', 'over 24 weeks', 'for 3 months' -> '12 weeks', '24 weeks', '3 months'."""
+    match = DURATION_RE.search(text, start, len(text) if end is None else end)
+    if not match:
+        return None
+    return Found(format_duration(match["value"], match["unit"]), match.start(), match.end())
+
+
+def format_duration(value: str, unit: str) -> str | None:
+    number = number_value(value)
+    return None if number is None else f"{number:g} {time_unit(unit)}"

@@ -1,0 +1,226 @@
+"""Regimens: which dose of which drug, how often, by which route, for how long.
+
+The `trialkb_regimens` component sets `doc._.regimens`: one dict per dose statement, with
+`drug` (generic from `doc._.drugs`, or None: the driver fills it from the intervention or the parent
+criterion), `amount`, `unit`, optional `frequency`/`route`/`form`/`duration`, `start`/`end` (character
+offsets covering the evidence), `rule`, and `mention`.
+
+How a dose statement is read:
+- A dose is a number with a dose unit (`quantities.find_doses`); one written with an operator
+  ("greater than 20 mg/day", "80 mg or more", "(≥2 mg/kg)") is a threshold, not a regimen.
+- Its drug is a mention right after it ("1.5 % Ruxolitinib cream", "20 mg of prednisone"), else the
+  last mention before it in the same clause ("Methotrexate: 15 mg/week").
+- Frequency, route, form and duration are read to the right of the dose up to the next dose, the
+  next other drug or the clause end; route, form and frequency also to the left back to the
+  previous dose or drug ("Two subcutaneous injections of …", "orally once daily at 600mg").
+- Doses joined by "or"/"and"/"," share what one of them states ("IV 10mg/kg or 750mg every 4 weeks
+  for 12 weeks"; "1 g/kg/month or 60 g/month for 3 months").
+- A percentage is a dose only for a topical preparation (cream, ointment, …); elsewhere it is a
+  concentration ("immune globulin 20%", "0.9 % saline").
+
+Eligibility criteria also *mention* strengths without requiring them ("any added risk … related to
+ruxolitinib 1.5% cream is considered negligible"). A dose counts there only when it is stated as a
+dosing requirement: as a list item (`rule` "dose_list": nothing but a label/drug, a route or form before
+the dose, as in "Corticosteroids: 20mg/day …", "* IV 10mg/kg …", "intravenous immunoglobulin 2 g/kg/month")
+or with a schedule (`rule` "dose_schedule": a frequency or duration). Any other dose is a
+"dose_statement" with `mention` True: a regimen in arm/intervention texts, where every dose statement
+counts, but dropped by the driver in eligibility criteria.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import quantities
+from nlp.quantities import DOSES, Dose, Found
+
+ATTRIBUTES = ("frequency", "route", "form", "duration")
+THRESHOLD_BEFORE_RE = re.compile(DOSES["threshold_before"], re.IGNORECASE)
+THRESHOLD_AFTER_RE = re.compile(DOSES["threshold_after"], re.IGNORECASE)
+LIST_LABEL_RE = re.compile(DOSES["list_label"])
+CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
+CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
+DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
+
+for _name in ("drugs", "regimens"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@dataclass
+class Statement:
+    """One dose with what the text says around it."""
+
+    dose: Dose
+    clause: tuple[int, int]
+    drug: dict | None = None
+    found: dict[str, Found] = field(default_factory=dict)
+
+
+@Language.factory("trialkb_regimens")
+def make_regimen_extractor(nlp: Language, name: str) -> "RegimenExtractor":
+    return RegimenExtractor()
+
+
+class RegimenExtractor:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.regimens = extract_regimens(doc.text, doc._.drugs or [])
+        return doc
+
+
+def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
+    doses = [dose for dose in quantities.find_doses(text) if not written_as_threshold(text, dose)]
+    if not doses:
+        return []
+    clauses = clause_spans(text)
+    statements = [Statement(dose, _clause_of(clauses, dose.start)) for dose in doses]
+    for index, statement in enumerate(statements):
+        statement.drug = _drug_of(text, statement, drugs)
+        _read_attributes(text, statements, index, drugs)
+    groups = _coordinated_groups(text, statements)
+    for group in groups:
+        _share_attributes(group)
+    regimens = []
+    for group in groups:
+        label_like = _is_list_item(text, group[0], drugs)
+        regimens += [_regimen(text, statement, label_like) for statement in group if _is_dose(statement)]
+    return regimens
+
+
+def written_as_threshold(text: str, dose: Dose) -> bool:
+    """'greater than 20 mg/day', '80 mg or more', '(≥2 mg/kg)': a limit, not a dose given."""
+    before = text[max(0, dose.start - 40) : dose.start]
+    return bool(THRESHOLD_BEFORE_RE.search(before) or THRESHOLD_AFTER_RE.match(text, dose.end))
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in CLAUSE_END_RE.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _clause_of(clauses: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    return next(span for span in clauses if span[0] <= position <= span[1])
+
+
+def _drug_of(text: str, statement: Statement, drugs: list[dict]) -> dict | None:
+    dose, (clause_start, clause_end) = statement.dose, statement.clause
+    for mention in drugs:
+        if dose.end <= mention["start"] <= clause_end:
+            if DRUG_AFTER_DOSE_RE.fullmatch(text, dose.end, mention["start"]):
+                return mention
+            break
+    before = [m for m in drugs if clause_start <= m["start"] and m["end"] <= dose.start]
+    return before[-1] if before else None
+
+
+def _read_attributes(text: str, statements: list[Statement], index: int, drugs: list[dict]) -> None:
+    statement = statements[index]
+    dose, (clause_start, clause_end) = statement.dose, statement.clause
+    right_end = min(
+        [clause_end]
+        + [s.dose.start for s in statements[index + 1 :] if s.dose.start < clause_end]
+        + [m["start"] for m in drugs if dose.end <= m["start"] < clause_end and m is not statement.drug]
+    )
+    left_start = max(
+        [clause_start]
+        + [s.dose.end for s in statements[:index] if s.dose.end > clause_start]
+        + [m["start"] for m in drugs if clause_start <= m["start"] and m["end"] <= dose.start]
+    )
+    found = statement.found
+    if dose.frequency:
+        found["frequency"] = Found(dose.frequency, dose.start, dose.end)
+    else:
+        _put(found, "frequency", quantities.find_frequency(text, dose.end, right_end))
+        if "frequency" not in found:
+            _put(found, "frequency", quantities.find_frequency(text, left_start, dose.start))
+    for attribute, finder in (("route", quantities.find_route), ("form", quantities.find_form)):
+        _put(found, attribute, finder(text, dose.end, right_end) or finder(text, left_start, dose.start))
+    _put(found, "duration", quantities.find_duration(text, dose.end, right_end))
+
+
+def _put(found: dict[str, Found], attribute: str, value: Found | None) -> None:
+    if value is not None:
+        found[attribute] = value
+
+
+def _coordinated_groups(text: str, statements: list[Statement]) -> list[list[Statement]]:
+    """Doses joined only by 'or', 'and', ',' or '/' ('10mg/kg or 750mg') form one group."""
+    groups: list[list[Statement]] = []
+    for statement in statements:
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous is not None
+            and previous.clause == statement.clause
+            and CONJUNCTION_RE.fullmatch(text, previous.dose.end, statement.dose.start)
+        ):
+            groups[-1].append(statement)
+        else:
+            groups.append([statement])
+    return groups
+
+
+def _share_attributes(group: list[Statement]) -> None:
+    for attribute in ATTRIBUTES:
+        stated = [s.found[attribute] for s in reversed(group) if attribute in s.found]
+        for statement in group:
+            if attribute not in statement.found and stated:
+                statement.found[attribute] = stated[0]
+
+
+def _is_list_item(text: str, statement: Statement, drugs: list[dict]) -> bool:
+    """Nothing but list markers, a 'Label:', drug names, routes and forms before the dose."""
+    start, end = statement.clause[0], statement.dose.start
+    prefix = list(text[start:end])
+    blank = [(m["start"], m["end"]) for m in drugs if start <= m["start"] and m["end"] <= end]
+    for finder in (quantities.find_route, quantities.find_form):
+        position = start
+        while (found := finder(text, position, end)) is not None:
+            blank.append((found.start, found.end))
+            position = found.end
+    for span_start, span_end in blank:
+        prefix[span_start - start : span_end - start] = " " * (span_end - span_start)
+    return bool(LIST_LABEL_RE.fullmatch("".join(prefix)))
+
+
+def _route(statement: Statement) -> str | None:
+    if "route" in statement.found:
+        return statement.found["route"].value
+    form = statement.found.get("form")
+    return quantities.route_of_form(form.value) if form else None
+
+
+def _is_dose(statement: Statement) -> bool:
+    """A percentage is a strength of a topical preparation; elsewhere it is a concentration."""
+    return statement.dose.unit != "%" or _route(statement) == "topical"
+
+
+def _regimen(text: str, statement: Statement, list_item: bool) -> dict:
+    dose, found = statement.dose, statement.found
+    frequency = found.get("frequency")
+    duration = found.get("duration")
+    scheduled = bool(frequency and frequency.value) or bool(duration and duration.value)
+    rule = "dose_list" if list_item else "dose_schedule" if scheduled else "dose_statement"
+    regimen = {
+        "drug": statement.drug["generic"] if statement.drug else None,
+        "amount": dose.amount,
+        "unit": dose.unit,
+        "frequency": frequency.value if frequency else None,
+        "route": _route(statement),
+        "form": quantities.form_name(found["form"].value) if "form" in found else None,
+        "duration": duration.value if duration else None,
+    }
+    regimen = {key: value for key, value in regimen.items() if value is not None or key == "drug"}
+    evidence = [(dose.start, dose.end), *((f.start, f.end) for f in found.values())]
+    if statement.drug:
+        evidence.append((statement.drug["start"], statement.drug["end"]))
+    start, end = min(s for s, _ in evidence), max(e for _, e in evidence)
+    regimen.update({"start": start, "end": end, "rule": rule, "mention": rule == "dose_statement"})
+    return regimen
