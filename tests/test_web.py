@@ -138,7 +138,7 @@ def test_compare_rows_cover_every_measure_the_trials_threshold(compare, db_path)
 def test_compare_lab_exclusions_and_prior_therapy(compare):
     assert "< 2500" in text(cell(compare, "WBC", DEUCRA))
     assert is_missing(cell(compare, "WBC", RUXO))
-    assert "15 mg QW" in text(cell(compare, "Adequate prior dose: methotrexate", DEUCRA))
+    assert "15 mg QW for 12 weeks (inclusion)" in text(cell(compare, "Prior therapy: methotrexate", DEUCRA))
     washout = text(cell(compare, "Washout / stability: rituximab", DEUCRA))
     assert "excluded if used within 6 months" in washout
 
@@ -351,3 +351,11 @@ def test_database_is_found_by_its_studies_table_not_its_name(db_path, tmp_path, 
     ds = make_datasette(other, renamed)
     response = loop.run_until_complete(ds.client.get(f"/-/study/{DEUCRA}"))
     assert response.status_code == 200 and '"/kb"' in response.text
+
+
+def test_studies_table_titles_link_to_study_pages(get):
+    page = soup(get("/trials/studies"))
+    link = page.select_one(f'td.col-brief_title a[href="/-/study/{DEUCRA}"]')
+    assert link is not None and "Deucravacitinib" in link.get_text()
+    hostile = page.select_one(f'td.col-brief_title a[href="/-/study/{HOSTILE_ID}"]')
+    assert hostile.find("script") is None and "<script>" in hostile.get_text()

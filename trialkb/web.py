@@ -148,7 +148,7 @@ def extra_template_vars(template, datasette):
 
 
 @hookimpl
-def render_cell(value, column, table, datasette):
+def render_cell(row, value, column, table, datasette):
     """nct_id cells link to the study page; in `studies`, the title does (nct_id is the row link)."""
     if isinstance(value, dict):  # an expanded foreign key: {"value": ..., "label": ...}
         value = value.get("value")
@@ -156,7 +156,20 @@ def render_cell(value, column, table, datasette):
         return Markup('<a href="{}" title="Study page">{}</a>').format(
             study_url(datasette, value), value
         )
+    if table == "studies" and column == "brief_title" and value:
+        nct_id = _row_value(row, "nct_id")
+        if isinstance(nct_id, str) and NCT_RE.match(nct_id):
+            return Markup('<a href="{}" title="Study page">{}</a>').format(
+                study_url(datasette, nct_id), value
+            )
     return None
+
+
+def _row_value(row, column):
+    try:
+        return row[column]
+    except (IndexError, KeyError, TypeError):
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,8 +271,13 @@ def threshold_text(fact: dict) -> str:
     return f"{OPS.get(fact.get('op'), fact.get('op') or '')} {value}{unit}".strip()
 
 
+def amount_text(fact: dict) -> str:
+    unit = fact.get("unit") or ""
+    return f"{number(fact.get('amount'))}{'' if unit == '%' else ' '}{unit}".strip()
+
+
 def dose_text(fact: dict) -> str:
-    parts = [f"{number(fact.get('amount'))} {fact.get('unit') or ''}".strip()]
+    parts = [amount_text(fact)]
     parts += [fact[key] for key in ("frequency", "route", "form") if fact.get(key)]
     if fact.get("duration"):
         parts.append(f"for {fact['duration']}")
@@ -607,7 +625,7 @@ def intervention_rows(ctx: CompareContext) -> list[Row]:
     def dose(r):
         if r.get("amount") is None:
             return None
-        text = f"{r.get('drug')} {number(r['amount'])} {r.get('unit') or ''}".strip()
+        text = f"{r.get('drug')} {amount_text(r)}"
         return text + (f" ({r['form']})" if r.get("form") else "")
 
     return [
@@ -686,15 +704,22 @@ def therapy_rows(ctx: CompareContext) -> list[Row]:
     regimens = [r for n in ctx.ids for r in ctx.of("regimens", n) if r.get("source") == "eligibility"]
     windows = [w for n in ctx.ids for w in ctx.of("windows", n)]
 
+    sections = {(c["nct_id"], c["ordinal"]): c.get("section") for n in ctx.ids
+                for c in ctx.of("criteria", n)}
+
+    def regimen_text(r):
+        section = sections.get((r["nct_id"], r.get("criterion")))
+        return f"{dose_text(r)} ({section})" if section else dose_text(r)
+
     def regimen_cell(drug):
-        return lambda n: [ctx.fact_item("regimens", r, dose_text(r)) for r in ctx.of("regimens", n)
+        return lambda n: [ctx.fact_item("regimens", r, regimen_text(r)) for r in ctx.of("regimens", n)
                           if r.get("source") == "eligibility" and r.get("drug") == drug]
 
     def window_cell(subject):
         return lambda n: [ctx.fact_item("windows", w, window_text(w))
                           for w in ctx.of("windows", n) if w.get("subject") == subject]
 
-    rows = [ctx.row(f"Adequate prior dose: {d}", regimen_cell(d), f"regimen-{slug(d)}")
+    rows = [ctx.row(f"Prior therapy: {d}", regimen_cell(d), f"regimen-{slug(d)}")
             for d in sorted({r["drug"] for r in regimens}, key=str.lower)]
     rows += [ctx.row(f"Washout / stability: {s}", window_cell(s), f"window-{slug(s)}")
              for s in sorted({w["subject"] for w in windows if w.get("subject")}, key=str.lower)]
