@@ -14,8 +14,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import trialkb.web as web
-from browser_support import (ADDED_CRITERION, CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS,
-                             build_database)
+from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
 METADATA = ROOT / "metadata.yml"

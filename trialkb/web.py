@@ -182,15 +182,11 @@ def study_url(datasette, nct_id: str, anchor: str | None = None, fact: str | Non
     return url + (f"#{anchor}" if anchor else "")
 
 
-def compare_url(datasette, ids) -> str:
-    return datasette.urls.path("/-/compare") + "?" + urlencode({"ids": ",".join(ids)})
-
-
 def fact_key(kind: str, fact: dict) -> str:
     return f"{kind}-{fact['ordinal']}"
 
 
-def fact_anchor(kind: str, fact: dict, located: dict[str, str] | None = None) -> str:
+def fact_anchor(kind: str, fact: dict) -> str:
     """Where a fact is shown on its study page: its criterion, or the arm/intervention text."""
     if fact.get("criterion") is not None:
         return f"criterion-{fact['criterion']}"
@@ -772,7 +768,7 @@ async def study_view(request, datasette):
         "criteria": criteria,
         "interventions": interventions,
         "arms": arms,
-        "regimens": [regimen_row(datasette, r) for r in data["regimens"]],
+        "regimens": [regimen_row(r) for r in data["regimens"]],
         "outcomes": data["outcomes"],
         "unplaced": [unplaced_item(k, f) for k, f in unplaced + unplaced_fields],
         "facts_count": len(facts),
@@ -903,7 +899,7 @@ def group_by_arm(links: list[dict], interventions: list[dict]) -> dict[str, list
     return arms
 
 
-def regimen_row(datasette, regimen: dict) -> dict:
+def regimen_row(regimen: dict) -> dict:
     return {
         **regimen,
         "dose": dose_text(regimen),
