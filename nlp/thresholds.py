@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
@@ -47,6 +47,7 @@ class Mention:
     start: int
     end: int
     measure: str
+    is_drug: bool = False  # a drug named by the trialkb_drugs component: the measure is its dose
 
 
 @dataclass(slots=True)
@@ -121,7 +122,9 @@ class QuantityGrammar:
         self.patterns = [
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
-                r"(?:\s*(?:-?\s*points?|cm|mm))?[^.;()\d\n]{0,60}?\b(?:scale|VAS)\b\)?",
+                r"(?:\s*(?:-?\s*points?|cm|mm))?[^.;()\d\n]{0,60}?\b(?:scale|VAS)\b\)?"
+                rf"|\(?\s*on\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
+                r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?",
                 re.IGNORECASE,
             )),
             ("between", re.compile(
@@ -130,7 +133,7 @@ class QuantityGrammar:
             )),
             ("uln", re.compile(rf"(?P<op>{prefix})\s*{uln}(?![A-Za-z])", re.IGNORECASE)),
             ("class", re.compile(
-                rf"(?P<op>{prefix})\s*(?:NYHA\s+)?(?:class|grade|stage)\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])",
+                rf"(?P<op>{prefix})\s*(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])",
                 re.IGNORECASE,
             )),
             ("simple", re.compile(
@@ -144,7 +147,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
-                rf"(?<![\w.,])(?P<n1>\d)(?:\s*,\s*\d)*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d)(?![\w.,%+/])",
+                rf"(?<![\w.,])(?P<n1>\d)(?:\s*,\s*\d)*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d)(?![\w%+/]|[.,]\d)",
                 re.IGNORECASE,
             )),
         ]
@@ -162,7 +165,7 @@ class QuantityGrammar:
             if start < taken_until:
                 continue
             if form == "scale":
-                scales.append((match.start(), match.end(), parse_number(match.group("max"))))
+                scales.append((match.start(), match.end(), parse_number(match.group("max") or match.group("max2"))))
                 taken_until = match.end()
                 continue
             quantity = self._quantity(form, match, text)
@@ -213,7 +216,7 @@ class QuantityGrammar:
         return quantity
 
     def _unit_match(self, match: re.Match) -> re.Match | None:
-        return match if match.group("unit") else None
+        return match if "unit" in match.re.groupindex and match.group("unit") else None
 
     def _set_unit(self, quantity: Quantity, match: re.Match | None) -> None:
         if match is None:
@@ -235,15 +238,19 @@ class QuantityGrammar:
 
 
 class MeasureMatcher:
-    """Measure mentions from measures.json with spaCy PhraseMatchers (exact-case for acronyms)."""
+    """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), a Matcher over
+    measure_token_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
     _GLUED_OPERATOR_RE = re.compile(r"[A-Za-z][<>=≥≤≦≧⩽⩾]|[<>=≥≤≦≧⩽⩾][A-Za-z]")
 
-    def __init__(self, nlp: Language, measures: dict[str, list[str]]):
+    def __init__(self, nlp: Language, measures: dict[str, list[str]], token_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.drug_template = drug_doses["template"]
+        self.drug_aliases = drug_doses["aliases"]
         for measure, synonyms in measures.items():
             exact = [s for s in synonyms if sum(ch.isupper() for ch in s) >= 2]
             lower = [s for s in synonyms if s not in exact]
@@ -251,18 +258,26 @@ class MeasureMatcher:
                 self.exact.add(measure, [self.tokenizer(s) for s in exact])
             if lower:
                 self.lower.add(measure, [self.tokenizer(s) for s in lower])
+        for entry in token_patterns:
+            self.tokens.add(entry["label"], [entry["pattern"]])
 
     def find(self, doc: Doc) -> list[Mention]:
+        drugs = doc._.drugs or [] if Doc.has_extension("drugs") else []
         if self._GLUED_OPERATOR_RE.search(doc.text):
             doc = self.operator_tokenizer(doc.text)
-        spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True)
-        spans.sort(key=lambda span: (span.start_char, -(span.end_char - span.start_char)))
+        spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True) + self.tokens(doc, as_spans=True)
+        found = [Mention(span.start_char, span.end_char, span.label_) for span in spans]
+        found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.is_drug))
         mentions, taken_until = [], -1
-        for span in spans:
-            if span.start_char >= taken_until:
-                mentions.append(Mention(span.start_char, span.end_char, span.label_))
-                taken_until = span.end_char
+        for mention in found:
+            if mention.start >= taken_until:
+                mentions.append(mention)
+                taken_until = mention.end
         return mentions
+
+    def _dose_measure(self, generic: str) -> str:
+        return self.drug_aliases.get(generic) or self.drug_template.format(generic=generic)
 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
@@ -282,8 +297,9 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 _MEASURE_VALUE_GAP_RE = re.compile(r"[^\d;\n]{0,60}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
+_COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
-_SHARED_GAP_RE = re.compile(r"[\s,()]*(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?")
+_SHARED_GAP_RE = re.compile(r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()]*(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?")
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
 _ON_SCALE_RE = re.compile(r"\bon\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
@@ -297,8 +313,13 @@ class ThresholdLinker:
         self.grammar = grammar
         self.rules = rules
         self.default_rule = rules["_default"]
+        self.drug_rule = rules["_drug_doses"]["rule"]
         self.age_blockers_before = set(operators["implicit_age_blockers_before"])
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
+        self.onset_before = re.compile(
+            "(?:" + "|".join(_phrase_pattern(p) for p in operators["onset_before"]) + r")\s*$", re.IGNORECASE
+        )
+        self.count_followers_allowed = set(operators["count_followers_allowed"])
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
         quantities = [q for q in quantities if not _inside_any(q.number_start, mentions)]
@@ -324,12 +345,31 @@ class ThresholdLinker:
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
         ]
         for rule, links in candidates:
-            fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure)]
-            if fitting:
-                quantity.links, quantity.rule = fitting, rule
-                if rule == "measure-then-value" and quantity.form == "bare":
-                    self._operator_before_measure(text, quantity, fitting[0][0])
-                return
+            fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure, m)]
+            if not fitting:
+                continue
+            if rule == "shared-by-list" and self._counts_something(text, quantity):
+                return  # "at least 2 of the following", ">= 1 immunosuppressant": a count, not a level
+            quantity.links, quantity.rule = fitting, rule
+            if rule == "measure-then-value" and quantity.form == "bare":
+                self._operator_before_measure(text, quantity, fitting[0][0])
+            if rule == "unit-implies-measure" and quantity.form == "bare":
+                self._onset_before_age(text, quantity)
+            return
+
+    def _counts_something(self, text: str, quantity: Quantity) -> bool:
+        """A unit-less number directly followed by a noun quantifies that noun."""
+        if quantity.unit is not None or quantity.scale_max is not None:
+            return False
+        following = re.match(r"\s*([A-Za-z]+)", text[quantity.end : quantity.end + 30])
+        return bool(following) and following.group(1).lower() not in self.count_followers_allowed
+
+    def _onset_before_age(self, text: str, quantity: Quantity) -> None:
+        """'diagnosed before 18 years of age': the age at onset is below 18."""
+        if self.onset_before.search(text, max(0, quantity.start - 20), quantity.start):
+            quantity.comparisons = [("<", value) for _, value in quantity.comparisons]
+            quantity.form = "simple"
+            quantity.links = [(None, "age at onset")]
 
     def _measure_gap_ok(self, text: str, mention: Mention | None, quantity: Quantity) -> bool:
         if mention is None:
@@ -337,7 +377,9 @@ class ThresholdLinker:
         gap_end = quantity.start
         if not _MEASURE_VALUE_GAP_RE.fullmatch(text, mention.end, gap_end):
             return False
-        return not _SENTENCE_BREAK_RE.search(text, mention.end, gap_end) and len(_WORD_RE.findall(text[mention.end:gap_end])) <= 8
+        if _SENTENCE_BREAK_RE.search(text, mention.end, gap_end) or _COORDINATOR_RE.search(text, mention.end, gap_end):
+            return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
+        return len(_WORD_RE.findall(text[mention.end : gap_end])) <= 8
 
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None) -> bool:
         return mention is not None and mention.start - quantity.end <= 25 and bool(
@@ -401,9 +443,16 @@ class ThresholdLinker:
             quantity.form = "simple"
             quantity.start = min(quantity.start, start)
 
-    def _fits(self, quantity: Quantity, measure: str) -> bool:
-        rule = self.rules.get(measure, self.default_rule)
+    def _rule(self, measure: str, mention: Mention | None) -> dict:
+        if measure in self.rules:
+            return self.rules[measure]
+        return self.drug_rule if mention is not None and mention.is_drug else self.default_rule
+
+    def _fits(self, quantity: Quantity, measure: str, mention: Mention | None) -> bool:
+        rule = self._rule(measure, mention)
         if rule.get("require_operator") and quantity.form not in ("simple", "uln", "class", "bare"):
+            return False
+        if rule.get("require_unit") and quantity.unit is None:
             return False
         return quantity.unit_kind is None or quantity.unit_kind in rule.get("kinds", self.default_rule["kinds"])
 
@@ -412,7 +461,7 @@ class ThresholdLinker:
             return []
         facts = []
         for mention, measure in quantity.links:
-            rule = self.rules.get(measure, self.default_rule)
+            rule = self._rule(measure, mention)
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
             start = min(quantity.start, mention.start) if mention else quantity.start
             end = max(quantity.end, mention.end) if mention else quantity.end
@@ -464,11 +513,12 @@ def _attach_scales(text: str, quantities: list[Quantity], scales) -> None:
 
 class ThresholdExtractor:
     def __init__(self, nlp: Language, name: str):
-        operators = _load("threshold_operators.json")
+        operators, rules = _load("threshold_operators.json"), _load("measure_rules.json")
         self.name = name
-        self.measures = MeasureMatcher(nlp, _load("measures.json"))
+        token_patterns = _load("measure_token_patterns.json")["patterns"]
+        self.measures = MeasureMatcher(nlp, _load("measures.json"), token_patterns, rules["_drug_doses"])
         self.grammar = QuantityGrammar(operators, _load("threshold_units.json")["units"])
-        self.linker = ThresholdLinker(self.grammar, _load("measure_rules.json"), operators)
+        self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text

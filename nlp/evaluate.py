@@ -1,0 +1,252 @@
+"""Score extracted facts against hand-made gold files (shared/extraction/GUIDELINES.md, "Scoring").
+
+A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
+value, and scale_max where the gold gives one); regimens on (drug, amount, unit, and frequency where
+the gold gives one); windows on (section, subject, duration in days with months = 30.4 and years =
+365). Matching is one-to-one (a maximum bipartite matching per study and kind), so two identical
+predictions cannot both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
+kinds are scored for its study (default: all three).
+
+    report = evaluate_dirs("tests/gold/heldout", None)   # None: the default record folders
+    print(format_report(report))
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+KINDS = ("thresholds", "regimens", "windows")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RECORD_DIRS = (
+    ROOT.parent / "shared" / "ctgov" / "studies-dm",
+    ROOT.parent / "shared" / "ctgov" / "studies",
+    ROOT / "tests" / "fixtures" / "studies",
+    ROOT.parent / "shared" / "ctgov" / "pages",
+)
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
+
+Extractor = Callable[[list[dict]], Iterable[dict]]
+
+
+# ---------------------------------------------------------------- keys and matching
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _same_number(a, b) -> bool:
+    x, y = _number(a), _number(b)
+    return x is not None and y is not None and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _text(value) -> str:
+    return " ".join(str(value).lower().split()) if value is not None else ""
+
+
+def duration_days(value, unit) -> float | None:
+    number = _number(value)
+    unit = _text(unit).rstrip("s")
+    if number is None or unit not in DAYS_PER_UNIT:
+        return None
+    return number * DAYS_PER_UNIT[unit]
+
+
+def threshold_matches(gold: dict, predicted: dict) -> bool:
+    if _text(gold.get("section")) != _text(predicted.get("section")):
+        return False
+    if _text(gold.get("measure")) != _text(predicted.get("measure")) or gold.get("op") != predicted.get("op"):
+        return False
+    if not _same_number(gold.get("value"), predicted.get("value")):
+        return False
+    return gold.get("scale_max") is None or _same_number(gold["scale_max"], predicted.get("scale_max"))
+
+
+def regimen_matches(gold: dict, predicted: dict) -> bool:
+    if _text(gold.get("drug")) != _text(predicted.get("drug")):
+        return False
+    if not _same_number(gold.get("amount"), predicted.get("amount")):
+        return False
+    if _text(gold.get("unit")) != _text(predicted.get("unit")):
+        return False
+    return gold.get("frequency") is None or _text(gold["frequency"]) == _text(predicted.get("frequency"))
+
+
+def window_matches(gold: dict, predicted: dict) -> bool:
+    if _text(gold.get("section")) != _text(predicted.get("section")):
+        return False
+    if _text(gold.get("subject")) != _text(predicted.get("subject")):
+        return False
+    gold_days = duration_days(gold.get("value"), gold.get("unit"))
+    predicted_days = duration_days(predicted.get("value"), predicted.get("unit"))
+    return gold_days is not None and predicted_days is not None and math.isclose(gold_days, predicted_days, abs_tol=0.01)
+
+
+MATCHERS = {"thresholds": threshold_matches, "regimens": regimen_matches, "windows": window_matches}
+
+
+def match_facts(kind: str, gold: list[dict], predicted: list[dict]) -> dict[int, int]:
+    """Maximum one-to-one matching {gold index: predicted index} (augmenting paths; lists are small)."""
+    matches = MATCHERS[kind]
+    candidates = [[j for j, fact in enumerate(predicted) if matches(g, fact)] for g in gold]
+    owner: dict[int, int] = {}  # predicted index -> gold index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in candidates[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        augment(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score(kind: str, gold: list[dict], predicted: list[dict]) -> dict:
+    matched = match_facts(kind, gold, predicted)
+    used = set(matched.values())
+    return {
+        "gold": len(gold),
+        "predicted": len(predicted),
+        "matched": len(matched),
+        "misses": [g for i, g in enumerate(gold) if i not in matched],
+        "false_positives": [p for j, p in enumerate(predicted) if j not in used],
+    }
+
+
+def _ratios(gold: int, predicted: int, matched: int) -> dict:
+    precision = matched / predicted if predicted else 1.0
+    recall = matched / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
+    """Score extracted facts ({nct_id: extract_study output}) against gold dicts."""
+    totals = {kind: {"gold": 0, "predicted": 0, "matched": 0} for kind in KINDS}
+    report = {"kinds": {}, "studies": [], "misses": [], "false_positives": [], "missing_records": []}
+    for gold in golds:
+        nct_id = gold["nct_id"]
+        facts = extracted.get(nct_id)
+        if facts is None:
+            report["missing_records"].append(nct_id)
+            continue
+        report["studies"].append(nct_id)
+        for kind in gold.get("annotated", KINDS):
+            result = score(kind, gold.get(kind, []), facts.get(kind, []))
+            for key in ("gold", "predicted", "matched"):
+                totals[kind][key] += result[key]
+            report["misses"] += [{"nct_id": nct_id, "kind": kind, "fact": f} for f in result["misses"]]
+            report["false_positives"] += [
+                {"nct_id": nct_id, "kind": kind, "fact": f} for f in result["false_positives"]
+            ]
+    for kind, counts in totals.items():
+        report["kinds"][kind] = {**counts, **_ratios(counts["gold"], counts["predicted"], counts["matched"])}
+    return report
+
+
+def load_golds(gold_dir: str | Path) -> list[dict]:
+    golds = []
+    for path in sorted(Path(gold_dir).glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(gold, dict) and gold.get("nct_id"):
+            golds.append(gold)
+    return golds
+
+
+def _studies_in(document) -> Iterator[dict]:
+    if isinstance(document, dict) and isinstance(document.get("studies"), list):
+        yield from (s for s in document["studies"] if isinstance(s, dict))
+    elif isinstance(document, dict):
+        yield document
+
+
+def find_records(nct_ids: Iterable[str], record_dirs: Iterable[str | Path]) -> dict[str, dict]:
+    """The record of each wanted study: the first folder that has it wins (files or API pages)."""
+    wanted, found = set(nct_ids), {}
+    for folder in record_dirs:
+        for path in sorted(Path(folder).glob("*.json")) if Path(folder).is_dir() else ():
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            for study in _studies_in(document):
+                nct_id = ((study.get("protocolSection") or {}).get("identificationModule") or {}).get("nctId")
+                if nct_id in wanted and nct_id not in found:
+                    found[nct_id] = study
+    return found
+
+
+def _default_extractor(records: list[dict]) -> Iterable[dict]:
+    from nlp.pipeline import extract_studies
+
+    return extract_studies(records)
+
+
+def evaluate_dirs(
+    gold_dir: str | Path,
+    record_dirs: Iterable[str | Path] | None = None,
+    *,
+    extract: Extractor | None = None,
+) -> dict:
+    """Run the extractor on every gold study's record and score it (see module docstring)."""
+    golds = load_golds(gold_dir)
+    records = find_records((g["nct_id"] for g in golds), record_dirs or DEFAULT_RECORD_DIRS)
+    ordered = [records[g["nct_id"]] for g in golds if g["nct_id"] in records]
+    extracted = {facts["nct_id"]: facts for facts in (extract or _default_extractor)(ordered)}
+    report = evaluate_studies(golds, extracted)
+    report["gold_dir"] = str(gold_dir)
+    return report
+
+
+evaluate = evaluate_dirs
+
+
+def _describe(fact: dict) -> str:
+    keys = ("section", "measure", "op", "value", "unit", "scale_max", "drug", "amount", "frequency", "subject", "relation")
+    core = " ".join(f"{fact[key]}" for key in keys if fact.get(key) is not None)
+    if fact.get("source_text"):
+        core += f"  <- {fact['source_text']!r} [{fact.get('rule')}]"
+    return core
+
+
+def format_report(report: dict) -> str:
+    lines = [f"gold: {report.get('gold_dir', '')}  studies scored: {len(report['studies'])}"]
+    if report["missing_records"]:
+        lines.append("no record found for: " + ", ".join(report["missing_records"]))
+    lines.append(f"{'kind':<11} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for kind, row in report["kinds"].items():
+        lines.append(
+            f"{kind:<11} {row['gold']:>5} {row['predicted']:>5} {row['matched']:>5} "
+            f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}"
+        )
+    for title, key in (("misses (gold not found)", "misses"), ("false positives", "false_positives")):
+        entries = report[key]
+        lines.append(f"\n{title}: {len(entries)}")
+        lines += [f"  {e['nct_id']} {e['kind']:<10} {_describe(e['fact'])}" for e in entries]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Score the extractor against a folder of gold files.")
+    parser.add_argument("gold_dir")
+    parser.add_argument("record_dirs", nargs="*", help="folders of API v2 study records (default: shared + fixtures)")
+    args = parser.parse_args(argv)
+    print(format_report(evaluate_dirs(args.gold_dir, args.record_dirs or None)))
+    return 0
