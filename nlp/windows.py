@@ -1,0 +1,230 @@
+"""Medication windows: how long ago a therapy may, must or must not have been given or changed.
+
+The `trialkb_windows` component sets `doc._.windows`: dicts with `subject` (generic drug name or a
+therapy class from `patterns/therapy_classes.json`), `value`, `unit` (days|weeks|months|years),
+`relation` (used_within | dose_changed_within | stable_for | last_used_before), `start`, `end`, `rule`.
+
+How a window is read (vocabularies in `patterns/window_patterns.json`):
+- A time expression: "within (the past) 6 months", "in the past 4 weeks", "during the 6 months prior",
+  "greater than 2 weeks prior to", "washout of 4 weeks", and "for at least 2 months" only when the
+  clause speaks of stability ("stable systemic medication regimen for at least 2 months"); a bare
+  "for 12 weeks" is how long a therapy was given, not a window.
+- Its subjects: the list of therapies that ends right before it in the same clause, after the
+  previous time expression ("Change in dose of methotrexate, …, or tacrolimus within 12 weeks" gives
+  one window per drug; "steroid hormone within 7 days, chemotherapy, targeted therapy within 28 days"
+  gives 7 days to the steroid and 28 days to the other two). Only when nothing names a therapy before
+  it and it opens the clause or a parenthesis, the first list after it ("(within 6 months before …)
+  of inadequate response to … topical medication(s)").
+- Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
+  cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
+  nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
+  subject and the time expression mean the window is about them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
+from nlp.regimens import clause_spans
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
+THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(encoding="utf-8"))
+
+QUANTITY = rf"(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})"
+TIME_EXPRESSIONS = [
+    (entry["kind"], re.compile(entry["regex"].replace("{QTY}", QUANTITY), re.IGNORECASE))
+    for entry in WINDOW_PATTERNS["time_expressions"]
+]
+RELATION_CUES = [
+    (cue["relation"], set(cue["kinds"]), re.compile(cue["regex"], re.IGNORECASE))
+    for cue in WINDOW_PATTERNS["relation_cues"]
+]
+KINDS_REQUIRING_CUE = set(WINDOW_PATTERNS["requires_cue"])
+LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECASE)
+BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
+MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
+LIST_STOP_RE = re.compile(r"[,;:]")
+BLOCKER_LOOKBACK = 30
+
+for _name in ("drugs", "windows"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    kind: str
+    value: float | int
+    unit: str
+    start: int
+    end: int
+    comparator: bool
+
+
+@dataclass(frozen=True)
+class Subject:
+    names: tuple[str, ...]
+    medication: bool
+    start: int
+    end: int
+
+
+def find_time_expressions(text: str) -> list[TimeExpression]:
+    """Every time expression, overlaps resolved to the one starting first (then the longest)."""
+    found = []
+    for kind, pattern in TIME_EXPRESSIONS:
+        for match in pattern.finditer(text):
+            value = number_value(match["value"])
+            if value is not None:
+                comparator = bool(match.groupdict().get("comparator"))
+                found.append(TimeExpression(kind, value, time_unit(match["unit"]), match.start(), match.end(), comparator))
+    found.sort(key=lambda t: (t.start, -t.end))
+    kept: list[TimeExpression] = []
+    for expression in found:
+        if kept and expression.start < kept[-1].end:
+            continue
+        kept.append(expression)
+    return kept
+
+
+@Language.factory("trialkb_windows")
+def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
+    return WindowExtractor(nlp)
+
+
+class WindowExtractor:
+    def __init__(self, nlp: Language):
+        self.matcher = Matcher(nlp.vocab)
+        self.classes: dict[str, dict] = {}
+        med_word = THERAPY_CLASSES["med_word"]
+        for index, entry in enumerate(THERAPY_CLASSES["classes"]):
+            key = f"therapy_class_{index}"
+            self.classes[key] = entry
+            patterns = [[med_word if token == "MED_WORD" else token for token in p] for p in entry["patterns"]]
+            self.matcher.add(key, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        times = find_time_expressions(doc.text)
+        doc._.windows = extract_windows(doc.text, times, self.subjects(doc)) if times else []
+        return doc
+
+    def subjects(self, doc: Doc) -> list[Subject]:
+        """Drug names and therapy classes; a class wins over a drug it overlaps only if over_drugs."""
+        text = doc.text
+        drugs = [
+            Subject((m["generic"],), True, m["start"], m["end"])
+            for m in doc._.drugs or []
+            if not MODIFIER_AFTER_RE.match(text, m["end"])
+        ]
+        classes = []
+        for span in filter_spans(self.matcher(doc, as_spans=True)):
+            entry = self.classes[span.label_]
+            if _negated_class(text, span.start_char):
+                continue
+            subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), span.start_char, span.end_char)
+            classes.append((subject, entry.get("over_drugs", False)))
+        kept_classes = [s for s, over in classes if over or not any(_overlaps(s, d) for d in drugs)]
+        kept_drugs = [d for d in drugs if not any(_overlaps(d, s) for s in kept_classes)]
+        return sorted(kept_drugs + kept_classes, key=lambda s: s.start)
+
+
+def _negated_class(text: str, start: int) -> bool:
+    """'non-biologic immunosuppressive drugs' is not a biologic."""
+    return text[max(0, start - 4) : start].lower().endswith(("non-", "non "))
+
+
+def _overlaps(a: Subject, b: Subject) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def extract_windows(text: str, times: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+    windows: dict[tuple, dict] = {}
+    for clause_start, clause_end in clause_spans(text):
+        in_clause = [t for t in times if clause_start <= t.start < clause_end]
+        previous_end = clause_start
+        for index, time in enumerate(in_clause):
+            relation = _relation(text, clause_start, time)
+            if relation is None:
+                continue
+            next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
+            listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            previous_end = time.end
+            for subject in listed:
+                for name in subject.names:
+                    key = (name, time.value, time.unit)
+                    windows.setdefault(key, _window(name, time, relation, subject, rule))
+    return list(windows.values())
+
+
+def _relation(text: str, clause_start: int, time: TimeExpression) -> str | None:
+    """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
+    before = text[clause_start : time.start]
+    for relation, kinds, cue in RELATION_CUES:
+        if time.kind in kinds and cue.search(before):
+            return relation
+    if time.kind in KINDS_REQUIRING_CUE:
+        return None
+    if time.kind == "before" and time.comparator:
+        return WINDOW_PATTERNS["comparator_relation"]
+    return WINDOW_PATTERNS["default_relation"][time.kind]
+
+
+def _subjects_of(
+    text: str, subjects: list[Subject], segment_start: int, time: TimeExpression, segment_end: int
+) -> tuple[list[Subject], str]:
+    before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
+    if before:
+        listed = _list_ending_with(text, before)
+        between = text[listed[-1].end : time.start]
+        lookback = text[max(segment_start, listed[0].start - BLOCKER_LOOKBACK) : listed[0].start]
+        if BLOCKERS_RE.search(between) or BLOCKERS_RE.search(lookback):
+            return [], ""
+        return [s for s in listed if s.medication], f"window_{time.kind}"
+    opening = text[segment_start : time.start].rstrip()
+    if opening.endswith("(") or not re.search(r"[A-Za-z]", opening):
+        stop = LIST_STOP_RE.search(text, time.end, segment_end)
+        limit = stop.start() if stop else segment_end
+        after = [s for s in subjects if time.end <= s.start and s.end <= limit]
+        if after and not BLOCKERS_RE.search(text[time.end : after[0].start]):
+            return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
+    return [], ""
+
+
+def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:
+    listed = [candidates[-1]]
+    for subject in reversed(candidates[:-1]):
+        if not LIST_CONNECTORS_RE.fullmatch(text, subject.end, listed[0].start):
+            break
+        listed.insert(0, subject)
+    return listed
+
+
+def _list_starting_with(text: str, candidates: list[Subject]) -> list[Subject]:
+    listed = [candidates[0]]
+    for subject in candidates[1:]:
+        if not LIST_CONNECTORS_RE.fullmatch(text, listed[-1].end, subject.start):
+            break
+        listed.append(subject)
+    return listed
+
+
+def _window(name: str, time: TimeExpression, relation: str, subject: Subject, rule: str) -> dict:
+    return {
+        "subject": name,
+        "value": time.value,
+        "unit": time.unit,
+        "relation": relation,
+        "start": min(subject.start, time.start),
+        "end": max(subject.end, time.end),
+        "rule": rule,
+    }
