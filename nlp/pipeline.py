@@ -185,6 +185,8 @@ def _collect(study: dict, doc: Doc, unit: dict) -> None:
     if unit["criterion"] is not None:
         study["_drugs_by_criterion"][unit["criterion"]] = drugs
     for kind in FACT_KINDS:
+        if kind == "thresholds" and unit["source"] != "eligibility":
+            continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
         for fact in getattr(doc._, kind) or []:
             located = _with_provenance(fact, unit)
             if kind == "regimens" and not located.get("drug"):
