@@ -426,10 +426,10 @@ class ThresholdLinker:
             return False
         if quantity.suffix_op in self.grammar.age_suffixes:
             return True
-        words_before = _WORD_RE.findall(text[max(0, quantity.start - 25) : quantity.start])
+        words_before = _WORD_RE.findall(text[max(0, quantity.start - 30) : quantity.start])
         words_after = _WORD_RE.findall(text[quantity.end : quantity.end + 25])
-        if words_before and words_before[-1].lower() in self.age_blockers_before:
-            return False
+        if any(word.lower() in self.age_blockers_before for word in words_before[-3:]):
+            return False  # "for a duration of at least 5 years", "within the past 2 years"
         return not (words_after and words_after[0].lower() in self.age_blockers_after)
 
     def _operator_before_measure(self, text: str, quantity: Quantity, mention: Mention | None) -> None:
