@@ -75,7 +75,7 @@ def _alternation(words) -> str:
 
 DOSE_RE = re.compile(
     r"(?<![\w.,/])(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
-    rf"(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z])"
+    rf"(?P<unit>{_alternation(DOSES['units'])})(?!-?[A-Za-z])"
     rf"(?:\s*/\s*(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"
     rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
     r"(?!\s*/\s*[\w.µμ])",
