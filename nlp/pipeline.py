@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -141,7 +142,7 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     drug_by_name = {}
     units = []
     for index, intervention in enumerate(interventions):
-        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
+        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
         drug_by_name[intervention.get("name")] = drug
         for key in ("name", "description"):
             units += _text_unit(nct_id, f"{INTERVENTIONS_FIELD}[{index}].{key}", intervention.get(key), drug)
@@ -180,6 +181,18 @@ def _drug_of(*names: str | None) -> str | None:
     return None
 
 
+DRUG_INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL")
+PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
+
+
+def _unlisted_drug(intervention: dict) -> str | None:
+    """A drug the lexicon does not know keeps the intervention's own name ('Palbociclib' -> 'palbociclib')."""
+    name = intervention.get("name")
+    if intervention.get("type") not in DRUG_INTERVENTION_TYPES or not isinstance(name, str) or PLACEBO_RE.search(name):
+        return None
+    return " ".join(name.lower().split()) or None
+
+
 def _collect(study: dict, doc: Doc, unit: dict) -> None:
     drugs = [mention["generic"] for mention in doc._.drugs or []]
     if unit["criterion"] is not None:
@@ -188,6 +201,8 @@ def _collect(study: dict, doc: Doc, unit: dict) -> None:
         if kind == "thresholds" and unit["source"] != "eligibility":
             continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
         for fact in getattr(doc._, kind) or []:
+            if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
+                continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
             if kind == "regimens" and not located.get("drug"):
                 located["drug"] = unit["drug"] or _inherited_drug(study, unit)
@@ -210,7 +225,7 @@ def _inherited_drug(study: dict, unit: dict) -> str | None:
 
 def _with_provenance(fact: dict, unit: dict) -> dict:
     start, end = unit["offset"] + fact["start"], unit["offset"] + fact["end"]
-    located = {key: value for key, value in fact.items() if key not in ("start", "end")}
+    located = {key: value for key, value in fact.items() if key not in ("start", "end", "mention")}
     located.update(
         {
             "nct_id": unit["nct_id"],
@@ -247,7 +262,20 @@ def _merge_duplicate_regimens(regimens: list[dict]) -> list[dict]:
         best = merged.get(key)
         if best is None or _completeness(regimen) > _completeness(best):
             merged[key] = regimen
-    return list(merged.values())
+    return _without_unscheduled_repeats(list(merged.values()))
+
+
+def _without_unscheduled_repeats(regimens: list[dict]) -> list[dict]:
+    """'Tofacitinib XR 11 mg' (a label) repeats '11 mg orally once daily': keep the scheduled one."""
+
+    def dose(regimen: dict) -> tuple:
+        return regimen.get("drug"), regimen.get("amount"), regimen.get("unit")
+
+    scheduled = {dose(r) for r in regimens if r.get("source") == "intervention" and r.get("frequency")}
+    return [
+        r for r in regimens
+        if r.get("source") != "intervention" or r.get("frequency") or dose(r) not in scheduled
+    ]
 
 
 def _completeness(regimen: dict) -> int:
