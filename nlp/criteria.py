@@ -56,8 +56,8 @@ _BULLET_RE = re.compile(
     r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"
     r"(?=\S)"
 )
-_STAR_SEPARATOR_RE = re.compile(r"(?<=[^\d\s])[ \t]+[*•·▪][ \t]+(?=[^\d\s])")
-_DASH_SEPARATOR_RE = re.compile(r"(?<=[^\d\s])[ \t]+-[ \t]+(?=[A-Z(])")
+_STAR_SEPARATOR_RE = re.compile(r"(?<=\S)[ \t]+[*•·▪][ \t]+(?=[^\d\s])")
+_DASH_SEPARATOR_RE = re.compile(r"(?<=\S)[ \t]+-[ \t]+(?=[A-Z(])")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TAB_WIDTH = 4
 
@@ -105,8 +105,8 @@ class _CriteriaSplitter:
 
     def _read_line(self, start: int, end: int) -> None:
         content_start, content_end = strip_span(self.text, start, end)
-        if content_start == content_end:
-            self.after_blank = True
+        if not _HAS_WORD_RE.search(self.text, content_start, content_end):
+            self.after_blank = True  # blank, or markup only ("-", "***", "---"): a break, not text
             return
         bullet = _BULLET_RE.match(self.text, start, end)
         marker_end = bullet.end() if bullet else content_start

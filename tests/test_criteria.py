@@ -1,0 +1,299 @@
+"""nlp.criteria.split_criteria: sections, nesting, markers, offsets into the original text."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.criteria import split_criteria
+from nlp.text import mask_escapes, sentence_spans
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
+
+
+def items(text):
+    """(text, section, parent, depth) per criterion, checking the offset invariants on the way."""
+    criteria = split_criteria(text)
+    for index, criterion in enumerate(criteria, start=1):
+        assert criterion.ordinal == index
+        span = text[criterion.start : criterion.end]
+        assert span == span.strip() and span
+        if criterion.parent is not None:
+            parent = criteria[criterion.parent - 1]
+            assert parent.ordinal < criterion.ordinal and parent.end <= criterion.start
+            assert criterion.depth == parent.depth + 1
+        else:
+            assert criterion.depth == 0
+    return [(text[c.start : c.end], c.section, c.parent, c.depth) for c in criteria]
+
+
+def texts(text):
+    return [item[0] for item in items(text)]
+
+
+def eligibility(path):
+    record = json.loads(Path(path).read_text(encoding="utf-8"))
+    return record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+
+
+# ---------------------------------------------------------------- markdown layout
+
+
+def test_standard_api_layout_with_nesting_and_sections():
+    text = (
+        "Inclusion Criteria:\n\n* Age 18 or older\n* Active disease:\n\n  * MMT-8 \\<136/150\n"
+        "  * CK \\> 1.5 x ULN\n* Signed consent\n\nExclusion Criteria:\n\n* Prior JAK inhibitor"
+    )
+    assert items(text) == [
+        ("Age 18 or older", "inclusion", None, 0),
+        ("Active disease:", "inclusion", None, 0),
+        ("MMT-8 \\<136/150", "inclusion", 2, 1),
+        ("CK \\> 1.5 x ULN", "inclusion", 2, 1),
+        ("Signed consent", "inclusion", None, 0),
+        ("Prior JAK inhibitor", "exclusion", None, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header, section",
+    [
+        ("Inclusion Criteria:", "inclusion"),
+        ("Key Inclusion Criteria", "inclusion"),
+        ("INCLUSION CRITERIA", "inclusion"),
+        ("Inclusion criteria", "inclusion"),
+        ("* INCLUSION CRITERIA:", "inclusion"),
+        ("**Inclusion Criteria:**", "inclusion"),
+        ("Exclusion Criteria:", "exclusion"),
+        ("Key Exclusion Criteria", "exclusion"),
+        ("EXCLUSION CRITERIA:", "exclusion"),
+        ("- Exclusion criteria", "exclusion"),
+        ("Main exclusion criteria for Part A:", "exclusion"),
+        ("Eligibility criteria:", "inclusion"),
+    ],
+)
+def test_header_forms(header, section):
+    assert items(f"{header}\n\n* first item\n* second item") == [
+        ("first item", section, None, 0),
+        ("second item", section, None, 0),
+    ]
+
+
+def test_header_with_the_first_item_on_its_line():
+    assert items("Inclusion Criteria: Age >= 18\nExclusion Criteria: - Pregnancy - HIV") == [
+        ("Age >= 18", "inclusion", None, 0),
+        ("Pregnancy", "exclusion", None, 0),
+        ("HIV", "exclusion", None, 0),
+    ]
+
+
+def test_sentence_mentioning_criteria_is_not_a_header():
+    assert items("Inclusion Criteria:\n\n* Exclusion criteria will be checked at screening.") == [
+        ("Exclusion criteria will be checked at screening.", "inclusion", None, 0)
+    ]
+
+
+@pytest.mark.parametrize("bullet", ["*", "-", "+", "•", "o", "·", "▪"])
+def test_bullet_symbols(bullet):
+    assert texts(f"Inclusion Criteria:\n{bullet} alpha\n{bullet} beta") == ["alpha", "beta"]
+
+
+@pytest.mark.parametrize("markers", [("1.", "2."), ("1)", "2)"), ("(1)", "(2)"), ("a.", "b."), ("(a)", "(b)"), ("i.", "ii.")])
+def test_numbered_and_lettered_markers(markers):
+    first, second = markers
+    assert texts(f"Exclusion Criteria:\n\n{first} alpha\n{second} beta") == ["alpha", "beta"]
+
+
+def test_numbers_inside_text_are_not_markers():
+    assert texts("* Dose 2.5 mg\n* 18 years or older\n2.5 mg continues the item") == [
+        "Dose 2.5 mg",
+        "18 years or older\n2.5 mg continues the item",
+    ]
+
+
+def test_numbered_items_with_nested_bullets_and_lettered_sublists():
+    text = "1. Criterion one:\n   a. sub a\n   b. sub b\n2. Criterion two\n   * bullet under two\n3. Three"
+    assert items(text) == [
+        ("Criterion one:", None, None, 0),
+        ("sub a", None, 1, 1),
+        ("sub b", None, 1, 1),
+        ("Criterion two", None, None, 0),
+        ("bullet under two", None, 4, 1),
+        ("Three", None, None, 0),
+    ]
+
+
+def test_lettered_items_at_the_same_indentation_nest_under_a_number():
+    assert items("1. Labs:\na. ANC >= 1500\nb. Platelets >= 100000\n2. Consent") == [
+        ("Labs:", None, None, 0),
+        ("ANC >= 1500", None, 1, 1),
+        ("Platelets >= 100000", None, 1, 1),
+        ("Consent", None, None, 0),
+    ]
+
+
+def test_three_levels_and_back():
+    text = "* a\n  * b\n    * c\n  * d\n* e"
+    assert [(t, p, d) for t, _, p, d in items(text)] == [
+        ("a", None, 0), ("b", 1, 1), ("c", 2, 2), ("d", 1, 1), ("e", None, 0)
+    ]
+
+
+def test_hard_wrapped_items_continue_with_or_without_indentation():
+    text = "- Patients with a long criterion that\n  wraps onto an indented line\nand a flush one\n- Next item"
+    assert texts(text) == [
+        "Patients with a long criterion that\n  wraps onto an indented line\nand a flush one",
+        "Next item",
+    ]
+
+
+def test_indented_paragraph_after_blank_line_continues_the_item():
+    text = "* Refractory disease.\n\n  Adequate treatment is defined below.\n* Next"
+    assert texts(text) == ["Refractory disease.\n\n  Adequate treatment is defined below.", "Next"]
+
+
+def test_flush_paragraph_after_list_is_its_own_criterion_split_into_sentences():
+    text = "Inclusion Criteria:\n\n* Item\n\nNote: doses may be lower. Other drugs are accepted.\n\n* Last"
+    assert items(text) == [
+        ("Item", "inclusion", None, 0),
+        ("Note: doses may be lower.", "inclusion", None, 0),
+        ("Other drugs are accepted.", "inclusion", None, 0),
+        ("Last", "inclusion", None, 0),
+    ]
+
+
+def test_intro_paragraph_under_header_is_a_criterion():
+    text = "Inclusion Criteria:\n\nIn order to be eligible, an individual must meet all of the following criteria:\n\n* Age >= 18"
+    assert items(text) == [
+        ("In order to be eligible, an individual must meet all of the following criteria:", "inclusion", None, 0),
+        ("Age >= 18", "inclusion", None, 0),
+    ]
+
+
+def test_collapsed_bullets_are_split():
+    assert texts("* Age >= 18 * ECOG 0-1 * Signed consent") == ["Age >= 18", "ECOG 0-1", "Signed consent"]
+    assert texts("Inclusion: - Age >= 18 - ECOG 0-1 - Consent") == ["Age >= 18", "ECOG 0-1", "Consent"]
+
+
+def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
+    assert texts("* Class III or IV heart failure - New York Heart Association\n* Age 18 - 65 years") == [
+        "Class III or IV heart failure - New York Heart Association",
+        "Age 18 - 65 years",
+    ]
+
+
+def test_missing_header_gives_section_none():
+    assert items("* Age >= 18\n* Consent") == [("Age >= 18", None, None, 0), ("Consent", None, None, 0)]
+
+
+def test_prose_without_bullets_is_split_into_sentences():
+    text = "Adults aged 18 to 75 years, e.g. outpatients. Must have DM for >= 6 months.\nNo cancer within 5 years."
+    assert texts(text) == [
+        "Adults aged 18 to 75 years, e.g. outpatients.",
+        "Must have DM for >= 6 months.",
+        "No cancer within 5 years.",
+    ]
+
+
+def test_dash_runs_and_glued_dashes_are_markers_and_empty_bullets_are_dropped():
+    text = "* Tocilizumab:\n\n    ---IV 800mg every 4 weeks\n    * SQ 162mg every 2 weeks\n\n-Patients must start therapy.\n       -"
+    assert items(text) == [
+        ("Tocilizumab:", None, None, 0),
+        ("IV 800mg every 4 weeks", None, 1, 1),
+        ("SQ 162mg every 2 weeks", None, 1, 1),
+        ("Patients must start therapy.", None, None, 0),
+    ]
+
+
+def test_crlf_tabs_and_markup_only_lines():
+    text = "Inclusion Criteria:\r\n\r\n*\tAge >= 18\r\n\t* nested\r\n***\r\n"
+    assert items(text) == [("Age >= 18", "inclusion", None, 0), ("nested", "inclusion", 1, 1)]
+
+
+def test_empty_and_blank_text():
+    assert split_criteria("") == []
+    assert split_criteria(" \n\n\t\n") == []
+    assert split_criteria("Inclusion Criteria:\n\nExclusion Criteria:") == []
+
+
+# ---------------------------------------------------------------- real records
+
+
+def test_seed_record_nct07012057():
+    text = eligibility(SHARED / "studies-dm" / "NCT07012057.json")
+    got = items(text)
+    assert got[0] == (
+        "In order to be eligible to participate in this study, an individual must meet all of the following criteria:",
+        "inclusion", None, 0,
+    )
+    by_text = {item[0]: item for item in got}
+    assert by_text["Abatacept:"][2] == 7 and by_text["Abatacept:"][3] == 1
+    assert by_text["IV 10mg/kg or 750mg every 4 weeks for 12 weeks"][2:] == (19, 2)
+    assert by_text["IV 800mg every 4 weeks for at least 12 weeks"][2:] == (22, 2)
+    assert by_text["Physician global activity of \\>= 3.0/10.0"][1:] == ("inclusion", 28, 1)
+    assert got[-1][0].startswith("Total WBC count \\<2500 cells/microliter;") and got[-1][1] == "exclusion"
+    assert sum(item[1] == "exclusion" for item in got) == 37
+
+
+def test_seed_record_nct06857240():
+    got = items(eligibility(SHARED / "studies-dm" / "NCT06857240.json"))
+    assert len(got) == 21
+    assert got[5] == (
+        "Commonly prescribed topical medications for dermatomyositis include corticosteroids or calcineurin "
+        "inhibitors (tacrolimus or pimecrolimus).", "inclusion", 5, 1,
+    )
+    assert [g[2] for g in got[8:11]] == [8, 8, 8]
+    assert got[-1] == ("Patients younger than 18 years old", "exclusion", None, 0)
+
+
+def test_real_record_with_numbered_sublist_and_stray_dash():
+    got = items(eligibility(SHARED / "studies" / "NCT04207047.json"))
+    assert got[7] == ("Postmenopausal for at least 12 months prior to study;", "inclusion", 7, 1)
+    assert got[-1][0].startswith("Psychiatric drugs") and got[-1][2] == 31
+    assert all(text != "-" for text, *_ in got)
+
+
+def test_real_record_key_headers_and_trailing_note():
+    got = items(eligibility(SHARED / "studies" / "NCT02210780.json"))
+    assert [g[1] for g in got].count("inclusion") == 5
+    assert got[-1][0].startswith("The information listed above") and got[-1][1] == "exclusion"
+
+
+def test_real_record_with_sub_headers():
+    got = items(eligibility(SHARED / "studies" / "NCT03630471.json"))
+    assert got[0] == ("For adolescent participants:", "inclusion", None, 0)
+    assert got[11] == ("For adolescent participants:", "exclusion", None, 0)
+
+
+@pytest.mark.parametrize("path", sorted((SHARED / "studies").glob("NCT*.json")), ids=lambda p: p.stem)
+def test_every_real_record_splits_with_consistent_offsets(path):
+    text = eligibility(path)
+    got = items(text)
+    assert got or not text.strip()
+    masked = mask_escapes(text)
+    for criterion in split_criteria(text):
+        assert len(masked[criterion.start : criterion.end]) == criterion.end - criterion.start
+
+
+def test_linear_time_on_a_megabyte():
+    import time
+
+    text = ("Inclusion Criteria:\n\n" + "* Age >= 18 years and ANC >= 1500/mm3.\n  * nested item\n" * 20000)[:1_000_000]
+    started = time.perf_counter()
+    criteria = split_criteria(text)
+    assert time.perf_counter() - started < 5
+    assert len(criteria) > 30000
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def test_mask_escapes_keeps_length_and_offsets():
+    text = "ANC \\<= 1000; \\[ie, ≥ 12 months\\] \\& \\*bold\\* \\_x\\_ \\# \\\\< 5"
+    masked = mask_escapes(text)
+    assert len(masked) == len(text)
+    assert masked == "ANC  <= 1000;  [ie, ≥ 12 months ]  &  *bold *  _x _  #  \\< 5"
+
+
+def test_sentence_spans_keep_abbreviations_together():
+    text = "Dose e.g. 5 mg vs. placebo. Max. 1000 patients. Next one"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["Dose e.g. 5 mg vs. placebo.", "Max. 1000 patients.", "Next one"]
