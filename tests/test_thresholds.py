@@ -1,0 +1,203 @@
+"""The trialkb_thresholds component on real registry phrasings."""
+
+import pytest
+import spacy
+
+import nlp.lexicon  # noqa: F401  (registers trialkb_drugs)
+import nlp.thresholds  # noqa: F401  (registers trialkb_thresholds)
+from nlp.text import mask_escapes
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    language = spacy.blank("en")
+    language.add_pipe("trialkb_drugs")
+    language.add_pipe("trialkb_thresholds")
+    return language
+
+
+def extract(pipe, text):
+    doc = pipe(mask_escapes(text))
+    for fact in doc._.thresholds:
+        assert 0 <= fact["start"] < fact["end"] <= len(text)
+        assert fact["rule"]
+    return doc._.thresholds
+
+
+def triples(pipe, text):
+    return sorted((f["measure"], f["op"], f["value"]) for f in extract(pipe, text))
+
+
+CASES = [
+    # ages
+    ("Male or female, 18 years of age or older", [("age", ">=", 18)]),
+    ("Patients 18 years and older with refractory disease (19-22).", [("age", ">=", 18)]),
+    ("Patients younger than 18 years old", [("age", "<", 18)]),
+    ("At least 18 years old at the start of Screening Visit", [("age", ">=", 18)]),
+    ("Age ≥18 years (or per national guidelines).", [("age", ">=", 18)]),
+    ("age≥18 years old;", [("age", ">=", 18)]),
+    ("Age over 18 years.", [("age", ">", 18)]),
+    ("Patient over 18 years...", [("age", ">", 18)]),
+    ("Healthy adults under age 60", [("age", "<", 60)]),
+    ("Male or females 12 -24 years old", [("age", "<=", 24), ("age", ">=", 12)]),
+    ("Patient's age is 5-8 years old at the time of the treatment", [("age", "<=", 8), ("age", ">=", 5)]),
+    ("Male or female adults ages 18 to 64 years with Chronic AD", [("age", "<=", 64), ("age", ">=", 18)]),
+    ("Patient is between 18 and 75 years of age, inclusive.", [("age", "<=", 75), ("age", ">=", 18)]),
+    ("if adolescent age 18+ years, parental involvement is supported", [("age", ">=", 18)]),
+    ("Juvenile dermatomyositis diagnosed before 18 years of age", [("age at onset", "<", 18)]),
+    # scores and scales
+    ("Manual Muscle Testing (MMT-8) of \\<136/150 and any 1 of the following", [("MMT-8", "<", 136)]),
+    ("Physician global activity of \\>= 3.0/10.0", [("physician global activity", ">=", 3.0)]),
+    ("Health Assessment Questionnaire (HAQ) score of \\>= 0.75", [("HAQ", ">=", 0.75)]),
+    ("Investigator's Global Assessment (IGA) score ≥3 (on the 0-4 IGA scale)", [("IGA", ">=", 3)]),
+    ("Spinal pain \\>= 4 on a 0 to 10 Numerical Rating Scale (NRS)", [("spinal pain", ">=", 4)]),
+    ("Physician global disease activity \\>= 2 on a 10 cm visual analogue scale (VAS)", [("physician global activity", ">=", 2)]),
+    ("ECOG performance status 0-1.", [("ECOG", "<=", 1), ("ECOG", ">=", 0)]),
+    ("ECOG performance status of 0 or 1.", [("ECOG", "<=", 1), ("ECOG", ">=", 0)]),
+    ("Eastern Cooperative Oncology Group (ECOG) Performance Status (PS): 0 -2.", [("ECOG", "<=", 2), ("ECOG", ">=", 0)]),
+    ("KPS score≥70;", [("KPS", ">=", 70)]),
+    ("(scores of 19 or higher for boys and 20 or higher for girls) on the self-reported SDQ Total Difficulties scale",
+     [("SDQ total difficulties", ">=", 19), ("SDQ total difficulties", ">=", 20)]),
+    # skin
+    ("(BSA\\>1% to \\<20%, CDASI activity score \\> 6, and Physician Global Assessment (PGA) activity score \\>2)",
+     [("BSA", "<", 20), ("BSA", ">", 1), ("CDASI activity", ">", 6), ("physician global activity", ">", 2)]),
+    ("Patients who have \\> 20% total BSA involvement of cutaneous dermatomyositis.", [("BSA", ">", 20)]),
+    ("mild involvement with \\< 1% total body surface area involved and/or CDASI activity score of \\< 6",
+     [("BSA", "<", 1), ("CDASI activity", "<", 6)]),
+    ("≥10% body surface area (BSA) of AD involvement", [("BSA", ">=", 10)]),
+    ("body surface area involvement between 1% and 20%", [("BSA", "<=", 20), ("BSA", ">=", 1)]),
+    # doses
+    ("Prednisone dose greater than 20 mg/day.", [("prednisone dose", ">", 20)]),
+    ("Prednisone at a dose of 80 mg or more within 4 weeks prior to baseline timepoint.", [("prednisone dose", ">=", 80)]),
+    ("Patients needing \\>10 mg of daily prednisone (including equivalent doses of other steroids)", [("prednisone dose", ">", 10)]),
+    ("oral glucocorticoid \\<= 15 mg/day prednisone-equivalent, unchanged for \\>= 4 weeks", [("prednisone dose", "<=", 15)]),
+    ("methotrexate \\>= 15 mg/week", [("methotrexate dose", ">=", 15)]),
+    ("prednisone no more than 10 mg/day", [("prednisone dose", "<=", 10)]),
+    # labs
+    ("Total WBC count \\<2500 cells/microliter; Absolute neutrophil count \\<= 1000/mm3; platelets \\<= 100,000/microliter; hemoglobin \\<= 10gm",
+     [("ANC", "<=", 1000), ("WBC", "<", 2500), ("hemoglobin", "<=", 10), ("platelets", "<=", 100000)]),
+    ("ALT or AST > 2 x ULN", [("ALT", ">", 2), ("AST", ">", 2)]),
+    ("SGOT/SGPT of 2.5 X institutional norm or less.", [("ALT", "<=", 2.5), ("AST", "<=", 2.5)]),
+    ("Aspartate amino transferase (AST or SGOT) and alanine amino transferase (ALT or SGPT) ≤ 1.5 × institutional ULN.",
+     [("ALT", "<=", 1.5), ("AST", "<=", 1.5)]),
+    ("ANC < 1.5 × 10^9/L", [("ANC", "<", 1.5)]),
+    ("eGFR < 30 mL/min/1.73m2", [("eGFR", "<", 30)]),
+    ("Total serum bilirubin ≤ ULN; or total bilirubin ≤ 3.0 × ULN", [("bilirubin", "<=", 1), ("bilirubin", "<=", 3.0)]),
+    ("Serum creatinine below the upper limit of the institutional normal range (ULN)", [("serum creatinine", "<", 1)]),
+    ("Total whte blood cell (WBC) of 3,000 or more with at least 1500 granulocytes, hemoglobin of 9.0 gm/dl or more",
+     [("ANC", ">=", 1500), ("WBC", ">=", 3000), ("hemoglobin", ">=", 9.0)]),
+    ("alanine aminotransferase ≤ 2.5 x ULN (≤ 5.0 x ULN in patients with liver metastases).", [("ALT", "<=", 2.5), ("ALT", "<=", 5.0)]),
+    ("Hgb>=9 g/dL and PLT>=75,000/uL", [("hemoglobin", ">=", 9), ("platelets", ">=", 75000)]),
+    ("Urine protein ≤2+ or \\< 1000mg/24h;", [("urine protein", "<", 1000), ("urine protein", "<=", 2)]),
+    ("QTcF \\> 450 ms (men) or \\> 470 ms (women) at screening.", [("QTc", ">", 450), ("QTc", ">", 470)]),
+    ("fasting blood glucose \\<126 mg/dl", [("fasting glucose", "<", 126)]),
+    ("creatinine clearance of at least 60 mL/min", [("creatinine clearance", ">=", 60)]),
+    # others
+    ("Life expectancy ≥ 3 months", [("life expectancy", ">=", 3)]),
+    ("Expected survival is at least 12 weeks.", [("life expectancy", ">=", 12)]),
+    ("Subjects must have had back pain for at least 12 months before Screening", [("disease duration", ">=", 12)]),
+    ("Chronic atopic dermatitis for \\>= 1 year", [("disease duration", ">=", 1)]),
+    ("New York Heart Association \\> Class II congestive heart failure", [("NYHA class", ">", 2)]),
+    ("clinically significant pulmonary disease (such as ≥ Grade 2 dyspnea)", [("CTCAE grade", ">=", 2)]),
+    ("grade ≥2 radiation pneumonitis", [("CTCAE grade", ">=", 2)]),
+    ("Body mass index \\>= 40 kg/m2.", [("BMI", ">=", 40)]),
+    ("left ventricular ejection fraction ≥50%", [("LVEF", ">=", 50)]),
+    ("with a probability \\>= 55%", [("EULAR/ACR probability", ">=", 55)]),
+    ("MMT-8 \\<= 136/150 and \\>= 2 other abnormal core set measures", [("MMT-8", "<=", 136)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_thresholds(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+NOT_THRESHOLDS = [
+    "Patients who have used a common prescription topical medication within the previous 2 weeks.",
+    "Rituximab: 750mg for at least 2 infusions",
+    "Corticosteroids: 20mg/day for at least 4 weeks with total duration at any dose for at least 12 weeks.",
+    "Patients must have been on a stable systemic medication regimen for at least 2 months (60 days)",
+    "Diagnosis will be based on either Bohan and Peter criteria (CD and JD) (19-22).",
+    "at least one steroid-sparing systemic treatment commonly found to be useful",
+    "Active disease based on MMT-8 of 136 and any 1 of the following core disease activity measures:",
+    "Inadequate response to at least 2 Nonsteroidal Anti-Inflammatory Drugs (NSAIDs)",
+    "Exposure to more than 1 tumor necrosis factor (TNF)-antagonist",
+    "History of any malignancy within the past 3 years",
+    "no evidence of disease for greater than 5 years from accrual",
+    "Patients who have received systemic steroids for more than 28 days during the 6 months prior",
+    "Stage IIA limited to max. 1000 patients",
+    "Histologically confirmed grade 1, 2, or 3a follicular lymphoma",
+    "Enrolled as a student in Grades 9-12",
+    "Class III or IV congestive heart failure - New York Heart Association (NYHA)",
+    "women with amenorrhea of less than 12 months at time of randomization",
+    "Weight must be stable within 5% for 3 months prior to initiation visit",
+    "Inadequate response to corticosteroids and \\>= 1 immunosuppressant.",
+    "Protocol Number: L18006 v5.0 11192018 Page 8 of 52",
+    "EGFR sensitive mutations: EGFR L858R, EGFR exon 19 deletion",
+    "Toxicity per NCI-CTCAE v5.0; RECIST version 1.1",
+    "for a duration of at least 5 years",
+]
+
+
+@pytest.mark.parametrize("text", NOT_THRESHOLDS, ids=[t[:40] for t in NOT_THRESHOLDS])
+def test_not_thresholds(pipe, text):
+    assert extract(pipe, text) == []
+
+
+def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
+    facts = extract(pipe, "MMT-8 \\< 142/150 and at least 2 of the following")
+    assert [(f["measure"], f["op"], f["value"], f["scale_max"]) for f in facts] == [("MMT-8", "<", 142, 150)]
+
+
+@pytest.mark.parametrize(
+    "text, field, value",
+    [
+        ("Manual Muscle Testing (MMT-8) of \\<136/150", "scale_max", 150),
+        ("Physician global activity of \\>= 3.0/10.0", "scale_max", 10),
+        ("IGA score ≥3 (on the 0-4 IGA scale)", "scale_max", 4),
+        ("Spinal pain \\>= 4 on a 0 to 10 Numerical Rating Scale (NRS)", "scale_max", 10),
+        ("TIS of at least 40 points out of 100", "scale_max", 100),
+        ("hemoglobin \\<= 10gm", "unit", "g/dL"),
+        ("platelets ≥ 100,000/ mm3", "unit", "cells/uL"),
+        ("platelet count of 100,000 per cu mm or more", "unit", "cells/uL"),
+        ("Absolute neutrophil count ≥ 1,500/µL", "unit", "cells/uL"),
+        ("ANC < 1.5 × 10^9/L", "unit", "x10^9/L"),
+        ("ANC < 1.5 x 10⁹/L", "unit", "x10^9/L"),
+        ("ALT > 3 x upper limit of normal", "unit", "xULN"),
+        ("Creatine kinase \\> 1.5 times the upper limit of normal", "unit", "xULN"),
+        ("eGFR \\< 60 mL/min/1.73 m²", "unit", "mL/min"),
+        ("Prednisone dose greater than 20 mg/day.", "unit", "mg/day"),
+        ("BSA\\>1%", "unit", "%"),
+        ("Age ≥18", "unit", "years"),
+        ("Serum creatinine of 2.0 mg/dl or less", "unit", "mg/dL"),
+        ("TIS of at least 40 points", "unit", "points"),
+    ],
+)
+def test_units_and_scales(pipe, text, field, value):
+    facts = extract(pipe, text)
+    assert facts and facts[0].get(field) == value
+
+
+def test_evidence_span_covers_measure_through_unit(pipe):
+    text = "Active disease based on Manual Muscle Testing (MMT-8) of \\<136/150 and more"
+    (fact,) = extract(pipe, text)
+    assert text[fact["start"] : fact["end"]] == "Manual Muscle Testing (MMT-8) of \\<136/150"
+    assert fact["rule"] == "simple:measure-then-value"
+
+
+def test_escaped_text_without_masking_still_parses(pipe):
+    doc = pipe("ANC \\<= 1000/mm3")
+    assert [(f["measure"], f["op"], f["value"]) for f in doc._.thresholds] == [("ANC", "<=", 1000)]
+
+
+def test_component_is_registered_and_sets_empty_list(pipe):
+    assert "trialkb_thresholds" in pipe.pipe_names
+    assert pipe("No numbers here.")._.thresholds == []
+    assert pipe("")._.thresholds == []
+
+
+def test_works_without_the_drug_component():
+    language = spacy.blank("en")
+    language.add_pipe("trialkb_thresholds")
+    doc = language(mask_escapes("methotrexate \\>= 15 mg/week; Age \\>= 18 years"))
+    assert [(f["measure"], f["op"], f["value"]) for f in doc._.thresholds] == [("age", ">=", 18)]
