@@ -1,0 +1,132 @@
+"""Drug lexicon: registry spellings -> generic, targets, class; the trialkb_drugs component."""
+
+import pytest
+import spacy
+
+from nlp.lexicon import DrugInfo, bounded_levenshtein, load_lexicon, normalize_drug
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("trialkb_drugs")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    "name, generic",
+    [
+        ("Sotyktu", "deucravacitinib"),
+        ("BMS-986165", "deucravacitinib"),
+        ("BMS986165", "deucravacitinib"),
+        ("bms 986165", "deucravacitinib"),
+        ("Deucravacitinb", "deucravacitinib"),  # the registry's own misspelling (NCT07012057)
+        ("Drug: Deucravacitinib 6 mg", "deucravacitinib"),
+        ("Opzelura", "ruxolitinib"),
+        ("INCB018424", "ruxolitinib"),
+        ("Ruxolitinib Topical Cream", "ruxolitinib"),
+        ("Jakafi", "ruxolitinib"),
+        ("Olumiant", "baricitinib"),
+        ("LY3009104", "baricitinib"),
+        ("Xeljanz XR", "tofacitinib"),
+        ("CP-690550", "tofacitinib"),
+        ("CP-690,550", "tofacitinib"),
+        ("CP690550", "tofacitinib"),
+        ("tofacitnib", "tofacitinib"),
+        ("Rinvoq", "upadacitinib"),
+        ("ABT-494", "upadacitinib"),
+        ("PF-06700841", "brepocitinib"),
+        ("PF06651600", "ritlecitinib"),
+        ("Cibinqo", "abrocitinib"),
+        ("Jyseleca", "filgotinib"),
+        ("mycophenolate", "mycophenolate mofetil"),
+        ("MMF", "mycophenolate mofetil"),
+        ("CellCept", "mycophenolate mofetil"),
+        ("IVIG", "ivig"),
+        ("IVIg", "ivig"),
+        ("intravenous immunoglobulin", "ivig"),
+        ("Immune Globulin Subcutaneous (Human) 20%", "scig"),
+        ("ciclosporin", "cyclosporine"),
+        ("Corticosteroids", "corticosteroids"),
+        ("systemic steroids", "corticosteroids"),
+        ("Solu-Medrol", "methylprednisolone"),
+        ("Humira", "adalimumab"),
+        ("Certolizumab Pegol", "certolizumab pegol"),
+    ],
+)
+def test_names_brands_codes_and_misspellings_map_to_the_generic(name, generic):
+    assert normalize_drug(name).generic == generic
+
+
+@pytest.mark.parametrize(
+    "name, targets, drug_class",
+    [
+        ("tofacitinib", ("JAK1", "JAK3", "JAK2"), "JAK inhibitor"),
+        ("baricitinib", ("JAK1", "JAK2"), "JAK inhibitor"),
+        ("ruxolitinib", ("JAK1", "JAK2"), "JAK inhibitor"),
+        ("upadacitinib", ("JAK1",), "JAK inhibitor"),
+        ("filgotinib", ("JAK1",), "JAK inhibitor"),
+        ("abrocitinib", ("JAK1",), "JAK inhibitor"),
+        ("Sotyktu", ("TYK2",), "TYK2 inhibitor"),
+        ("brepocitinib", ("TYK2", "JAK1"), "TYK2 inhibitor"),
+        ("ritlecitinib", ("JAK3", "TEC"), "JAK inhibitor"),
+        ("rituximab", ("CD20",), "anti-CD20 antibody"),
+        ("prednisone", (), "corticosteroid"),
+    ],
+)
+def test_targets_and_class(name, targets, drug_class):
+    info = normalize_drug(name)
+    assert (info.targets, info.drug_class) == (targets, drug_class)
+    assert isinstance(info, DrugInfo)
+    with pytest.raises(AttributeError):
+        info.generic = "other"  # frozen
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", None, "Placebo", "continuing", "containing", "Standard Adjuvant Endocrine Therapy", "imatinib",
+     "nilotinib", "Montanide ISA 51", "methylation", "tablets", "cortisol levels", "Tests and questionnaires"],
+)
+def test_non_drugs_and_unlisted_drugs_are_none(name):
+    assert normalize_drug(name) is None
+
+
+def test_every_jak_and_tyk2_inhibitor_of_the_brief_is_listed():
+    expected = {
+        "tofacitinib", "baricitinib", "ruxolitinib", "upadacitinib", "filgotinib", "peficitinib", "abrocitinib",
+        "deucravacitinib", "brepocitinib", "ritlecitinib", "delgocitinib", "fedratinib", "pacritinib",
+        "momelotinib", "itacitinib", "gusacitinib", "decernotinib", "ivarmacitinib", "jaktinib",
+        "golidocitinib", "zasocitinib", "ropsacitinib", "lepzacitinib", "povorcitinib", "cerdulatinib",
+    }  # fmt: skip
+    info = load_lexicon().info
+    assert expected <= set(info)
+    assert {info[g].drug_class for g in expected} == {"JAK inhibitor", "TYK2 inhibitor"}
+    assert all(info[g].targets for g in expected)
+
+
+def test_component_reports_mentions_with_character_offsets(tagger):
+    text = "Change in dose of methotrexate, MMF, IVIG or Deucravacitinb (BMS-986165) within 12 weeks."
+    mentions = tagger(text)._.drugs
+    assert [m["generic"] for m in mentions] == [
+        "methotrexate", "mycophenolate mofetil", "ivig", "deucravacitinib", "deucravacitinib"
+    ]  # fmt: skip
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
+    assert mentions[3]["text"] == "Deucravacitinb"
+
+
+def test_longest_name_wins(tagger):
+    mentions = tagger("Subcutaneous immune globulin 20% and mycophenolate mofetil")._.drugs
+    assert [(m["generic"], m["text"]) for m in mentions] == [
+        ("scig", "Subcutaneous immune globulin"), ("mycophenolate mofetil", "mycophenolate mofetil")
+    ]  # fmt: skip
+
+
+def test_no_fuzzy_hits_on_ordinary_words(tagger):
+    text = "Patients continuing stable treatment, containing combination regimens, or maintaining a tab."
+    assert tagger(text)._.drugs == []
+
+
+def test_bounded_levenshtein():
+    assert bounded_levenshtein("deucravacitinb", "deucravacitinib", 1) == 1
+    assert bounded_levenshtein("nilotinib", "filgotinib", 1) is None
+    assert bounded_levenshtein("same", "same", 0) == 0

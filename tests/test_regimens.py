@@ -1,0 +1,218 @@
+"""Regimens: dose statements of arms, interventions and criteria, read with the real phrasings."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+
+import nlp
+from nlp.evaluate import evaluate_dirs
+from nlp.quantities import find_doses, find_duration, find_form, find_frequency, find_route
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDELINE_FIELDS = ("drug", "amount", "unit", "frequency", "route", "form", "duration")
+
+
+@pytest.fixture(scope="module")
+def components():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("trialkb_drugs")
+    pipeline.add_pipe("trialkb_regimens")
+    return pipeline
+
+
+def regimens_of(components, text):
+    found = components(text)._.regimens
+    for regimen in found:
+        assert text[regimen["start"] : regimen["end"]].strip(), regimen
+    return [{k: r[k] for k in GUIDELINE_FIELDS if k in r} for r in found]
+
+
+def R(amount, unit, drug=None, **fields):
+    return {"drug": drug, "amount": amount, "unit": unit, **fields}
+
+
+CASES = [
+    ("Participants will receive a 6mg pill taken 2 times per day over 24 weeks and an optional extension period",
+     [R(6, "mg", frequency="BID", route="oral", duration="24 weeks")]),
+    ("1.5 % Ruxolitinib cream", [R(1.5, "%", "ruxolitinib", route="topical", form="cream")]),
+    ("1.5% cream", [R(1.5, "%", route="topical", form="cream")]),
+    ("Corticosteroids: 20mg/day for at least 4 weeks with total duration at any dose for at least 12 weeks. "
+     "If there is intolerance, trial must be for at least 2 weeks.",
+     [R(20, "mg", "corticosteroids", frequency="QD", duration="4 weeks")]),
+    ("IVIg: 1 g/kg/month or 60 g/month for 3 months",
+     [R(1, "g/kg", "ivig", frequency="QM", duration="3 months"), R(60, "g", "ivig", frequency="QM", duration="3 months")]),
+    ("Cyclophosphamide: 500 mg/month intravenously for at least 3 months",
+     [R(500, "mg", "cyclophosphamide", frequency="QM", route="intravenous", duration="3 months")]),
+    ("Rituximab: 750mg for at least 2 infusions", [R(750, "mg", "rituximab", route="intravenous", form="infusion")]),
+    ("Adalimumab: 40mg SQ every other week for at least 12 weeks",
+     [R(40, "mg", "adalimumab", frequency="Q2W", route="subcutaneous", duration="12 weeks")]),
+    ("IV 10mg/kg or 750mg every 4 weeks for 12 weeks",
+     [R(10, "mg/kg", frequency="Q4W", route="intravenous", duration="12 weeks"),
+      R(750, "mg", frequency="Q4W", route="intravenous", duration="12 weeks")]),
+    ("---IV 800mg every 4 weeks for at least 12 weeks",
+     [R(800, "mg", frequency="Q4W", route="intravenous", duration="12 weeks")]),
+    ("SQ 162mg/dose every 2 weeks for at least 12 weeks",
+     [R(162, "mg", frequency="Q2W", route="subcutaneous", duration="12 weeks")]),
+    ("Mycophenolate mofetil: 1000 mg twice daily for at least 12 weeks",
+     [R(1000, "mg", "mycophenolate mofetil", frequency="BID", duration="12 weeks")]),
+    ("Cyclosporine: 2.4 mg/kg/d for at least 12 weeks",
+     [R(2.4, "mg/kg", "cyclosporine", frequency="QD", duration="12 weeks")]),
+    ("Tofacitinib 11 mg XR once daily", [R(11, "mg", "tofacitinib", frequency="QD", route="oral", form="extended-release tablet")]),
+    ("Methotrexate: 15 mg/week for 12 weeks", [R(15, "mg", "methotrexate", frequency="QW", duration="12 weeks")]),
+    # real arm/intervention texts of other registry records
+    ("APG-2575 orally once daily at 600mg dose levels, every 28 days as a cycle.",
+     [R(600, "mg", frequency="QD", route="oral")]),
+    ("Palbociclib at a dose of 125 mg orally once daily, Day 1 to Day 21 followed by 7 days off treatment in a 28-day "
+     "cycle for a total duration of 2 years, in addition to standard adjuvant endocrine therapy.",
+     [R(125, "mg", frequency="QD", route="oral", duration="2 years")]),
+    ("Certolizumab Pegol (CZP) 400 mg subcutaneous (sc) on Weeks 0, 2 and 4, followed by 200 mg CZP sc every 2 weeks "
+     "(Q2W) from Week 6 onwards.",
+     [R(400, "mg", "certolizumab pegol", route="subcutaneous"),
+      R(200, "mg", "certolizumab pegol", frequency="Q2W", route="subcutaneous")]),
+    ("Abexinostat 80 mg bis in die (BID)", [R(80, "mg", frequency="BID")]),
+    ("will be treated with repaglinide 0.5 mg before each meal that contains more than 20 grams of carbohydrate "
+     "3-4 times a day for 2 years.", [R(0.5, "mg", duration="2 years")]),
+    ("Brepocitinib tablets, 15 mg or 30 mg, once daily.",
+     [R(15, "mg", "brepocitinib", frequency="QD", route="oral", form="tablet"),
+      R(30, "mg", "brepocitinib", frequency="QD", route="oral", form="tablet")]),
+    ("Subcutaneous immune globulin 20% 0.4 g/kg weekly for 24 weeks.",
+     [R(0.4, "g/kg", "scig", frequency="QW", route="subcutaneous", duration="24 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_dose_statements(components, text, expected):
+    assert regimens_of(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prednisone dose greater than 20 mg/day.",
+        "Prednisone at a dose of 80 mg or more within 4 weeks prior to baseline timepoint.",
+        "Patients needing  >10 mg of daily prednisone or high dose systemic corticosteroids (≥2 mg/kg) for 14 days",
+        "methotrexate  >= 15 mg/week",
+        "Hemoglobin ≥ 10g/dL",
+        "Urine protein ≤2+ or  < 1000mg/24h;",
+        "* Concentration: 200 mg / ml\n* Route of Administration: Subcutaneous injection",
+        "Peptide vaccine with Montanide ISA 51 GM-CSF",
+        "Placebo tablets matching brepocitinib.",
+        "Patients who have  > 20% total BSA involvement.",
+    ],
+)
+def test_thresholds_concentrations_and_non_doses_are_not_regimens(components, text):
+    assert regimens_of(components, text) == []
+
+
+def test_a_strength_the_criteria_only_mention_is_flagged(components):
+    text = "any added risk of adverse effects related to ruxolitinib 1.5% cream is considered negligible."
+    (regimen,) = components(text)._.regimens
+    assert regimen["mention"] is True and regimen["rule"] == "dose_statement"
+    listed = components("Corticosteroids: 20mg/day for at least 4 weeks")._.regimens[0]
+    assert listed["mention"] is False and listed["rule"] == "dose_list"
+
+
+@pytest.mark.parametrize(
+    "text, amount, unit, frequency",
+    [("6mg", 6, "mg", None), ("2.4 mg/kg/d", 2.4, "mg/kg", "QD"), ("1 g/kg/month", 1, "g/kg", "QM"),
+     ("500 mg/month", 500, "mg", "QM"), ("162mg/dose", 162, "mg", None), ("15 mg/week", 15, "mg", "QW"),
+     ("1,000 mg", 1000, "mg", None), ("15 mg/m²/week", 15, "mg/m2", "QW")],
+)
+def test_find_doses(text, amount, unit, frequency):
+    (dose,) = find_doses(text)
+    assert (dose.amount, dose.unit, dose.frequency) == (amount, unit, frequency)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("once daily", "QD"), ("daily", "QD"), ("twice daily", "BID"), ("2 times per day", "BID"), ("b.i.d.", "BID"),
+     ("three times a day", "TID"), ("q.i.d.", "QID"), ("weekly", "QW"), ("every other week", "Q2W"),
+     ("every 2 weeks", "Q2W"), ("Q2W", "Q2W"), ("every 4 weeks", "Q4W"), ("q4w", "Q4W"), ("monthly", "QM"),
+     ("every 28 days", "Q4W"), ("3-4 times a day", None)],
+)
+def test_find_frequency(text, code):
+    assert find_frequency(text).value == code
+
+
+def test_cycle_length_is_not_a_frequency():
+    assert find_frequency("every 28 days as a cycle") is None
+
+
+@pytest.mark.parametrize(
+    "text, route, form",
+    [("SQ", "subcutaneous", None), ("s.c.", "subcutaneous", None), ("intravenously", "intravenous", None),
+     ("by mouth", "oral", None), ("PO", "oral", None), ("cream", None, "cream"), ("XR", None, "extended-release tablet"),
+     ("capsules", None, "capsule"), ("IM", "intramuscular", None)],
+)
+def test_routes_and_forms(text, route, form):
+    assert (getattr(find_route(text), "value", None), getattr(find_form(text), "value", None)) == (route, form)
+
+
+@pytest.mark.parametrize(
+    "text, duration",
+    [("for 24 weeks", "24 weeks"), ("over 24 weeks", "24 weeks"), ("for at least 12 weeks", "12 weeks"),
+     ("for 3 months", "3 months"), ("for a total duration of 2 years", "2 years"), ("for at least 2 infusions", None)],
+)
+def test_find_duration(text, duration):
+    assert getattr(find_duration(text), "value", None) == duration
+
+
+# ---------------------------------------------------------------- full pipeline on the seed records
+
+
+def field_text(record: dict, path: str) -> str:
+    value = record
+    for name, index in re.findall(r"([A-Za-z]+)(?:\[(\d+)\])?", path):
+        value = value[name]
+        if index:
+            value = value[int(index)]
+    return value
+
+
+@pytest.fixture(scope="module")
+def seed_records():
+    folder = ROOT.parent / "shared" / "ctgov" / "studies-dm"
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("NCT*.json"))}
+
+
+@pytest.mark.parametrize("kind", ["regimens", "windows"])
+def test_seed_facts_point_at_their_source_text(seed_records, kind):
+    for record in seed_records.values():
+        facts = nlp.extract_study(record)[kind]
+        assert facts
+        for fact in facts:
+            assert field_text(record, fact["source_field"])[fact["span_start"] : fact["span_end"]] == fact["source_text"]
+            assert "mention" not in fact
+
+
+def test_seed_intervention_regimens(seed_records):
+    rux = [r for r in nlp.extract_study(seed_records["NCT06857240"])["regimens"]]
+    assert [(r["source"], r["drug"], r["amount"], r["unit"], r.get("form")) for r in rux] == [
+        ("intervention", "ruxolitinib", 1.5, "%", "cream")
+    ]
+    deucra = [r for r in nlp.extract_study(seed_records["NCT07012057"])["regimens"] if r["source"] == "intervention"]
+    assert [(r["drug"], r["amount"], r["frequency"], r["route"], r["duration"]) for r in deucra] == [
+        ("deucravacitinib", 6, "BID", "oral", "24 weeks")
+    ]
+
+
+def test_nested_doses_take_the_drug_of_their_parent_criterion(seed_records):
+    facts = nlp.extract_study(seed_records["NCT07012057"])["regimens"]
+    nested = {(r["drug"], r["amount"], r["unit"]) for r in facts if r["source_text"].startswith(("IV ", "SQ "))}
+    assert nested == {("abatacept", 10, "mg/kg"), ("abatacept", 750, "mg"), ("abatacept", 125, "mg"),
+                      ("tocilizumab", 800, "mg"), ("tocilizumab", 162, "mg")}  # fmt: skip
+
+
+def test_dev_set_regimens_f1_is_1():
+    report = evaluate_dirs(ROOT.parent / "shared" / "extraction" / "dev")
+    assert len(report["studies"]) == 2
+    assert report["kinds"]["regimens"]["f1"] == 1.0, report["misses"] + report["false_positives"]
+
+
+def test_heldout_regimens_stay_at_the_goal():
+    report = evaluate_dirs(ROOT / "tests" / "gold" / "heldout")
+    row = report["kinds"]["regimens"]
+    assert row["gold"] >= 20 and row["f1"] >= 0.95, row
