@@ -1,0 +1,189 @@
+"""nlp.evaluate: scoring rules, one-to-one matching, record lookup, and the dev-set pin."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.evaluate import (
+    duration_days,
+    evaluate_dirs,
+    evaluate_studies,
+    find_records,
+    format_report,
+    match_facts,
+    regimen_matches,
+    score,
+    threshold_matches,
+    window_matches,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_GOLD = ROOT.parent / "shared" / "extraction" / "dev"
+HELDOUT_GOLD = ROOT / "tests" / "gold" / "heldout"
+
+
+def th(section="inclusion", measure="age", op=">=", value=18, **extra):
+    return {"section": section, "measure": measure, "op": op, "value": value, **extra}
+
+
+# ---------------------------------------------------------------- keys
+
+
+def test_threshold_key_fields():
+    gold = th(unit="years")
+    assert threshold_matches(gold, th(value=18.0, unit="months", rule="x"))  # unit is not a key
+    assert not threshold_matches(gold, th(section="exclusion"))
+    assert not threshold_matches(gold, th(op=">"))
+    assert not threshold_matches(gold, th(measure="BMI"))
+    assert not threshold_matches(gold, th(value=19))
+    assert not threshold_matches(gold, {k: v for k, v in th().items() if k != "section"})
+
+
+def test_scale_max_counts_only_where_gold_gives_one():
+    assert threshold_matches(th(measure="MMT-8", op="<", value=136), th(measure="MMT-8", op="<", value=136, scale_max=150))
+    gold = th(measure="MMT-8", op="<", value=136, scale_max=150)
+    assert threshold_matches(gold, th(measure="MMT-8", op="<", value=136, scale_max=150.0))
+    assert not threshold_matches(gold, th(measure="MMT-8", op="<", value=136))
+    assert not threshold_matches(gold, th(measure="MMT-8", op="<", value=136, scale_max=100))
+
+
+def test_regimen_key_fields():
+    gold = {"drug": "deucravacitinib", "amount": 6, "unit": "mg", "frequency": "BID"}
+    assert regimen_matches(gold, {"drug": "Deucravacitinib", "amount": 6.0, "unit": "mg", "frequency": "BID", "route": "x"})
+    assert not regimen_matches(gold, {"drug": "deucravacitinib", "amount": 6, "unit": "mg", "frequency": "QD"})
+    assert not regimen_matches(gold, {"drug": "deucravacitinib", "amount": 6, "unit": "mg"})
+    assert not regimen_matches(gold, {"drug": "deucravacitinib", "amount": 3, "unit": "mg", "frequency": "BID"})
+    no_frequency = {"drug": "rituximab", "amount": 750, "unit": "mg"}
+    assert regimen_matches(no_frequency, {"drug": "rituximab", "amount": 750, "unit": "mg", "frequency": "Q2W"})
+    assert not regimen_matches(no_frequency, {"drug": "rituximab", "amount": 750, "unit": "g"})
+
+
+def test_window_duration_in_days():
+    assert duration_days(2, "months") == pytest.approx(60.8)
+    assert duration_days(1, "year") == 365
+    assert duration_days(12, "weeks") == 84
+    assert duration_days(3, "fortnights") is None
+    gold = {"section": "exclusion", "subject": "rituximab", "value": 6, "unit": "months"}
+    assert window_matches(gold, {"section": "exclusion", "subject": "rituximab", "value": 6, "unit": "month"})
+    assert window_matches(gold, {"section": "exclusion", "subject": "rituximab", "value": 182.4, "unit": "days"})
+    assert not window_matches(gold, {"section": "exclusion", "subject": "rituximab", "value": 26, "unit": "weeks"})
+    assert not window_matches(gold, {"section": "inclusion", "subject": "rituximab", "value": 6, "unit": "months"})
+    assert window_matches(
+        {"section": "inclusion", "subject": "systemic therapy", "value": 2, "unit": "months"},
+        {"section": "inclusion", "subject": "systemic therapy", "value": 60.8, "unit": "days"},
+    )
+
+
+# ---------------------------------------------------------------- one-to-one matching
+
+
+def test_duplicate_predictions_match_one_gold_fact_once():
+    result = score("thresholds", [th()], [th(), th()])
+    assert (result["matched"], len(result["false_positives"]), len(result["misses"])) == (1, 1, 0)
+
+
+def test_duplicate_gold_facts_need_two_predictions():
+    result = score("thresholds", [th(), th()], [th()])
+    assert (result["matched"], len(result["false_positives"]), len(result["misses"])) == (1, 0, 1)
+
+
+def test_matching_is_maximal_not_greedy():
+    # Gold A accepts either prediction (no scale_max); gold B only the one with scale_max 10.
+    # Greedy A->p0 would leave B unmatched; the maximum matching pairs A->p1, B->p0.
+    gold = [th(measure="PGA", value=3), th(measure="PGA", value=3, scale_max=10)]
+    predicted = [th(measure="PGA", value=3, scale_max=10), th(measure="PGA", value=3)]
+    assert match_facts("thresholds", gold, predicted) == {0: 1, 1: 0}
+
+
+def test_report_precision_recall_f1_and_lists():
+    golds = [
+        {"nct_id": "NCT1", "thresholds": [th(), th(measure="BMI", op="<", value=30)], "regimens": [], "windows": []},
+        {"nct_id": "NCT2", "annotated": ["thresholds"], "thresholds": [th(value=12)], "regimens": [{"drug": "x"}]},
+        {"nct_id": "NCT3", "thresholds": [th()]},
+    ]
+    extracted = {
+        "NCT1": {"thresholds": [th(), th(measure="BMI", op=">", value=30)], "regimens": [], "windows": []},
+        "NCT2": {"thresholds": [th(value=12)], "regimens": [{"drug": "y", "amount": 1, "unit": "mg"}]},
+    }
+    report = evaluate_studies(golds, extracted)
+    row = report["kinds"]["thresholds"]
+    assert (row["gold"], row["predicted"], row["matched"]) == (3, 3, 2)
+    assert row["precision"] == pytest.approx(2 / 3) and row["recall"] == pytest.approx(2 / 3)
+    assert row["f1"] == pytest.approx(2 / 3)
+    assert report["kinds"]["regimens"]["predicted"] == 0  # NCT2 did not annotate regimens
+    assert report["kinds"]["regimens"]["f1"] == 1.0
+    assert report["missing_records"] == ["NCT3"]
+    assert [m["fact"]["measure"] for m in report["misses"]] == ["BMI"]
+    assert [m["fact"]["op"] for m in report["false_positives"]] == [">"]
+    text = format_report(report)
+    assert "thresholds" in text and "0.667" in text and "no record found for: NCT3" in text
+
+
+# ---------------------------------------------------------------- records and folders
+
+
+def test_find_records_reads_single_studies_and_api_pages(tmp_path):
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT00000001"}}}
+    other = {"protocolSection": {"identificationModule": {"nctId": "NCT00000002"}}}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "one.json").write_text(json.dumps(study))
+    (tmp_path / "b" / "page.json").write_text(json.dumps({"studies": [other, {**study, "first": False}]}))
+    (tmp_path / "b" / "broken.json").write_text("{not json")
+    found = find_records(["NCT00000001", "NCT00000002", "NCT9"], [tmp_path / "a", tmp_path / "b", tmp_path / "missing"])
+    assert set(found) == {"NCT00000001", "NCT00000002"}
+    assert "first" not in found["NCT00000001"]
+
+
+def test_evaluate_dirs_with_a_custom_extractor(tmp_path):
+    record = {"protocolSection": {"identificationModule": {"nctId": "NCT00000001"}}}
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "r.json").write_text(json.dumps(record))
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "g.json").write_text(json.dumps({"nct_id": "NCT00000001", "annotated": ["thresholds"], "thresholds": [th()]}))
+
+    def extract(records):
+        for r in records:
+            yield {"nct_id": r["protocolSection"]["identificationModule"]["nctId"], "thresholds": [th()]}
+
+    report = evaluate_dirs(tmp_path / "gold", [tmp_path / "records"], extract=extract)
+    assert report["kinds"]["thresholds"]["f1"] == 1.0 and report["studies"] == ["NCT00000001"]
+
+
+# ---------------------------------------------------------------- the real pipeline on gold sets
+
+
+@pytest.fixture(scope="module")
+def dev_report():
+    if not DEV_GOLD.is_dir():
+        pytest.fail(f"dev gold missing: {DEV_GOLD}")
+    return evaluate_dirs(DEV_GOLD)
+
+
+def test_dev_set_thresholds_are_perfect_for_both_studies(dev_report):
+    assert sorted(dev_report["studies"]) == ["NCT06857240", "NCT07012057"]
+    row = dev_report["kinds"]["thresholds"]
+    assert row["gold"] == 21 and row["f1"] == 1.0, format_report(dev_report)
+    for nct_id in dev_report["studies"]:
+        assert not [m for m in dev_report["misses"] + dev_report["false_positives"] if m["nct_id"] == nct_id and m["kind"] == "thresholds"]
+
+
+def test_dev_set_threshold_provenance(dev_report):
+    import nlp
+
+    record = json.loads((ROOT.parent / "shared" / "ctgov" / "studies-dm" / "NCT07012057.json").read_text())
+    facts = nlp.extract_study(record)
+    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    assert facts["thresholds"]
+    for fact in facts["thresholds"]:
+        assert text[fact["span_start"] : fact["span_end"]] == fact["source_text"]
+        assert fact["source_field"] == "protocolSection.eligibilityModule.eligibilityCriteria"
+        assert fact["criterion"] and fact["section"] in ("inclusion", "exclusion") and fact["rule"]
+
+
+def test_heldout_thresholds_stay_above_the_bar():
+    report = evaluate_dirs(HELDOUT_GOLD)
+    row = report["kinds"]["thresholds"]
+    assert row["gold"] >= 150
+    assert row["f1"] >= 0.95, format_report(report)
