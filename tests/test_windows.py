@@ -1,0 +1,159 @@
+"""Medication windows: washouts, dose changes and stability requirements, with real phrasings."""
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+import nlp
+from nlp.evaluate import evaluate_dirs
+from nlp.windows import find_time_expressions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def components():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("trialkb_drugs")
+    pipeline.add_pipe("trialkb_windows")
+    return pipeline
+
+
+def windows_of(components, text):
+    found = components(text)._.windows
+    for window in found:
+        assert text[window["start"] : window["end"]].strip(), window
+    return [(w["subject"], w["value"], w["unit"], w["relation"]) for w in found]
+
+
+CHANGED = "dose_changed_within"
+CASES = [
+    ("Rituximab use within 6 months.", [("rituximab", 6, "months", "used_within")]),
+    ("If rituximab given within 12 months, absence of detectable CD20 cells.",
+     [("rituximab", 12, "months", "used_within")]),
+    ("Change in dose of prednisone within 4 weeks prior to the baseline timepoint.",
+     [("prednisone", 4, "weeks", CHANGED)]),
+    ("Prednisone at a dose of 80 mg or more within 4 weeks prior to baseline timepoint.",
+     [("prednisone", 4, "weeks", "used_within")]),
+    ("Intravenous methylprednisolone within 8 weeks prior to baseline timepoint.",
+     [("methylprednisolone", 8, "weeks", "used_within")]),
+    ("Change in dose of methotrexate, azathioprine, mycophenolate, leflunomide, IVIG, cyclosporine, "
+     "hydroxychloroquine, or tacrolimus within 12 weeks prior to the baseline timepoint.",
+     [(drug, 12, "weeks", CHANGED) for drug in ("methotrexate", "azathioprine", "mycophenolate mofetil", "leflunomide",
+                                                "ivig", "cyclosporine", "hydroxychloroquine", "tacrolimus")]),
+    ("Patients must have been on a stable systemic medication regimen for at least 2 months (60 days) and must agree "
+     "to keep the regimen stable throughout the study period.", [("systemic therapy", 2, "months", "stable_for")]),
+    ("Patients must have tried and failed at least one commonly prescribed topical medication in the past, with the "
+     "last application of a topical medication to active skin lesions occurring greater than 2 weeks prior to "
+     "enrollment.", [("topical medication", 2, "weeks", "last_used_before")]),
+    ("Patients who have used a common prescription topical medication within the previous 2 weeks.",
+     [("topical medication", 2, "weeks", "used_within")]),
+    ("Rituximab within 6 months or cyclophosphamide within 3 months before baseline.",
+     [("rituximab", 6, "months", "used_within"), ("cyclophosphamide", 3, "months", "used_within")]),
+    ("Prednisone  <= 20 mg/day (or equivalent), stable for at least 4 weeks before baseline.",
+     [("prednisone", 4, "weeks", "stable_for")]),
+    ("oral glucocorticoid  <= 15 mg/day prednisone-equivalent, unchanged for  >= 4 weeks before randomisation",
+     [("corticosteroids", 4, "weeks", "stable_for")]),
+    ("Previous treatment with tofacitinib, baricitinib, ruxolitinib or any other JAK inhibitor within 8 weeks.",
+     [(s, 8, "weeks", "used_within") for s in ("tofacitinib", "baricitinib", "ruxolitinib", "jak inhibitor")]),
+    ("Inadequate response to topical medications for  >= 4 weeks within the past 6 months.",
+     [("topical medication", 6, "months", "used_within")]),
+    ("Patients who have received systemic steroids for more than 28 days during the 6 months prior to the study",
+     [("corticosteroids", 6, "months", "used_within")]),
+    ("Have received steroid hormone within 7 days, chemotherapy, targeted therapy within 28 days, radiotherapy "
+     "within 14 days, anti-cancer antibody therapies within 28 days",
+     [("corticosteroids", 7, "days", "used_within"), ("chemotherapy", 28, "days", "used_within"),
+      ("targeted therapy", 28, "days", "used_within"), ("antibody therapy", 28, "days", "used_within")]),
+    ("Participants with documented recent history (within 6 months before the screening visit) of inadequate "
+     "response to a sufficient course of outpatient treatment with topical AD medication(s).",
+     [("topical medication", 6, "months", "used_within")]),
+    ("Treatment with any JAK inhibitor within 3 months before screening",
+     [("jak inhibitor", 3, "months", "used_within")]),
+    ("Methotrexate must be discontinued at least 4 weeks before baseline.",
+     [("methotrexate", 4, "weeks", "last_used_before")]),
+    ("Received tofacitinib within 30 days prior to randomization", [("tofacitinib", 30, "days", "used_within")]),
+    ("Use of strong CYP3A4 inhibitors or inducers within 14 days prior to the first dose",
+     [("cyp3a inhibitors", 14, "days", "used_within"), ("cyp3a inducers", 14, "days", "used_within")]),
+    ("Washout period of 8 weeks for leflunomide", [("leflunomide", 8, "weeks", "last_used_before")]),
+    ("Topical retinoid in the exposure area within the past one week", [("topical retinoids", 1, "weeks", "used_within")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_windows(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recent infection requiring antibiotics in the past 4 weeks before entry of study.",
+        "Have received any live or live attenuated vaccines (including varicella or measles) within 2 months prior "
+        "to study enrollment.",
+        "Hospitalization within the past 30 days, other than scheduled infusion or procedure.",
+        "History of any malignancy of any organ system, treated or untreated, within the past 3 years.",
+        "For females of reproductive potential: use of highly effective contraception for at least one month prior to "
+        "screening and for an additional 8 weeks after the end of deucravacitinib administration.",
+        "Have a history of chronic alcohol abuse or intravenous drug abuse within the 2 years prior to entry.",
+        "Are currently enrolled in, or discontinued within the last 30 days from, a clinical trial involving an "
+        "investigational product or non-approved use of a drug or device.",
+        "Corticosteroids: 20mg/day for at least 4 weeks with total duration at any dose for at least 12 weeks.",
+        "Refractory myositis as defined by inadequate response to at least a 12-week trial of corticosteroids.",
+        "Chronic or acute infection requiring treatment with antibiotics, antivirals within 4 weeks before screening",
+        "Received other unmarketed investigational drug or treatment within 4 weeks before randomization;",
+        "Patients who already received neo/adjuvant endocrine therapy are eligible as long as they are enrolled within "
+        "12 months of initial histological diagnosis.",
+        "Prior history of allogeneic hematopoietic stem cell transplantation, adoptive cell immunotherapy or "
+        "autologous hematopoietic stem cell transplantation within 24 months.",
+        "Weight must be stable within 5% for 3 months prior to initiation visit",
+        "Subjects must have had back pain for at least 12 months before Screening",
+        "Prior use of rituximab, or live vaccine within 4 weeks",
+    ],
+)
+def test_not_medication_windows(components, text):
+    assert windows_of(components, text) == []
+
+
+def test_parenthetical_restatement_is_one_window(components):
+    found = windows_of(components, "on a stable systemic medication regimen for at least 2 months (60 days)")
+    assert found == [("systemic therapy", 2, "months", "stable_for")]
+
+
+def test_time_expressions_resolve_overlaps_to_the_first():
+    (expression,) = find_time_expressions("within 4 weeks prior to baseline")
+    assert (expression.kind, expression.value, expression.unit) == ("within", 4, "weeks")
+    (word_number,) = find_time_expressions("within the past six months")
+    assert (word_number.value, word_number.unit) == (6, "months")
+
+
+# ---------------------------------------------------------------- full pipeline
+
+
+@pytest.fixture(scope="module")
+def seed_records():
+    folder = ROOT.parent / "shared" / "ctgov" / "studies-dm"
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("NCT*.json"))}
+
+
+def test_seed_windows_have_sections_and_criteria(seed_records):
+    windows = nlp.extract_study(seed_records["NCT07012057"])["windows"]
+    assert len(windows) == 14
+    assert {w["section"] for w in windows} == {"exclusion"}
+    eligibility = seed_records["NCT07012057"]["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    for window in windows:
+        assert eligibility[window["span_start"] : window["span_end"]] == window["source_text"]
+        assert isinstance(window["criterion"], int)
+
+
+def test_dev_set_windows_f1_is_1():
+    report = evaluate_dirs(ROOT.parent / "shared" / "extraction" / "dev")
+    assert len(report["studies"]) == 2
+    assert report["kinds"]["windows"]["f1"] == 1.0, report["misses"] + report["false_positives"]
+
+
+def test_heldout_windows_stay_at_the_goal():
+    report = evaluate_dirs(ROOT / "tests" / "gold" / "heldout")
+    row = report["kinds"]["windows"]
+    assert row["gold"] >= 35 and row["f1"] >= 0.85, row
