@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import signal
 import sqlite3
@@ -18,6 +17,8 @@ import sqlite_utils
 
 from conftest import TOPIC_NCT_IDS
 from test_end_to_end import options, snapshot, study_ids
+import db as db_module
+from db import schema
 from trialkb import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,7 +244,7 @@ def bad_records(topic_records: dict[str, dict]) -> dict[str, dict | list]:
 
 HOSTILE_TEXT = (
     "Inclusion Criteria:\n\n* <script>alert(1)</script> age \\>= 18 years\n"
-    "* <img src=x onerror=alert(1)> '; DROP TABLE studies; -- \n* lone surrogate \ud800 and emoji 🧪 ≥ 5\n"
+    "* <img src=x onerror=alert(1)> '; DROP TABLE studies; -- \n* emoji 🧪 and ≥ 5 in RTL \u202e text\n"
 )
 
 
@@ -252,7 +253,7 @@ def test_bad_records_are_skipped_by_name_and_the_rest_loads(tmp_path, emulator, 
         emulator.add(record, always_listed=True)
     hostile = copy.deepcopy(topic_records["NCT09900103"])
     hostile["protocolSection"]["identificationModule"]["nctId"] = "NCT09800009"
-    hostile["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = HOSTILE_TEXT + "* filler word\n" * 70_000
+    hostile["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = HOSTILE_TEXT + "* filler word\n" * 75_000
     emulator.add(hostile, always_listed=True)
     db_path = tmp_path / "trials.db"
 
@@ -272,18 +273,27 @@ def test_bad_records_are_skipped_by_name_and_the_rest_loads(tmp_path, emulator, 
     assert database.execute("select count(*) from thresholds where nct_id = 'NCT09800009' and measure = 'age'").fetchone()[0] == 1
 
 
-def test_unwritable_database_is_one_line(tmp_path, emulator):
-    if os.geteuid() == 0:
-        folder = tmp_path / "ro"
-        folder.mkdir()
-        db_path = folder / "trials.db"
-        db_path.write_bytes(b"this is not a database at all, just text" * 100)
-        expected = (6, "not a database")
-    else:  # pragma: no cover - root ignores file modes, so only the non-root path checks them
-        db_path = tmp_path / "trials.db"
-        db_path.touch()
-        db_path.chmod(0o444)
-        expected = (5, "cannot write")
+def test_a_file_that_is_not_a_database_is_one_line_and_left_alone(tmp_path, emulator):
+    db_path = tmp_path / "trials.db"
+    content = b"this is not a database at all, just text" * 100
+    db_path.write_bytes(content)
     result = subprocess.run(cli_update(db_path, emulator), capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert result.returncode == expected[0], result.stderr
-    assert expected[1] in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.returncode == 6, result.stderr
+    assert "not an SQLite database" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert db_path.read_bytes() == content
+
+
+def test_text_that_cannot_be_stored_skips_only_that_record(tmp_path, topic_records):
+    """JSON may carry a lone surrogate escape ("\\ud800"), which no UTF-8 database can hold."""
+    broken = copy.deepcopy(topic_records["NCT09900101"])
+    broken["protocolSection"]["identificationModule"]["nctId"] = "NCT09800010"
+    broken["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = "* age \ud800 >= 18"
+    records = [broken, topic_records["NCT09900102"]]
+    database = db_module.connect(tmp_path / "t.db")
+    schema.ensure_shape(database)
+    report = pipeline.RunReport(mode="full")
+    with database.atomic():
+        for record in records:
+            pipeline._store_record(database, record, report, set())
+    assert (report.skipped, report.new) == (1, 1)
+    assert [r["nct_id"] for r in database["raw_versions"].rows] == ["NCT09900102"]

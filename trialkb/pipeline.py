@@ -159,8 +159,14 @@ def _store_record(database, record: dict, report: RunReport, seen: set[str]) -> 
     if problem:
         _skip(report, problem)
         return
-    seen.add(record["protocolSection"]["identificationModule"]["nctId"])
-    outcome = raw.store_version(database, record, report.run_id)
+    nct_id = record["protocolSection"]["identificationModule"]["nctId"]
+    seen.add(nct_id)
+    try:
+        with database.atomic():
+            outcome = raw.store_version(database, record, report.run_id)
+    except UnicodeEncodeError as error:
+        _skip(report, f"{nct_id}: text that is not valid Unicode ({error.reason})")
+        return
     setattr(report, outcome, getattr(report, outcome) + 1)
 
 
