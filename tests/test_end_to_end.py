@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,15 @@ def test_harvest_alone_stores_raw_versions_and_extract_derives_the_rest(tmp_path
     assert extracted.extracted == len(TOPIC_NCT_IDS)
     assert study_ids(db_path) == set(TOPIC_NCT_IDS)
     assert database["thresholds"].count > 0
+
+
+def test_serve_publishes_canned_queries_under_the_database_file_name(tmp_path):
+    from trialkb.cli import METADATA, datasette_args, metadata_for
+
+    renamed = json.loads(metadata_for(tmp_path / "kb.db").read_text(encoding="utf-8"))
+    assert list(renamed["databases"]) == ["kb"]
+    assert "side_by_side" in renamed["databases"]["kb"]["queries"]
+    assert metadata_for(Path("trials.db")) == METADATA
+    args = datasette_args(Path("trials.db"), "127.0.0.1", 8001, immutable=False)
+    assert "-i" not in args and args[args.index("--setting") + 1] == "sql_time_limit_ms"
+    assert "-i" in datasette_args(Path("trials.db"), "127.0.0.1", 8001, immutable=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 import click
+import yaml
 
 from harvester.client import DEFAULT_BASE_URL
 
@@ -88,6 +91,7 @@ def verbosity(command):
             format="trialkb: %(levelname)s: %(message)s",
             stream=sys.stderr,
         )
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         return command(*args, **kwargs)
 
     return wrapper
@@ -140,11 +144,24 @@ def serve(db_path, host, port, immutable):
 
 
 def datasette_args(db_path: Path, host: str, port: int, immutable: bool) -> list[str]:
-    args = ["serve", "-i" if immutable else "", str(db_path), "--metadata", str(METADATA)]
+    args = ["serve", "-i" if immutable else "", str(db_path), "--metadata", str(metadata_for(db_path))]
     args += ["--host", host, "--port", str(port)]
     args += ["--setting", "sql_time_limit_ms", "3000", "--setting", "max_returned_rows", "2000"]
     args += ["--setting", "allow_download", "off" if not immutable else "on"]
     return [arg for arg in args if arg]
+
+
+def metadata_for(db_path: Path) -> Path:
+    """metadata.yml describes the database "trials"; a file named otherwise gets a renamed copy."""
+    name = db_path.stem
+    if name == "trials":
+        return METADATA
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"] = {name: metadata.get("databases", {}).get("trials", {})}
+    handle, path = tempfile.mkstemp(prefix="trialkb-metadata-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(metadata, file)
+    return Path(path)
 
 
 @cli.command()
