@@ -101,85 +101,77 @@ def find_doses(text: str) -> list[Dose]:
 
 
 # ---------------------------------------------------------------- frequencies
-def _compile_frequencies() -> list[tuple[re.Pattern, str | None]]:
-    return [
-        (re.compile(rf"(?<![\w/])(?:{entry['regex']})(?![\w])", re.IGNORECASE), entry["code"])
-        for entry in FREQUENCIES["entries"]
-    ]
+GROUP_NAME_RE = re.compile(r"\(\?P<(\w+)>")
 
 
-FREQUENCY_PATTERNS = _compile_frequencies()
+def _numbered_groups(regexes: list[str], prefix: str) -> list[str]:
+    """Give each alternative its own group names: (?P<n>…) in alternative 3 becomes (?P<f3_n>…)."""
+    renamed = []
+    for index, regex in enumerate(regexes):
+        inner = GROUP_NAME_RE.sub(lambda m: f"(?P<{prefix}{index}_{m[1]}>", regex)
+        renamed.append(f"(?P<{prefix}{index}>{inner})")
+    return renamed
+
+
+FREQUENCY_RE = re.compile(
+    rf"(?<![\w/])(?:{'|'.join(_numbered_groups([e['regex'] for e in FREQUENCIES['entries']], 'f'))})(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def find_frequency(text: str, start: int = 0, end: int | None = None) -> Found | None:
-    """Leftmost frequency phrase in text[start:end] -> code ('BID', 'Q4W', …); a range ('3-4 times a
-    day') is found with value None so that no narrower phrase inside it is read."""
-    end = len(text) if end is None else end
-    best = None
-    for rank, (pattern, code) in enumerate(FREQUENCY_PATTERNS):
-        match = pattern.search(text, start, end)
-        if match and (best is None or (match.start(), rank) < (best[0].start(), best[1])):
-            best = (match, rank, code)
-    if best is None:
+    """Leftmost frequency phrase in text[start:end] -> code ('BID', 'Q4W', …); at one position the
+    earlier entry wins. A range ('3-4 times a day') is found with value None so that no narrower
+    phrase inside it is read."""
+    match = FREQUENCY_RE.search(text, start, len(text) if end is None else end)
+    if match is None:
         return None
-    match, _, code = best
-    return Found(_frequency_code(match, code), match.start(), match.end())
+    index = int(match.lastgroup[1:])
+    return Found(_frequency_code(match, index), match.start(), match.end())
 
 
-def _frequency_code(match: re.Match, code: str | None) -> str | None:
+def _frequency_code(match: re.Match, index: int) -> str | None:
+    code = FREQUENCIES["entries"][index]["code"]
     if code is None or "{N}" not in code and code != "every_n_days":
         return code
-    groups = match.groupdict()
-    count = number_value(groups.get("n") or groups.get("n2") or "")
+    count = number_value(match[f"f{index}_n"] or match.groupdict().get(f"f{index}_n2") or "")
     if code == "every_n_days":
         return FREQUENCIES["every_n_days"].get(str(count))
     return code.replace("{N}", str(count))
 
 
 # ---------------------------------------------------------------- routes and forms
-def _vocabulary_re(patterns: list[str], case_sensitive: set[str]) -> tuple[re.Pattern | None, re.Pattern | None]:
-    folded = [p for p in patterns if p not in case_sensitive]
-    exact = [p for p in patterns if p in case_sensitive]
-    return (
-        re.compile(rf"(?<![\w-])(?:{'|'.join(folded)})(?![\w-])", re.IGNORECASE) if folded else None,
-        re.compile(rf"(?<![A-Za-z])(?:{'|'.join(exact)})(?![A-Za-z])") if exact else None,
-    )
+def _compile_vocabulary(groups: dict[str, list[str]], case_sensitive: list[str]) -> tuple[re.Pattern, list[str]]:
+    """One alternation with a group per value, whole words only; case-sensitive words ('IV', 'PO')
+    stay case-sensitive."""
+    values, alternatives = list(groups), []
+    for index, value in enumerate(values):
+        words = [rf"(?-i:{p})" if p in case_sensitive else p for p in groups[value]]
+        alternatives.append(f"(?P<v{index}>{'|'.join(words)})")
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alternatives)})(?![A-Za-z0-9])", re.IGNORECASE), values
 
 
-def _compile_vocabulary(groups: dict[str, list[str]], case_sensitive: list[str]) -> list[tuple[str, re.Pattern]]:
-    compiled = []
-    for value, patterns in groups.items():
-        for pattern in _vocabulary_re(patterns, set(case_sensitive)):
-            if pattern is not None:
-                compiled.append((value, pattern))
-    return compiled
-
-
-ROUTE_PATTERNS = _compile_vocabulary(ROUTES["routes"], ROUTES["case_sensitive"])
-FORM_PATTERNS = _compile_vocabulary(
+ROUTE_VOCABULARY = _compile_vocabulary(ROUTES["routes"], ROUTES["case_sensitive"])
+FORM_VOCABULARY = _compile_vocabulary(
     {form: spec["patterns"] for form, spec in ROUTES["forms"].items()}, ROUTES["case_sensitive_forms"]
 )
 ROUTE_OF_FORM = {form: spec["route"] for form, spec in ROUTES["forms"].items()}
 
 
-def _leftmost(patterns: list[tuple[str, re.Pattern]], text: str, start: int, end: int | None) -> Found | None:
-    end = len(text) if end is None else end
-    best = None
-    for value, pattern in patterns:
-        match = pattern.search(text, start, end)
-        if match and (best is None or match.start() < best.start):
-            best = Found(value, match.start(), match.end())
-    return best
+def _leftmost(vocabulary: tuple[re.Pattern, list[str]], text: str, start: int, end: int | None) -> Found | None:
+    pattern, values = vocabulary
+    match = pattern.search(text, start, len(text) if end is None else end)
+    return Found(values[int(match.lastgroup[1:])], match.start(), match.end()) if match else None
 
 
 def find_route(text: str, start: int = 0, end: int | None = None) -> Found | None:
     """'SQ', 'intravenously', 'by mouth' -> subcutaneous / intravenous / oral."""
-    return _leftmost(ROUTE_PATTERNS, text, start, end)
+    return _leftmost(ROUTE_VOCABULARY, text, start, end)
 
 
 def find_form(text: str, start: int = 0, end: int | None = None) -> Found | None:
     """'cream', 'XR', 'capsules', 'pill' -> a normalized dosage form (see `route_of_form`)."""
-    return _leftmost(FORM_PATTERNS, text, start, end)
+    return _leftmost(FORM_VOCABULARY, text, start, end)
 
 
 def route_of_form(form: str | None) -> str | None:

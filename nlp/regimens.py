@@ -36,6 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import quantities
+from nlp.text import doc_text
 from nlp.quantities import DOSES, Dose, Found
 
 ATTRIBUTES = ("frequency", "route", "form", "duration")
@@ -68,7 +69,7 @@ def make_regimen_extractor(nlp: Language, name: str) -> "RegimenExtractor":
 
 class RegimenExtractor:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.regimens = extract_regimens(doc.text, doc._.drugs or [])
+        doc._.regimens = extract_regimens(doc_text(doc), doc._.drugs or [])
         return doc
 
 

@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
+from nlp.text import doc_text
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
 
@@ -41,10 +40,18 @@ WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(e
 THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(encoding="utf-8"))
 
 QUANTITY = rf"(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})"
-TIME_EXPRESSIONS = [
-    (entry["kind"], re.compile(entry["regex"].replace("{QTY}", QUANTITY), re.IGNORECASE))
-    for entry in WINDOW_PATTERNS["time_expressions"]
-]
+# A time unit (literal-led: fast to scan for) with a number right before it.
+UNIT_RE = re.compile(TIME_UNIT)
+NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})\s*-?\s*$")
+TIME_KINDS = [entry["kind"] for entry in WINDOW_PATTERNS["time_expressions"]]
+TIME_EXPRESSION_RE = re.compile(
+    "|".join(
+        f"(?P<t{index}>{entry['regex'].replace('{QTY}', QUANTITY.replace('?P<', f'?P<t{index}_'))})"
+        .replace("(?P<comparator>", f"(?P<t{index}_comparator>")
+        for index, entry in enumerate(WINDOW_PATTERNS["time_expressions"])
+    ),
+    re.IGNORECASE,
+)
 RELATION_CUES = [
     (cue["relation"], set(cue["kinds"]), re.compile(cue["regex"], re.IGNORECASE))
     for cue in WINDOW_PATTERNS["relation_cues"]
@@ -54,6 +61,23 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+
+
+def _compile_therapy_classes() -> re.Pattern:
+    """One alternation, a named group per class (c0, c1, …), tried in file order at each position."""
+    fragments = THERAPY_CLASSES["fragments"]
+    alternatives = []
+    for index, entry in enumerate(THERAPY_CLASSES["classes"]):
+        patterns = []
+        for pattern in entry["patterns"]:
+            for name, fragment in fragments.items():
+                pattern = pattern.replace("{" + name + "}", fragment)
+            patterns.append(pattern)
+        alternatives.append(f"(?P<c{index}>{'|'.join(patterns)})")
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
+
+
+THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
 
 for _name in ("drugs", "windows"):
@@ -79,15 +103,39 @@ class Subject:
     end: int
 
 
+TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
+CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
+WORD_END_RE = re.compile(r"\W|$")
+
+
+def _time_expression(match: re.Match) -> TimeExpression | None:
+    group = match.lastgroup
+    value = number_value(match[f"{group}_value"])
+    if value is None:
+        return None
+    comparator = bool(match.groupdict().get(f"{group}_comparator"))
+    unit = time_unit(match[f"{group}_unit"])
+    return TimeExpression(TIME_KINDS[int(group[1:])], value, unit, match.start(), match.end(), comparator)
+
+
+def _word_end(text: str, position: int) -> int:
+    return WORD_END_RE.search(text, min(position, len(text))).start()
+
+
 def find_time_expressions(text: str) -> list[TimeExpression]:
     """Every time expression, overlaps resolved to the one starting first (then the longest)."""
-    found = []
-    for kind, pattern in TIME_EXPRESSIONS:
-        for match in pattern.finditer(text):
-            value = number_value(match["value"])
-            if value is not None:
-                comparator = bool(match.groupdict().get("comparator"))
-                found.append(TimeExpression(kind, value, time_unit(match["unit"]), match.start(), match.end(), comparator))
+    lowered = text.lower()
+    if not any(unit in lowered for unit in TIME_UNIT_WORDS):
+        return []
+    found = {}
+    for unit in UNIT_RE.finditer(lowered):
+        if not NUMBER_BEFORE_RE.search(lowered, max(0, unit.start() - 16), unit.start()):
+            continue
+        start, end = max(0, unit.start() - CONTEXT_BEFORE), _word_end(text, unit.end() + CONTEXT_AFTER)
+        for match in TIME_EXPRESSION_RE.finditer(text, start, end):
+            if match.span() not in found:
+                found[match.span()] = _time_expression(match)
+    found = [expression for expression in found.values() if expression is not None]
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeExpression] = []
     for expression in found:
@@ -104,43 +152,38 @@ def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
 
 class WindowExtractor:
     def __init__(self, nlp: Language):
-        self.matcher = Matcher(nlp.vocab)
-        self.classes: dict[str, dict] = {}
-        med_word = THERAPY_CLASSES["med_word"]
-        for index, entry in enumerate(THERAPY_CLASSES["classes"]):
-            key = f"therapy_class_{index}"
-            self.classes[key] = entry
-            patterns = [[med_word if token == "MED_WORD" else token for token in p] for p in entry["patterns"]]
-            self.matcher.add(key, patterns)
+        self.classes = THERAPY_CLASSES["classes"]
 
     def __call__(self, doc: Doc) -> Doc:
-        times = find_time_expressions(doc.text)
-        doc._.windows = extract_windows(doc.text, times, self.subjects(doc)) if times else []
+        text = doc_text(doc)
+        times = find_time_expressions(text)
+        if times:
+            doc._.windows = extract_windows(text, times, self.subjects(text, doc._.drugs or [], _clauses_with(text, times)))
+        else:
+            doc._.windows = []
         return doc
 
-    def subjects(self, doc: Doc) -> list[Subject]:
-        """Drug names and therapy classes; a class wins over a drug it overlaps only if over_drugs."""
-        text = doc.text
-        drugs = [
+    def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
+        """Drug names and therapy classes (classes looked for in `regions` only, default the whole
+        text); a class wins over a drug name it overlaps only if it is marked over_drugs."""
+        drug_subjects = [
             Subject((m["generic"],), True, m["start"], m["end"])
-            for m in doc._.drugs or []
+            for m in drugs
             if not MODIFIER_AFTER_RE.match(text, m["end"])
         ]
         classes = []
-        for span in filter_spans(self.matcher(doc, as_spans=True)):
-            entry = self.classes[span.label_]
-            if _negated_class(text, span.start_char):
-                continue
-            subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), span.start_char, span.end_char)
-            classes.append((subject, entry.get("over_drugs", False)))
-        kept_classes = [s for s, over in classes if over or not any(_overlaps(s, d) for d in drugs)]
-        kept_drugs = [d for d in drugs if not any(_overlaps(d, s) for s in kept_classes)]
-        return sorted(kept_drugs + kept_classes, key=lambda s: s.start)
+        for start, end in regions if regions is not None else [(0, len(text))]:
+            for match in THERAPY_CLASS_RE.finditer(text, start, end):
+                entry = self.classes[int(match.lastgroup[1:])]
+                subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end())
+                classes.append((subject, entry.get("over_drugs", False)))
+        kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
+        kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
+        return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
 
 
-def _negated_class(text: str, start: int) -> bool:
-    """'non-biologic immunosuppressive drugs' is not a biologic."""
-    return text[max(0, start - 4) : start].lower().endswith(("non-", "non "))
+def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in clause_spans(text) if any(start <= t.start < end for t in times)]
 
 
 def _overlaps(a: Subject, b: Subject) -> bool:
