@@ -31,27 +31,34 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.text import doc_text
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
+from nlp.text import doc_text
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
 THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(encoding="utf-8"))
 
 QUANTITY = rf"(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})"
-# A time unit (literal-led: fast to scan for) with a number right before it.
+# Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
+TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
 UNIT_RE = re.compile(TIME_UNIT)
 NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})\s*-?\s*$")
+CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
+WORD_END_RE = re.compile(r"\W|$")
 TIME_KINDS = [entry["kind"] for entry in WINDOW_PATTERNS["time_expressions"]]
-TIME_EXPRESSION_RE = re.compile(
-    "|".join(
-        f"(?P<t{index}>{entry['regex'].replace('{QTY}', QUANTITY.replace('?P<', f'?P<t{index}_'))})"
-        .replace("(?P<comparator>", f"(?P<t{index}_comparator>")
-        for index, entry in enumerate(WINDOW_PATTERNS["time_expressions"])
-    ),
-    re.IGNORECASE,
-)
+
+
+def _compile_time_expressions() -> re.Pattern:
+    """One alternation, a group per entry (t0, t1, …) with its own value/unit/comparator groups."""
+    alternatives = []
+    for index, entry in enumerate(WINDOW_PATTERNS["time_expressions"]):
+        regex = entry["regex"].replace("{QTY}", QUANTITY).replace("(?P<", f"(?P<t{index}_")
+        alternatives.append(f"(?P<t{index}>{regex})")
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+TIME_EXPRESSION_RE = _compile_time_expressions()
 RELATION_CUES = [
     (cue["relation"], set(cue["kinds"]), re.compile(cue["regex"], re.IGNORECASE))
     for cue in WINDOW_PATTERNS["relation_cues"]
@@ -101,11 +108,6 @@ class Subject:
     medication: bool
     start: int
     end: int
-
-
-TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
-CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
-WORD_END_RE = re.compile(r"\W|$")
 
 
 def _time_expression(match: re.Match) -> TimeExpression | None:
