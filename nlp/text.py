@@ -42,3 +42,17 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         sentence_start = match.end()
     spans.append(strip_span(text, sentence_start, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+def doc_text(doc) -> str:
+    """`doc.text`, computed once per Doc and kept in `doc.user_data` for the next component.
+
+    spaCy rebuilds `doc.text` from Token objects on every access, which costs about twice the
+    tokenizer's own time; components that all read the text should share this copy."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:  # retokenizing never changes the text, so the copy stays valid
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+_TEXT_KEY = "trialkb_text"

@@ -23,18 +23,20 @@ The `trialkb_thresholds` component works in three steps on one unit of text (a c
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
+from nlp.text import doc_text
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -87,25 +89,83 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 def _alternation(phrases_by_op: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
-    """One regex alternation of all phrases (longest first) and a lookup normalized phrase -> op."""
+    """A regex for all phrases and a lookup normalized phrase -> op.
+
+    The phrases are compiled as a trie ("at least|at most" -> "at\\s*(?:least|most)") so the regex
+    engine tests a handful of first characters per position instead of every phrase; word phrases get
+    word edges, symbol phrases may carry a markdown backslash."""
     op_of = {}
     for op, phrases in phrases_by_op.items():
         for phrase in phrases:
             op_of[_normal_phrase(phrase)] = op
-    ordered = sorted(op_of, key=len, reverse=True)
-    original = {_normal_phrase(p): p for phrases in phrases_by_op.values() for p in phrases}
-    return "(?:" + "|".join(_phrase_pattern(original[p]) for p in ordered) + ")", op_of
+    phrases = {phrase.lower() for group in phrases_by_op.values() for phrase in group}
+    words = [_atoms(p) for p in phrases if p[0].isalpha()]
+    symbols = [_atoms(p) for p in phrases if not p[0].isalpha()]
+    parts = []
+    if words:
+        parts.append(r"(?<![A-Za-z])" + _trie_pattern(words) + r"(?![A-Za-z])")
+    if symbols:
+        parts.append(r"\\?" + _trie_pattern(symbols))
+    return "(?:" + "|".join(parts) + ")", op_of
+
+
+def _reversed_alternation(phrases_by_op: dict[str, list[str]]) -> str:
+    """The phrases spelled backwards, to find the operator that ends where a number starts by matching
+    the reversed text from that point: one anchored match per number instead of a scan of the text."""
+    phrases = {phrase.lower() for group in phrases_by_op.values() for phrase in group}
+    words = [_atoms(p)[::-1] for p in phrases if p[0].isalpha()]
+    symbols = [_atoms(p)[::-1] for p in phrases if not p[0].isalpha()]
+    return "(?:" + _trie_pattern(words) + r"(?![A-Za-z])|" + _trie_pattern(symbols) + r"\\?)"
+
+
+def _atoms(phrase: str) -> tuple[str, ...]:
+    """'at least' -> ('a', 't', SPACE, 'l', ...): characters, with any spacing as one atom."""
+    atoms: list[str] = []
+    for index, part in enumerate(phrase.split()):
+        if index:
+            atoms.append(r"\s*")
+        atoms.extend(re.escape(ch) for ch in part)
+    return tuple(atoms)
+
+
+def _trie_pattern(sequences: list[tuple[str, ...]]) -> str:
+    """Regex matching exactly the given atom sequences, longest alternatives first, as a prefix trie."""
+    trie: dict = {}
+    for sequence in sequences:
+        node = trie
+        for atom in sequence:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict) -> str:
+    branches = [atom + _node_pattern(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return "(?:" + body + ")?"
+    return body
 
 
 def _normal_phrase(text: str) -> str:
     return re.sub(r"[\s\\]+", "", text.lower())
 
 
+_OPERATOR_FORMS = frozenset({"uln", "class", "simple", "range", "enumeration"})
+_LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
+_MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNORECASE)
+
+
 class QuantityGrammar:
     """Compiled regexes for operators, numbers, units, scales and ranges (built once per component)."""
 
     def __init__(self, operators: dict, units: list[dict]):
-        prefix, self.prefix_op = _alternation(operators["prefix"])
+        _prefix, self.prefix_op = _alternation(operators["prefix"])
+        reversed_prefix = _reversed_alternation(operators["prefix"])
+        self.reversed_operator_re = re.compile(rf"\s*(?P<op>{reversed_prefix})", re.IGNORECASE)
+        self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
         suffix, self.suffix_op = _alternation(operators["suffix"])
         self.age_suffixes = {_normal_phrase(p) for p in operators["age_suffixes"]}
         self.units = units
@@ -118,7 +178,6 @@ class QuantityGrammar:
             r"normal(?:\s+range)?)(?:\s*\(\s*ULN\s*\))?"
         )
         self.unit_re = re.compile(r"\s*" + unit, re.IGNORECASE)
-        self.prefix_at_end_re = re.compile(rf"(?P<op>{prefix})\s*(?:the\s+)?$", re.IGNORECASE)
         self.patterns = [
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
@@ -131,13 +190,12 @@ class QuantityGrammar:
                 rf"(?<![A-Za-z])between\s+(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*(?P<n2>{body})",
                 re.IGNORECASE,
             )),
-            ("uln", re.compile(rf"(?P<op>{prefix})\s*{uln}(?![A-Za-z])", re.IGNORECASE)),
+            ("uln", re.compile(rf"(?<![A-Za-z]){uln}(?![A-Za-z])", re.IGNORECASE)),
             ("class", re.compile(
-                rf"(?P<op>{prefix})\s*(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])",
-                re.IGNORECASE,
+                r"(?<![A-Za-z])(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])", re.IGNORECASE
             )),
             ("simple", re.compile(
-                rf"(?:(?P<op>{prefix})\s*)?(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
+                rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
                 rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body}))?"
                 rf"(?:\s*(?P<suffix>{suffix}))?(?![A-Za-z0-9])",
                 re.IGNORECASE,
@@ -155,33 +213,64 @@ class QuantityGrammar:
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
+        if not _MAY_HOLD_QUANTITY_RE.search(text):
+            return [], []
         candidates = []
+        lowered = text.lower()
         for form, pattern in self.patterns:
+            if not self._may_occur(form, lowered):
+                continue
             for match in pattern.finditer(text):
-                candidates.append((match.start(), -(match.end() - match.start()), form, match))
+                operator = self.operator_ending_at(text, match.start()) if form in _OPERATOR_FORMS else None
+                if operator is None and form in ("uln", "class"):
+                    continue  # "<= ULN", "> Class II" need an operator
+                if operator is not None and form in ("range", "enumeration"):
+                    continue  # "> 1-2" is not a range; the simple form takes it
+                start = operator[0] if operator else match.start()
+                candidates.append((start, -(match.end() - start), form, match, operator))
         candidates.sort(key=lambda c: (c[0], c[1]))
         quantities, scales, taken_until = [], [], -1
-        for start, _negative_length, form, match in candidates:
+        for start, _negative_length, form, match, operator in candidates:
             if start < taken_until:
                 continue
             if form == "scale":
                 scales.append((match.start(), match.end(), parse_number(match.group("max") or match.group("max2"))))
                 taken_until = match.end()
                 continue
-            quantity = self._quantity(form, match, text)
+            quantity = self._quantity(form, match, text, operator)
             if quantity is not None:
                 quantities.append(quantity)
                 taken_until = quantity.end
         return quantities, scales
 
-    def _quantity(self, form: str, match: re.Match, text: str) -> Quantity | None:
+    def operator_ending_at(self, text: str, end: int, *, allow_the: bool = False) -> tuple[int, str] | None:
+        """The comparison operator right before `end` ("at least 18", "under the age"): (start, op)."""
+        window_start = max(0, end - _LONGEST_OPERATOR)
+        backwards = text[window_start:end][::-1]
+        match = (self.reversed_operator_the_re if allow_the else self.reversed_operator_re).match(backwards)
+        if match is None:
+            return None
+        start = end - match.end("op")
+        return start, self.prefix_op[_normal_phrase(text[start : end - match.start("op")])]
+
+    # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it.
+    _KEYWORDS = {
+        "scale": re.compile(r"scale|\bvas\b"),
+        "between": re.compile("between"),
+        "uln": re.compile(r"\buln\b|upper\s+limit"),
+        "class": re.compile(r"class\s+[ivx1-5]"),
+    }
+
+    def _may_occur(self, form: str, lowered: str) -> bool:
+        keyword = self._KEYWORDS.get(form)
+        return keyword is None or keyword.search(lowered) is not None
+
+    def _quantity(self, form: str, match: re.Match, text: str, operator) -> Quantity | None:
         if form == "uln":
-            return Quantity(match.start(), match.end(), match.start(), "uln",
-                            [(self._op(match.group("op")), 1)], "xULN", "xuln")
+            return Quantity(operator[0], match.end(), match.start(), "uln", [(operator[1], 1)], "xULN", "xuln")
         if form == "class":
             value = parse_roman(match.group("roman")) or parse_number(match.group("roman"))
-            return Quantity(match.start(), match.end(), match.start("roman"), "class",
-                            [(self._op(match.group("op")), value)])
+            return Quantity(operator[0], match.end(), match.start("roman"), "class", [(operator[1], value)])
         low, high = parse_number(match.group("n1")), None
         unit_match = self._unit_match(match)
         if form in ("between", "range", "enumeration"):
@@ -199,16 +288,17 @@ class QuantityGrammar:
             if suffix and form == "range":
                 quantity.end = suffix.end()
             return quantity
-        return self._simple(match, low, unit_match)
+        return self._simple(match, low, unit_match, operator)
 
-    def _simple(self, match: re.Match, value, unit_match) -> Quantity:
-        op = self._op(match.group("op")) if match.group("op") else None
+    def _simple(self, match: re.Match, value, unit_match, operator) -> Quantity:
+        op = operator[1] if operator else None
         suffix = match.group("suffix")
         suffix_op = self.suffix_op[_normal_phrase(suffix)] if suffix else None
         if match.group("plus"):
             suffix_op = suffix_op or (None if op else ">=")
         form = "simple" if (op or suffix_op) else "bare"
-        quantity = Quantity(match.start(), match.end(), match.start("n1"), form, [(op or suffix_op, value)])
+        start = operator[0] if operator else match.start()
+        quantity = Quantity(start, match.end(), match.start("n1"), form, [(op or suffix_op, value)])
         quantity.suffix_op = _normal_phrase(suffix) if suffix else None
         scale = match.group("scale") or match.group("scale2")
         quantity.scale_max = parse_number(scale) if scale else None
@@ -227,28 +317,20 @@ class QuantityGrammar:
                 quantity.implies = unit.get("implies")
                 return
 
-    def _op(self, phrase: str) -> str:
-        return self.prefix_op[_normal_phrase(phrase)]
-
-    def operator_before(self, text: str, end: int) -> tuple[int, str] | None:
-        """An operator that ends right before `end` ("under age 60", ">= grade 2"): (start, op)."""
-        window_start = max(0, end - 40)
-        match = self.prefix_at_end_re.search(text, window_start, end)
-        return (match.start(), self._op(match.group("op"))) if match else None
 
 
 class MeasureMatcher:
-    """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), a Matcher over
-    measure_token_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
+    """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), the regexes of
+    measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
     _GLUED_OPERATOR_RE = re.compile(r"[A-Za-z][<>=≥≤≦≧⩽⩾]|[<>=≥≤≦≧⩽⩾][A-Za-z]")
 
-    def __init__(self, nlp: Language, measures: dict[str, list[str]], token_patterns: list[dict], drug_doses: dict):
+    def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab)
+        self.text_patterns = [(p["label"], re.compile(p["regex"], re.IGNORECASE)) for p in text_patterns]
         self.drug_template = drug_doses["template"]
         self.drug_aliases = drug_doses["aliases"]
         for measure, synonyms in measures.items():
@@ -258,15 +340,14 @@ class MeasureMatcher:
                 self.exact.add(measure, [self.tokenizer(s) for s in exact])
             if lower:
                 self.lower.add(measure, [self.tokenizer(s) for s in lower])
-        for entry in token_patterns:
-            self.tokens.add(entry["label"], [entry["pattern"]])
 
-    def find(self, doc: Doc) -> list[Mention]:
+    def find(self, doc: Doc, text: str) -> list[Mention]:
         drugs = doc._.drugs or [] if Doc.has_extension("drugs") else []
-        if self._GLUED_OPERATOR_RE.search(doc.text):
-            doc = self.operator_tokenizer(doc.text)
-        spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True) + self.tokens(doc, as_spans=True)
+        if self._GLUED_OPERATOR_RE.search(text):
+            doc = self.operator_tokenizer(text)
+        spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True)
         found = [Mention(span.start_char, span.end_char, span.label_) for span in spans]
+        found += [Mention(m.start(), m.end(), label) for label, regex in self.text_patterns for m in regex.finditer(text)]
         found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.is_drug))
         mentions, taken_until = [], -1
@@ -322,9 +403,12 @@ class ThresholdLinker:
         self.count_followers_allowed = set(operators["count_followers_allowed"])
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
-        quantities = [q for q in quantities if not _inside_any(q.number_start, mentions)]
-        mentions = [m for m in mentions if not _overlaps_any(m, quantities)]
-        _attach_scales(text, quantities, scales)
+        """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text."""
+        mention_index = _SpanIndex(mentions)
+        quantities = [q for q in quantities if mention_index.covering(q.number_start) is None]
+        quantity_index = _SpanIndex(quantities)
+        mentions = _SpanIndex([m for m in mentions if not quantity_index.overlaps(m.start, m.end)])
+        _attach_scales(text, quantity_index, scales)
         facts: list[dict] = []
         previous: Quantity | None = None
         for quantity in quantities:
@@ -333,15 +417,17 @@ class ThresholdLinker:
             previous = quantity
         return facts
 
-    def _link(self, text: str, quantity: Quantity, mentions: list[Mention], previous: Quantity | None) -> None:
-        before = _last_before(mentions, quantity.start)
-        after = _first_after(mentions, quantity.end)
+    def _link(self, text: str, quantity: Quantity, mentions: "_SpanIndex", previous: Quantity | None) -> None:
+        before_index = mentions.last_ending_by(quantity.start)
+        before = mentions.spans[before_index] if before_index is not None else None
+        after_index = mentions.first_starting_at(quantity.end)
+        after = mentions.spans[after_index] if after_index is not None else None
         candidates = [
             ("unit-implies-measure", [(None, quantity.implies)] if quantity.implies else []),
-            ("measure-then-value", self._coordinated(text, mentions, before) if self._measure_gap_ok(text, before, quantity) else []),
+            ("measure-then-value", self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []),
             ("value-then-measure", [(after, after.measure)] if self._value_gap_ok(text, quantity, after) else []),
             ("shared-by-list", previous.links if self._shares(text, previous, quantity) else []),
-            ("score-on-scale", self._score_on_scale(text, quantity, mentions)),
+            ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
         ]
         for rule, links in candidates:
@@ -394,11 +480,10 @@ class ThresholdLinker:
             and bool(_SHARED_GAP_RE.fullmatch(text, previous.end, quantity.start))
         )
 
-    def _coordinated(self, text: str, mentions: list[Mention], last: Mention) -> list[tuple[Mention, str]]:
+    def _coordinated(self, text: str, mentions: list[Mention], index: int) -> list[tuple[Mention, str]]:
         """'ALT or AST', 'SGOT/SGPT', 'aspartate aminotransferase (AST)': all measures that share a value."""
-        index = mentions.index(last)
-        chain = [last]
-        while index > 0 and _COORDINATION_GAP_RE.fullmatch(text, mentions[index - 1].end, mentions[index].start):
+        chain = [mentions[index]]
+        while index > 0 and _is_coordination(text, mentions[index - 1].end, mentions[index].start):
             index -= 1
             chain.append(mentions[index])
         links, seen = [], set()
@@ -408,13 +493,11 @@ class ThresholdLinker:
                 links.append((mention, mention.measure))
         return links
 
-    def _score_on_scale(self, text: str, quantity: Quantity, mentions: list[Mention]) -> list:
+    def _score_on_scale(self, text: str, quantity: Quantity, mentions: list[Mention], first: int | None) -> list:
         sentence_start = _sentence_start(text, quantity.start)
-        if not _SCORE_WORD_RE.search(text, sentence_start, quantity.start):
+        if first is None or not _SCORE_WORD_RE.search(text, sentence_start, quantity.start):
             return []
-        for mention in mentions:
-            if mention.start < quantity.end:
-                continue
+        for mention in mentions[first:]:
             if mention.start - quantity.end > 150 or _SENTENCE_BREAK_RE.search(text, quantity.end, mention.start):
                 return []
             if _ON_SCALE_RE.search(text, max(quantity.end, mention.start - 60), mention.start):
@@ -436,7 +519,7 @@ class ThresholdLinker:
         """'under age 60', '>= Grade 2 dyspnea': the operator precedes the measure, the number follows."""
         if mention is None:
             return
-        found = self.grammar.operator_before(text, mention.start)
+        found = self.grammar.operator_ending_at(text, mention.start, allow_the=True)
         if found:
             start, op = found
             quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
@@ -478,55 +561,67 @@ class ThresholdLinker:
         return facts
 
 
-def _inside_any(offset: int, mentions: list[Mention]) -> bool:
-    return any(m.start <= offset < m.end for m in mentions)
+class _SpanIndex:
+    """Sorted, non-overlapping spans (mentions or quantities) with bisect lookups."""
+
+    def __init__(self, spans: list):
+        self.spans = spans
+        self.starts = [span.start for span in spans]
+        self.ends = [span.end for span in spans]
+
+    def covering(self, offset: int) -> int | None:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index if index >= 0 and offset < self.ends[index] else None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.ends, start)
+        return index < len(self.spans) and self.starts[index] < end
+
+    def last_ending_by(self, offset: int) -> int | None:
+        index = bisect.bisect_right(self.ends, offset) - 1
+        return index if index >= 0 else None
+
+    def first_starting_at(self, offset: int) -> int | None:
+        index = bisect.bisect_left(self.starts, offset)
+        return index if index < len(self.spans) else None
 
 
-def _overlaps_any(mention: Mention, quantities: list[Quantity]) -> bool:
-    return any(q.start < mention.end and mention.start < q.end for q in quantities)
-
-
-def _last_before(mentions: list[Mention], offset: int) -> Mention | None:
-    found = None
-    for mention in mentions:
-        if mention.end > offset:
-            break
-        found = mention
-    return found
-
-
-def _first_after(mentions: list[Mention], offset: int) -> Mention | None:
-    return next((m for m in mentions if m.start >= offset), None)
+def _is_coordination(text: str, start: int, end: int) -> bool:
+    return end - start <= 30 and bool(_COORDINATION_GAP_RE.fullmatch(text, start, end))
 
 
 def _sentence_start(text: str, offset: int) -> int:
-    return max(text.rfind(". ", 0, offset) + 1, text.rfind(";", 0, offset) + 1, 0)
+    window = max(0, offset - 300)
+    return max(text.rfind(". ", window, offset) + 1, text.rfind(";", window, offset) + 1, window)
 
 
-def _attach_scales(text: str, quantities: list[Quantity], scales) -> None:
+def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
     """'IGA >= 3 (on the 0-4 IGA scale)': a scale note right after a quantity gives its scale_max."""
     for start, _end, maximum in scales:
-        before = [q for q in quantities if q.end <= start]
-        if before and start - before[-1].end <= 25 and not re.search(r"[\d;]", text[before[-1].end : start]):
-            before[-1].scale_max = before[-1].scale_max or maximum
+        index = quantities.last_ending_by(start)
+        if index is None:
+            continue
+        quantity = quantities.spans[index]
+        if start - quantity.end <= 25 and not re.search(r"[\d;]", text[quantity.end : start]):
+            quantity.scale_max = quantity.scale_max or maximum
 
 
 class ThresholdExtractor:
     def __init__(self, nlp: Language, name: str):
         operators, rules = _load("threshold_operators.json"), _load("measure_rules.json")
         self.name = name
-        token_patterns = _load("measure_token_patterns.json")["patterns"]
-        self.measures = MeasureMatcher(nlp, _load("measures.json"), token_patterns, rules["_drug_doses"])
+        text_patterns = _load("measure_text_patterns.json")["patterns"]
+        self.measures = MeasureMatcher(nlp, _load("measures.json"), text_patterns, rules["_drug_doses"])
         self.grammar = QuantityGrammar(operators, _load("threshold_units.json")["units"])
         self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
         if not quantities:
             doc._.thresholds = []
             return doc
-        doc._.thresholds = self.linker.thresholds(text, self.measures.find(doc), quantities, scales)
+        doc._.thresholds = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
 
 
