@@ -25,6 +25,7 @@ DEFAULT_RECORD_DIRS = (
     ROOT.parent / "shared" / "ctgov" / "studies",
     ROOT / "tests" / "fixtures" / "studies",
     ROOT.parent / "shared" / "ctgov" / "pages",
+    ROOT / "tests" / "gold" / "records",
 )
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
 
@@ -138,6 +139,7 @@ def _ratios(gold: int, predicted: int, matched: int) -> dict:
 def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
     """Score extracted facts ({nct_id: extract_study output}) against gold dicts."""
     totals = {kind: {"gold": 0, "predicted": 0, "matched": 0} for kind in KINDS}
+    scored_kinds: set[str] = set()
     report = {"kinds": {}, "studies": [], "misses": [], "false_positives": [], "missing_records": []}
     for gold in golds:
         nct_id = gold["nct_id"]
@@ -147,6 +149,7 @@ def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
             continue
         report["studies"].append(nct_id)
         for kind in gold.get("annotated", KINDS):
+            scored_kinds.add(kind)
             result = score(kind, gold.get(kind, []), facts.get(kind, []))
             for key in ("gold", "predicted", "matched"):
                 totals[kind][key] += result[key]
@@ -155,6 +158,8 @@ def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
                 {"nct_id": nct_id, "kind": kind, "fact": f} for f in result["false_positives"]
             ]
     for kind, counts in totals.items():
+        if kind not in scored_kinds:
+            continue  # no gold file annotated this kind
         report["kinds"][kind] = {**counts, **_ratios(counts["gold"], counts["predicted"], counts["matched"])}
     return report
 

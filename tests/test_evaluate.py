@@ -113,6 +113,7 @@ def test_report_precision_recall_f1_and_lists():
     assert row["f1"] == pytest.approx(2 / 3)
     assert report["kinds"]["regimens"]["predicted"] == 0  # NCT2 did not annotate regimens
     assert report["kinds"]["regimens"]["f1"] == 1.0
+    assert set(evaluate_studies([golds[1]], extracted)["kinds"]) == {"thresholds"}
     assert report["missing_records"] == ["NCT3"]
     assert [m["fact"]["measure"] for m in report["misses"]] == ["BMI"]
     assert [m["fact"]["op"] for m in report["false_positives"]] == [">"]
@@ -180,6 +181,13 @@ def test_dev_set_threshold_provenance(dev_report):
         assert text[fact["span_start"] : fact["span_end"]] == fact["source_text"]
         assert fact["source_field"] == "protocolSection.eligibilityModule.eligibilityCriteria"
         assert fact["criterion"] and fact["section"] in ("inclusion", "exclusion") and fact["rule"]
+
+
+@pytest.mark.parametrize("gold_dir", [HELDOUT_GOLD, ROOT / "tests" / "gold" / "blind"], ids=["heldout", "blind"])
+def test_other_gold_sets_stay_above_the_bar(gold_dir):
+    report = evaluate_dirs(gold_dir)
+    assert not report["missing_records"]
+    assert report["kinds"]["thresholds"]["f1"] >= 0.95, format_report(report)
 
 
 def test_heldout_thresholds_stay_above_the_bar():
