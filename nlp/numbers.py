@@ -19,7 +19,9 @@ def parse_number(text: str) -> float | int | None:
 # The same number as NUMBER_RE, for embedding in larger patterns: not glued to a preceding word,
 # digit, decimal point or exponent ("CD20", "v5.0", "10^9" are not numbers here).
 NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
-NUMBER_PATTERN = r"(?<![\w.,^/])" + NUMBER_BODY
+# Starts with a digit so the regex engine can skip to digits; the lookbehind after the first digit
+# checks the character before it.
+NUMBER_PATTERN = r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?![\d,]\d)"
 
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
 

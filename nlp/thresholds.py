@@ -162,7 +162,8 @@ class QuantityGrammar:
     """Compiled regexes for operators, numbers, units, scales and ranges (built once per component)."""
 
     def __init__(self, operators: dict, units: list[dict]):
-        _prefix, self.prefix_op = _alternation(operators["prefix"])
+        prefix, self.prefix_op = _alternation(operators["prefix"])
+        self.operator_then_word_re = re.compile(rf"{prefix}\s*(?:the\s+)?[A-Za-z]", re.IGNORECASE)
         reversed_prefix = _reversed_alternation(operators["prefix"])
         self.reversed_operator_re = re.compile(rf"\s*(?P<op>{reversed_prefix})", re.IGNORECASE)
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
@@ -242,6 +243,13 @@ class QuantityGrammar:
                 quantities.append(quantity)
                 taken_until = quantity.end
         return quantities, scales
+
+    def may_compare(self, text: str, quantity: Quantity) -> bool:
+        """Can this quantity become a threshold? A plain number only when an operator comes a few
+        words before it ("under age 60", ">= Grade 2 dyspnea")."""
+        if quantity.form != "bare" or quantity.implies:
+            return True
+        return self.operator_then_word_re.search(text, max(0, quantity.start - _LONGEST_OPERATOR), quantity.start) is not None
 
     def operator_ending_at(self, text: str, end: int, *, allow_the: bool = False) -> tuple[int, str] | None:
         """The comparison operator right before `end` ("at least 18", "under the age"): (start, op)."""
@@ -618,8 +626,8 @@ class ThresholdExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
-        if not quantities:
-            doc._.thresholds = []
+        if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
+            doc._.thresholds = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
             return doc
         doc._.thresholds = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
