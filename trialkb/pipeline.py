@@ -52,11 +52,13 @@ class RunReport:
     note: str = ""
 
     def summary(self) -> str:
-        parts = [f"{self.mode}: {self.studies_seen} studies seen"]
+        harvested = self.mode != "extract"
+        parts = [f"{self.mode}: {self.studies_seen} studies seen"] if harvested else [f"{self.mode}:"]
         parts += [f"{n} {name}" for name, n in self._counts() if n]
-        parts.append(f"{self.requests} requests")
+        if harvested:
+            parts.append(f"{self.requests} requests")
         parts.append(f"{self.seconds:.1f}s")
-        text = ", ".join(parts)
+        text = ", ".join(parts).replace(":,", ":")
         return f"{text} ({self.note})" if self.note else text
 
     def _counts(self):
