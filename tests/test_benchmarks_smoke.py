@@ -1,0 +1,74 @@
+"""Each benchmark script runs at a tiny size and prints its figures. No speed is asserted here:
+speed goals live in the benchmarks (benchmarks/RESULTS.md), never in timed tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+
+def test_requests_follow_the_formula(capsys):
+    import bench_requests
+
+    assert [bench_requests.expected_first_run(n) for n in (1, 999, 1000, 1001, 2500, 3000)] == [2, 2, 3, 3, 4, 5]
+    rows = bench_requests.main(["--sizes", "20", "--jobs", "1"])
+    assert [row["requests"] for row in rows] == [2, 1, 2]
+    assert all(row["ok"] == "yes" for row in rows)
+    assert [row["no fact written"] for row in rows[1:]] == ["yes", "yes"]
+    assert "requests per run" in capsys.readouterr().out
+
+
+def test_extraction_speed_prints_tokens_per_second(capsys):
+    import bench_extract
+
+    rows = bench_extract.main(["--size", "30", "--processes", "1"])
+    assert {row["pipeline"] for row in rows} >= {"blank tokenizer", "full (extract_studies)"}
+    assert all(row["tokens/s"] > 0 for row in rows)
+    assert "x blank" in capsys.readouterr().out
+
+
+def test_scale_runs_end_to_end_and_reports_memory(capsys, tmp_path):
+    import bench_scale
+
+    result = bench_scale.main(["--size", "40", "--jobs", "1", "--db", str(tmp_path / "scale.db")])
+    assert result["peak_mb"] > 0 and result["total"] > 0
+    out = capsys.readouterr().out
+    assert "END TO END" in out and "linear projection" in out
+
+
+def test_datasette_latency_on_a_small_database(capsys, tmp_path):
+    import bench_datasette
+    import bench_scale
+
+    db_path = tmp_path / "small.db"
+    bench_scale.main(["--size", "30", "--jobs", "1", "--db", str(db_path)])
+    rows = bench_datasette.main(["--db", str(db_path), "--clients", "2", "--rounds", "1"])
+    assert len(rows) == 7 and all(row["p95 ms"] > 0 for row in rows)
+    assert all(not row["non-200"] for row in rows), rows
+    assert "p95" in capsys.readouterr().out
+
+
+def test_reextraction_skips_unchanged_studies(capsys):
+    import bench_reextract
+
+    rows = bench_reextract.main(["--size", "30", "--stale-percent", "10", "--jobs", "1"])
+    by_run = {row["run"].split(" (")[0] if "nothing" not in row["run"] else "nothing": row for row in rows}
+    assert by_run["nothing"]["extracted"] == 0
+    assert rows[-2]["extracted"] == 3
+    assert rows[-1]["extracted"] == 30
+    assert "re-extraction" in capsys.readouterr().out
+
+
+def test_extraction_in_processes_gives_the_same_facts_in_order():
+    from corpus import SyntheticRegistry
+
+    import nlp
+    from trialkb import pipeline
+
+    records = SyntheticRegistry(150)[:]
+    assert list(pipeline.extract_in_processes(records, 2)) == list(nlp.extract_studies(records))
