@@ -23,7 +23,11 @@ EXIT_BAD_INPUT = 5
 EXIT_DATABASE = 6
 EXIT_INTERRUPTED = 130
 
-METADATA = Path(__file__).resolve().parents[1] / "metadata.yml"
+# The project root's metadata.yml (editable install), else the one in the current directory.
+METADATA = next(
+    (p for p in (Path(__file__).resolve().parents[1] / "metadata.yml", Path("metadata.yml").resolve()) if p.is_file()),
+    Path("metadata.yml"),
+)
 
 
 class CommandError(click.ClickException):
