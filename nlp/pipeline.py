@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 # Importing these modules registers their spaCy factories.
 from nlp import lexicon, regimens, thresholds, windows  # noqa: F401
 from nlp.criteria import split_criteria
-from nlp.text import mask_escapes
+from nlp.text import doc_text, mask_escapes
 
 PIPE_NAMES = ("trialkb_drugs", "trialkb_thresholds", "trialkb_regimens", "trialkb_windows")
 FACT_KINDS = ("thresholds", "regimens", "windows")
@@ -32,7 +32,7 @@ ELIGIBILITY_FIELD = "protocolSection.eligibilityModule.eligibilityCriteria"
 ARMS_FIELD = "protocolSection.armsInterventionsModule.armGroups"
 INTERVENTIONS_FIELD = "protocolSection.armsInterventionsModule.interventions"
 
-for _kind in (*FACT_KINDS, "drugs"):
+for _kind in (*FACT_KINDS, "drugs", "open_windows"):
     if not Doc.has_extension(_kind):
         Doc.set_extension(_kind, default=None)
 
@@ -96,7 +96,7 @@ def _units_of_all(records: Iterable[dict], pending: collections.deque) -> Iterat
 def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     protocol = record.get("protocolSection") or {}
     nct_id = protocol.get("identificationModule", {}).get("nctId")
-    study = {"nct_id": nct_id, "criteria": [], "_drugs_by_criterion": {}}
+    study = {"nct_id": nct_id, "criteria": [], "_drugs_by_criterion": {}, "_open_windows": {}}
     study.update({kind: [] for kind in FACT_KINDS})
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
@@ -197,6 +197,10 @@ def _collect(study: dict, doc: Doc, unit: dict) -> None:
     drugs = [mention["generic"] for mention in doc._.drugs or []]
     if unit["criterion"] is not None:
         study["_drugs_by_criterion"][unit["criterion"]] = drugs
+        if doc._.open_windows:
+            study["_open_windows"][unit["criterion"]] = doc._.open_windows
+        if not doc._.windows and unit["parent"] is not None and study["_open_windows"]:
+            study["windows"] += _listed_windows(study, doc, unit)
     for kind in FACT_KINDS:
         if kind == "thresholds" and unit["source"] != "eligibility":
             continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
@@ -213,12 +217,41 @@ def _collect(study: dict, doc: Doc, unit: dict) -> None:
 
 def _inherited_drug(study: dict, unit: dict) -> str | None:
     """A nested dose item ('* IV 10mg/kg every 4 weeks') takes the drug its parent names ('Abatacept:')."""
+    drugs = _ancestor_value(study, unit, study["_drugs_by_criterion"])
+    return drugs[-1] if drugs else None
+
+
+def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
+    """A list item under an open window ('Any of the following within 24 weeks before baseline:'
+    then '1. B-cell depleting therapy', '2. cyclophosphamide'): one window per therapy the item names.
+
+    Provenance: the fact belongs to the child criterion (`criterion` is its ordinal) and its span is
+    the subject's mention there, so it highlights inside the item; `rule` ends in `_listed` and says
+    the time came from the parent criterion. The nearest ancestor with an open window counts, and an
+    item with windows of its own keeps only those."""
+    open_windows = _ancestor_value(study, unit, study["_open_windows"])
+    if not open_windows:
+        return []
+    found, seen = [], set()
+    for subject in windows.item_subjects(doc_text(doc), doc._.drugs or []):
+        for name in subject.names:
+            for window in open_windows:
+                key = (name, window["value"], window["unit"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                fact = {**window, "subject": name, "start": subject.start, "end": subject.end}
+                found.append(_with_provenance(fact, unit))
+    return found
+
+
+def _ancestor_value(study: dict, unit: dict, by_criterion: dict):
+    """The value of the nearest ancestor criterion of `unit` that has a non-empty one in by_criterion."""
     parents = {c["ordinal"]: c["parent"] for c in study["criteria"]}
     ordinal = unit["parent"]
     while ordinal is not None:
-        drugs = study["_drugs_by_criterion"].get(ordinal)
-        if drugs:
-            return drugs[-1]
+        if by_criterion.get(ordinal):
+            return by_criterion[ordinal]
         ordinal = parents.get(ordinal)
     return None
 

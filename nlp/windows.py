@@ -15,6 +15,13 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   gives 7 days to the steroid and 28 days to the other two). Only when nothing names a therapy before
   it and it opens the clause or a parenthesis, the first list after it ("(within 6 months before …)
   of inadequate response to … topical medication(s)").
+- A window stated for a list that follows ("Any of the following within 24 weeks before baseline:"
+  then one child criterion per therapy): a time expression that names no subject and closes a
+  criterion ending with ":" or speaks of "the following" is an *open window* (`doc._.open_windows`,
+  same fields without subject). The driver (nlp/pipeline.py) gives it to the subjects of the child
+  criteria (`item_subjects`), one window per child subject.
+- A parenthetical restatement for a narrower subject ("chemotherapy within 2 weeks prior to … (6 weeks
+  for nitrosoureas)") is a window of its own, with the relation of the window it qualifies.
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
   nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
@@ -87,7 +94,11 @@ def _compile_therapy_classes() -> re.Pattern:
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
 
-for _name in ("drugs", "windows"):
+FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
+HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
+LETTER_RE = re.compile(r"[A-Za-z]")
+
+for _name in ("drugs", "windows", "open_windows"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -160,9 +171,10 @@ class WindowExtractor:
         text = doc_text(doc)
         times = find_time_expressions(text)
         if times:
-            doc._.windows = extract_windows(text, times, self.subjects(text, doc._.drugs or [], _clauses_with(text, times)))
+            subjects = self.subjects(text, doc._.drugs or [], _clauses_with(text, times))
+            doc._.windows, doc._.open_windows = extract_windows(text, times, subjects)
         else:
-            doc._.windows = []
+            doc._.windows, doc._.open_windows = [], []
         return doc
 
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
@@ -184,6 +196,11 @@ class WindowExtractor:
         return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
 
 
+def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
+    """The medications a list item names (a child criterion under an open window), in text order."""
+    return [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication]
+
+
 def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
     return [(start, end) for start, end in clause_spans(text) if any(start <= t.start < end for t in times)]
 
@@ -192,27 +209,45 @@ def _overlaps(a: Subject, b: Subject) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def extract_windows(text: str, times: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+def extract_windows(
+    text: str, times: list[TimeExpression], subjects: list[Subject]
+) -> tuple[list[dict], list[dict]]:
+    """Windows with their subjects, and open windows (a time expression for the list that follows)."""
     windows: dict[tuple, dict] = {}
+    open_windows: list[dict] = []
     for clause_start, clause_end in clause_spans(text):
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
-        previous_end = clause_start
+        previous_end, previous_relation = clause_start, None
         for index, time in enumerate(in_clause):
-            relation = _relation(text, clause_start, time)
+            relation = _relation(text, clause_start, time, previous_relation)
             if relation is None:
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
-            previous_end = time.end
+            previous_end, previous_relation = time.end, relation
             for subject in listed:
                 for name in subject.names:
                     key = (name, time.value, time.unit)
                     windows.setdefault(key, _window(name, time, relation, subject, rule))
-    return list(windows.values())
+            if rule is None and _opens_list(text, clause_start, clause_end, time):
+                open_windows.append(
+                    {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
+                     "end": time.end, "rule": f"window_{time.kind}_listed"}
+                )
+    return list(windows.values()), open_windows
 
 
-def _relation(text: str, clause_start: int, time: TimeExpression) -> str | None:
+def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpression) -> bool:
+    """'Any of the following within 24 weeks before baseline:' — the subjects are the items below."""
+    if BLOCKERS_RE.search(text, clause_start, clause_end):
+        return False
+    return bool(HEADER_END_RE.match(text, time.end) or FOLLOWING_RE.search(text, clause_start, clause_end))
+
+
+def _relation(text: str, clause_start: int, time: TimeExpression, previous: str | None = None) -> str | None:
     """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
+    if time.kind == "restated":
+        return previous or WINDOW_PATTERNS["default_relation"][time.kind]
     before = text[clause_start : time.start]
     for relation, kinds, cue in RELATION_CUES:
         if time.kind in kinds and cue.search(before):
@@ -227,22 +262,27 @@ def _relation(text: str, clause_start: int, time: TimeExpression) -> str | None:
 def _subjects_of(
     text: str, subjects: list[Subject], segment_start: int, time: TimeExpression, segment_end: int
 ) -> tuple[list[Subject], str]:
+    """(subjects, rule); rule is "" when subjects are there but the window is about something else
+    (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
     if before:
         listed = _list_ending_with(text, before)
         between = text[listed[-1].end : time.start]
         lookback = text[max(segment_start, listed[0].start - BLOCKER_LOOKBACK) : listed[0].start]
+        lookback = lookback[lookback.rfind(")") + 1 :]  # '(ie, on-study surgery) or has received X'
         if BLOCKERS_RE.search(between) or BLOCKERS_RE.search(lookback):
             return [], ""
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()
-    if opening.endswith("(") or not re.search(r"[A-Za-z]", opening):
+    if opening.endswith("(") or not LETTER_RE.search(opening):
         stop = LIST_STOP_RE.search(text, time.end, segment_end)
         limit = stop.start() if stop else segment_end
         after = [s for s in subjects if time.end <= s.start and s.end <= limit]
-        if after and not BLOCKERS_RE.search(text[time.end : after[0].start]):
+        if after:
+            if BLOCKERS_RE.search(text, time.end, after[0].start):
+                return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
-    return [], ""
+    return [], None
 
 
 def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:
@@ -273,3 +313,6 @@ def _window(name: str, time: TimeExpression, relation: str, subject: Subject, ru
         "end": max(subject.end, time.end),
         "rule": rule,
     }
+
+
+_EXTRACTOR = WindowExtractor(None)
