@@ -14,6 +14,8 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import trialkb.web as web
+from trialkb.web.facts import MISSING, plain
+from trialkb.web.highlight import Span, highlight
 from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
@@ -84,7 +86,7 @@ def text(element) -> str:
 
 
 def is_missing(element) -> bool:
-    return element.select_one(".missing") is not None and text(element) == web.MISSING
+    return element.select_one(".missing") is not None and text(element) == MISSING
 
 
 # -- comparison page ----------------------------------------------------------------------------
@@ -155,7 +157,7 @@ def test_compare_missing_values_are_marked_never_blank(compare):
     for td in compare.select("table.trialkb-compare td[data-nct]"):
         assert text(td), f"blank cell in row {td.parent.th.get_text(strip=True)!r}"
         if td.select_one(".missing"):
-            assert text(td) == web.MISSING
+            assert text(td) == MISSING
 
 
 def test_every_compare_source_link_resolves_to_an_anchor(compare, get):
@@ -241,7 +243,7 @@ def test_study_page_marks_wrap_exact_source_text(study, db_path):
     for ordinal, source_text in rows:
         mark = study.find("mark", id=f"thresholds-{ordinal}")
         shown = text(mark)
-        assert shown == " ".join(web.plain(source_text).split()), (shown, source_text)
+        assert shown == " ".join(plain(source_text).split()), (shown, source_text)
 
 
 def test_study_page_criteria_in_order_and_nested(study, db_path):
@@ -301,17 +303,17 @@ def test_registry_html_is_escaped(get, path):
 
 def test_highlight_escapes_segments_and_nests_marks():
     text = r"a <b> score \>= 3 & <img src=x>"
-    spans = [web.Span(6, 17, 'x"<', "t-0"), web.Span(12, 15, "inner", "t-1"),
-             web.Span(20, 31, "img", "t-2")]
-    html = str(web.highlight(text, spans))
+    spans = [Span(6, 17, 'x"<', "t-0"), Span(12, 15, "inner", "t-1"),
+             Span(20, 31, "img", "t-2")]
+    html = str(highlight(text, spans))
     assert html == ('a &lt;b&gt; <mark id="t-0" title="x&#34;&lt;">score <mark id="t-1" '
                     'title="inner">&gt;=</mark> 3</mark> &amp; <mark id="t-2" title="img">'
                     '&lt;img src=x&gt;</mark>')
 
 
 def test_highlight_overlap_keeps_one_mark_per_fact():
-    spans = [web.Span(0, 5, "a", "a"), web.Span(3, 8, "b", "b"), web.Span(20, 30, "c", "c")]
-    html = str(web.highlight("0123456789", spans))
+    spans = [Span(0, 5, "a", "a"), Span(3, 8, "b", "b"), Span(20, 30, "c", "c")]
+    html = str(highlight("0123456789", spans))
     assert html.count("<mark") == 3 and html.count("</mark>") == 3
 
 
@@ -331,7 +333,7 @@ def test_nct_id_cells_link_to_study_pages(get):
 def test_static_css_served(get):
     response = get("/-/trialkb-static/trialkb.css")
     assert "trialkb-compare" in response.text
-    get("/-/trialkb-static/../web.py", expect=404)
+    get("/-/trialkb-static/../web/__init__.py", expect=404)
 
 
 def test_locations_table_gets_the_local_cluster_map(get):

@@ -1,0 +1,108 @@
+"""Datasette plugin: the trial comparison page, the study pages, and links to them.
+
+Pages (all rendered with templates that extend Datasette's base.html, autoescaped):
+
+    /-/compare?ids=NCT07012057,NCT06857240   trials as columns, facts as rows, each fact linked
+    /-/compare?drug=ruxolitinib | ?target=TYK2 to the criterion it was extracted from
+    /-/study/NCT07012057                      one study: criteria with extracted spans in <mark>,
+                                              arms/interventions, outcomes, version history
+
+Registry text is untrusted: it reaches HTML only through Jinja autoescape or markupsafe.escape;
+the only markup added around it is the <mark> tags of `highlight`.
+
+This package holds only the Datasette hooks; the rest is, one concept a module:
+
+    queries.py    the trials database, permissions, and all the SQL
+    urls.py       NCT numbers, page and registry URLs
+    facts.py      facts and registry values in words; where a fact is shown (anchors)
+    highlight.py  untrusted text escaped, facts in <mark> (the HTML safety core)
+    compare.py    /-/compare: selection of trials and the comparison table
+    study.py      /-/study/NCT…: criteria tree, arms/interventions, version history
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils.asgi import asgi_static
+from markupsafe import Markup
+
+from .compare import compare_view
+from .study import study_view
+from .urls import NCT_RE, compare_url, study_url
+
+PACKAGE_DIR = Path(__file__).parent.parent  # trialkb/: templates and static are its package data
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+STATIC_PREFIX = "/-/trialkb-static/"
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Make trialkb/templates a template directory, after --template-dir, before the defaults.
+
+    Datasette finds a plugin's templates in a `templates` directory inside the plugin package
+    (trialkb/web/); this plugin's are the trialkb package's, so the directory is added here,
+    the way Datasette adds plugin directories.
+    """
+    loader = env.loader.loaders[0]  # ChoiceLoader([FileSystemLoader(paths), PrefixLoader])
+    path = str(TEMPLATES_DIR)
+    if path not in loader.searchpath:
+        loader.searchpath.insert(len(loader.searchpath) - 1, path)
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/compare$", compare_view),
+        (r"^/-/study/(?P<nct_id>[^/]+)$", study_view),
+        (r"^/-/trialkb-static/(?P<path>.*)$", asgi_static(STATIC_DIR)),
+    ]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(STATIC_PREFIX + "trialkb.css")]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": compare_url(datasette), "label": "Compare trials"}]
+
+
+@hookimpl
+def table_actions(datasette, table):
+    if table in ("studies", "trial_comparison"):
+        return [{"href": compare_url(datasette), "label": "Compare trials side by side"}]
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template == "index.html":
+        return {"trialkb_compare_url": compare_url(datasette)}
+
+
+@hookimpl
+def render_cell(row, value, column, table, datasette):
+    """nct_id cells link to the study page; in `studies`, the title does (nct_id is the row link)."""
+    if isinstance(value, dict):  # an expanded foreign key: {"value": ..., "label": ...}
+        value = value.get("value")
+    if column == "nct_id":
+        nct_id = value
+    elif table == "studies" and column == "brief_title" and value:
+        nct_id = _row_value(row, "nct_id")
+    else:
+        return None
+    if isinstance(nct_id, str) and NCT_RE.match(nct_id):
+        return Markup('<a href="{}" title="Study page">{}</a>').format(
+            study_url(datasette, nct_id), value
+        )
+    return None
+
+
+def _row_value(row, column):
+    try:
+        return row[column]
+    except (IndexError, KeyError, TypeError):
+        return None

@@ -1,0 +1,77 @@
+"""The trials database: which one is served, who may read it, and all the SQL (the only place
+that knows table and column names). `:ids` is a JSON array of NCT ids."""
+
+from __future__ import annotations
+
+import json
+
+from datasette.utils.asgi import NotFound
+
+FACT_KINDS = ("thresholds", "regimens", "windows")  # the tables of normalized facts
+
+IN_IDS = "nct_id IN (SELECT value FROM json_each(:ids))"
+SQL = {
+    "study_choices": """
+        SELECT nct_id, brief_title, drugs, targets, phase, overall_status
+        FROM studies ORDER BY nct_id""",
+    "ids_for_drug": """
+        SELECT nct_id FROM interventions WHERE lower(drug) = lower(:value)
+        UNION SELECT nct_id FROM studies
+        WHERE instr(', ' || lower(drugs) || ', ', ', ' || lower(:value) || ', ') > 0
+        ORDER BY nct_id""",
+    "ids_for_target": """
+        SELECT nct_id FROM interventions
+        WHERE instr(', ' || lower(targets) || ', ', ', ' || lower(:value) || ', ') > 0
+        UNION SELECT nct_id FROM studies
+        WHERE instr(', ' || lower(targets) || ', ', ', ' || lower(:value) || ', ') > 0
+        ORDER BY nct_id""",
+    "studies": f"SELECT * FROM studies WHERE {IN_IDS} ORDER BY nct_id",
+    "criteria": f"SELECT * FROM criteria WHERE {IN_IDS} ORDER BY nct_id, ordinal",
+    "thresholds": f"SELECT * FROM thresholds WHERE {IN_IDS} ORDER BY nct_id, ordinal",
+    "regimens": f"SELECT * FROM regimens WHERE {IN_IDS} ORDER BY nct_id, ordinal",
+    "windows": f"SELECT * FROM windows WHERE {IN_IDS} ORDER BY nct_id, ordinal",
+    "interventions": f"SELECT * FROM interventions WHERE {IN_IDS} ORDER BY nct_id, ordinal",
+    "arms": f"SELECT rowid AS _position, * FROM arms WHERE {IN_IDS} ORDER BY nct_id, rowid",
+    "arm_interventions": f"""
+        SELECT * FROM arm_interventions WHERE {IN_IDS}
+        ORDER BY nct_id, arm_label, intervention_ordinal""",
+    "outcomes": f"""
+        SELECT * FROM outcomes WHERE {IN_IDS}
+        ORDER BY nct_id, CASE kind WHEN 'primary' THEN 0 WHEN 'secondary' THEN 1 ELSE 2 END,
+                 ordinal""",
+    "location_count": f"SELECT count(*) AS n FROM locations WHERE {IN_IDS}",
+    "versions": f"""
+        SELECT v.nct_id, v.sha256, v.last_update_post_date, v.first_seen_run, v.first_seen_at,
+               v.size_bytes
+        FROM raw_versions v WHERE v.{IN_IDS}
+        ORDER BY v.first_seen_run, v.first_seen_at""",
+    "changes": f"""
+        SELECT c.id, c.run_id, r.started_at AS run_started_at, c.field, c.old_value, c.new_value
+        FROM version_changes c LEFT JOIN runs r ON r.id = c.run_id
+        WHERE c.{IN_IDS} ORDER BY c.run_id, c.id""",
+}
+
+
+async def trials_database(datasette):
+    """The first database (in serving order) that has a `studies` table."""
+    for name, database in datasette.databases.items():
+        if name != "_internal" and await database.table_exists("studies"):
+            return database
+    raise NotFound("No trialkb database (with a studies table) is being served")
+
+
+async def check_permissions(datasette, request, database) -> None:
+    await datasette.ensure_permissions(
+        request.actor, [("view-database", database.name), "view-instance"]
+    )
+
+
+async def fetch(database, name: str, ids=(), **params) -> list[dict]:
+    results = await database.execute(SQL[name], {"ids": json.dumps(list(ids)), **params})
+    return [dict(row) for row in results.rows]
+
+
+async def fetch_study_data(database, ids: list[str]) -> dict[str, list[dict]]:
+    names = ("studies", "criteria", *FACT_KINDS, "interventions", "arms", "arm_interventions",
+             "outcomes")
+    return {name: await fetch(database, name, ids) for name in names}
