@@ -86,6 +86,46 @@ def test_windows(components, text, expected):
     assert windows_of(components, text) == expected
 
 
+# Dermatomyositis/myositis phrasings the rules were not written for (washouts, discontinuation,
+# "no X within", stable doses with a dose ceiling, class + example lists, half-lives alternatives).
+STABLE, LAST = "stable_for", "last_used_before"
+DM_CASES = [
+    ("Patients on leflunomide must undergo a washout of at least 8 weeks before baseline.",
+     [("leflunomide", 8, "weeks", LAST)]),
+    ("Must have discontinued azathioprine at least 4 weeks before randomization.",
+     [("azathioprine", 4, "weeks", LAST)]),
+    ("No IVIG within 28 days prior to first dose of study drug.", [("ivig", 28, "days", "used_within")]),
+    ("Stable dose of prednisone (≤ 20 mg/day) for ≥ 4 weeks before baseline.", [("prednisone", 4, "weeks", STABLE)]),
+    ("IVIG within 3 months before screening", [("ivig", 3, "months", "used_within")]),
+    ("Treatment with any JAK inhibitor within 3 months or 5 half-lives (whichever is longer) prior to Day 1",
+     [("jak inhibitor", 3, "months", "used_within")]),
+    ("Rituximab or other B-cell depleting therapy within 6 months prior to screening",
+     [("rituximab", 6, "months", "used_within"), ("b-cell depleting therapy", 6, "months", "used_within")]),
+    ("Use of intravenous immunoglobulin (IVIg) or plasmapheresis within 8 weeks prior to Day 1",
+     [("ivig", 8, "weeks", "used_within")]),
+    ("Participants taking hydroxychloroquine must be on a stable dose for at least 12 weeks prior to randomization",
+     [("hydroxychloroquine", 12, "weeks", STABLE)]),
+    ("Received cyclophosphamide (oral or IV) in the 6 months before screening",
+     [("cyclophosphamide", 6, "months", "used_within")]),
+    ("Statin therapy initiated or dose changed within 3 months of screening", [("statins", 3, "months", CHANGED)]),
+    ("FcRn antagonist (e.g., efgartigimod) within 8 weeks prior to baseline",
+     [("fcrn antagonists", 8, "weeks", "used_within"), ("efgartigimod", 8, "weeks", "used_within")]),
+    ("Treatment with an anti-PD-1 or anti-PD-L1 antibody within 12 weeks before the first dose",
+     [("immunotherapy", 12, "weeks", "used_within")]),
+    ("Intravenous or intramuscular corticosteroids (e.g., methylprednisolone pulse) within 8 weeks before baseline",
+     [("corticosteroids", 8, "weeks", "used_within"), ("methylprednisolone", 8, "weeks", "used_within")]),
+    ("Patient received chemotherapy within 2 weeks prior to initiation of treatment (6 weeks for nitrosoureas).",
+     [("chemotherapy", 2, "weeks", "used_within"), ("nitrosoureas", 6, "weeks", "used_within")]),
+    ("has received the Gliadel wafer < 30 days from the date of planned resection.",
+     [("carmustine", 30, "days", "used_within")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DM_CASES, ids=[c[0][:40] for c in DM_CASES])
+def test_dm_windows(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -110,6 +150,9 @@ def test_windows(components, text, expected):
         "Weight must be stable within 5% for 3 months prior to initiation visit",
         "Subjects must have had back pain for at least 12 months before Screening",
         "Prior use of rituximab, or live vaccine within 4 weeks",
+        "Plasmapheresis within 8 weeks prior to screening",
+        "Phototherapy (NB-UVB or PUVA) within 4 weeks of baseline",
+        "Any of the following within 4 weeks of screening:",
     ],
 )
 def test_not_medication_windows(components, text):

@@ -1,0 +1,108 @@
+"""Windows the driver assembles across criteria: a list header's window given to its child items."""
+
+import nlp
+from nlp.pipeline import ELIGIBILITY_FIELD
+
+
+def record(criteria: str) -> dict:
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000000"},
+            "eligibilityModule": {"eligibilityCriteria": criteria},
+        }
+    }
+
+
+def windows_of(criteria: str) -> list[dict]:
+    facts = nlp.extract_study(record(criteria))
+    for window in facts["windows"]:
+        assert criteria[window["span_start"] : window["span_end"]] == window["source_text"], window
+        assert window["source_field"] == ELIGIBILITY_FIELD
+    return facts["windows"]
+
+
+def keys(windows: list[dict]) -> list[tuple]:
+    return [(w["section"], w["subject"], w["value"], w["unit"], w["relation"]) for w in windows]
+
+
+HEADER = """Inclusion Criteria:
+
+* Adults with dermatomyositis.
+
+Exclusion Criteria:
+
+* Any of the following within 24 weeks before baseline:
+
+  1. B-cell depleting therapy
+  2. cyclophosphamide
+  3. any JAK or TYK2 inhibitor
+* Body mass index \\>= 40 kg/m2.
+"""
+
+
+def test_list_header_window_goes_to_each_child_subject():
+    found = windows_of(HEADER)
+    assert keys(found) == [
+        ("exclusion", "b-cell depleting therapy", 24, "weeks", "used_within"),
+        ("exclusion", "cyclophosphamide", 24, "weeks", "used_within"),
+        ("exclusion", "jak inhibitor", 24, "weeks", "used_within"),
+        ("exclusion", "tyk2 inhibitor", 24, "weeks", "used_within"),
+    ]
+    criteria = nlp.extract_study(record(HEADER))["criteria"]
+    by_ordinal = {c["ordinal"]: c for c in criteria}
+    for window in found:
+        # the fact sits on the child item and its span is the subject's mention inside it
+        child = by_ordinal[window["criterion"]]
+        assert child["span_start"] <= window["span_start"] < window["span_end"] <= child["span_end"]
+        assert "within 24 weeks" in by_ordinal[child["parent"]]["text"]
+        assert window["rule"].endswith("_listed")
+    assert [w["source_text"] for w in found][:2] == ["B-cell depleting therapy", "cyclophosphamide"]
+
+
+def test_the_following_header_without_colon_and_bulleted_children():
+    criteria = """Exclusion Criteria:
+
+* Use of any of the following medications within 12 weeks prior to screening
+  * rituximab or other anti-CD20 therapy
+  * intravenous immunoglobulin (IVIG)
+  * tocilizumab within 6 months
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "rituximab", 12, "weeks", "used_within"),
+        ("exclusion", "b-cell depleting therapy", 12, "weeks", "used_within"),
+        ("exclusion", "ivig", 12, "weeks", "used_within"),
+        ("exclusion", "tocilizumab", 6, "months", "used_within"),  # an item's own window wins
+    ]
+
+
+def test_header_about_something_else_gives_nothing():
+    criteria = """Exclusion Criteria:
+
+* Any of the following within 4 weeks of screening:
+  * infection requiring intravenous antibiotics
+  * hospitalization
+  * live vaccine
+* Any of the following within 6 months before screening:
+  * major surgery
+  * radiotherapy
+"""
+    assert windows_of(criteria) == []
+
+
+def test_header_with_a_subject_keeps_its_own_window_only():
+    criteria = """Exclusion Criteria:
+
+* Biologic therapy within 12 weeks prior to baseline, for example:
+  * abatacept
+"""
+    assert keys(windows_of(criteria)) == [("exclusion", "biologic therapy", 12, "weeks", "used_within")]
+
+
+def test_items_without_an_open_header_inherit_nothing():
+    criteria = """Inclusion Criteria:
+
+* Stable standard-of-care therapy, which may include:
+  * oral corticosteroids \\<= 20 mg/day prednisone-equivalent
+  * one conventional immunosuppressant (methotrexate, azathioprine)
+"""
+    assert windows_of(criteria) == []
