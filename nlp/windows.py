@@ -62,10 +62,13 @@ def _compile_time_expressions() -> re.Pattern:
     for index, entry in enumerate(WINDOW_PATTERNS["time_expressions"]):
         regex = entry["regex"].replace("{QTY}", QUANTITY).replace("(?P<", f"(?P<t{index}_")
         alternatives.append(f"(?P<t{index}>{regex})")
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    # Every expression starts at a word start or a symbol: the guard skips the inside of words in
+    # one step instead of trying each alternative (and its number words) there.
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
 TIME_EXPRESSION_RE = _compile_time_expressions()
+COMPARATOR_GROUPS = {name.split("_")[0] for name in TIME_EXPRESSION_RE.groupindex if name.endswith("_comparator")}
 RELATION_CUES = [
     (cue["relation"], set(cue["kinds"]), re.compile(cue["regex"], re.IGNORECASE))
     for cue in WINDOW_PATTERNS["relation_cues"]
@@ -78,17 +81,72 @@ LIST_STOP_RE = re.compile(r"[,;:]")
 
 
 def _compile_therapy_classes() -> re.Pattern:
-    """One alternation, a named group per class (c0, c1, …), tried in file order at each position."""
+    """One alternation, a named group per class (c<index>_<n>), tried in file order at each position.
+
+    The alternation is split by the first character a pattern can start with, each part behind a
+    one-character lookahead, so that at a word start only the classes that can start with its
+    character are tried (~5x faster than trying all of them; same matches)."""
     fragments = THERAPY_CLASSES["fragments"]
-    alternatives = []
-    for index, entry in enumerate(THERAPY_CLASSES["classes"]):
+    patterns_by_class = []
+    for entry in THERAPY_CLASSES["classes"]:
         patterns = []
         for pattern in entry["patterns"]:
             for name, fragment in fragments.items():
                 pattern = pattern.replace("{" + name + "}", fragment)
             patterns.append(pattern)
-        alternatives.append(f"(?P<c{index}>{'|'.join(patterns)})")
+        patterns_by_class.append(patterns)
+    firsts = [[_first_chars(pattern) for pattern in patterns] for patterns in patterns_by_class]
+    if any(chars is None for by_pattern in firsts for chars in by_pattern):  # a pattern may start anywhere
+        alternatives = [f"(?P<c{i}_0>{'|'.join(patterns)})" for i, patterns in enumerate(patterns_by_class)]
+    else:
+        alternatives = []
+        for n, char in enumerate(sorted({c for by_pattern in firsts for chars in by_pattern for c in chars})):
+            parts = [
+                f"(?P<c{i}_{n}>{'|'.join(p for p, chars in zip(patterns, firsts[i]) if char in chars)})"
+                for i, patterns in enumerate(patterns_by_class)
+                if any(char in chars for chars in firsts[i])
+            ]
+            alternatives.append(f"(?={re.escape(char)})(?:{'|'.join(parts)})")
     return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The (lowercased) characters a match of `pattern` can start with, None if any or unknown."""
+    from re import _parser  # the standard library's own parser; only used at import time
+
+    def of(items) -> tuple[set[str] | None, bool]:  # (first characters, can match empty)
+        chars: set[str] = set()
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                return chars | {chr(arg).lower()}, False
+            if name == "IN":
+                if any(str(o) != "LITERAL" for o, _ in arg):
+                    return None, False
+                return chars | {chr(a).lower() for _, a in arg}, False
+            if name in ("AT", "ASSERT", "ASSERT_NOT"):
+                continue
+            if name == "SUBPATTERN":
+                sub, empty = of(arg[-1])
+            elif name == "BRANCH":
+                results = [of(branch) for branch in arg[1]]
+                if any(r[0] is None for r in results):
+                    return None, False
+                sub, empty = set().union(*(r[0] for r in results)), any(r[1] for r in results)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                sub, empty = of(arg[2])
+                empty = empty or arg[0] == 0
+            else:
+                return None, False
+            if sub is None:
+                return None, False
+            chars |= sub
+            if not empty:
+                return chars, False
+        return chars, True
+
+    chars, empty = of(_parser.parse(pattern, re.IGNORECASE))
+    return None if chars is None or empty else chars
 
 
 THERAPY_CLASS_RE = _compile_therapy_classes()
@@ -126,7 +184,7 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
     value = number_value(match[f"{group}_value"])
     if value is None:
         return None
-    comparator = bool(match.groupdict().get(f"{group}_comparator"))
+    comparator = group in COMPARATOR_GROUPS and bool(match[f"{group}_comparator"])
     unit = time_unit(match[f"{group}_unit"])
     return TimeExpression(TIME_KINDS[int(group[1:])], value, unit, match.start(), match.end(), comparator)
 
@@ -188,7 +246,7 @@ class WindowExtractor:
         classes = []
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
-                entry = self.classes[int(match.lastgroup[1:])]
+                entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
                 subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end())
                 classes.append((subject, entry.get("over_drugs", False)))
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
