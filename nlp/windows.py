@@ -255,8 +255,11 @@ class WindowExtractor:
 
 
 def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
-    """The medications a list item names (a child criterion under an open window), in text order."""
-    return [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication]
+    """The medications a list item names (a child criterion under an open window), in text order;
+    not those after a blocker ('malignancy treated with chemotherapy' is about the malignancy)."""
+    blocker = BLOCKERS_RE.search(text)
+    limit = blocker.start() if blocker else len(text)
+    return [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication and s.start < limit]
 
 
 def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:

@@ -85,6 +85,8 @@ def test_header_about_something_else_gives_nothing():
 * Any of the following within 6 months before screening:
   * major surgery
   * radiotherapy
+* History of any of the following within 5 years:
+  * malignancy treated with chemotherapy
 """
     assert windows_of(criteria) == []
 
