@@ -218,6 +218,11 @@ def _as_command_error(error: Exception) -> Exception:
         return CommandError(f"{error} (the database is unchanged)", EXIT_API_DOWN)
     if isinstance(error, (TopicError, HarvestError)):
         return CommandError(str(error), EXIT_BAD_INPUT)
+    if isinstance(error, sqlite3.Error) and (error.sqlite_errorcode or 0) & 0xFF == sqlite3.SQLITE_IOERR:
+        # What SQLite reports when a write fails with EFBIG (over a file size limit), EIO or, on
+        # some systems, ENOSPC; a plain "disk I/O error" does not say what to look at.
+        hint = "the disk may be full, over a file size limit or failing"
+        return CommandError(f"database error: {error} ({hint}; the database is unchanged)", EXIT_DATABASE)
     if isinstance(error, (DatabaseError, sqlite3.DatabaseError)):
         return CommandError(f"database error: {error} (the database is unchanged)", EXIT_DATABASE)
     if isinstance(error, OSError):
