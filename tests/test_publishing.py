@@ -1,0 +1,154 @@
+"""Publishing safety: `trialkb serve`'s Datasette refuses writes and cuts long queries.
+
+Datasette is started as `trialkb serve` starts it (trialkb.cli.datasette_args), in a subprocess,
+on a database built by a real update; both the default (mutable, read-only connections) and the
+`--immutable` mode are checked. Datasette 0.65 has no write API (`/-/execute`, `/-/insert` are
+1.0 features): the ways in are arbitrary SQL (`?sql=`) and POSTs, and none may change a row.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+import sqlite_utils
+
+from emulator import Emulator
+from test_end_to_end import options, snapshot
+from test_reliability import ROOT, _answers, _free_port, _wait_for
+from trialkb import pipeline
+from trialkb.cli import datasette_args
+
+TIME_LIMIT_MS = 3000
+MAX_ROWS = 2000
+COUNT_TO_1E9 = "with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) select count(*) from c"
+
+WRITES_REFUSED_BEFORE_RUNNING = [
+    "insert into studies (nct_id) values ('NCT00000001')",
+    "update studies set brief_title = 'defaced'",
+    "delete from studies",
+    "drop table studies",
+    "create table evil (x)",
+    "replace into runs (id, started_at, mode, status) values (1, 'x', 'full', 'ok')",
+    "pragma journal_mode = delete",
+    "attach database 'evil.db' as evil",
+    "vacuum into 'copy.db'",
+    "/* comment */ delete from studies",
+]
+# Datasette lets any statement starting with WITH through to SQLite; the connection must refuse.
+WRITES_REFUSED_BY_SQLITE = [
+    "with x as (select 1) delete from studies",
+    "with x as (select 1) update studies set brief_title = 'defaced'",
+    "with x as (select 1) insert into runs (started_at, mode, status) select 'x', 'full', 'ok' from x",
+    "select 1; drop table studies",
+]
+
+
+def settings_of(args: list[str]) -> dict[str, str]:
+    return {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
+
+
+def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
+    for immutable in (False, True):
+        settings = settings_of(datasette_args(tmp_path / "trials.db", "127.0.0.1", 8001, immutable))
+        assert settings["sql_time_limit_ms"] == str(TIME_LIMIT_MS)
+        assert settings["max_returned_rows"] == str(MAX_ROWS)
+
+
+@pytest.fixture(scope="module")
+def built_db(tmp_path_factory, _records):
+    db_path = tmp_path_factory.mktemp("publishing") / "trials.db"
+    with Emulator(_records) as api:
+        pipeline.update(options(db_path, api))
+    return db_path
+
+
+def state(db_path) -> tuple:
+    database = sqlite_utils.Database(db_path)
+    runs = database.execute("select * from runs order by id").fetchall()
+    tables = sorted(database.table_names() + database.view_names())
+    database.close()
+    return snapshot(db_path), runs, tables
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["mutable", "immutable"])
+def served(request, built_db):
+    """(base URL, database path) of a running Datasette started with trialkb serve's arguments."""
+    port = _free_port()
+    args = datasette_args(built_db, "127.0.0.1", port, immutable=request.param)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "datasette", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _answers(f"{base}/-/versions.json"), timeout=30)
+        yield base, built_db
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_running_server_has_the_limits(served):
+    base, _ = served
+    settings = httpx.get(f"{base}/-/settings.json", timeout=10).json()
+    assert settings["sql_time_limit_ms"] == TIME_LIMIT_MS
+    assert settings["max_returned_rows"] == MAX_ROWS
+
+
+def test_arbitrary_sql_cannot_write(served):
+    base, db_path = served
+    before = state(db_path)
+    for sql in WRITES_REFUSED_BEFORE_RUNNING + WRITES_REFUSED_BY_SQLITE:
+        response = httpx.get(f"{base}/trials.json", params={"sql": sql}, timeout=10)
+        assert response.status_code == 400, (sql, response.status_code, response.text[:200])
+        body = response.json()
+        assert body["ok"] is False and not body.get("rows"), sql
+        if sql in WRITES_REFUSED_BEFORE_RUNNING:
+            assert body["error"] == "Statement must be a SELECT", (sql, body["error"])
+        else:
+            assert "readonly database" in body["error"] or "one statement at a time" in body["error"], (sql, body["error"])
+    assert state(db_path) == before
+
+
+def test_posts_cannot_write(served):
+    base, db_path = served
+    before = state(db_path)
+    attempts = [
+        ("/trials", {"sql": "delete from studies"}),
+        ("/trials/-/execute", {"sql": "delete from studies"}),
+        ("/trials/studies/-/insert", {"row": {"nct_id": "NCT00000001"}}),
+        ("/trials/studies/NCT06857240/-/delete", {}),
+        ("/trials/studies/NCT06857240/-/update", {"update": {"brief_title": "defaced"}}),
+        ("/trials/-/create", {"table": "evil", "columns": [{"name": "x"}]}),
+        ("/trials/side_by_side", {"drug": "", "target": ""}),  # a canned query: read-only, not write: true
+    ]
+    for path, payload in attempts:
+        response = httpx.post(f"{base}{path}", json=payload, timeout=10)
+        # Datasette 0.65.5 answers some of these 500 rather than 404/405 (its error page calls
+        # rich's print_exception outside an except block); what matters is that none writes.
+        assert response.status_code >= 400, (path, response.status_code)
+    assert state(db_path) == before
+
+
+def test_a_long_query_is_cut_by_the_time_limit(served):
+    base, _ = served
+    started = time.monotonic()
+    response = httpx.get(f"{base}/trials.json", params={"sql": COUNT_TO_1E9}, timeout=60)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    assert "too long" in response.json()["error"]
+    assert TIME_LIMIT_MS / 1000 * 0.9 <= elapsed < TIME_LIMIT_MS / 1000 + 10
+    # The server is free again at once.
+    quick = httpx.get(f"{base}/trials.json", params={"sql": "select count(*) as n from studies", "_shape": "array"}, timeout=10)
+    assert quick.status_code == 200 and quick.json()[0]["n"] > 0
+
+
+def test_a_large_result_is_truncated_to_max_returned_rows(served):
+    base, _ = served
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c where x < 5000) select x from c"
+    body = httpx.get(f"{base}/trials.json", params={"sql": sql}, timeout=30).json()
+    assert body["ok"] is True and body["truncated"] is True
+    assert len(body["rows"]) == MAX_ROWS
