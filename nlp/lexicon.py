@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from nlp.text import doc_text
+from nlp.text import doc_text, mask_punctuation_runs
 
 DRUGS_PATH = Path(__file__).parent / "patterns" / "drugs.json"
 
@@ -190,6 +190,6 @@ def normalize_drug(name: str | None) -> DrugInfo | None:
     generic = lexicon.exact(name)
     if generic is None:
         nlp, tagger = _standalone_tagger()
-        mentions = tagger.mentions(nlp.make_doc(name))
+        mentions = tagger.mentions(nlp.make_doc(mask_punctuation_runs(name)))  # no quadratic tokenizing
         generic = mentions[0]["generic"] if mentions else None
     return lexicon.info[generic] if generic else None

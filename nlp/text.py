@@ -6,6 +6,15 @@ import re
 
 # CommonMark lets a backslash escape any ASCII punctuation character; the API escapes < > [ ] & * _ # …
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# More than MAX_PUNCTUATION_RUN punctuation/symbol characters (anything but letters, digits and
+# whitespace; "_" counts as punctuation) in a row: spaCy's tokenizer strips such a run one affix at a
+# time, in time quadratic in its length ("(" * 8000 takes ~10 s; "()" * 4000 and ".," * 4000 too).
+MAX_PUNCTUATION_RUN = 50
+_PUNCTUATION = r"(?:[^\w\s]|_)"
+# Two alternatives that each start with a character class, so the regex engine can skip ahead.
+_PUNCTUATION_RUN_RE = re.compile(
+    rf"[^\w\s]{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}|_{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}"
+)
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
@@ -16,8 +25,23 @@ _ABBREVIATION_RE = re.compile(
 
 
 def mask_escapes(text: str) -> str:
-    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`; the result has the same length."""
-    return _ESCAPE_RE.sub(r" \1", text)
+    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`, and runs of more than
+    MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…") by as many spaces, which
+    no rule reads and which would make tokenizing quadratic. The result has the same length."""
+    if "\\" in text:
+        text = _ESCAPE_RE.sub(r" \1", text)
+    return mask_punctuation_runs(text)
+
+
+def mask_punctuation_runs(text: str) -> str:
+    """Runs of more than MAX_PUNCTUATION_RUN punctuation characters -> as many spaces (same length)."""
+    if _PUNCTUATION_RUN_RE.search(text) is None:
+        return text
+    return _PUNCTUATION_RUN_RE.sub(_spaces, text)
+
+
+def _spaces(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -145,3 +145,72 @@ def test_one_megabyte_without_newlines(pipe):
     text = ("ANC \\< 1.5 x 10^9/L and " * 50000)[:1_000_000]
     check_criteria(text)
     assert check_thresholds(pipe, text[:200_000])
+
+
+def _record(criteria: str, description: str) -> dict:
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001"},
+            "eligibilityModule": {"eligibilityCriteria": criteria},
+            "armsInterventionsModule": {
+                "interventions": [{"type": "DRUG", "name": description, "description": description}],
+                "armGroups": [{"label": "Arm A", "interventionNames": ["Drug: X"], "description": description}],
+            },
+        }
+    }
+
+
+def _timed_extract(criteria: str, description: str) -> tuple[dict, float]:
+    from nlp import extract_study
+
+    started = time.perf_counter()
+    facts = extract_study(_record(criteria, description))
+    return facts, time.perf_counter() - started
+
+
+def _check_offsets(record: dict, facts: dict) -> None:
+    criteria_text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    for criterion in facts["criteria"]:
+        assert criterion["text"] == criteria_text[criterion["span_start"] : criterion["span_end"]]
+    for kind in ("thresholds", "regimens", "windows"):
+        for fact in facts[kind]:
+            assert 0 <= fact["span_start"] < fact["span_end"]
+            if fact["source_field"].endswith("eligibilityCriteria"):
+                assert fact["source_text"] == criteria_text[fact["span_start"] : fact["span_end"]]
+
+
+@pytest.mark.parametrize("run", ["(" * 20_000, "-" * 20_000, "()" * 10_000, ".," * 10_000, "_" * 20_000])
+def test_long_punctuation_runs_extract_in_linear_time(run):
+    """spaCy's tokenizer is quadratic on long runs of affix punctuation ("(" * 8000 takes ~10 s); the
+    driver's masking blanks such runs, so a record made of them costs about what plain text does."""
+    plain = "word " * (len(run) // 5)
+    _timed_extract("Age >= 18", "x")  # warm-up: the pipeline is built once
+    _, plain_seconds = _timed_extract(plain, plain)
+    facts, seconds = _timed_extract(run, run)
+    assert seconds < max(20 * plain_seconds, 3.0)
+    assert not facts["thresholds"] and not facts["regimens"] and not facts["windows"]
+
+
+def test_punctuation_runs_keep_offsets_and_facts():
+    run = "(" * 20_000
+    criteria = f"Inclusion Criteria:\n\n* Age >= 18 years {run} ANC < 1.5 x 10^9/L {')' * 20_000}\n* ECOG 0 or 1"
+    description = f"{run} tofacitinib 5 mg orally twice daily {'-' * 20_000} for 12 weeks"
+    record = _record(criteria, description)
+    from nlp import extract_study
+
+    started = time.perf_counter()
+    facts = extract_study(record)
+    assert time.perf_counter() - started < 30  # quadratic tokenizing took minutes
+    _check_offsets(record, facts)
+    measures = {(t["measure"], t["op"], t["value"]) for t in facts["thresholds"]}
+    assert ("age", ">=", 18) in measures and ("ANC", "<", 1.5) in measures
+    assert any(r["amount"] == 5 and r["unit"] == "mg" for r in facts["regimens"])
+
+
+def test_mask_punctuation_runs_only_touches_long_runs():
+    text = "a (" + "(" * 50 + " b" + "-" * 51 + "c ()" + "()" * 30 + " d ---- e"
+    masked = mask_escapes(text)
+    assert len(masked) == len(text)
+    assert masked.startswith("a " + " " * 51 + " b" + " " * 51 + "c ")
+    assert masked.endswith(" d ---- e")
+    assert mask_escapes("(" * 51) == " " * 51 and mask_escapes("(" * 50) == "(" * 50
