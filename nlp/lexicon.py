@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from nlp.text import doc_text, mask_punctuation_runs
+from nlp.text import doc_text, extension_key, mask_punctuation_runs
 
 DRUGS_PATH = Path(__file__).parent / "patterns" / "drugs.json"
 
@@ -33,8 +33,7 @@ WORD_HEAD_RE = re.compile(r"[a-z]{4,}$")
 FUZZY_TARGET_RE = re.compile(r"[a-z]{7,}(?:nib|mab)")
 CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
 
-if not Doc.has_extension("drugs"):
-    Doc.set_extension("drugs", default=None)
+DRUGS = extension_key("drugs")  # doc.user_data[DRUGS] is doc._.drugs
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ class DrugTagger:
         self.lexicon = load_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.drugs = self.mentions(doc)
+        doc.user_data[DRUGS] = self.mentions(doc)
         return doc
 
     def mentions(self, doc: Doc) -> list[dict]:

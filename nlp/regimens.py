@@ -36,7 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import quantities
-from nlp.text import doc_text
+from nlp.text import doc_text, extension_key
 from nlp.quantities import DOSES, Dose, Found
 
 ATTRIBUTES = ("frequency", "route", "form", "duration")
@@ -47,9 +47,7 @@ CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
 
-for _name in ("drugs", "regimens"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+DRUGS, REGIMENS = extension_key("drugs"), extension_key("regimens")  # doc.user_data keys of doc._.drugs, doc._.regimens
 
 
 @dataclass
@@ -69,7 +67,8 @@ def make_regimen_extractor(nlp: Language, name: str) -> "RegimenExtractor":
 
 class RegimenExtractor:
     def __call__(self, doc: Doc) -> Doc:
-        doc._.regimens = extract_regimens(doc_text(doc), doc._.drugs or [])
+        user_data = doc.user_data
+        user_data[REGIMENS] = extract_regimens(doc_text(doc), user_data.get(DRUGS) or [])
         return doc
 
 

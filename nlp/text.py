@@ -80,3 +80,18 @@ def doc_text(doc) -> str:
 
 
 _TEXT_KEY = "trialkb_text"
+
+
+def extension_key(name: str) -> tuple:
+    """The key under which `doc._.<name>` keeps its value in `doc.user_data` (what spaCy's Underscore
+    does for a plain extension: no getter, setter or method, default None).
+
+    Components read and write `doc.user_data[key]` directly: `doc._` builds an Underscore object on
+    every access (~3 µs), a sizeable share of a component's time on short unit texts."""
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension(name):
+        Doc.set_extension(name, default=None)
+    if Doc.get_extension(name) != (None, None, None, None):
+        raise ValueError(f"doc._.{name} is not a plain extension with default None")
+    return ("._.", name, None, None)

@@ -36,12 +36,11 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
-from nlp.text import doc_text
+from nlp.text import doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
-if not Doc.has_extension("thresholds"):
-    Doc.set_extension("thresholds", default=None)
+DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +155,7 @@ def _normal_phrase(text: str) -> str:
 _OPERATOR_FORMS = frozenset({"uln", "class", "simple", "range", "enumeration"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
 _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
 
 
 class QuantityGrammar:
@@ -211,18 +211,32 @@ class QuantityGrammar:
             )),
         ]
         self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})", re.IGNORECASE)
+        self._unit_group_cache: dict[re.Pattern, list[tuple[int, dict]]] = {}
+        # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
+        # text: literals, then a regex. A range needs a joiner right before its second number (the
+        # joiners lead the regex, so the engine skips ahead to them).
+        joiners = [j.lower().split() for j in operators["range_joiners"]]
+        joiner_hint = "|".join(r"\s*".join(re.escape(part) for part in words) for words in joiners)
+        self._hints = {
+            "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
+            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*\d")),
+        }
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
-        if not _MAY_HOLD_QUANTITY_RE.search(text):
+        lowered = text.lower()
+        # Case-insensitive matching equals substring tests on the lowercased text only for ASCII text
+        # (re.IGNORECASE also folds "ſ" to "s", "K" to "k"), so other text takes every pass.
+        ascii_text = text.isascii()
+        if _DIGIT_RE.search(text) is None and not self._may_hold_quantity(text, lowered, ascii_text):
             return [], []
         candidates = []
-        lowered = text.lower()
         for form, pattern in self.patterns:
-            if not self._may_occur(form, lowered):
+            if not self._may_occur(form, lowered, ascii_text):
                 continue
+            is_operator_form = form in _OPERATOR_FORMS
             for match in pattern.finditer(text):
-                operator = self.operator_ending_at(text, match.start()) if form in _OPERATOR_FORMS else None
+                operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
                 if operator is None and form in ("uln", "class"):
                     continue  # "<= ULN", "> Class II" need an operator
                 if operator is not None and form in ("range", "enumeration"):
@@ -261,17 +275,31 @@ class QuantityGrammar:
         start = end - match.end("op")
         return start, self.prefix_op[_normal_phrase(text[start : end - match.start("op")])]
 
-    # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it.
-    _KEYWORDS = {
-        "scale": re.compile(r"scale|\bvas\b"),
-        "between": re.compile("between"),
-        "uln": re.compile(r"\buln\b|upper\s+limit"),
-        "class": re.compile(r"class\s+[ivx1-5]"),
-    }
+    @staticmethod
+    def _may_hold_quantity(text: str, lowered: str, ascii_text: bool) -> bool:
+        """A text without a digit: only "<= ULN" or "> Class II" can be a quantity."""
+        if ascii_text and "uln" not in lowered and "upper" not in lowered and "class" not in lowered:
+            return False
+        return _MAY_HOLD_QUANTITY_RE.search(text) is not None
 
-    def _may_occur(self, form: str, lowered: str) -> bool:
+    # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it. Each keyword
+    # regex (over the lowercased text) runs only when its literal is there (a substring test is cheap).
+    _KEYWORDS = {
+        "scale": (("scale", "vas"), re.compile(r"scale|\bvas\b")),
+        "between": (("between",), re.compile("between")),
+        "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
+        "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
+    }
+    def _may_occur(self, form: str, lowered: str, ascii_text: bool) -> bool:
         keyword = self._KEYWORDS.get(form)
-        return keyword is None or keyword.search(lowered) is not None
+        if keyword is not None:
+            literals, regex = keyword
+            return any(literal in lowered for literal in literals) and regex.search(lowered) is not None
+        hint = self._hints.get(form)
+        if hint is None or not ascii_text:
+            return True
+        literals, regex = hint
+        return any(literal in lowered for literal in literals) and (regex is None or regex.search(lowered) is not None)
 
     def _quantity(self, form: str, match: re.Match, text: str, operator) -> Quantity | None:
         if form == "uln":
@@ -319,11 +347,20 @@ class QuantityGrammar:
     def _set_unit(self, quantity: Quantity, match: re.Match | None) -> None:
         if match is None:
             return
-        for index, unit in enumerate(self.units):
-            if match.group(f"u{index}") is not None:
+        regs = match.regs
+        for group, unit in self._unit_groups(match.re):
+            if regs[group][0] != -1:  # the first unit alternative that took part in the match
                 quantity.unit, quantity.unit_kind = unit["unit"], unit["kind"]
                 quantity.implies = unit.get("implies")
                 return
+
+    def _unit_groups(self, pattern: re.Pattern) -> list[tuple[int, dict]]:
+        """(group number of u0, u1, …, unit) in a compiled pattern, computed once per pattern."""
+        groups = self._unit_group_cache.get(pattern)
+        if groups is None:
+            groups = [(pattern.groupindex[f"u{index}"], unit) for index, unit in enumerate(self.units)]
+            self._unit_group_cache[pattern] = groups
+        return groups
 
 
 
@@ -350,7 +387,7 @@ class MeasureMatcher:
                 self.lower.add(measure, [self.tokenizer(s) for s in lower])
 
     def find(self, doc: Doc, text: str) -> list[Mention]:
-        drugs = doc._.drugs or [] if Doc.has_extension("drugs") else []
+        drugs = doc.user_data.get(DRUGS) or []
         if self._GLUED_OPERATOR_RE.search(text):
             doc = self.operator_tokenizer(text)
         spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True)
@@ -627,9 +664,9 @@ class ThresholdExtractor:
         text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
         if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
-            doc._.thresholds = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
+            doc.user_data[THRESHOLDS] = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
             return doc
-        doc._.thresholds = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
+        doc.user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
 
 

@@ -214,3 +214,21 @@ def test_mask_punctuation_runs_only_touches_long_runs():
     assert masked.startswith("a " + " " * 51 + " b" + " " * 51 + "c ")
     assert masked.endswith(" d ---- e")
     assert mask_escapes("(" * 51) == " " * 51 and mask_escapes("(" * 50) == "(" * 50
+
+
+def test_extension_keys_are_what_doc_underscore_reads():
+    """Components write doc.user_data[extension_key(name)] instead of doc._.<name> (faster); spaCy's
+    Underscore must read the same value, and the driver reads doc._.<name>."""
+    from nlp.text import extension_key
+
+    language = spacy.blank("en")
+    doc = language("ANC < 1500")
+    for name in ("drugs", "thresholds", "regimens", "windows"):
+        assert getattr(doc._, name) is None
+        value = [{"name": name}]
+        doc.user_data[extension_key(name)] = value
+        assert getattr(doc._, name) is value
+    from nlp import pipeline
+
+    doc = pipeline.build_nlp()("Tofacitinib 5 mg twice daily; ANC >= 1.5 x 10^9/L")
+    assert doc._.drugs and doc._.thresholds and doc._.regimens
