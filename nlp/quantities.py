@@ -73,8 +73,12 @@ def _alternation(words) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+# The amount is `(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)` written to start with
+# a character class ([\d.]) and check the character before it afterwards, so the regex engine skips
+# ahead to digits instead of trying the lookbehind at every position (same matches, ~2x faster).
 DOSE_RE = re.compile(
-    r"(?<![\w.,/])(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<amount>[\d.](?<![\w.,/][\d.])"
+    r"(?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+))\s*"
     rf"(?P<unit>{_alternation(DOSES['units'])})(?!-?[A-Za-z])"
     rf"(?:\s*/\s*(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"
     rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
