@@ -56,8 +56,10 @@ _BULLET_RE = re.compile(
     r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"
     r"(?=\S)"
 )
-_STAR_SEPARATOR_RE = re.compile(r"(?<=\S)[ \t]+[*•·▪][ \t]+(?=[^\d\s])")
-_DASH_SEPARATOR_RE = re.compile(r"(?<=\S)[ \t]+-[ \t]+(?=[A-Z(])")
+# "(?<=\S)[ \t]+[*•·▪][ \t]+(?=[^\d\s])" and "(?<=\S)[ \t]+-[ \t]+(?=[A-Z(])", written to start with the
+# blank and check the character before it afterwards: the regex engine then skips ahead to blanks.
+_STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
+_DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TAB_WIDTH = 4
 

@@ -143,7 +143,9 @@ class DrugTagger:
 
     def mentions(self, doc: Doc) -> list[dict]:
         text = doc_text(doc)
-        spans = filter_spans(self.matcher(doc, as_spans=True))
+        spans = self.matcher(doc, as_spans=True)
+        if len(spans) > 1:
+            spans = filter_spans(spans)
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
         found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
@@ -185,6 +187,12 @@ def normalize_drug(name: str | None) -> DrugInfo | None:
     """'Sotyktu', 'BMS986165', 'Drug: Deucravacitinb 6 mg' -> deucravacitinib; None for non-drugs."""
     if not isinstance(name, str) or not name.strip():
         return None
+    return _normalize_drug(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_drug(name: str) -> DrugInfo | None:
+    """Registries repeat intervention names ("Placebo", "Methotrexate"): each is looked up once."""
     lexicon = load_lexicon()
     generic = lexicon.exact(name)
     if generic is None:
