@@ -1,11 +1,11 @@
 """Make a registry-sized database for the Datasette benchmark from a smaller pipeline-built one.
 
 Copies every study of `SRC` (built by `bench_scale.py --db`) with its rows in every per-study
-table until `DEST` holds `--studies` studies, giving the copies new NCT9xxxxxxx ids (the same
-id space as benchmarks/corpus.py). Rows are copied with INSERT ... SELECT, so indexes, FTS
-triggers and views are the pipeline's own; page latency depends on row counts, index use and
-text sizes, which the copies keep. raw_versions and version_changes (harvest history, on no page
-the benchmark requests) are not copied.
+table until `DEST` holds `--studies` studies, giving the copies new NCT9xxxxxxx ids (the same id
+space as benchmarks/corpus.py). Rows are copied with INSERT ... SELECT, so indexes, FTS triggers and views
+are the pipeline's own, and ensure_shape() runs at the end as after a run. Page latency depends
+on row counts, index use and text sizes, which the copies keep. raw_versions and version_changes
+(harvest history, on no page the benchmark requests) are not copied.
 
     .venv/bin/python benchmarks/inflate_db.py /tmp/scale.db /tmp/big.db --studies 600000
 """
@@ -17,6 +17,9 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
+
+import db
+from db import schema
 
 FIRST_ID = 90_000_000
 # parents before children
@@ -59,6 +62,16 @@ def inflate(src: Path, dest: Path, studies: int) -> int:
         con.execute("COMMIT")
         if k % 20 == 0:
             print(f"  {min((k + 1) * base, studies):,} studies, {time.monotonic() - started:.0f} s", flush=True)
+    con.close()
+    # The end of a run: ensure_shape() brings the derived serving structures (the `comparison`
+    # table, facet indexes; db/views.py) up to date, in one transaction, as the pipeline does.
+    shaped = time.monotonic()
+    database = db.connect(dest)
+    with database.atomic():
+        schema.ensure_shape(database)
+    database.close()
+    print(f"  ensure_shape (comparison table, indexes): {time.monotonic() - shaped:.0f} s", flush=True)
+    con = sqlite3.connect(dest, isolation_level=None)
     con.execute("ANALYZE")  # what a deployment would run after a big load
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     total = con.execute("select count(*) from studies").fetchone()[0]

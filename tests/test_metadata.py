@@ -203,3 +203,43 @@ def test_datasette_canned_queries_with_parameters_and_search(loaded_path):
     assert [row["nct_id"] for row in search.json()] == ["NCT07012057"]
     assert "JAK/TYK2 inhibitor trials" in home.text
     assert "datasette-cluster-map" in locations.text
+
+
+# The comparison table ----------------------------------------------------------------------------
+
+def rows(database, sql: str) -> set:
+    return {tuple(row) for row in database.execute(sql).fetchall()}
+
+
+def test_comparison_table_holds_the_views_rows_and_follows_each_run(loaded_path, tmp_path):
+    path = tmp_path / "trials.db"
+    with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
+        source.backup(target)
+    database = db.connect(path)
+    assert rows(database, "select * from comparison") == rows(database, "select * from trial_comparison")
+    assert database["comparison"].count == database["studies"].count
+    with database.atomic():  # a run: facts change, the run is marked ok
+        run = runs.start_run(database, "extract")
+        database.execute("update thresholds set value = 120 where nct_id = 'NCT07012057' and measure = 'MMT-8'")
+        database.execute("delete from regimens where nct_id = 'NCT07012057'")
+        assert database["comparison_stale"].count == 1
+        runs.finish_run(database, run)
+    [row] = database.query("select mmt8, dose from comparison where nct_id = 'NCT07012057'")
+    assert row == {"mmt8": "< 120/150", "dose": None}
+    assert database["comparison_stale"].count == 0
+    assert rows(database, "select * from comparison") == rows(database, "select * from trial_comparison")
+
+
+def test_filter_and_facet_columns_have_serving_indexes(empty_path):
+    """A page filtered on a facet column lists rows in key order and counts the other facets from
+    one index range (views.FACETED follows metadata.yml)."""
+    from db import views
+
+    database = db.connect(empty_path)
+    for table, (pk, facets) in views.FACETED.items():
+        assert set(facets) == set(DATABASE["tables"][table]["facets"]) | (
+            {"drug"} if table == "comparison" else set()), table
+        indexed = [tuple(index.columns) for index in database[table].indexes]
+        for facet in facets:
+            assert any(columns[:len(pk) + 1] == (facet, *pk) and set(facets) <= set(columns)
+                       for columns in indexed), (table, facet)

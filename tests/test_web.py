@@ -196,13 +196,33 @@ def test_compare_by_drug_and_target(get, db_path):
     assert DEUCRA in columns and RUXO not in columns
 
 
-def test_compare_form_lists_trials_drugs_and_targets(get):
+def test_compare_form_lists_trials_drugs_and_targets(get, db_path):
     page = soup(get("/-/compare"))
     assert page.select_one('form input[name="ids"]') is not None
     assert {DEUCRA, RUXO} <= {i["value"] for i in page.select('input[name="id"]')}
     assert "ruxolitinib" in [o.get_text() for o in page.select('select[name="drug"] option')]
     assert "TYK2" in [o.get_text() for o in page.select('select[name="target"] option')]
     assert page.select_one("table.trialkb-compare") is None
+    drugs = {d.strip() for (value,) in query(db_path, "SELECT drugs FROM studies WHERE drugs IS NOT NULL")
+             for d in value.split(",")}
+    assert [o.get_text() for o in page.select('select[name="drug"] option')][1:] == sorted(drugs, key=str.lower)
+
+
+def test_compare_chooser_offers_only_the_first_trials(get, monkeypatch, db_path):
+    """A registry-sized database has 600,000 trials: the chooser lists the first few (others are
+    entered by NCT id), and a chosen trial stays ticked even when it is not among them."""
+    from trialkb.web import compare as compare_module
+
+    monkeypatch.setattr(compare_module, "CHOICES", 2)
+    first = [row[0] for row in query(db_path, "SELECT nct_id FROM studies ORDER BY nct_id LIMIT 2")]
+    page = soup(get("/-/compare"))
+    assert [i["value"] for i in page.select('input[name="id"]')] == first
+    assert "first 2 trials" in text(page.select_one("form.trialkb-choose details summary"))
+    last = query(db_path, "SELECT nct_id FROM studies ORDER BY nct_id DESC LIMIT 1")[0][0]
+    page = soup(get(f"/-/compare?id={first[0]}&id={last}"))
+    assert [th["data-nct"] for th in page.select("thead th[data-nct]")] == [first[0], last]
+    ticked = [i["value"] for i in page.select('input[name="id"][checked]')]
+    assert ticked == [first[0], last]
 
 
 @pytest.mark.parametrize("ids, status, message", [

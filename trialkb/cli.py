@@ -155,6 +155,12 @@ def datasette_args(db_path: Path, host: str, port: int, immutable: bool) -> list
     # Facet suggestions run one query per column on every table page: 3.7 s for /studies at
     # 600,000 studies against 0.06-0.2 s without them (benchmarks/RESULTS.md). Configured facets stay.
     args += ["--setting", "suggest_facets", "off"]
+    # Table pages cost mostly Python rendering cells; a long text cell (eligibility criteria) is cut
+    # to 300 characters there (the study page shows it whole): 560 -> 450 KB for /studies.
+    args += ["--setting", "truncate_cells_html", "300"]
+    inspect_file = db_path.with_suffix(".inspect.json")  # from `datasette inspect` (README, publishing)
+    if immutable and inspect_file.is_file():
+        args += ["--inspect-file", str(inspect_file)]
     return [arg for arg in args if arg]
 
 

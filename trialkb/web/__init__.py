@@ -73,7 +73,7 @@ def menu_links(datasette):
 
 @hookimpl
 def table_actions(datasette, table):
-    if table in ("studies", "trial_comparison"):
+    if table in ("studies", "comparison", "trial_comparison"):
         return [{"href": compare_url(datasette), "label": "Compare trials side by side"}]
 
 

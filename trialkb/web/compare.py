@@ -13,6 +13,7 @@ from .queries import check_permissions, fetch, fetch_study_data, trials_database
 from .urls import CTGOV_STUDY_URL, NCT_RE, study_url
 
 MIN_TRIALS, MAX_TRIALS = 2, 6
+CHOICES = 50  # trials offered as checkboxes; others are entered by NCT id
 MEASURE_ORDER = [
     "MMT-8", "CDASI activity", "CDASI damage", "physician global activity",
     "patient global activity", "extramuscular global activity", "global activity sum", "HAQ",
@@ -56,12 +57,13 @@ class Section:
 async def compare_view(request, datasette):
     database = await trials_database(datasette)
     await check_permissions(datasette, request, database)
-    choices = await fetch(database, "study_choices")
-    selection = await select_trials(database, request.args, {c["nct_id"] for c in choices})
+    choices = await fetch(database, "first_trials", limit=CHOICES + 1)
+    selection = await select_trials(database, request.args)
     context = {
-        "choices": choices,
-        "drugs": sorted({d for c in choices for d in split_list(c["drugs"])}, key=str.lower),
-        "targets": sorted({t for c in choices for t in split_list(c["targets"])}, key=str.lower),
+        "choices": choices[:CHOICES],
+        "more_choices": len(choices) > CHOICES,
+        "drugs": await distinct_values(database, "drug_lists"),
+        "targets": await distinct_values(database, "target_lists"),
         "selection": selection,
         "database": database.name,
         "missing": MISSING,
@@ -72,6 +74,8 @@ async def compare_view(request, datasette):
         ids = [nct_id for nct_id in selection.ids if nct_id in studies]
         context["trials"] = [trial_header(datasette, studies[nct_id]) for nct_id in ids]
         context["sections"] = comparison(datasette, ids, data)
+        listed = {c["nct_id"] for c in context["choices"]}
+        context["choices"] += [studies[n] for n in ids if n not in listed]  # keep them ticked
     html = await datasette.render_template("trialkb_compare.html", context, request=request)
     return Response.html(html, status=selection.status)
 
@@ -87,12 +91,20 @@ class Selection:
     status: int = 200
 
 
-async def select_trials(database, args, known: set[str]) -> Selection:
+async def distinct_values(database, name: str) -> list[str]:
+    """The distinct items of a comma-separated list column (e.g. "JAK1, JAK2"), sorted."""
+    lists = await fetch(database, name)
+    return sorted({item for row in lists for item in split_list(row["value"])}, key=str.lower)
+
+
+async def select_trials(database, args) -> Selection:
     """Which trials to compare: ?ids= (and repeated ?id=), or ?drug=, or ?target=."""
     raw_ids = ",".join(args.getlist("ids") + args.getlist("id"))
     drug, target = args.get("drug", "").strip(), args.get("target", "").strip()
     requested = {"ids": raw_ids, "drug": drug, "target": target}
     if raw_ids.strip():
+        ids = [part.upper() for part in re.split(r"[\s,;]+", raw_ids) if part]
+        known = {row["nct_id"] for row in await fetch(database, "known_ids", ids[:100])}
         return _select_ids(raw_ids, known, requested)
     if drug or target:
         name, value = ("ids_for_drug", drug) if drug else ("ids_for_target", target)

@@ -10,10 +10,28 @@ from datasette.utils.asgi import NotFound
 FACT_KINDS = ("thresholds", "regimens", "windows")  # the tables of normalized facts
 
 IN_IDS = "nct_id IN (SELECT value FROM json_each(:ids))"
+
+
+def _distinct(column: str, table: str = "studies", most: int = 1000) -> str:
+    """DISTINCT values of an indexed column by skipping from one value to the next in the index
+    (a scan of the whole index costs 0.1-0.2 s at 600,000 studies)."""
+    return f"""
+        WITH RECURSIVE v(value) AS (
+          SELECT min({column}) FROM {table}
+          UNION ALL
+          SELECT (SELECT min({column}) FROM {table} WHERE {column} > v.value) FROM v WHERE v.value IS NOT NULL
+        )
+        SELECT value FROM v WHERE value IS NOT NULL LIMIT {most}"""
+
 SQL = {
-    "study_choices": """
+    # The chooser: the first trials only (a registry-sized database has 600,000), the given ids
+    # that exist, and the distinct drug and target lists, one index seek per distinct value.
+    "first_trials": """
         SELECT nct_id, brief_title, drugs, targets, phase, overall_status
-        FROM studies ORDER BY nct_id""",
+        FROM studies ORDER BY nct_id LIMIT :limit""",
+    "known_ids": f"SELECT nct_id FROM studies WHERE {IN_IDS}",
+    "drug_lists": _distinct("drugs"),
+    "target_lists": _distinct("targets"),
     "ids_for_drug": """
         SELECT nct_id FROM interventions WHERE lower(drug) = lower(:value)
         UNION SELECT nct_id FROM studies
