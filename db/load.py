@@ -2,16 +2,23 @@
 
 load_study() upserts the studies row (so fact rows that reference it survive) and replaces the
 rows of every per-study list table; load_facts() replaces a study's criteria and facts.
+
+Every row is computed (and a BadRecord raised) before the first write. Without an open
+transaction each call is its own transaction; inside the caller's transaction no savepoint is
+taken (an FTS5 index flushes its pending terms to a new segment at every SAVEPOINT, which made
+per-study savepoints the costliest part of loading), so a failure other than BadRecord leaves
+the rollback to the caller - the pipeline's run transaction.
 """
 
 import re
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
-from db import registry
+from db import registry, schema
 from db.clock import utc_now
 from db.record import NUMBER, Fields
-from db.schema import TABLES, table
+from db.schema import TABLES
 
 STUDY_URL = "https://clinicaltrials.gov/study/{}"
 PHASE_LABELS = {
@@ -36,13 +43,15 @@ STUDY_LIST_TABLES = (
     "outcomes", "locations", "references",
 )
 FACT_TABLES = ("thresholds", "regimens", "windows", "criteria")
+STUDY_COLUMNS = tuple(TABLES["studies"].columns)
+PLAIN = frozenset((str, int, float, bool, type(None)))
 
 
 def load_study(db: sqlite_utils.Database, record: dict, run_id: int | None = None) -> str:
     """Replace one study's normalized rows from its raw record; returns the NCT id.
 
-    Raises BadRecord (naming the study and field) when a value has the wrong type; nothing
-    is written in that case.
+    Raises BadRecord (naming the study and field) when a value has the wrong type, before
+    anything is written.
     """
     fields = Fields.of_record(record)
     interventions = intervention_rows(fields)
@@ -56,12 +65,13 @@ def load_study(db: sqlite_utils.Database, record: dict, run_id: int | None = Non
         "locations": location_rows(fields),
         "references": reference_rows(fields),
     }
+    schema.require(db, *STUDY_LIST_TABLES)
     study = study_row(fields, interventions) | {
         "harvest_state": registry.harvest_state(db, fields.nct_id),
         "loaded_run": run_id,
     }
-    with db.atomic():
-        table(db, "studies").upsert(study, pk="nct_id")
+    with schema.writing(db):
+        db.conn.execute(schema.upsert_sql("studies", STUDY_COLUMNS), [study[c] for c in STUDY_COLUMNS])
         _replace_rows(db, fields.nct_id, STUDY_LIST_TABLES, rows)
     return fields.nct_id
 
@@ -249,7 +259,8 @@ def load_facts(db: sqlite_utils.Database, facts: dict) -> None:
     }
     for window in rows["windows"]:
         window["value_days"] = days(window["value"], window["unit"])
-    with db.atomic():
+    schema.require(db, *FACT_TABLES)
+    with schema.writing(db):
         _replace_rows(db, nct_id, FACT_TABLES, rows)
 
 
@@ -261,10 +272,11 @@ def days(value: float | None, unit: str | None) -> float | None:
 
 def needs_extraction(db: sqlite_utils.Database, nct_id: str, sha256: str, extractor_version) -> bool:
     """True unless this raw version was already extracted by this extractor version."""
-    state = next(table(db, "extraction_state").rows_where("nct_id = ?", [nct_id]), None)
-    return state is None or (state["raw_sha256"], state["extractor_version"]) != (
-        sha256, str(extractor_version)
-    )
+    schema.require(db, "extraction_state")
+    state = db.conn.execute(
+        "SELECT raw_sha256, extractor_version FROM extraction_state WHERE nct_id = ?", (nct_id,)
+    ).fetchone()
+    return state is None or tuple(state) != (sha256, str(extractor_version))
 
 
 def mark_extracted(db: sqlite_utils.Database, nct_id: str, extractor_version) -> None:
@@ -275,15 +287,31 @@ def mark_extracted(db: sqlite_utils.Database, nct_id: str, extractor_version) ->
         "extractor_version": str(extractor_version),
         "extracted_at": utc_now(),
     }
-    table(db, "extraction_state").upsert(state, pk="nct_id")
+    schema.require(db, "extraction_state")
+    with schema.writing(db):
+        db.conn.execute(schema.upsert_sql("extraction_state", tuple(state)), tuple(state.values()))
 
 
 def _replace_rows(db, nct_id: str, names: tuple, rows: dict[str, list[dict]]) -> None:
-    """Delete the study's rows table by table (children first), then insert parents first."""
+    """Delete the study's rows table by table (children first), then insert parents first.
+
+    Rows are dicts keyed by (a subset of) the table's columns; a missing column is NULL, and a
+    list or dict value is stored as JSON text (as sqlite-utils would).
+    """
+    conn = db.conn
     for name in names:
-        table(db, name).delete_where("nct_id = ?", [nct_id])
+        conn.execute(schema.delete_study_sql(name), (nct_id,))
     for name in reversed(names):
-        table(db, name).insert_all(rows[name], replace=True)
+        if rows[name]:
+            columns = TABLES[name].columns
+            conn.executemany(schema.insert_sql(name), [_values(row, columns) for row in rows[name]])
+
+
+def _values(row: dict, columns) -> list:
+    values = [row.get(column) for column in columns]
+    if not all(type(value) in PLAIN for value in values):
+        values = [jsonify_if_needed(value) for value in values]
+    return values
 
 
 def _ordinal_rows(fields: Fields, dotted: str, column: str) -> list[dict]:
@@ -302,10 +330,28 @@ def _drug_info(names: list[str | None]):
     from nlp.lexicon import normalize_drug  # nlp is loaded only when a study is
 
     for name in names:
-        info = normalize_drug(name) if name else None
+        info = _normalized(normalize_drug, name) if name else None
         if info is not None:
             return info
     return None
+
+
+# normalize_drug(name) per (function, name): intervention names repeat across studies
+# ("Placebo", drug names), and an unknown name costs a spaCy tokenization.
+_DRUG_MEMO: dict = {}
+DRUG_MEMO_SIZE = 20_000
+
+
+def _normalized(normalize_drug, name: str):
+    key = (normalize_drug, name)
+    try:
+        return _DRUG_MEMO[key]
+    except KeyError:
+        pass
+    if len(_DRUG_MEMO) >= DRUG_MEMO_SIZE:
+        _DRUG_MEMO.clear()
+    info = _DRUG_MEMO[key] = normalize_drug(name)
+    return info
 
 
 def _is_jak_family(targets: str | None) -> bool:

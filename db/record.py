@@ -4,6 +4,8 @@ Missing keys read as None (or empty lists); a value of the wrong type raises Bad
 naming the study and the JSON path of the field.
 """
 
+import functools
+
 from db.errors import BadRecord
 
 NCT_ID_PATH = "protocolSection.identificationModule.nctId"
@@ -29,14 +31,20 @@ class Fields:
 
     def get(self, dotted: str, kind=str):
         """The value at a dotted path below this node, None if any key is missing."""
-        node, path = self.node, self.path
-        for key in dotted.split("."):
-            self._check(node, dict, path)
-            node, path = node.get(key), _join(path, key)
+        node = self.node
+        keys = _keys(dotted)
+        for depth, key in enumerate(keys):
+            if not isinstance(node, dict):
+                self._check(node, dict, self._path_to(keys, depth))
+            node = node.get(key)
             if node is None:
                 return None
-        self._check(node, kind, path)
+        if not isinstance(node, kind) or (kind is not bool and isinstance(node, bool)):
+            self._check(node, kind, self._path_to(keys, len(keys)))
         return node
+
+    def _path_to(self, keys: tuple, depth: int) -> str:
+        return _join(self.path, ".".join(keys[:depth])) if depth else self.path
 
     def module(self, dotted: str) -> "Fields":
         return Fields(self.get(dotted, dict) or {}, _join(self.path, dotted), self.nct_id)
@@ -64,6 +72,11 @@ class Fields:
             raise BadRecord(self.nct_id, path, f"expected {_name(kind)}, got bool")
         if not isinstance(value, kind):
             raise BadRecord(self.nct_id, path, f"expected {_name(kind)}, got {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _keys(dotted: str) -> tuple[str, ...]:
+    return tuple(dotted.split("."))
 
 
 def _join(path: str, key: str) -> str:

@@ -1,13 +1,21 @@
 """Every table's shape in one place, and ensure_shape(): tables, indexes, full-text search, views.
 
-Write functions call table(db, name), which creates a missing table with its declared column
-types, so the first insert never guesses types. ensure_shape() adds whatever a database lacks and
-is safe to run inside the caller's transaction (no COMMIT, VACUUM or journal PRAGMAs).
+Write functions call table(db, name) or require(db, *names), which create a missing table with
+its declared column types, so the first insert never guesses types. Which tables exist is cached
+per connection and re-checked only when SQLite's schema_version moves. ensure_shape() adds
+whatever a database lacks and is safe to run inside the caller's transaction (no COMMIT, VACUUM
+or journal PRAGMAs).
+
+The per-study write statements (delete a study's rows, insert rows, upsert one row) are built
+here once per table from TABLES, with explicit column lists, and run with executemany.
 """
 
+import contextlib
+import functools
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils.db import quote_identifier
 
 from db import views
 
@@ -205,17 +213,111 @@ TABLES: dict[str, TableShape] = {
 
 def table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
     """The named table, created (after the tables it references) if the database lacks it."""
-    if not db[name].exists():
-        shape = TABLES[name]
-        for _, other_table, _ in shape.foreign_keys:
-            table(db, other_table)
-        db[name].create(
-            shape.columns,
-            pk=shape.pk,
-            foreign_keys=list(shape.foreign_keys),
-            not_null=list(shape.not_null),
-        )
-    return db.table(name)
+    require(db, name)
+    tables = _cache(db)["objects"]
+    if name not in tables:
+        tables[name] = sqlite_utils.db.Table(db, name, strict=db.strict)
+    return tables[name]
+
+
+def require(db: sqlite_utils.Database, *names: str) -> None:
+    """Create whichever of the named tables (and the tables they reference) the database lacks."""
+    cache = _current_cache(db)
+    for name in names:
+        if name not in cache["existing"]:
+            _create(db, name, cache)
+
+
+def exists(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether the database has the table (cached like require())."""
+    return name in _current_cache(db)["existing"]
+
+
+def _current_cache(db: sqlite_utils.Database) -> dict:
+    """The connection's cache, its table names re-read if the schema changed (another connection,
+    or a rollback of this one's CREATE TABLEs) since they were read."""
+    cache = _cache(db)
+    version = db.conn.execute("PRAGMA schema_version").fetchone()[0]
+    if cache["version"] != version:
+        cache["version"] = version
+        cache["existing"] = set(db.table_names())
+    return cache
+
+
+def _create(db: sqlite_utils.Database, name: str, cache: dict) -> None:
+    if db[name].exists():
+        cache["existing"].add(name)
+        return
+    shape = TABLES[name]
+    for _, other_table, _ in shape.foreign_keys:
+        if other_table not in cache["existing"]:
+            _create(db, other_table, cache)
+    db[name].create(
+        shape.columns,
+        pk=shape.pk,
+        foreign_keys=list(shape.foreign_keys),
+        not_null=list(shape.not_null),
+    )
+    cache["existing"].add(name)
+    cache["version"] = db.conn.execute("PRAGMA schema_version").fetchone()[0]
+
+
+def _cache(db: sqlite_utils.Database) -> dict:
+    """Per-connection memo: existing table names as of a schema_version, and Table objects."""
+    cache = getattr(db, "_trialkb_tables", None)
+    if cache is None or cache["conn"] is not db.conn:
+        cache = {"conn": db.conn, "version": None, "existing": set(), "objects": {}}
+        db._trialkb_tables = cache
+    return cache
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database):
+    """Statements run on db.conn inside go into the caller's open transaction, or, when none is
+    open, into their own transaction committed at the end (as sqlite-utils' own writes are)."""
+    if db.conn.in_transaction:
+        yield
+    else:
+        with db.atomic():
+            yield
+
+
+# -- per-study write statements -----------------------------------------------------------------
+
+def _pk_columns(name: str) -> tuple[str, ...]:
+    pk = TABLES[name].pk
+    return (pk,) if isinstance(pk, str) else tuple(pk)
+
+
+@functools.cache
+def insert_sql(name: str, verb: str = "INSERT OR REPLACE") -> str:
+    """`<verb> INTO name (every column) VALUES (?, ...)`, columns in TABLES order."""
+    columns = TABLES[name].columns
+    return (
+        f"{verb} INTO {quote_identifier(name)} ({', '.join(map(quote_identifier, columns))}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+
+
+@functools.cache
+def upsert_sql(name: str, columns: tuple[str, ...]) -> str:
+    """Insert a row of `columns` or update those of them outside the primary key (rowid kept)."""
+    pk = _pk_columns(name)
+    updates = [column for column in columns if column not in pk]
+    action = (
+        "DO UPDATE SET " + ", ".join(f"{quote_identifier(c)} = excluded.{quote_identifier(c)}" for c in updates)
+        if updates else "DO NOTHING"
+    )
+    return (
+        f"INSERT INTO {quote_identifier(name)} ({', '.join(map(quote_identifier, columns))}) "
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT({', '.join(map(quote_identifier, pk))}) {action}"
+    )
+
+
+@functools.cache
+def delete_study_sql(name: str) -> str:
+    return f"DELETE FROM {quote_identifier(name)} WHERE nct_id = ?"
 
 
 def ensure_shape(db: sqlite_utils.Database) -> None:
@@ -225,7 +327,35 @@ def ensure_shape(db: sqlite_utils.Database) -> None:
         _ensure_indexes(db[name], shape)
         if shape.fts:
             db[name].enable_fts(shape.fts, create_triggers=True, tokenize="porter", replace=True)
+            _ensure_fts_update_trigger(db, name, shape.fts)
     views.create_views(db)
+
+
+def fts_update_trigger_sql(name: str, columns: tuple) -> str:
+    """The full-text index's UPDATE trigger: re-index a row only when an indexed column changed.
+
+    sqlite-utils' own `<table>_au` re-indexes on every UPDATE, e.g. the whole eligibility text when
+    only harvest_state or loaded_run changed.
+    """
+    table, fts = quote_identifier(name), quote_identifier(f"{name}_fts")
+    quoted = [quote_identifier(c) for c in columns]
+    changed = " OR ".join(["old.rowid IS NOT new.rowid"] + [f"old.{c} IS NOT new.{c}" for c in quoted])
+    return (
+        f"CREATE TRIGGER {quote_identifier(name + '_au')} AFTER UPDATE ON {table}\n"
+        f"WHEN {changed}\nBEGIN\n"
+        f"  INSERT INTO {fts} ({fts}, rowid, {', '.join(quoted)}) "
+        f"VALUES('delete', old.rowid, {', '.join('old.' + c for c in quoted)});\n"
+        f"  INSERT INTO {fts} (rowid, {', '.join(quoted)}) VALUES (new.rowid, {', '.join('new.' + c for c in quoted)});\n"
+        "END"
+    )
+
+
+def _ensure_fts_update_trigger(db: sqlite_utils.Database, name: str, columns: tuple) -> None:
+    sql = fts_update_trigger_sql(name, columns)
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [f"{name}_au"]).fetchone()
+    if row is None or row[0] != sql:
+        db.execute(f"DROP TRIGGER IF EXISTS {quote_identifier(name + '_au')}")
+        db.execute(sql)
 
 
 def _ensure_columns(existing: sqlite_utils.db.Table, shape: TableShape) -> None:

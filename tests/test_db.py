@@ -707,3 +707,118 @@ def test_real_lexicon_normalizes_the_study_drugs(tmp_path):
     load_record(database, read_record(RUXOLITINIB))
     assert database["studies"].get(DEUCRAVACITINIB)["targets"] == "TYK2"
     assert database["studies"].get(RUXOLITINIB)["drugs"] == "ruxolitinib"
+
+
+# write path: statements, caches, triggers ---------------------------------------------------------
+
+def test_canonical_texts_are_the_canonical_json_with_and_without_the_volatile_field():
+    records = all_records()
+    with_holder = copy.deepcopy(records[0])
+    with_holder.setdefault("derivedSection", {}).setdefault("miscInfoModule", {})["versionHolder"] = "2026-01-01"
+    odd = [{}, {"derivedSection": 5, "z": ["é", 1.5]}, {"derivedSection": {"miscInfoModule": {"versionHolder": "x"}}}]
+    for record in [*records, with_holder, *odd]:
+        kept, whole = raw.canonical_texts(record)
+        assert kept == raw.canonical_json(raw.without_volatile(record)).encode()
+        assert whole == raw.canonical_json(record).encode()
+
+
+def test_an_unchanged_harvest_state_does_not_update_the_studies_row(database):
+    schema.ensure_shape(database)
+    record = read_record(DEUCRAVACITINIB)
+    load_record(database, record)
+    database.execute("CREATE TEMP TABLE study_updates (nct_id TEXT)")
+    database.execute(
+        "CREATE TEMP TRIGGER count_updates AFTER UPDATE ON main.studies "
+        "BEGIN INSERT INTO study_updates VALUES (new.nct_id); END"
+    )
+    assert raw.store_version(database, record, None) == "unchanged"
+    assert database.execute("SELECT count(*) FROM study_updates").fetchone()[0] == 0
+    raw.flag_departed(database, {DEUCRAVACITINIB: "left_topic"}, None)
+    raw.store_version(database, record, None)
+    assert database.execute("SELECT count(*) FROM study_updates").fetchone()[0] == 2
+    assert database["studies"].get(DEUCRAVACITINIB)["harvest_state"] == "current"
+
+
+def test_full_text_update_trigger_reindexes_only_changed_text(database):
+    schema.ensure_shape(database)
+    record = read_record(DEUCRAVACITINIB)
+    load_record(database, record)
+    trigger = database.execute("SELECT sql FROM sqlite_master WHERE name = 'studies_au'").fetchone()[0]
+    assert "WHEN old.rowid IS NOT new.rowid OR old.\"brief_title\" IS NOT new.\"brief_title\"" in trigger
+    database.execute("UPDATE studies SET loaded_run = 7")
+    database.execute("UPDATE studies SET brief_title = 'Zanzibar' WHERE nct_id = ?", [DEUCRAVACITINIB])
+    database.execute("INSERT INTO studies_fts(studies_fts) VALUES ('integrity-check')")
+    assert [r["nct_id"] for r in database["studies"].search("zanzibar")] == [DEUCRAVACITINIB]
+    assert list(database["studies"].search("antisynthetase"))
+
+
+def test_ensure_shape_replaces_an_unconditional_fts_update_trigger(database):
+    schema.ensure_shape(database)
+    database.execute("DROP TRIGGER studies_au")  # as sqlite-utils' enable_fts() writes it
+    database.execute(
+        "CREATE TRIGGER studies_au AFTER UPDATE ON studies BEGIN "
+        "INSERT INTO studies_fts (studies_fts, rowid, brief_title) VALUES('delete', old.rowid, old.brief_title); "
+        "INSERT INTO studies_fts (rowid, brief_title) VALUES (new.rowid, new.brief_title); END"
+    )
+    schema.ensure_shape(database)
+    first = database.schema
+    assert "WHEN old.rowid IS NOT new.rowid" in database.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'studies_au'").fetchone()[0]
+    schema.ensure_shape(database)
+    assert database.schema == first
+
+
+def test_tables_are_recreated_after_a_rollback_dropped_them(database):
+    with pytest.raises(RuntimeError):
+        with database.atomic():
+            load_record(database, read_record(DEUCRAVACITINIB))
+            raise RuntimeError("the run dies")
+    assert database.table_names() == []
+    load_record(database, read_record(DEUCRAVACITINIB))
+    load.mark_extracted(database, DEUCRAVACITINIB, "1")
+    assert database["studies"].count == 1 and database["extraction_state"].count == 1
+
+
+def test_tables_dropped_by_another_connection_are_recreated(database, tmp_path):
+    load_record(database, read_record(DEUCRAVACITINIB))
+    other = db.connect(tmp_path / "trials.db")
+    for name in ("arm_interventions", "arms", "conditions"):
+        other.execute(f"DROP TABLE [{name}]")
+    other.close()
+    load_record(database, read_record(DEUCRAVACITINIB))
+    assert len(rows(database, "arms", DEUCRAVACITINIB)) == len(
+        read_record(DEUCRAVACITINIB)["protocolSection"]["armsInterventionsModule"]["armGroups"])
+
+
+def test_records_needing_extraction_page_by_page_while_marking(database, monkeypatch):
+    monkeypatch.setattr(raw, "STALE_PAGE", 2)
+    records = all_records()
+    for record in records:
+        load_record(database, record)
+    ids = sorted(r["protocolSection"]["identificationModule"]["nctId"] for r in records)
+    load.mark_extracted(database, ids[1], "1")
+    seen = []
+    for record in raw.iter_records_needing_extraction(database, "1"):
+        nct_id = record["protocolSection"]["identificationModule"]["nctId"]
+        seen.append(nct_id)
+        load.mark_extracted(database, nct_id, "1")
+    assert seen == [nct_id for nct_id in ids if nct_id != ids[1]]
+    assert list(raw.iter_records_needing_extraction(database, "1")) == []
+    assert len(list(raw.iter_records_needing_extraction(database, "1", force=True))) == len(ids)
+    assert len(list(raw.iter_records_needing_extraction(database, "2"))) == len(ids)
+
+
+def test_load_inside_a_transaction_writes_in_it_and_bad_records_write_nothing(database):
+    schema.ensure_shape(database)
+    record = read_record(DEUCRAVACITINIB)
+    bad = copy.deepcopy(record)
+    bad["protocolSection"]["contactsLocationsModule"]["locations"][0]["geoPoint"]["lat"] = "38.9"
+    with database.atomic():
+        load_record(database, record)
+        before = dump(database)
+        with pytest.raises(BadRecord):
+            load.load_study(database, bad)
+        assert dump(database) == before
+        load.load_facts(database, sample_facts(record))
+        assert database.conn.in_transaction
+    assert database["thresholds"].count == 2

@@ -184,10 +184,11 @@ def _derive_stale(database, options: Options, report: RunReport) -> None:
     """Rebuild study rows and facts of every study whose raw version or extractor changed."""
     stale = raw.iter_records_needing_extraction(database, nlp.EXTRACTOR_VERSION, force=options.force)
     loaded = _load_studies(database, stale, report)
+    # No savepoint per study: an exception here fails the whole run (one transaction), and
+    # a savepoint makes each FTS5 index flush its pending terms (see db.load).
     for facts in extract_in_processes(loaded, options.jobs):
-        with database.atomic():
-            load.load_facts(database, facts)
-            load.mark_extracted(database, facts["nct_id"], nlp.EXTRACTOR_VERSION)
+        load.load_facts(database, facts)
+        load.mark_extracted(database, facts["nct_id"], nlp.EXTRACTOR_VERSION)
         report.extracted += 1
 
 
@@ -223,9 +224,8 @@ def _extract_chunk(records: list[dict]) -> list[dict]:
 
 def _load_studies(database, records: Iterable[dict], report: RunReport) -> Iterator[dict]:
     for record in records:
-        try:
-            with database.atomic():
-                load.load_study(database, record, run_id=report.run_id)
+        try:  # BadRecord is raised before load_study writes anything
+            load.load_study(database, record, run_id=report.run_id)
         except db.errors.BadRecord as error:
             _skip(report, str(error))
             continue
