@@ -221,6 +221,10 @@ class QuantityGrammar:
             "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
             "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*\d")),
         }
+        self._passes = [
+            (form, pattern, form in _OPERATOR_FORMS, form in self._KEYWORDS or form in self._hints)
+            for form, pattern in self.patterns
+        ]
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
@@ -231,10 +235,9 @@ class QuantityGrammar:
         if _DIGIT_RE.search(text) is None and not self._may_hold_quantity(text, lowered, ascii_text):
             return [], []
         candidates = []
-        for form, pattern in self.patterns:
-            if not self._may_occur(form, lowered, ascii_text):
+        for form, pattern, is_operator_form, gated in self._passes:
+            if gated and not self._may_occur(form, lowered, ascii_text):
                 continue
-            is_operator_form = form in _OPERATOR_FORMS
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
                 if operator is None and form in ("uln", "class"):
@@ -375,7 +378,11 @@ class MeasureMatcher:
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.text_patterns = [(p["label"], re.compile(p["regex"], re.IGNORECASE)) for p in text_patterns]
+        # (label, regex, literals): on ASCII text a pattern runs only when one of its literals is there.
+        self.text_patterns = [
+            (p["label"], re.compile(p["regex"], re.IGNORECASE), tuple(p.get("requires_any", ()))) for p in text_patterns
+        ]
+        self.labels: dict[int, str] = {}  # match id -> measure
         self.drug_template = drug_doses["template"]
         self.drug_aliases = drug_doses["aliases"]
         for measure, synonyms in measures.items():
@@ -385,14 +392,22 @@ class MeasureMatcher:
                 self.exact.add(measure, [self.tokenizer(s) for s in exact])
             if lower:
                 self.lower.add(measure, [self.tokenizer(s) for s in lower])
+            self.labels[nlp.vocab.strings[measure]] = measure
 
     def find(self, doc: Doc, text: str) -> list[Mention]:
         drugs = doc.user_data.get(DRUGS) or []
         if self._GLUED_OPERATOR_RE.search(text):
             doc = self.operator_tokenizer(text)
-        spans = self.exact(doc, as_spans=True) + self.lower(doc, as_spans=True)
-        found = [Mention(span.start_char, span.end_char, span.label_) for span in spans]
-        found += [Mention(m.start(), m.end(), label) for label, regex in self.text_patterns for m in regex.finditer(text)]
+        # Match tuples, not Spans: a mention needs only the characters its first and last token cover.
+        found = [
+            Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), self.labels[match_id])
+            for match_id, start, end in self.exact(doc) + self.lower(doc)
+        ]
+        lowered = text.lower() if text.isascii() else None
+        for label, regex, literals in self.text_patterns:
+            if lowered is not None and literals and not any(literal in lowered for literal in literals):
+                continue
+            found += [Mention(m.start(), m.end(), label) for m in regex.finditer(text)]
         found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.is_drug))
         mentions, taken_until = [], -1
