@@ -38,10 +38,10 @@ import time
 from pathlib import Path
 
 import _common
-import sqlite_utils
 from conftest import TOPIC_NCT_IDS
 from emulator import DEFAULT_RECORD_DIRS, Emulator, load_records
 from test_end_to_end import VOLATILE_COLUMNS
+from test_end_to_end import snapshot as content_snapshot
 from test_reliability import cli_update, copies_of
 from trialkb import pipeline
 
@@ -58,18 +58,8 @@ RETRIES = 8
 
 
 def snapshot(db_path: Path) -> dict[str, list[tuple]]:
-    """tests/test_end_to_end.py's snapshot (every row of every table but runs and FTS internals,
-    without run ids and timestamps), with left_at also left out."""
-    database = sqlite_utils.Database(db_path)
-    tables = {}
-    for table in database.tables:
-        if table.name == "runs" or table.name.endswith(("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")):
-            continue
-        columns = [c.name for c in table.columns if c.name not in SOAK_VOLATILE]
-        select = ", ".join(f"[{c}]" for c in columns)
-        tables[table.name] = sorted(database.execute(f"select {select} from [{table.name}]").fetchall(), key=repr)
-    database.close()
-    return tables
+    """tests/test_end_to_end.py's snapshot, with left_at (set by --full rounds) also left out."""
+    return content_snapshot(db_path, SOAK_VOLATILE)
 
 
 def stored_keys(db_path: Path) -> tuple[set[tuple[str, str]], set[str]]:

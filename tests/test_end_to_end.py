@@ -27,14 +27,14 @@ def options(db_path: Path, emulator, **overrides) -> pipeline.Options:
     return pipeline.Options(**settings)
 
 
-def snapshot(db_path: Path) -> dict[str, list[tuple]]:
+def snapshot(db_path: Path, volatile: set[str] = VOLATILE_COLUMNS) -> dict[str, list[tuple]]:
     """Every row of every table except the run log, without wall-clock columns, in a stable order."""
     database = sqlite_utils.Database(db_path)
     tables = {}
     for table in database.tables:
         if table.name == "runs" or table.name.endswith(("_fts", "_fts_config", "_fts_data", "_fts_docsize", "_fts_idx")):
             continue
-        columns = [c.name for c in table.columns if c.name not in VOLATILE_COLUMNS]
+        columns = [c.name for c in table.columns if c.name not in volatile]
         select = ", ".join(f"[{c}]" for c in columns)
         tables[table.name] = sorted(database.execute(f"select {select} from [{table.name}]").fetchall(), key=repr)
     database.close()
