@@ -17,6 +17,8 @@ def tagger():
     "name, generic",
     [
         ("Sotyktu", "deucravacitinib"),
+        ("Lisraya", "brepocitinib"),  # FDA-approved for dermatomyositis, 2026-08-27
+        ("DRM01", "brepocitinib"),
         ("BMS-986165", "deucravacitinib"),
         ("BMS986165", "deucravacitinib"),
         ("bms 986165", "deucravacitinib"),
