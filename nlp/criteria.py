@@ -60,6 +60,17 @@ _BULLET_RE = re.compile(
 # blank and check the character before it afterwards: the regex engine then skips ahead to blanks.
 _STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
 _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
+# A section header inside a line ("... before Screening Exclusion Criteria: * Unstable DM"), as text
+# collapsed onto one line writes it. Case-sensitive (capitalized or upper case) and with "criteria" and
+# a colon, so prose such as "meets the exclusion criteria of study X" is not a header.
+_INLINE_HEADER_RE = re.compile(
+    r"[ \t](?<=\S[ \t])[ \t]*"
+    r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
+    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion)[ \t]*:"
+)
+# Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
+# numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.
+_INLINE_NUMBER_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*(?P<number>\d{1,2})[.)][ \t]+(?=[^\d\s])")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 _TAB_WIDTH = 4
 
@@ -162,17 +173,33 @@ class _CriteriaSplitter:
         if block is None:
             return
         pieces = _collapsed_pieces(self.text, block)
-        if not block.is_item and len(pieces) == 1:
-            pieces = sentence_spans(self.text, block.start, block.end)
+        if not block.is_item and len(pieces) == 1 and not _INLINE_HEADER_RE.search(self.text, block.start, block.end):
+            if not _numbered_pieces(self.text, block.start, block.end)[1]:
+                pieces = sentence_spans(self.text, block.start, block.end)
+        parent, depth = block.parent, block.depth
         for start, end in pieces:
-            if _HAS_WORD_RE.search(self.text, start, end):
-                self._emit(block, start, end)
+            for piece_start, piece_end, header in _header_pieces(self.text, start, end):
+                if header is not None:
+                    self.section = _SECTION_OF[header.lower()]
+                    self.open_items.clear()
+                    parent, depth = None, 0
+                self._emit_with_numbered(parent, depth, piece_start, piece_end)
         if block.is_item and self.criteria and self.criteria[-1].start >= block.start:
             self.open_items.append(_OpenItem(block.indent, block.kind, self.criteria[-1].ordinal))
 
-    def _emit(self, block: _Block, start: int, end: int) -> None:
+    def _emit_with_numbered(self, parent: int | None, depth: int, start: int, end: int) -> None:
+        """Emit text[start:end]; numbered sub-items collapsed into it become its children."""
+        head, items = _numbered_pieces(self.text, start, end)
+        if items and _HAS_WORD_RE.search(self.text, *head):
+            self._emit(parent, depth, *head)
+            parent, depth = self.criteria[-1].ordinal, depth + 1
+        for item_start, item_end in items or [head]:
+            if _HAS_WORD_RE.search(self.text, item_start, item_end):
+                self._emit(parent, depth, item_start, item_end)
+
+    def _emit(self, parent: int | None, depth: int, start: int, end: int) -> None:
         ordinal = len(self.criteria) + 1
-        self.criteria.append(Criterion(ordinal, self.section, block.parent, block.depth, start, end))
+        self.criteria.append(Criterion(ordinal, self.section, parent, depth, start, end))
 
 
 def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
@@ -197,6 +224,34 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     bounds.append(block.end)
     spans = (strip_span(text, bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2))
     return [(start, end) for start, end in spans if end > start]
+
+
+def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
+    """Split a span at inline section headers: (start, end, header kind starting it or None)."""
+    pieces = []
+    kind = None
+    for header in _INLINE_HEADER_RE.finditer(text, start, end):
+        pieces.append((*strip_span(text, start, header.start()), kind))
+        kind = header.group("kind")
+        start = _HEADER_DECORATION_RE.match(text, header.end(), end).end()
+    pieces.append((*strip_span(text, start, end), kind))
+    return [piece for piece in pieces if piece[1] > piece[0] or piece[2] is not None]
+
+
+def _numbered_pieces(text: str, start: int, end: int) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """Split "intro: 1. a 2. b" into the intro span and the item spans (no items: not a numbered run)."""
+    expected, separators = 1, []
+    for match in _INLINE_NUMBER_RE.finditer(text, start, end):
+        if int(match.group("number")) == expected:
+            separators.append(match)
+            expected += 1
+    if len(separators) < 2:
+        return (start, end), []
+    head = strip_span(text, start, separators[0].start())
+    bounds = [separator.end() for separator in separators]
+    items = [strip_span(text, bounds[i], separators[i + 1].start()) for i in range(len(separators) - 1)]
+    items.append(strip_span(text, bounds[-1], end))
+    return head, [item for item in items if item[1] > item[0]]
 
 
 def _indent_width(whitespace: str) -> int:

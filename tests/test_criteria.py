@@ -297,3 +297,58 @@ def test_mask_escapes_keeps_length_and_offsets():
 def test_sentence_spans_keep_abbreviations_together():
     text = "Dose e.g. 5 mg vs. placebo. Max. 1000 patients. Next one"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Dose e.g. 5 mg vs. placebo.", "Max. 1000 patients.", "Next one"]
+
+
+# ---------------------------------------------------------------- collapsed one-line text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Inclusion Criteria: * Adults with myositis * Stable therapy for 4 weeks before Baseline Exclusion Criteria: * Active cancer",
+            [
+                ("Adults with myositis", "inclusion"),
+                ("Stable therapy for 4 weeks before Baseline", "inclusion"),
+                ("Active cancer", "exclusion"),
+            ],
+        ),
+        (
+            "Inclusion Criteria: * Signed consent Key Exclusion Criteria: Prior biologic use * Pregnancy",
+            [("Signed consent", "inclusion"), ("Prior biologic use", "exclusion"), ("Pregnancy", "exclusion")],
+        ),
+        (
+            "Inclusion Criteria:\n* Patients who meet the exclusion criteria: none listed",
+            [("Patients who meet the exclusion criteria: none listed", "inclusion")],
+        ),
+    ],
+)
+def test_inline_section_headers_in_collapsed_text(text, expected):
+    assert [(item[0], item[1]) for item in items(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "* Labs at screening: 1. Hemoglobin < 9 g/dL 2. Platelets < 100 x 10^9/L * Consent",
+            [
+                ("Labs at screening:", None, None, 0),
+                ("Hemoglobin < 9 g/dL", None, 1, 1),
+                ("Platelets < 100 x 10^9/L", None, 1, 1),
+                ("Consent", None, None, 0),
+            ],
+        ),
+        (
+            "* Stable dosing: 1. Steroid dose unchanged before Visit 1 2. Other drugs unchanged",
+            [
+                ("Stable dosing:", None, None, 0),
+                ("Steroid dose unchanged before Visit 1", None, 1, 1),
+                ("Other drugs unchanged", None, 1, 1),
+            ],
+        ),
+        ("* Disease of grade 2. Other text", [("Disease of grade 2. Other text", None, None, 0)]),
+    ],
+)
+def test_numbered_sub_items_collapsed_inline(text, expected):
+    assert items(text) == expected
