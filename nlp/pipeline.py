@@ -201,6 +201,7 @@ def _collect(study: dict, doc: Doc, unit: dict) -> None:
             study["_open_windows"][unit["criterion"]] = doc._.open_windows
         if not doc._.windows and unit["parent"] is not None and study["_open_windows"]:
             study["windows"] += _listed_windows(study, doc, unit)
+        _washout_items(study, doc, unit)
     for kind in FACT_KINDS:
         if kind == "thresholds" and unit["source"] != "eligibility":
             continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
@@ -243,6 +244,32 @@ def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
                 fact = {**window, "subject": name, "start": subject.start, "end": subject.end}
                 found.append(_with_provenance(fact, unit))
     return found
+
+
+def _washout_items(study: dict, doc: Doc, unit: dict) -> None:
+    """A washout header without a time ('Washout of immunosuppressive agents will be as follows:') makes
+    its list items' bare durations windows: 'Rituximab: 12 months;' -> rituximab used_within 12 months
+    (nlp/windows.py item_windows). The items are the header's children, or (when the splitter leaves a
+    numbered list flat) the criteria that follow it in the same section, as long as each one has the
+    'Drug: duration' shape; an item with windows of its own ('…: 12-16 weeks prior to …') keeps those."""
+    text = doc_text(doc)
+    if windows.is_washout_header(text):
+        study["_washout_header"] = {"section": unit["section"], "ordinal": unit["criterion"], "nested": False}
+        return
+    header = study.get("_washout_header")
+    if header is None:
+        return
+    if unit["parent"] == header["ordinal"]:
+        header["nested"] = True
+    elif header["nested"] or header["section"] != unit["section"] or unit["parent"] is not None:
+        study["_washout_header"] = None  # past the header's children, or its flat list
+        return
+    items = windows.item_windows(text, doc._.drugs or [])
+    if items is None:
+        study["_washout_header"] = None  # not a 'Drug: duration' item: the list has ended
+        return
+    if not doc._.windows:
+        study["windows"] += [_with_provenance(fact, unit) for fact in items]
 
 
 def _ancestor_value(study: dict, unit: dict, by_criterion: dict):

@@ -22,6 +22,19 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   criteria (`item_subjects`), one window per child subject.
 - A parenthetical restatement for a narrower subject ("chemotherapy within 2 weeks prior to … (6 weeks
   for nitrosoureas)") is a window of its own, with the relation of the window it qualifies.
+- A washout list without a time of its own ("Washout of immunosuppressive agents will be as follows:"
+  then "Rituximab: 12 months;", "IVIg: 3 months;"): `is_washout_header` marks the header and the driver
+  reads each bare "Drug[, drug]: N unit" item with `item_windows` (used_within, one per drug).
+- A range ("12-16 weeks", "4 to 6 weeks") is read as its lower bound, the minimum washout or stability
+  the text requires: a patient off the drug for 12 weeks meets "12-16 weeks prior".
+- A hard line wrap inside a criterion is a space (`flatten_wraps`): "within 8\\nweeks prior" and a
+  clause wrapped across lines are read as one.
+- "other than X" / "except X" / "excluding X" excludes X: "immunosuppressive medications other than oral
+  corticosteroids for ≥ 8 weeks" is about immunosuppressants only.
+- A clause whose subject is the dose ("… provided that the dose has been stable for 2 weeks") takes the
+  therapy named last before it in the criterion.
+- "more than 80mg of prednisone equivalent within 8 weeks": a drug followed by "equivalent" after a dose
+  is the subject when no other therapy is named before it (else it only measures that therapy's dose).
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
   nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
@@ -46,7 +59,9 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
 THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(encoding="utf-8"))
 
-QUANTITY = rf"(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})"
+# A range ("12-16 weeks", "4 to 6 weeks") is read as its lower bound: the minimum washout or
+# stability the text requires (a patient off a drug for 12 weeks meets "12-16 weeks prior").
+QUANTITY = rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{TIME_UNIT}))?\s*-?\s*(?P<unit>{TIME_UNIT})"
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
 UNIT_RE = re.compile(TIME_UNIT)
@@ -155,6 +170,24 @@ BLOCKER_LOOKBACK = 30
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
+EQUIVALENT_AFTER_RE = re.compile(r"\s*-?\s*equivalents?\b", re.IGNORECASE)
+DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
+                            re.IGNORECASE)
+DOSE_SUBJECT_RE = re.compile(
+    r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
+    r"(?:dose|dosage|dosing)\b",
+    re.IGNORECASE,
+)
+WRAP_RE = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
+WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
+AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
+ITEM_DURATION_RE = re.compile(
+    rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
+    re.IGNORECASE,
+)
+# "immunosuppressive medications other than oral corticosteroids": the therapies after it are excluded.
+OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from)\s+(?:[A-Za-z-]+\s+){0,2}$",
+                           re.IGNORECASE)
 
 for _name in ("drugs", "windows", "open_windows"):
     if not Doc.has_extension(_name):
@@ -177,6 +210,7 @@ class Subject:
     medication: bool
     start: int
     end: int
+    equivalent: bool = False  # '80 mg of prednisone equivalent': a subject only when nothing else is
 
 
 def _time_expression(match: re.Match) -> TimeExpression | None:
@@ -226,7 +260,7 @@ class WindowExtractor:
         self.classes = THERAPY_CLASSES["classes"]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text = flatten_wraps(doc_text(doc))
         times = find_time_expressions(text)
         if times:
             subjects = self.subjects(text, doc._.drugs or [], _clauses_with(text, times))
@@ -239,9 +273,9 @@ class WindowExtractor:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
         text); a class wins over a drug name it overlaps only if it is marked over_drugs."""
         drug_subjects = [
-            Subject((m["generic"],), True, m["start"], m["end"])
+            Subject((m["generic"],), True, m["start"], m["end"], _dose_equivalent(text, m))
             for m in drugs
-            if not MODIFIER_AFTER_RE.match(text, m["end"])
+            if not MODIFIER_AFTER_RE.match(text, m["end"]) or _dose_equivalent(text, m)
         ]
         classes = []
         for start, end in regions if regions is not None else [(0, len(text))]:
@@ -254,12 +288,56 @@ class WindowExtractor:
         return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
 
 
+def flatten_wraps(text: str) -> str:
+    """A hard line wrap inside a criterion ("within 8\\nweeks prior", "provided\\nthat the dose") is a
+    space: time expressions and clauses are read across it. Same length, so offsets are unchanged;
+    a blank line (two newlines) still separates."""
+    return WRAP_RE.sub(" ", text)
+
+
+def is_washout_header(text: str) -> bool:
+    """'Washout of immunosuppressive agents will be as follows:' — a washout header with no time of its
+    own: its list items ('Rituximab: 12 months;') each state the washout of the drugs they name."""
+    text = flatten_wraps(text)
+    return bool(WASHOUT_HEADER_RE.search(text)) and bool(
+        HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
+    ) and not find_time_expressions(text)
+
+
+def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
+    """Windows of a bare list item under a washout header: 'Drug[, drug …]: N unit' gives one
+    used_within window per medication before the colon (a range, '12-16 weeks', is its lower bound).
+    None when the item does not have that shape."""
+    text = flatten_wraps(text)
+    match = ITEM_DURATION_RE.match(text)
+    if not match:
+        return None
+    time = TimeExpression("listed", number_value(match["value"]), time_unit(match["unit"]),
+                          match.start("value"), match.end("unit"), False)
+    if time.value is None:
+        return None
+    found = {}
+    for subject in item_subjects(text[: match.end("head")], drugs):
+        for name in subject.names:
+            found.setdefault(name, _window(name, time, "used_within", subject, "window_washout_item"))
+    return list(found.values()) or None
+
+
 def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
     """The medications a list item names (a child criterion under an open window), in text order;
     not those after a blocker ('malignancy treated with chemotherapy' is about the malignancy)."""
     blocker = BLOCKERS_RE.search(text)
     limit = blocker.start() if blocker else len(text)
     return [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication and s.start < limit]
+
+
+def _dose_equivalent(text: str, mention: dict) -> bool:
+    """'more than 80mg of prednisone equivalent': the drug is the unit of a dose; it is the window's
+    subject only when no other therapy is named before it (a class such as 'oral glucocorticoid ≤ 15
+    mg/day prednisone-equivalent' keeps the class)."""
+    return bool(EQUIVALENT_AFTER_RE.match(text, mention["end"])) and bool(
+        DOSE_BEFORE_RE.search(text, max(0, mention["start"] - 30), mention["start"])
+    )
 
 
 def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
@@ -285,6 +363,12 @@ def extract_windows(
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
+                # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks': the dose is
+                # that of the last therapy named earlier in the criterion.
+                earlier = [s for s in subjects if s.end <= clause_start and s.medication]
+                if earlier:
+                    listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
             previous_end, previous_relation = time.end, relation
             for subject in listed:
                 for name in subject.names:
@@ -326,8 +410,15 @@ def _subjects_of(
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
+    before = [s for s in before if not s.equivalent] or before
     if before:
         listed = _list_ending_with(text, before)
+        excluded = OTHER_THAN_RE.search(text, max(segment_start, listed[0].start - 40), listed[0].start)
+        if excluded:  # 'immunosuppressants other than oral corticosteroids': the list before 'other than'
+            rest = [s for s in before if s.end <= excluded.start()]
+            if not rest or not LIST_CONNECTORS_RE.fullmatch(text, rest[-1].end, excluded.start()):
+                return [], ""
+            listed = _list_ending_with(text, rest)
         between = text[listed[-1].end : time.start]
         lookback = text[max(segment_start, listed[0].start - BLOCKER_LOOKBACK) : listed[0].start]
         lookback = lookback[lookback.rfind(")") + 1 :]  # '(ie, on-study surgery) or has received X'

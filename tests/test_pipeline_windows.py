@@ -1,5 +1,7 @@
 """Windows the driver assembles across criteria: a list header's window given to its child items."""
 
+import pytest
+
 import nlp
 from nlp.pipeline import ELIGIBILITY_FIELD
 
@@ -106,5 +108,70 @@ def test_items_without_an_open_header_inherit_nothing():
 * Stable standard-of-care therapy, which may include:
   * oral corticosteroids \\<= 20 mg/day prednisone-equivalent
   * one conventional immunosuppressant (methotrexate, azathioprine)
+"""
+    assert windows_of(criteria) == []
+
+
+# A washout header with no time of its own: each list item's bare "Drug: duration" is a window.
+WASHOUT_FLAT = """Inclusion Criteria:
+
+- Adults with refractory dermatomyositis
+
+- Prior immunosuppressants require the washouts below:
+
+1. Leflunomide, cyclosporine: 8-12 weeks before the first study dose;
+
+2. Belimumab: 6 months;
+
+3. IVIG: 2 months;
+
+4. Cyclophosphamide: 1 year;
+
+5. Methotrexate: 4-6 weeks.
+
+- Able to give consent
+"""
+
+WASHOUT_NESTED = """Exclusion Criteria:
+
+* Washout of prior therapies is as follows:
+  * Rituximab: 9 months
+  * Azathioprine, mycophenolate: 10-14 weeks
+* Tacrolimus: 3 months;
+"""
+
+
+@pytest.mark.parametrize(
+    "criteria, expected",
+    [
+        (WASHOUT_FLAT, [
+            ("inclusion", "leflunomide", 8, "weeks", "used_within"),  # own window; a range is its lower bound
+            ("inclusion", "cyclosporine", 8, "weeks", "used_within"),
+            ("inclusion", "belimumab", 6, "months", "used_within"),
+            ("inclusion", "ivig", 2, "months", "used_within"),
+            ("inclusion", "cyclophosphamide", 1, "years", "used_within"),
+            ("inclusion", "methotrexate", 4, "weeks", "used_within"),
+        ]),
+        (WASHOUT_NESTED, [
+            ("exclusion", "rituximab", 9, "months", "used_within"),
+            ("exclusion", "azathioprine", 10, "weeks", "used_within"),
+            ("exclusion", "mycophenolate mofetil", 10, "weeks", "used_within"),
+        ]),  # the criterion after the list is not an item of the header
+    ],
+    ids=["flat-numbered-list", "nested-list"],
+)
+def test_washout_header_items_give_their_own_durations(criteria, expected):
+    found = windows_of(criteria)
+    assert sorted(keys(found)) == sorted(expected)
+    for window in found:
+        assert window["rule"] in ("window_washout_item", "window_before")
+
+
+def test_bare_drug_durations_without_a_washout_header_are_no_windows():
+    criteria = """Inclusion Criteria:
+
+* Prior therapies include the following:
+  * Rituximab: 9 months
+  * Methotrexate: 12 weeks
 """
     assert windows_of(criteria) == []

@@ -126,6 +126,52 @@ def test_dm_windows(components, text, expected):
     assert windows_of(components, text) == expected
 
 
+# Phrasings from unseen dermatomyositis trials (own paraphrases): ranges, hard line wraps, "other than",
+# "the dose" as the clause subject, and a dose given as "N mg of <drug> equivalent".
+UNSEEN_CASES = [
+    # a range is its lower bound: the minimum washout the criterion requires
+    ("Leflunomide, tacrolimus: 8-10 weeks prior to the first study dose",
+     [("leflunomide", 8, "weeks", "used_within"), ("tacrolimus", 8, "weeks", "used_within")]),
+    ("Cyclosporine must be stopped 4 to 6 weeks before randomisation", [("cyclosporine", 4, "weeks", LAST)]),
+    ("No rituximab within 6–9 months of Day 1", [("rituximab", 6, "months", "used_within")]),
+    # a hard line wrap inside the time expression or between the subject and its clause
+    ("Subjects must not have taken azathioprine within 6\nweeks prior to screening",
+     [("azathioprine", 6, "weeks", "used_within")]),
+    ("Hydroxychloroquine up to 400 mg daily is allowed if\nthe dose has been stable for 12 weeks prior to Day 1",
+     [("hydroxychloroquine", 12, "weeks", STABLE)]),
+    # "other than X" excludes X
+    ("Unchanged regimen of immunosuppressants other than oral corticosteroids for at least 12 weeks before baseline",
+     [("immunosuppressants", 12, "weeks", STABLE)]),
+    ("Stable doses of DMARDs except methotrexate for ≥ 8 weeks prior to randomization",
+     [("dmards", 8, "weeks", STABLE)]),
+    # the dose as subject: the therapy named earlier in the criterion
+    ("Prednisone up to 15 mg/day is permitted. The dose must have been stable for at least 3 weeks before baseline.",
+     [("prednisone", 3, "weeks", STABLE)]),
+    ("Methotrexate is allowed; dose unchanged for 8 weeks prior to screening", [("methotrexate", 8, "weeks", STABLE)]),
+    # a dose in "mg of <drug> equivalent" names the drug when nothing else is named
+    ("Participants must not have had more than 60 mg/day of prednisone equivalent within 4 weeks prior to entry",
+     [("prednisone", 4, "weeks", "used_within")]),
+    ("Systemic corticosteroids above 10 mg of prednisone equivalent within 4 weeks before baseline",
+     [("corticosteroids", 4, "weeks", "used_within")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", UNSEEN_CASES, ids=[c[0][:40] for c in UNSEEN_CASES])
+def test_unseen_dm_windows(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Infection treated with antibiotics. The dose stable for 12 weeks prior to entry",  # no therapy named
+        "Treatment with any biologic other than rituximab within 6 months",  # 'biologic' alone names no class
+    ],
+)
+def test_unseen_dm_not_windows(components, text):
+    assert windows_of(components, text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
