@@ -184,7 +184,9 @@ class QuantityGrammar:
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
                 r"(?:\s*(?:-?\s*points?|cm|mm))?[^.;()\d\n]{0,60}?\b(?:scale|VAS)\b\)?"
                 rf"|\(?\s*on\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
-                r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?",
+                r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
+                rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
+                r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)",
                 re.IGNORECASE,
             )),
             ("between", re.compile(
@@ -252,7 +254,7 @@ class QuantityGrammar:
             if start < taken_until:
                 continue
             if form == "scale":
-                scales.append((match.start(), match.end(), parse_number(match.group("max") or match.group("max2"))))
+                scales.append((match.start(), match.end(), parse_number(match.group("max") or match.group("max2") or match.group("max3"))))
                 taken_until = match.end()
                 continue
             quantity = self._quantity(form, match, text, operator)
@@ -288,7 +290,7 @@ class QuantityGrammar:
     # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it. Each keyword
     # regex (over the lowercased text) runs only when its literal is there (a substring test is cheap).
     _KEYWORDS = {
-        "scale": (("scale", "vas"), re.compile(r"scale|\bvas\b")),
+        "scale": (("scale", "vas", "out"), re.compile(r"scale|\bvas\b|\(\s*out\s+of")),
         "between": (("between",), re.compile("between")),
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
         "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
@@ -443,6 +445,8 @@ _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
 _SHARED_GAP_RE = re.compile(r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()]*(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?")
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
 _ON_SCALE_RE = re.compile(r"\bon\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
+_SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")
 _SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
@@ -467,7 +471,10 @@ class ThresholdLinker:
         mention_index = _SpanIndex(mentions)
         quantities = [q for q in quantities if mention_index.covering(q.number_start) is None]
         quantity_index = _SpanIndex(quantities)
-        mentions = _SpanIndex([m for m in mentions if not quantity_index.overlaps(m.start, m.end)])
+        scale_index = _SpanIndex([_Span(start, end) for start, end, _maximum in scales])
+        mentions = _SpanIndex(
+            [m for m in mentions if not quantity_index.overlaps(m.start, m.end) and not scale_index.overlaps(m.start, m.end)]
+        )
         _attach_scales(text, quantity_index, scales)
         facts: list[dict] = []
         previous: Quantity | None = None
@@ -485,13 +492,15 @@ class ThresholdLinker:
         candidates = [
             ("unit-implies-measure", [(None, quantity.implies)] if quantity.implies else []),
             ("measure-then-value", self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []),
-            ("value-then-measure", [(after, after.measure)] if self._value_gap_ok(text, quantity, after) else []),
+            ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after) else []),
             ("shared-by-list", previous.links if self._shares(text, previous, quantity) else []),
             ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
         ]
         for rule, links in candidates:
             fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure, m)]
+            specific = [(m, measure) for m, measure in fitting if not self._rule(measure, m).get("generic_scale")]
+            fitting = specific or fitting  # "patient global VAS > 3": the VAS is how it is measured
             if not fitting:
                 continue
             if rule == "shared-by-list" and self._counts_something(text, quantity):
@@ -541,13 +550,49 @@ class ThresholdLinker:
         )
 
     def _coordinated(self, text: str, mentions: list[Mention], index: int) -> list[tuple[Mention, str]]:
-        """'ALT or AST', 'SGOT/SGPT', 'aspartate aminotransferase (AST)': all measures that share a value."""
+        """'ALT or AST', 'SGOT/SGPT', 'aspartate aminotransferase (AST)': all measures that share a value.
+
+        A list's coordinator comes before its last item: in "A, B and C, D > 1" the "and" closed the
+        list "A, B and C" before D, so only D takes the value."""
         chain = [mentions[index]]
+        comma_only_at = None  # chain length when the first gap without a coordinator was crossed
         while index > 0 and _is_coordination(text, mentions[index - 1].end, mentions[index].start):
+            has_coordinator = _COORDINATOR_RE.search(text, mentions[index - 1].end, mentions[index].start) is not None
+            if has_coordinator and comma_only_at is not None:
+                chain = chain[:comma_only_at]
+                break
+            if not has_coordinator and "," in text[mentions[index - 1].end : mentions[index].start] and comma_only_at is None:
+                comma_only_at = len(chain)
             index -= 1
             chain.append(mentions[index])
+        return self._links(chain[::-1])
+
+    def _measured_by_scale(self, text: str, mentions: list[Mention], index: int) -> list[tuple[Mention, str]]:
+        """'> 3 cm on a VAS of patient global and physician global activity': the scale names how, the
+        measures after "of" name what is measured (a list ends after the item its coordinator precedes)."""
+        mention = mentions[index]
+        if not self._rule(mention.measure, mention).get("generic_scale"):
+            return [(mention, mention.measure)]
+        while index + 1 < len(mentions) and mentions[index + 1].measure == mention.measure and _SCALE_ALIAS_GAP_RE.fullmatch(
+            text, mentions[index].end, mentions[index + 1].start
+        ):
+            index += 1  # "Visual Analogue Scale (VAS)"
+        if index + 1 >= len(mentions) or not _SCALE_OF_GAP_RE.fullmatch(text, mentions[index].end, mentions[index + 1].start):
+            return [(mention, mention.measure)]
+        index += 1
+        chain = [mentions[index]]
+        while index + 1 < len(mentions) and _is_coordination(text, mentions[index].end, mentions[index + 1].start):
+            closed = _COORDINATOR_RE.search(text, mentions[index].end, mentions[index + 1].start) is not None
+            index += 1
+            chain.append(mentions[index])
+            if closed:
+                break
+        return self._links(chain)
+
+    @staticmethod
+    def _links(chain: list[Mention]) -> list[tuple[Mention, str]]:
         links, seen = [], set()
-        for mention in reversed(chain):
+        for mention in chain:
             if mention.measure not in seen:
                 seen.add(mention.measure)
                 links.append((mention, mention.measure))
@@ -619,6 +664,12 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
 
 
 class _SpanIndex:

@@ -201,3 +201,59 @@ def test_works_without_the_drug_component():
     language.add_pipe("trialkb_thresholds")
     doc = language(mask_escapes("methotrexate \\>= 15 mg/week; Age \\>= 18 years"))
     assert [(f["measure"], f["op"], f["value"]) for f in doc._.thresholds] == [("age", ">=", 18)]
+
+
+# ---------------------------------------------------------------- measure lists, scales named as the measure
+
+
+def quads(pipe, text):
+    return sorted((f["measure"], f["op"], f["value"], f.get("scale_max")) for f in extract(pipe, text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list closed by its coordinator does not share the value of the measure after it
+        (
+            "raised patient global, physician global and extra-muscular disease activity, HAQ-DI above 0.5",
+            [("HAQ", ">", 0.5, None)],
+        ),
+        ("patient global and physician global, CDASI activity score > 10", [("CDASI activity", ">", 10, None)]),
+        # plain coordinated lists still share
+        ("AST, ALT or bilirubin > 2 x ULN", [("ALT", ">", 2, None), ("AST", ">", 2, None), ("bilirubin", ">", 2, None)]),
+        ("ALT, AST > 3 x ULN", [("ALT", ">", 3, None), ("AST", ">", 3, None)]),
+        # value, then a VAS "of" a list of measures: the measures, not the VAS
+        (
+            "score above 4/10 cm on visual analog scale (VAS) of physician global and patient global activity",
+            [("patient global activity", ">", 4, 10), ("physician global activity", ">", 4, 10)],
+        ),
+        (
+            ">2/10 on the VAS for extramuscular activity, patient global and physician global, HAQ >1",
+            [
+                ("HAQ", ">", 1, None),
+                ("extramuscular global activity", ">", 2, 10),
+                ("patient global activity", ">", 2, 10),
+                ("physician global activity", ">", 2, 10),
+            ],
+        ),
+        ("pain > 4/10 cm on VAS", [("VAS", ">", 4, 10)]),
+        # a VAS right after the measure is how it is rated
+        ("physician global assessment VAS of at least 2 cm", [("physician global activity", ">=", 2, None)]),
+        # a scale note names the scale, not a measure that shares the next value
+        ("PGA >= 2 cm (0-10 cm VAS) and CDASI > 12", [("CDASI activity", ">", 12, None), ("physician global activity", ">=", 2, 10)]),
+        # parenthesized maximum
+        ("MMT-8 score of 136 or less (out of 150 possible)", [("MMT-8", "<=", 136, 150)]),
+        ("MMT-8 < 140 (out of a maximum of 150)", [("MMT-8", "<", 140, 150)]),
+        ("PtGA of at least 2 cm (0 - 10 cm visual analogue scale)", [("patient global activity", ">=", 2, 10)]),
+        # a sum of global activity scores is one measure
+        ("The sum of PGA, PtGA and EMGA VAS scores must be at least 8 cm", [("global activity sum", ">=", 8, None)]),
+        ("Sum of physician, patient and extramuscular global activity scores >= 12", [("global activity sum", ">=", 12, None)]),
+    ],
+)
+def test_measure_lists_and_scales(pipe, text, expected):
+    got = quads(pipe, text)
+    # scale_max None in expected means "not checked" only for measures without a scale in the text
+    assert [(m, o, v) for m, o, v, _ in got] == [(m, o, v) for m, o, v, _ in expected]
+    for (_, _, _, want), (_, _, _, have) in zip(expected, got):
+        if want is not None:
+            assert have == want
