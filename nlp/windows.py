@@ -33,8 +33,10 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   corticosteroids for ≥ 8 weeks" is about immunosuppressants only.
 - A clause whose subject is the dose ("… provided that the dose has been stable for 2 weeks") takes the
   therapy named last before it in the criterion.
-- "more than 80mg of prednisone equivalent within 8 weeks": a drug followed by "equivalent" after a dose
-  is the subject when no other therapy is named before it (else it only measures that therapy's dose).
+- "more than 80mg of prednisone equivalent within 8 weeks": a drug followed by "equivalent" ("or
+  equivalent") after a dose is the subject when no other therapy is named before it (else it only
+  measures that therapy's dose: "oral corticosteroids ≤ 20 mg per day prednisone or equivalent").
+- "with or without X" is an optional add-on, excluded like "other than X".
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
   nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
@@ -170,7 +172,7 @@ BLOCKER_LOOKBACK = 30
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
-EQUIVALENT_AFTER_RE = re.compile(r"\s*-?\s*equivalents?\b", re.IGNORECASE)
+EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 DOSE_SUBJECT_RE = re.compile(
@@ -185,8 +187,9 @@ ITEM_DURATION_RE = re.compile(
     rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
     re.IGNORECASE,
 )
-# "immunosuppressive medications other than oral corticosteroids": the therapies after it are excluded.
-OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from)\s+(?:[A-Za-z-]+\s+){0,2}$",
+# "immunosuppressive medications other than oral corticosteroids", "prednisone with or without additional
+# immunosuppressive therapy": the therapies after it are not the window's subjects.
+OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without)\s+(?:[A-Za-z-]+\s+){0,2}$",
                            re.IGNORECASE)
 
 for _name in ("drugs", "windows", "open_windows"):

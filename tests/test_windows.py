@@ -153,6 +153,11 @@ UNSEEN_CASES = [
      [("prednisone", 4, "weeks", "used_within")]),
     ("Systemic corticosteroids above 10 mg of prednisone equivalent within 4 weeks before baseline",
      [("corticosteroids", 4, "weeks", "used_within")]),
+    ("Unchanged dose of systemic glucocorticoids ≤ 15 mg per day prednisone or equivalent for ≥ 6 weeks before Day 1",
+     [("corticosteroids", 6, "weeks", STABLE)]),
+    # "with or without X": X is an optional add-on, not the subject
+    ("Patients must take a stable dose < 25 mg/d prednisone with or without an added immunosuppressant for at least "
+     "6 weeks before baseline", [("prednisone", 6, "weeks", STABLE)]),
 ]
 
 
