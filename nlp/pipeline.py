@@ -247,11 +247,11 @@ def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
 
 
 def _washout_items(study: dict, doc: Doc, unit: dict) -> None:
-    """A washout header without a time ('Washout of immunosuppressive agents will be as follows:') makes
-    its list items' bare durations windows: 'Rituximab: 12 months;' -> rituximab used_within 12 months
+    """A washout header without a time ('Washouts for earlier immunosuppressants are listed below:') makes
+    its list items' bare durations windows: 'Belimumab: 6 months;' -> belimumab used_within 6 months
     (nlp/windows.py item_windows). The items are the header's children, or (when the splitter leaves a
     numbered list flat) the criteria that follow it in the same section, as long as each one has the
-    'Drug: duration' shape; an item with windows of its own ('…: 12-16 weeks prior to …') keeps those."""
+    'Drug: duration' shape; an item with windows of its own ('…: 8-10 weeks before …') keeps those."""
     text = doc_text(doc)
     if windows.is_washout_header(text):
         study["_washout_header"] = {"section": unit["section"], "ordinal": unit["criterion"], "nested": False}

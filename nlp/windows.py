@@ -22,20 +22,20 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   criteria (`item_subjects`), one window per child subject.
 - A parenthetical restatement for a narrower subject ("chemotherapy within 2 weeks prior to … (6 weeks
   for nitrosoureas)") is a window of its own, with the relation of the window it qualifies.
-- A washout list without a time of its own ("Washout of immunosuppressive agents will be as follows:"
-  then "Rituximab: 12 months;", "IVIg: 3 months;"): `is_washout_header` marks the header and the driver
+- A washout list without a time of its own ("Prior immunosuppressants need these washouts:"
+  then "Belimumab: 6 months;", "IVIG: 2 months;"): `is_washout_header` marks the header and the driver
   reads each bare "Drug[, drug]: N unit" item with `item_windows` (used_within, one per drug).
-- A range ("12-16 weeks", "4 to 6 weeks") is read as its lower bound, the minimum washout or stability
-  the text requires: a patient off the drug for 12 weeks meets "12-16 weeks prior".
-- A hard line wrap inside a criterion is a space (`flatten_wraps`): "within 8\\nweeks prior" and a
+- A range ("8-10 weeks", "4 to 6 weeks") is read as its lower bound, the minimum washout or stability
+  the text requires: a patient off the drug for 8 weeks meets "8-10 weeks prior".
+- A hard line wrap inside a criterion is a space (`flatten_wraps`): "within 6\\nweeks before" and a
   clause wrapped across lines are read as one.
-- "other than X" / "except X" / "excluding X" excludes X: "immunosuppressive medications other than oral
-  corticosteroids for ≥ 8 weeks" is about immunosuppressants only.
-- A clause whose subject is the dose ("… provided that the dose has been stable for 2 weeks") takes the
+- "other than X" / "except X" / "excluding X" excludes X: "immunosuppressants other than oral
+  steroids for at least 12 weeks" is about immunosuppressants only.
+- A clause whose subject is the dose ("… if the dose has stayed the same for 3 weeks") takes the
   therapy named last before it in the criterion.
-- "more than 80mg of prednisone equivalent within 8 weeks": a drug followed by "equivalent" ("or
+- "over 60 mg/day of prednisone equivalent within 4 weeks": a drug followed by "equivalent" ("or
   equivalent") after a dose is the subject when no other therapy is named before it (else it only
-  measures that therapy's dose: "oral corticosteroids ≤ 20 mg per day prednisone or equivalent").
+  measures that therapy's dose: "systemic glucocorticoids ≤ 15 mg per day prednisone or equivalent").
 - "with or without X" is an optional add-on, excluded like "other than X".
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
@@ -61,8 +61,8 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
 THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(encoding="utf-8"))
 
-# A range ("12-16 weeks", "4 to 6 weeks") is read as its lower bound: the minimum washout or
-# stability the text requires (a patient off a drug for 12 weeks meets "12-16 weeks prior").
+# A range ("8-10 weeks", "4 to 6 weeks") is read as its lower bound: the minimum washout or
+# stability the text requires (a patient off a drug for 8 weeks meets "8-10 weeks prior").
 QUANTITY = rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{TIME_UNIT}))?\s*-?\s*(?P<unit>{TIME_UNIT})"
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
@@ -187,8 +187,8 @@ ITEM_DURATION_RE = re.compile(
     rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
     re.IGNORECASE,
 )
-# "immunosuppressive medications other than oral corticosteroids", "prednisone with or without additional
-# immunosuppressive therapy": the therapies after it are not the window's subjects.
+# "immunosuppressants other than oral steroids", "prednisone with or without an added
+# immunosuppressant": the therapies after it are not the window's subjects.
 OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without)\s+(?:[A-Za-z-]+\s+){0,2}$",
                            re.IGNORECASE)
 
@@ -292,15 +292,15 @@ class WindowExtractor:
 
 
 def flatten_wraps(text: str) -> str:
-    """A hard line wrap inside a criterion ("within 8\\nweeks prior", "provided\\nthat the dose") is a
+    """A hard line wrap inside a criterion ("within 6\\nweeks before", "if\\nthe dose") is a
     space: time expressions and clauses are read across it. Same length, so offsets are unchanged;
     a blank line (two newlines) still separates."""
     return WRAP_RE.sub(" ", text)
 
 
 def is_washout_header(text: str) -> bool:
-    """'Washout of immunosuppressive agents will be as follows:' — a washout header with no time of its
-    own: its list items ('Rituximab: 12 months;') each state the washout of the drugs they name."""
+    """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
+    own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
     text = flatten_wraps(text)
     return bool(WASHOUT_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
@@ -309,7 +309,7 @@ def is_washout_header(text: str) -> bool:
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
     """Windows of a bare list item under a washout header: 'Drug[, drug …]: N unit' gives one
-    used_within window per medication before the colon (a range, '12-16 weeks', is its lower bound).
+    used_within window per medication before the colon (a range, '8-10 weeks', is its lower bound).
     None when the item does not have that shape."""
     text = flatten_wraps(text)
     match = ITEM_DURATION_RE.match(text)
@@ -335,7 +335,7 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
 
 
 def _dose_equivalent(text: str, mention: dict) -> bool:
-    """'more than 80mg of prednisone equivalent': the drug is the unit of a dose; it is the window's
+    """'over 60 mg/day of prednisone equivalent': the drug is the unit of a dose; it is the window's
     subject only when no other therapy is named before it (a class such as 'oral glucocorticoid ≤ 15
     mg/day prednisone-equivalent' keeps the class)."""
     return bool(EQUIVALENT_AFTER_RE.match(text, mention["end"])) and bool(
@@ -417,7 +417,7 @@ def _subjects_of(
     if before:
         listed = _list_ending_with(text, before)
         excluded = OTHER_THAN_RE.search(text, max(segment_start, listed[0].start - 40), listed[0].start)
-        if excluded:  # 'immunosuppressants other than oral corticosteroids': the list before 'other than'
+        if excluded:  # 'immunosuppressants other than oral steroids': the list before 'other than'
             rest = [s for s in before if s.end <= excluded.start()]
             if not rest or not LIST_CONNECTORS_RE.fullmatch(text, rest[-1].end, excluded.start()):
                 return [], ""
