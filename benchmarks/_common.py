@@ -73,15 +73,20 @@ class EmulatorProcess:
             self.process.wait(timeout=30)
 
 
-def proc_peak_rss_mb(pid: int) -> float:
-    """VmHWM (peak resident set) of a running process, in MB (Linux /proc)."""
+def proc_status_mb(pid: int, field: str, missing: float = float("nan")) -> float:
+    """A kB field of /proc/PID/status (VmHWM, VmRSS, ...) in MB; `missing` when the process is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return float("nan")
+    return missing
+
+
+def proc_peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of a running process, in MB (Linux /proc)."""
+    return proc_status_mb(pid, "VmHWM")
 
 
 def peak_rss_mb() -> tuple[float, float]:

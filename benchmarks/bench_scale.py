@@ -108,13 +108,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _common.proc_status_mb(pid, "VmRSS", missing=0.0)
 
 
 def run(size: int, db_path: Path, jobs: int) -> dict:
