@@ -72,6 +72,12 @@ _INLINE_HEADER_RE = re.compile(
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.
 _INLINE_NUMBER_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*(?P<number>\d{1,2})[.)][ \t]+(?=[^\d\s])")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
+# An item ending on one of these words was cut mid-sentence ("inhibitors or inducers of\n* CYP3A ...",
+# a hard wrap that a converter turned into a new bullet): the next sibling item continues it. Not
+# "and"/"or", which end an item that a list of alternatives continues ("* X; or\n* Y").
+_DANGLING_END_RE = re.compile(
+    r"(?<![;,.:]\s)\b(?:of|to|with|without|the|an|for|in|than|by|from|at|as|including|such as|per)$", re.IGNORECASE
+)
 _TAB_WIDTH = 4
 
 
@@ -151,11 +157,20 @@ class _CriteriaSplitter:
         return True
 
     def _start_item(self, indent: int, kind: str, start: int, end: int) -> None:
+        if self._continues_cut_item(indent, kind):
+            self.block.end = end
+            return
         self._close_block()
         while self.open_items and not _nests(self.open_items[-1], indent, kind):
             self.open_items.pop()
         parent = self.open_items[-1].ordinal if self.open_items else None
         self.block = _Block(start, end, indent, True, kind, parent, len(self.open_items))
+
+    def _continues_cut_item(self, indent: int, kind: str) -> bool:
+        block = self.block
+        if block is None or not block.is_item or self.after_blank or (block.indent, block.kind) != (indent, kind):
+            return False
+        return _DANGLING_END_RE.search(self.text, max(block.start, block.end - 12), block.end) is not None
 
     def _read_text(self, indent: int, start: int, end: int) -> None:
         block = self.block

@@ -15,6 +15,9 @@ _PUNCTUATION = r"(?:[^\w\s]|_)"
 _PUNCTUATION_RUN_RE = re.compile(
     rf"[^\w\s]{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}|_{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}"
 )
+# A bullet at a line start inside one criterion: an item cut mid-sentence and joined back by the
+# criteria splitter ("inducers of\n* CYP3A isoenzymes"); the marker is not part of the sentence.
+_INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
@@ -25,11 +28,14 @@ _ABBREVIATION_RE = re.compile(
 
 
 def mask_escapes(text: str) -> str:
-    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`, and runs of more than
-    MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…") by as many spaces, which
-    no rule reads and which would make tokenizing quadratic. The result has the same length."""
+    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`, bullet markers inside a
+    criterion by spaces, and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…",
+    "-----…", "()()…") by as many spaces, which no rule reads and which would make tokenizing
+    quadratic. The result has the same length."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
+    if "\n" in text:
+        text = _INNER_BULLET_RE.sub(_spaces, text)
     return mask_punctuation_runs(text)
 
 

@@ -442,7 +442,15 @@ _MEASURE_VALUE_GAP_RE = re.compile(r"[^\d;\n]{0,60}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
-_SHARED_GAP_RE = re.compile(r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()]*(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?")
+# "< 9 g/dL in males and < 8 g/dL in females": a population qualifier between two values of one measure
+_POPULATION_QUALIFIER = (
+    r"(?:(?:in|for)\s+(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
+    r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
+)
+_SHARED_GAP_RE = re.compile(
+    r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()]*" + _POPULATION_QUALIFIER
+    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?"
+)
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
 _ON_SCALE_RE = re.compile(r"\bon\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
@@ -545,7 +553,7 @@ class ThresholdLinker:
         return (
             previous is not None
             and bool(previous.links)
-            and quantity.start - previous.end <= 15
+            and quantity.start - previous.end <= 40
             and bool(_SHARED_GAP_RE.fullmatch(text, previous.end, quantity.start))
         )
 

@@ -352,3 +352,24 @@ def test_inline_section_headers_in_collapsed_text(text, expected):
 )
 def test_numbered_sub_items_collapsed_inline(text, expected):
     assert items(text) == expected
+
+
+def test_item_cut_mid_sentence_is_joined_to_the_next_bullet():
+    text = (
+        "Exclusion Criteria:\n\n* Taking drugs that strongly inhibit or induce the activity of\n"
+        "* CYP3A enzymes within 14 days of dosing.\n* Pregnancy."
+    )
+    assert texts(text) == [
+        "Taking drugs that strongly inhibit or induce the activity of\n* CYP3A enzymes within 14 days of dosing.",
+        "Pregnancy.",
+    ]
+    assert mask_escapes(texts(text)[0]) == (
+        "Taking drugs that strongly inhibit or induce the activity of\n  CYP3A enzymes within 14 days of dosing."
+    )
+
+
+def test_item_ending_on_a_full_word_stays_separate():
+    assert texts("* Prior treatment with a JAK inhibitor\n* Active infection") == [
+        "Prior treatment with a JAK inhibitor",
+        "Active infection",
+    ]

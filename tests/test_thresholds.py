@@ -104,6 +104,9 @@ CASES = [
     ("left ventricular ejection fraction ≥50%", [("LVEF", ">=", 50)]),
     ("with a probability \\>= 55%", [("EULAR/ACR probability", ">=", 55)]),
     ("MMT-8 \\<= 136/150 and \\>= 2 other abnormal core set measures", [("MMT-8", "<=", 136)]),
+    # one measure, a value per population
+    ("Haemoglobin \\< 8.5 g/dL in men and \\< 7.5 g/dL in women", [("hemoglobin", "<", 8.5), ("hemoglobin", "<", 7.5)]),
+    ("Hemoglobin below 10 g/dL for male patients or below 9 g/dL for female patients", [("hemoglobin", "<", 10), ("hemoglobin", "<", 9)]),
 ]
 
 
