@@ -4,7 +4,8 @@ The input is API v2 markdown as registries write it, which is often not clean Co
 
 - Section headers ("Inclusion Criteria:", "Key Exclusion Criteria", "INCLUSION CRITERIA", also as a
   bullet "* INCLUSION CRITERIA:") set the section of what follows; they are not criteria themselves.
-  "Eligibility criteria:" counts as inclusion. Criteria before any header get section None: the text
+  "Eligibility criteria:" counts as inclusion; trial-finder copies' "You can join if…" / "You CAN'T join
+  if..." count as inclusion / exclusion. Criteria before any header get section None: the text
   does not say which list they belong to.
 - List items (`*` `-` `+` `•` `o` `·` bullets, `1.` `1)` `(1)` `a.` `(a)` `i.` numbers) are criteria.
   Nesting follows indentation (and a lettered/roman item right under a numbered one at the same
@@ -38,8 +39,12 @@ class Criterion:
 
 _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
 _HEADER_WITH_COLON_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+criteri(?:a|on)[^:\n.]{0,40}?|\s*):",
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):",
     re.IGNORECASE,
+)
+# Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."
+_JOIN_IF_HEADER_RE = re.compile(
+    r"you\s+(?P<negation>can['’]?t|cannot|can\s+not)?\s*(?:can\s+)?join\s+if\b[\s.…:]*$", re.IGNORECASE
 )
 _HEADER_LINE_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)[\s*_.]*$", re.IGNORECASE
@@ -141,6 +146,12 @@ class _CriteriaSplitter:
     def _read_header(self, start: int, end: int) -> bool:
         start = _HEADER_DECORATION_RE.match(self.text, start, end).end()
         header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
+        join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
+        if join_if:
+            self._close_block()
+            self.open_items.clear()
+            self.section = "exclusion" if join_if.group("negation") else "inclusion"
+            return True
         if not header:
             return False
         self._close_block()

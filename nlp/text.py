@@ -18,6 +18,8 @@ _PUNCTUATION_RUN_RE = re.compile(
 # A bullet at a line start inside one criterion: an item cut mid-sentence and joined back by the
 # criteria splitter ("inducers of\n* CYP3A isoenzymes"); the marker is not part of the sentence.
 _INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
+# "greater than or equal to (>=) 4": the symbol in parentheses restates the words before it
+_RESTATED_OPERATOR_RE = re.compile(r"(?<=[A-Za-z])[ \t]*\([ \t]*\\?(?:[<>]=?|[≤≥=])[ \t]*\)")
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
@@ -28,14 +30,16 @@ _ABBREVIATION_RE = re.compile(
 
 
 def mask_escapes(text: str) -> str:
-    """Replace markdown escape backslashes by spaces: `\\>=` -> ` >=`, bullet markers inside a
-    criterion by spaces, and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…",
-    "-----…", "()()…") by as many spaces, which no rule reads and which would make tokenizing
-    quadratic. The result has the same length."""
+    """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
+    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4")
+    and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…",
+    which would make tokenizing quadratic) become spaces."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:
         text = _INNER_BULLET_RE.sub(_spaces, text)
+    if "(" in text:
+        text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     return mask_punctuation_runs(text)
 
 

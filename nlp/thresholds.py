@@ -183,10 +183,12 @@ class QuantityGrammar:
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
                 r"(?:\s*(?:-?\s*points?|cm|mm))?[^.;()\d\n]{0,60}?\b(?:scale|VAS)\b\)?"
-                rf"|\(?\s*on\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
+                rf"|\(?\s*(?:on|in)\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
                 r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
-                r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)",
+                r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
+                # "(0-10 cm)" right after a value: the scale it is read on; from 0 only, so "(1-5)" stays text
+                rf"|\(\s*0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*\)",
                 re.IGNORECASE,
             )),
             ("between", re.compile(
@@ -254,7 +256,7 @@ class QuantityGrammar:
             if start < taken_until:
                 continue
             if form == "scale":
-                scales.append((match.start(), match.end(), parse_number(match.group("max") or match.group("max2") or match.group("max3"))))
+                scales.append((match.start(), match.end(), parse_number(next(g for g in match.group("max", "max2", "max3", "max4") if g))))
                 taken_until = match.end()
                 continue
             quantity = self._quantity(form, match, text, operator)
@@ -438,7 +440,8 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 
 
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
-_MEASURE_VALUE_GAP_RE = re.compile(r"[^\d;\n]{0,60}")
+# a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
+_MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
@@ -565,6 +568,8 @@ class ThresholdLinker:
         chain = [mentions[index]]
         comma_only_at = None  # chain length when the first gap without a coordinator was crossed
         while index > 0 and _is_coordination(text, mentions[index - 1].end, mentions[index].start):
+            if _opens_other_measure(text, mentions[index - 1], mentions[index]):
+                break
             has_coordinator = _COORDINATOR_RE.search(text, mentions[index - 1].end, mentions[index].start) is not None
             if has_coordinator and comma_only_at is not None:
                 chain = chain[:comma_only_at]
@@ -580,7 +585,7 @@ class ThresholdLinker:
         measures after "of" name what is measured (a list ends after the item its coordinator precedes)."""
         mention = mentions[index]
         if not self._rule(mention.measure, mention).get("generic_scale"):
-            return [(mention, mention.measure)]
+            return self._links([mention])
         while index + 1 < len(mentions) and mentions[index + 1].measure == mention.measure and _SCALE_ALIAS_GAP_RE.fullmatch(
             text, mentions[index].end, mentions[index + 1].start
         ):
@@ -597,13 +602,14 @@ class ThresholdLinker:
                 break
         return self._links(chain)
 
-    @staticmethod
-    def _links(chain: list[Mention]) -> list[tuple[Mention, str]]:
+    def _links(self, chain: list[Mention]) -> list[tuple[Mention, str]]:
+        """(mention, measure) pairs, once per measure; a group ('transaminases') gives each member."""
         links, seen = [], set()
         for mention in chain:
-            if mention.measure not in seen:
-                seen.add(mention.measure)
-                links.append((mention, mention.measure))
+            for measure in self.rules.get(mention.measure, self.default_rule).get("expands_to", (mention.measure,)):
+                if measure not in seen:
+                    seen.add(measure)
+                    links.append((mention, measure))
         return links
 
     def _score_on_scale(self, text: str, quantity: Quantity, mentions: list[Mention], first: int | None) -> list:
@@ -709,17 +715,28 @@ def _is_coordination(text: str, start: int, end: int) -> bool:
     return end - start <= 30 and bool(_COORDINATION_GAP_RE.fullmatch(text, start, end))
 
 
+def _opens_other_measure(text: str, before: Mention, mention: Mention) -> bool:
+    """'CMAS (MMT < 74': a parenthesis names an alias of the measure before it ('AST (SGOT)'); one that
+    opens on another measure starts a new statement, so the value is not shared back."""
+    return before.measure != mention.measure and "(" in text[before.end : mention.start] and not (
+        _COORDINATOR_RE.search(text, before.end, mention.start)
+    )
+
+
 def _sentence_start(text: str, offset: int) -> int:
     window = max(0, offset - 300)
     return max(text.rfind(". ", window, offset) + 1, text.rfind(";", window, offset) + 1, window)
 
 
+_FOR_EACH_RE = re.compile(r"\s*(?:VAS\s+)?for\s+each\b", re.IGNORECASE)
+
+
 def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
     """'IGA >= 3 (on the 0-4 IGA scale)': a scale note right after a quantity gives its scale_max."""
-    for start, _end, maximum in scales:
+    for start, end, maximum in scales:
         index = quantities.last_ending_by(start)
-        if index is None:
-            continue
+        if index is None or _FOR_EACH_RE.match(text, end):
+            continue  # "sum ... >= 10 cm (0-10 cm) VAS for each": the scale of each part, not of the sum
         quantity = quantities.spans[index]
         if start - quantity.end <= 25 and not re.search(r"[\d;]", text[quantity.end : start]):
             quantity.scale_max = quantity.scale_max or maximum

@@ -180,6 +180,11 @@ DOSE_SUBJECT_RE = re.compile(
     r"(?:dose|dosage|dosing)\b",
     re.IGNORECASE,
 )
+NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
+EXAMPLES_OPEN_RE = re.compile(
+    r"\s*\(\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|including(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*",
+    re.IGNORECASE,
+)
 WRAP_RE = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
 WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
@@ -278,7 +283,8 @@ class WindowExtractor:
         drug_subjects = [
             Subject((m["generic"],), True, m["start"], m["end"], _dose_equivalent(text, m))
             for m in drugs
-            if not MODIFIER_AFTER_RE.match(text, m["end"]) or _dose_equivalent(text, m)
+            if (not MODIFIER_AFTER_RE.match(text, m["end"]) or _dose_equivalent(text, m))
+            and not NEGATED_BEFORE_RE.search(text, max(0, m["start"] - 4), m["start"])
         ]
         classes = []
         for start, end in regions if regions is not None else [(0, len(text))]:
@@ -288,7 +294,20 @@ class WindowExtractor:
                 classes.append((subject, entry.get("over_drugs", False)))
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
+        examples = [span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))]
+        kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples)]
         return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
+
+
+def _examples_after(text: str, position: int) -> tuple[int, int] | None:
+    """'antimalarials (e.g., hydroxychloroquine)', 'biological agents (including but not limited to
+    rituximab, …)': the span of a parenthesis of examples right after a class, whose drugs only
+    illustrate it (the class is the subject)."""
+    match = EXAMPLES_OPEN_RE.match(text, position)
+    if not match:
+        return None
+    close = text.find(")", match.end())
+    return match.end(), close if close >= 0 else len(text)
 
 
 def flatten_wraps(text: str) -> str:

@@ -373,3 +373,17 @@ def test_item_ending_on_a_full_word_stays_separate():
         "Prior treatment with a JAK inhibitor",
         "Active infection",
     ]
+
+
+def test_trial_finder_headers_and_long_header_qualifiers():
+    text = (
+        "You can join if…\n\n  1. Adults with dermatomyositis\n\nYou CAN'T join if...\n\n  1. Pregnancy\n\n"
+        "Inclusion Criteria for Participants with Skin Predominant Disease Activity:\n\n- Rash\n\n"
+        "Exclusion Criteria for Participants with Muscle Predominant Disease Activity:\n\n- Dysphagia"
+    )
+    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+        ("Adults with dermatomyositis", "inclusion"),
+        ("Pregnancy", "exclusion"),
+        ("Rash", "inclusion"),
+        ("Dysphagia", "exclusion"),
+    ]

@@ -101,6 +101,9 @@ def test_dose_statements(components, text, expected):
         "Peptide vaccine with Montanide ISA 51 GM-CSF",
         "Placebo tablets matching brepocitinib.",
         "Patients who have  > 20% total BSA involvement.",
+        "azathioprine (minimum dose 2 mg/kg/day) for 3 months",
+        "the maximum dose allowed is 10 mg/day prednisone",
+        "rituximab up to a maximum dose of 1 gram",
     ],
 )
 def test_thresholds_concentrations_and_non_doses_are_not_regimens(components, text):

@@ -107,6 +107,18 @@ CASES = [
     # one measure, a value per population
     ("Haemoglobin \\< 8.5 g/dL in men and \\< 7.5 g/dL in women", [("hemoglobin", "<", 8.5), ("hemoglobin", "<", 7.5)]),
     ("Hemoglobin below 10 g/dL for male patients or below 9 g/dL for female patients", [("hemoglobin", "<", 10), ("hemoglobin", "<", 9)]),
+    # groups, restated operators, hard wraps, parenthesized other measures
+    ("serum transaminases more than 3 times the upper limit of normal", [("ALT", ">", 3), ("AST", ">", 3)]),
+    ("creatine kinase greater than or equal to (>=) 3 × ULN", [("CK", ">=", 3)]),
+    ("BMI lower or equal to 35", [("BMI", "<=", 35)]),
+    ("A CDASI-Activity score\n\\>= 12 at screening", [("CDASI activity", ">=", 12)]),
+    ("weakness on MMT and/or CMAS (MMT < 70 and/or CMAS < 40)", [("MMT-8", "<", 70), ("CMAS", "<", 40)]),
+    ("juvenile DM (age of disease onset below 16 years)", [("age at onset", "<", 16)]),
+    ("sum of PhGA, VAS, PtGA and extramuscular VAS scores of at least 12 cm (0-10 cm) VAS for each",
+     [("global activity sum", ">=", 12)]),
+    # dose limits are thresholds on the drug's dose
+    ("azathioprine (minimum dose 2 mg/kg/day) for 3 months", [("azathioprine dose", ">=", 2)]),
+    ("Daily prednisone should not exceed 15 mg", [("prednisone dose", "<=", 15)]),
 ]
 
 
@@ -160,6 +172,8 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("IGA score ≥3 (on the 0-4 IGA scale)", "scale_max", 4),
         ("Spinal pain \\>= 4 on a 0 to 10 Numerical Rating Scale (NRS)", "scale_max", 10),
         ("TIS of at least 40 points out of 100", "scale_max", 100),
+        ("Physician global VAS of at least 4 cm (0-10 cm)", "scale_max", 10),
+        ("Patient global activity >= 3 cm in a 10 cm visual analogue scale", "scale_max", 10),
         ("hemoglobin \\<= 10gm", "unit", "g/dL"),
         ("platelets ≥ 100,000/ mm3", "unit", "cells/uL"),
         ("platelet count of 100,000 per cu mm or more", "unit", "cells/uL"),
