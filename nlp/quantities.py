@@ -86,6 +86,11 @@ DOSE_RE = re.compile(
     re.IGNORECASE,
 )
 UNIT_OF = {surface.lower(): unit for surface, unit in DOSES["units"].items()}
+RANGE_LOW_RE = re.compile(
+    r"(?<![\w.,/])(?P<amount>\d+(?:\.\d+)?)\s*"
+    rf"(?:(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z/]))?\s*(?:-|–|to)\s*$",
+    re.IGNORECASE,
+)
 
 
 def find_doses(text: str) -> list[Dose]:
@@ -101,7 +106,23 @@ def find_doses(text: str) -> list[Dose]:
         rate = match["rate"].lower() if match["rate"] else None
         frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
         doses.append(Dose(amount, unit, frequency, match.start(), match.end()))
-    return doses
+    return _with_range_lows(text, doses)
+
+
+def _with_range_lows(text: str, doses: list[Dose]) -> list[Dose]:
+    """'0.5-1 mg/kg/day', '0.8mg-1mg/kg/day': the low end of a dose range is a dose too, in the
+    unit and rate written after the high end (a unit of its own may only be that unit's first part)."""
+    result: list[Dose] = []
+    for dose in doses:
+        low = RANGE_LOW_RE.search(text, max(0, dose.start - 30), dose.start)
+        if low and parse_number(low["amount"]) is not None:
+            own_unit = UNIT_OF.get(low["unit"].lower()) if low["unit"] else None
+            if own_unit is None or dose.unit.split("/")[0] == own_unit:
+                if result and result[-1].start == low.start():
+                    result.pop()  # '0.8mg' was read as a dose of its own
+                result.append(Dose(parse_number(low["amount"]), dose.unit, dose.frequency, low.start(), dose.end))
+        result.append(dose)
+    return result
 
 
 # ---------------------------------------------------------------- frequencies

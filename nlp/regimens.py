@@ -77,6 +77,7 @@ def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
     if not doses:
         return []
     clauses = clause_spans(text)
+    doses = [dose for dose in doses if not _is_concentration_beside_dose(text, dose, doses, clauses)]
     statements = [Statement(dose, _clause_of(clauses, dose.start)) for dose in doses]
     for index, statement in enumerate(statements):
         statement.drug = _drug_of(text, statement, drugs)
@@ -152,14 +153,17 @@ def _put(found: dict[str, Found], attribute: str, value: Found | None) -> None:
 
 
 def _coordinated_groups(text: str, statements: list[Statement]) -> list[list[Statement]]:
-    """Doses joined only by 'or', 'and', ',' or '/' ('10mg/kg or 750mg') form one group."""
+    """Doses joined only by 'or', 'and', ',' or '/' ('10mg/kg or 750mg'), and a range's ends, form one group."""
     groups: list[list[Statement]] = []
     for statement in statements:
         previous = groups[-1][-1] if groups else None
         if (
             previous is not None
             and previous.clause == statement.clause
-            and CONJUNCTION_RE.fullmatch(text, previous.dose.end, statement.dose.start)
+            and (
+                previous.dose.end == statement.dose.end  # the two ends of one range ('0.5-1 mg/kg/day')
+                or CONJUNCTION_RE.fullmatch(text, previous.dose.end, statement.dose.start)
+            )
         ):
             groups[-1].append(statement)
         else:
@@ -195,6 +199,21 @@ def _route(statement: Statement) -> str | None:
         return statement.found["route"].value
     form = statement.found.get("form")
     return quantities.route_of_form(form.value) if form else None
+
+
+def _is_concentration_beside_dose(text: str, dose: Dose, doses: list[Dose], clauses) -> bool:
+    """'2.0 g/kg of Octagam 10% every 4 weeks': a non-topical percentage in a clause that states a dose
+    in another unit is the product's concentration; dropped before statements are read, so it does not
+    cut the dose off from its schedule."""
+    if dose.unit != "%":
+        return False
+    clause = _clause_of(clauses, dose.start)
+    if not any(other.unit != "%" and clause[0] <= other.start <= clause[1] for other in doses):
+        return False
+    near_start, near_end = max(clause[0], dose.start - 30), min(clause[1], dose.end + 30)
+    form = quantities.find_form(text, near_start, near_end)
+    route = quantities.find_route(text, near_start, near_end)
+    return not ((form and quantities.route_of_form(form.value) == "topical") or (route and route.value == "topical"))
 
 
 def _is_dose(statement: Statement) -> bool:

@@ -489,21 +489,28 @@ class ThresholdLinker:
         _attach_scales(text, quantity_index, scales)
         facts: list[dict] = []
         previous: Quantity | None = None
-        for quantity in quantities:
-            self._link(text, quantity, mentions, previous)
+        for index, quantity in enumerate(quantities):
+            following = quantities[index + 1] if index + 1 < len(quantities) else None
+            self._link(text, quantity, mentions, previous, following)
             facts.extend(self._facts(text, quantity))
             previous = quantity
         return facts
 
-    def _link(self, text: str, quantity: Quantity, mentions: "_SpanIndex", previous: Quantity | None) -> None:
+    def _link(
+        self, text: str, quantity: Quantity, mentions: "_SpanIndex", previous: Quantity | None, following: Quantity | None
+    ) -> None:
         before_index = mentions.last_ending_by(quantity.start)
         before = mentions.spans[before_index] if before_index is not None else None
         after_index = mentions.first_starting_at(quantity.end)
         after = mentions.spans[after_index] if after_index is not None else None
+        named_before = self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []
+        implied = [(None, quantity.implies)] if quantity.implies else []
+        if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
+            implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
         candidates = [
-            ("unit-implies-measure", [(None, quantity.implies)] if quantity.implies else []),
-            ("measure-then-value", self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []),
-            ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after) else []),
+            ("unit-implies-measure", implied),
+            ("measure-then-value", named_before),
+            ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
             ("shared-by-list", previous.links if self._shares(text, previous, quantity) else []),
             ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
@@ -547,10 +554,14 @@ class ThresholdLinker:
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(text[mention.end : gap_end])) <= 8
 
-    def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None) -> bool:
-        return mention is not None and mention.start - quantity.end <= 25 and bool(
-            _VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start)
-        )
+    def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
+        if mention is None or mention.start - quantity.end > 25:
+            return False
+        if quantity.unit is None and following is not None and following.has_operator and (
+            0 <= following.start - mention.end <= 20 and not re.search(r"[\d;,]", text[mention.end : following.start])
+        ):
+            return False  # "at least 1 muscle enzyme > 1.5 x ULN": the measure has its own value; this one counts
+        return bool(_VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start))
 
     def _shares(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
         return (

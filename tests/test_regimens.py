@@ -80,6 +80,12 @@ CASES = [
       R(30, "mg", "brepocitinib", frequency="QD", route="oral", form="tablet")]),
     ("Subcutaneous immune globulin 20% 0.4 g/kg weekly for 24 weeks.",
      [R(0.4, "g/kg", "scig", frequency="QW", route="subcutaneous", duration="24 weeks")]),
+    # a dose range gives both ends; a product's concentration does not cut a dose off from its schedule
+    ("Prednisone 0.5-1 mg/kg/day orally.", [R(0.5, "mg/kg", "prednisone", frequency="QD", route="oral"),
+                                           R(1, "mg/kg", "prednisone", frequency="QD", route="oral")]),
+    ("methylprednisolone (0.5mg-1mg/kg/day)", [R(0.5, "mg/kg", "methylprednisolone", frequency="QD"),
+                                               R(1, "mg/kg", "methylprednisolone", frequency="QD")]),
+    ("then 1 g/kg of Privigen 10% every 4 weeks", [R(1, "g/kg", "ivig", frequency="Q4W")]),
 ]
 
 

@@ -119,6 +119,8 @@ CASES = [
     # dose limits are thresholds on the drug's dose
     ("azathioprine (minimum dose 2 mg/kg/day) for 3 months", [("azathioprine dose", ">=", 2)]),
     ("Daily prednisone should not exceed 15 mg", [("prednisone dose", "<=", 15)]),
+    ("at least one muscle enzyme > 2 x ULN", [("muscle enzyme", ">", 2)]),  # "one" counts enzymes
+    ("myositis onset (age at disease onset < 16 years of age)", [("age at onset", "<", 16)]),
 ]
 
 
@@ -128,6 +130,7 @@ def test_thresholds(pipe, text, expected):
 
 
 NOT_THRESHOLDS = [
+    "cancer excised and at least 5 years have passed since the excision",
     "Patients who have used a common prescription topical medication within the previous 2 weeks.",
     "Rituximab: 750mg for at least 2 infusions",
     "Corticosteroids: 20mg/day for at least 4 weeks with total duration at any dose for at least 12 weeks.",
