@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 # Importing these modules registers their spaCy factories.
 from nlp import lexicon, regimens, thresholds, windows  # noqa: F401
 from nlp.criteria import split_criteria
-from nlp.text import doc_text, mask_escapes
+from nlp.text import doc_text, drop_numeric_emoticons, mask_escapes
 
 PIPE_NAMES = ("trialkb_drugs", "trialkb_thresholds", "trialkb_regimens", "trialkb_windows")
 FACT_KINDS = ("thresholds", "regimens", "windows")
@@ -53,6 +53,7 @@ EXTRACTOR_VERSION = _fingerprint_sources()
 
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
+    drop_numeric_emoticons(nlp)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     return nlp

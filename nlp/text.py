@@ -21,12 +21,24 @@ _INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
 # "greater than or equal to (>=) 4": the symbol in parentheses restates the words before it
 _RESTATED_OPERATOR_RE = re.compile(r"(?<=[A-Za-z])[ \t]*\([ \t]*\\?(?:[<>]=?|[≤≥=])[ \t]*\)")
 
+_CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
+
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION_RE = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|resp|no|nos|fig|ref|dr|mr|mrs|ms|st|max|min|cf|al|ca|v)|\b[A-Za-z])$",
     re.IGNORECASE,
 )
+
+
+def drop_numeric_emoticons(nlp) -> None:
+    """spaCy's English tokenizer exceptions keep emoticons such as "8)", "<3" and ":3" whole; in registry
+    text they are numbers ("(MMT 8) score", "<3 x ULN"). Times ("10a.m.") stay."""
+    nlp.tokenizer.rules = {
+        text: tokens
+        for text, tokens in nlp.tokenizer.rules.items()
+        if not any(ch.isdigit() for ch in text) or _CLOCK_TIME_RE.fullmatch(text)
+    }
 
 
 def mask_escapes(text: str) -> str:

@@ -442,6 +442,7 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
+_PARENTHESIS_RE = re.compile(r"\([^()]*\)")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
@@ -451,8 +452,8 @@ _POPULATION_QUALIFIER = (
     r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
 )
 _SHARED_GAP_RE = re.compile(
-    r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()]*" + _POPULATION_QUALIFIER
-    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()]*)?"
+    r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
+    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
 )
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
 _ON_SCALE_RE = re.compile(r"\bon\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
@@ -550,7 +551,8 @@ class ThresholdLinker:
         gap_end = quantity.start
         if not _MEASURE_VALUE_GAP_RE.fullmatch(text, mention.end, gap_end):
             return False
-        if _SENTENCE_BREAK_RE.search(text, mention.end, gap_end) or _COORDINATOR_RE.search(text, mention.end, gap_end):
+        gap = _PARENTHESIS_RE.sub(" ", text[mention.end : gap_end])  # "prednisolone (or equal) ... at least 0.5"
+        if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(text[mention.end : gap_end])) <= 8
 
@@ -679,7 +681,7 @@ class ThresholdLinker:
             start = min(quantity.start, mention.start) if mention else quantity.start
             end = max(quantity.end, mention.end) if mention else quantity.end
             for op, value in quantity.comparisons:
-                if op is None or value is None:
+                if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
                 fact = {"measure": measure, "op": op, "value": value}
                 if unit:
@@ -689,6 +691,11 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+def _states_the_scale(rule: dict, op: str, value) -> bool:
+    """'a maximum MMT-8 score of 150': at most the scale's top is true of everyone; it describes the scale."""
+    return op == "<=" and rule.get("scale_top") is not None and value == rule["scale_top"]
 
 
 @dataclass(frozen=True, slots=True)

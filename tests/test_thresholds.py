@@ -5,12 +5,13 @@ import spacy
 
 import nlp.lexicon  # noqa: F401  (registers trialkb_drugs)
 import nlp.thresholds  # noqa: F401  (registers trialkb_thresholds)
-from nlp.text import mask_escapes
+from nlp.text import drop_numeric_emoticons, mask_escapes
 
 
 @pytest.fixture(scope="module")
 def pipe():
     language = spacy.blank("en")
+    drop_numeric_emoticons(language)
     language.add_pipe("trialkb_drugs")
     language.add_pipe("trialkb_thresholds")
     return language
@@ -121,6 +122,11 @@ CASES = [
     ("Daily prednisone should not exceed 15 mg", [("prednisone dose", "<=", 15)]),
     ("at least one muscle enzyme > 2 x ULN", [("muscle enzyme", ">", 2)]),  # "one" counts enzymes
     ("myositis onset (age at disease onset < 16 years of age)", [("age at onset", "<", 16)]),
+    ("Manual Muscle Testing (MMT 8) score < 136", [("MMT-8", "<", 136)]),  # "8)" is no emoticon here
+    ("methotrexate (or an equivalent) at a dose of at least 15 mg/week", [("methotrexate dose", ">=", 15)]),
+    ("Platelets < 100,000/mm3 [or < 75,000/mm3 in subjects of African descent]",
+     [("platelets", "<", 100000), ("platelets", "<", 75000)]),
+    ("BMI of at most 38 kilograms per square meter", [("BMI", "<=", 38)]),
 ]
 
 
@@ -130,6 +136,7 @@ def test_thresholds(pipe, text, expected):
 
 
 NOT_THRESHOLDS = [
+    "Muscle strength is graded on a maximum MMT-8 score of 150",
     "cancer excised and at least 5 years have passed since the excision",
     "Patients who have used a common prescription topical medication within the previous 2 weeks.",
     "Rituximab: 750mg for at least 2 infusions",
