@@ -39,7 +39,8 @@ class Criterion:
 
 _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
 _HEADER_WITH_COLON_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):",
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)"
+    r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s))",  # "Inclusion Criteria. Each …"
     re.IGNORECASE,
 )
 # Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."

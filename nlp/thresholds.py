@@ -188,7 +188,7 @@ class QuantityGrammar:
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
                 # "(0-10 cm)" right after a value: the scale it is read on; from 0 only, so "(1-5)" stays text
-                rf"|\(\s*0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*\)",
+                rf"|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*\)",
                 re.IGNORECASE,
             )),
             ("between", re.compile(
@@ -292,7 +292,10 @@ class QuantityGrammar:
     # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it. Each keyword
     # regex (over the lowercased text) runs only when its literal is there (a substring test is cheap).
     _KEYWORDS = {
-        "scale": (("scale", "vas", "out"), re.compile(r"scale|\bvas\b|\(\s*out\s+of")),
+        "scale": (
+            ("scale", "vas", "out", "(0", "( 0", "range"),
+            re.compile(r"scale|\bvas\b|\(\s*out\s+of|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)"),
+        ),
         "between": (("between",), re.compile("between")),
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
         "class": (("class",), re.compile(r"class\s+[ivx1-5]")),

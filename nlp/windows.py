@@ -182,9 +182,11 @@ DOSE_SUBJECT_RE = re.compile(
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
 EXAMPLES_OPEN_RE = re.compile(
-    r"\s*\(\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|including(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*",
+    r"\s*(?:\(\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
+    r"(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|including(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*",
     re.IGNORECASE,
 )
+EXAMPLES_END_RE = re.compile(r"[.;:)]|\b(?:within|for|during|prior|before|in\s+the\s+(?:past|last))\b", re.IGNORECASE)
 WRAP_RE = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
 WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
@@ -301,13 +303,17 @@ class WindowExtractor:
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
     """'antimalarials (e.g., hydroxychloroquine)', 'biological agents (including but not limited to
-    rituximab, …)': the span of a parenthesis of examples right after a class, whose drugs only
-    illustrate it (the class is the subject)."""
+    rituximab, …)', 'immunosuppressive therapy including corticosteroids or IVIG within 6 months': the
+    span of examples right after a class, whose drugs only illustrate it (the class is the subject).
+    Without a parenthesis the examples end at the clause's next time expression or punctuation."""
     match = EXAMPLES_OPEN_RE.match(text, position)
     if not match:
         return None
-    close = text.find(")", match.end())
-    return match.end(), close if close >= 0 else len(text)
+    if "(" in match.group():
+        close = text.find(")", match.end())
+        return match.end(), close if close >= 0 else len(text)
+    stop = EXAMPLES_END_RE.search(text, match.end())
+    return match.end(), stop.start() if stop else len(text)
 
 
 def flatten_wraps(text: str) -> str:

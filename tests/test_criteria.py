@@ -387,3 +387,8 @@ def test_trial_finder_headers_and_long_header_qualifiers():
         ("Rash", "inclusion"),
         ("Dysphagia", "exclusion"),
     ]
+
+
+def test_header_ending_with_a_period_then_an_intro_sentence():
+    text = "Inclusion Criteria. Patients must meet all of these:\nAge 5 to 17\nExclusion Criteria. Any of:\nFever"
+    assert [section for _text, section, _parent, _depth in items(text)] == ["inclusion", "exclusion"]

@@ -127,6 +127,8 @@ CASES = [
     ("Platelets < 100,000/mm3 [or < 75,000/mm3 in subjects of African descent]",
      [("platelets", "<", 100000), ("platelets", "<", 75000)]),
     ("BMI of at most 38 kilograms per square meter", [("BMI", "<=", 38)]),
+    ("Physician global activity VAS with a minimum value of 3.0 cm on a 10 cm scale", [("physician global activity", ">=", 3.0)]),
+    ("Physician Global Damage score >= 4", [("physician global damage", ">=", 4)]),  # damage, not activity
 ]
 
 
@@ -183,6 +185,7 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("Spinal pain \\>= 4 on a 0 to 10 Numerical Rating Scale (NRS)", "scale_max", 10),
         ("TIS of at least 40 points out of 100", "scale_max", 100),
         ("Physician global VAS of at least 4 cm (0-10 cm)", "scale_max", 10),
+        ("MMT-8 score below 140 (range 0-160)", "scale_max", 160),
         ("Patient global activity >= 3 cm in a 10 cm visual analogue scale", "scale_max", 10),
         ("hemoglobin \\<= 10gm", "unit", "g/dL"),
         ("platelets ≥ 100,000/ mm3", "unit", "cells/uL"),
