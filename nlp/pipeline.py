@@ -150,7 +150,7 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
         names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
         drugs = [drug_by_name.get(name) or _drug_of(name) for name in names]
-        drug = next((d for d in drugs if d), None)
+        drug = next((d for d in drugs if d), None) or _drug_of(arm.get("label")) or drug_by_name.get(arm.get("label"))
         for key in ("label", "description"):
             units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
     return units

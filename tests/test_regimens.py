@@ -225,3 +225,20 @@ def test_heldout_regimens_stay_at_the_goal():
     report = evaluate_dirs(ROOT / "tests" / "gold" / "heldout")
     row = report["kinds"]["regimens"]
     assert row["gold"] >= 20 and row["f1"] >= 0.95, row
+
+
+def test_arm_without_intervention_names_takes_the_drug_its_label_names():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000042"},
+        "armsInterventionsModule": {
+            "armGroups": [
+                {"label": "Sirolimus", "type": "EXPERIMENTAL", "description": "1 mg tablets twice daily"},
+                {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": "1 mg tablets twice daily"},
+            ],
+            "interventions": [{"type": "DRUG", "name": "Sirolimus"}, {"type": "DRUG", "name": "Placebo"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert [(r["drug"], r["amount"], r["unit"], r["frequency"], r["source_field"]) for r in regimens] == [
+        ("sirolimus", 1, "mg", "BID", "protocolSection.armsInterventionsModule.armGroups[0].description")
+    ]
