@@ -50,13 +50,14 @@ _JOIN_IF_HEADER_RE = re.compile(
 _HEADER_LINE_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)[\s*_.]*$", re.IGNORECASE
 )
-_HEADER_DECORATION_RE = re.compile(r"[#*_\s]*")
+# "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
+_HEADER_DECORATION_RE = re.compile(r"[#*_\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
 _BULLET_RE = re.compile(
     r"(?P<indent>[ \t]*)"
     r"(?:(?P<dash>-{1,3})(?:[ \t]+|(?=[A-Za-z]))"
-    r"|(?P<symbol>[*+•·▪◦‣●○■□–—o])[ \t]+"
+    r"|(?P<symbol>[*+•·▪◦‣●○■□–—o][ \t]+|[•▪◦‣●■](?=[^\W\d_]))"  # "•Diagnosed": glued only for real bullets
     r"|(?P<number>\d{1,3}[.)]|\(\d{1,3}\))[ \t]+"
     r"|(?P<roman>(?:[ivx]{2,5}|[IVX]{2,5})[.)]|\((?:[ivx]{1,5}|[IVX]{1,5})\))[ \t]+"
     r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"

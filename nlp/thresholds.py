@@ -445,7 +445,12 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
-_PARENTHESIS_RE = re.compile(r"\([^()]*\)")
+_BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# "muscle enzymes [which includes CK, aldolase]", "muscle enzymes (CK, aldolase, LDH)": the measures
+# in brackets right after a measure illustrate it; a value after the bracket is the outer measure's
+_MEMBERS_OPEN_RE = re.compile(
+    r"\s*(?:\[|\(\s*(?=(?:e\.?\s?g|i\.?\s?e|such\s+as|includ|which\s+includ)))", re.IGNORECASE
+)
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
@@ -488,20 +493,32 @@ class ThresholdLinker:
         quantity_index = _SpanIndex(quantities)
         scale_index = _SpanIndex([_Span(start, end) for start, end, _maximum in scales])
         mentions = _SpanIndex(
-            [m for m in mentions if not quantity_index.overlaps(m.start, m.end) and not scale_index.overlaps(m.start, m.end)]
+            _without_members(text, [
+                m for m in mentions if not quantity_index.overlaps(m.start, m.end) and not scale_index.overlaps(m.start, m.end)
+            ], self.rules)
         )
         _attach_scales(text, quantity_index, scales)
         facts: list[dict] = []
         previous: Quantity | None = None
+        restated_until = None  # end of a restatement after `previous`: a list it is in continues after it
         for index, quantity in enumerate(quantities):
+            if _restates(text, previous, quantity):
+                restated_until = quantity.end  # "≥ 3000 /uL (≥ 3.0 x 10^9/L)": the same limit in another unit
+                continue
             following = quantities[index + 1] if index + 1 < len(quantities) else None
-            self._link(text, quantity, mentions, previous, following)
+            self._link(text, quantity, mentions, previous, following, restated_until)
             facts.extend(self._facts(text, quantity))
-            previous = quantity
+            previous, restated_until = quantity, None
         return facts
 
     def _link(
-        self, text: str, quantity: Quantity, mentions: "_SpanIndex", previous: Quantity | None, following: Quantity | None
+        self,
+        text: str,
+        quantity: Quantity,
+        mentions: "_SpanIndex",
+        previous: Quantity | None,
+        following: Quantity | None,
+        restated_until: int | None = None,
     ) -> None:
         before_index = mentions.last_ending_by(quantity.start)
         before = mentions.spans[before_index] if before_index is not None else None
@@ -515,7 +532,7 @@ class ThresholdLinker:
             ("unit-implies-measure", implied),
             ("measure-then-value", named_before),
             ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
-            ("shared-by-list", previous.links if self._shares(text, previous, quantity) else []),
+            ("shared-by-list", previous.links if self._shares(text, previous, quantity, restated_until) else []),
             ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
         ]
@@ -551,13 +568,14 @@ class ThresholdLinker:
     def _measure_gap_ok(self, text: str, mention: Mention | None, quantity: Quantity) -> bool:
         if mention is None:
             return False
-        gap_end = quantity.start
-        if not _MEASURE_VALUE_GAP_RE.fullmatch(text, mention.end, gap_end):
+        # asides in brackets do not count: "prednisolone (or equal) ... at least 0.5", "muscle enzymes
+        # [which includes CK, aldolase] at a minimum level of 1.3 x ULN"
+        gap = _BRACKETED_RE.sub(" ", text[mention.end : quantity.start])
+        if not _MEASURE_VALUE_GAP_RE.fullmatch(gap):
             return False
-        gap = _PARENTHESIS_RE.sub(" ", text[mention.end : gap_end])  # "prednisolone (or equal) ... at least 0.5"
         if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
-        return len(_WORD_RE.findall(text[mention.end : gap_end])) <= 8
+        return len(_WORD_RE.findall(gap)) <= 8
 
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
         if mention is None or mention.start - quantity.end > 25:
@@ -568,12 +586,13 @@ class ThresholdLinker:
             return False  # "at least 1 muscle enzyme > 1.5 x ULN": the measure has its own value; this one counts
         return bool(_VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start))
 
-    def _shares(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+    def _shares(self, text: str, previous: Quantity | None, quantity: Quantity, restated_until: int | None) -> bool:
+        gap_start = restated_until or (previous.end if previous else 0)
         return (
             previous is not None
             and bool(previous.links)
-            and quantity.start - previous.end <= 40
-            and bool(_SHARED_GAP_RE.fullmatch(text, previous.end, quantity.start))
+            and quantity.start - gap_start <= 40
+            and bool(_SHARED_GAP_RE.fullmatch(text, gap_start, quantity.start))
         )
 
     def _coordinated(self, text: str, mentions: list[Mention], index: int) -> list[tuple[Mention, str]]:
@@ -694,6 +713,41 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+def _without_members(text: str, mentions: list[Mention], rules: dict) -> list[Mention]:
+    """Drop the measures a bracket of examples or members lists right after another measure."""
+    kept, inside_until = [], -1
+    for mention in mentions:
+        if mention.start < inside_until:
+            continue
+        kept.append(mention)
+        opening = _MEMBERS_OPEN_RE.match(text, mention.end)
+        if opening is None and rules.get(mention.measure, {}).get("has_members") and text.startswith("(", _skip_spaces(text, mention.end)):
+            opening = re.compile(r"\s*\(").match(text, mention.end)
+        if opening is not None:
+            close = text.find(")" if opening.group().strip()[0] == "(" else "]", opening.end())
+            inside_until = close if close >= 0 else len(text)
+    return kept
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _restates(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+    return (
+        previous is not None
+        and bool(previous.links)
+        and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
+        and [op for op, _ in previous.comparisons] == [op for op, _ in quantity.comparisons]
+        and previous.unit != quantity.unit
+    )
+
+
+_RESTATEMENT_GAP_RE = re.compile(r"\s*[(\[]\s*")
 
 
 def _states_the_scale(rule: dict, op: str, value) -> bool:

@@ -182,8 +182,8 @@ DOSE_SUBJECT_RE = re.compile(
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
 EXAMPLES_OPEN_RE = re.compile(
-    r"\s*(?:\(\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
-    r"(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|including(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*",
+    r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
+    r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
     re.IGNORECASE,
 )
 EXAMPLES_END_RE = re.compile(r"[.;:)]|\b(?:within|for|during|prior|before|in\s+the\s+(?:past|last))\b", re.IGNORECASE)
@@ -304,13 +304,15 @@ class WindowExtractor:
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
     """'antimalarials (e.g., hydroxychloroquine)', 'biological agents (including but not limited to
     rituximab, …)', 'immunosuppressive therapy including corticosteroids or IVIG within 6 months': the
-    span of examples right after a class, whose drugs only illustrate it (the class is the subject).
-    Without a parenthesis the examples end at the clause's next time expression or punctuation."""
+    span of examples right after a class, whose drugs only illustrate it (the class is the subject);
+    a parenthesis right after a class lists its members ('immunosuppressive treatment (methotrexate,
+    mycophenolate)'). Without one the examples end at the clause's next time expression or punctuation."""
     match = EXAMPLES_OPEN_RE.match(text, position)
     if not match:
         return None
-    if "(" in match.group():
-        close = text.find(")", match.end())
+    bracket = next((ch for ch in match.group() if ch in "(["), None)
+    if bracket:
+        close = text.find(")" if bracket == "(" else "]", match.end())
         return match.end(), close if close >= 0 else len(text)
     stop = EXAMPLES_END_RE.search(text, match.end())
     return match.end(), stop.start() if stop else len(text)

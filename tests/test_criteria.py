@@ -392,3 +392,12 @@ def test_trial_finder_headers_and_long_header_qualifiers():
 def test_header_ending_with_a_period_then_an_intro_sentence():
     text = "Inclusion Criteria. Patients must meet all of these:\nAge 5 to 17\nExclusion Criteria. Any of:\nFever"
     assert [section for _text, section, _parent, _depth in items(text)] == ["inclusion", "exclusion"]
+
+
+def test_eu_register_numbered_headers_and_glued_bullets():
+    text = "E.3 Principal inclusion criteria\n•Adults with IBM;\n•Able to walk\nE.4 Principal exclusion criteria\n•Cancer"
+    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+        ("Adults with IBM;", "inclusion"),
+        ("Able to walk", "inclusion"),
+        ("Cancer", "exclusion"),
+    ]

@@ -129,6 +129,13 @@ CASES = [
     ("BMI of at most 38 kilograms per square meter", [("BMI", "<=", 38)]),
     ("Physician global activity VAS with a minimum value of 3.0 cm on a 10 cm scale", [("physician global activity", ">=", 3.0)]),
     ("Physician Global Damage score >= 4", [("physician global damage", ">=", 4)]),  # damage, not activity
+    # one limit restated in another unit counts once; the list goes on after the restatement
+    ("Leukocytes ≥ 3500 /uL (≥ 3.5 X 10^9/L) and < 12,000/uL (< 12 X 10^9/L)",
+     [("WBC", ">=", 3500), ("WBC", "<", 12000)]),
+    ("The course of IPF is longer than 2 months but shorter than 9 months", [("disease duration", ">", 2), ("disease duration", "<", 9)]),
+    # measures listed in brackets right after a measure are its members
+    ("one of the muscle enzymes [which includes CK, aldolase and AST] at a minimum level of 1.5 x ULN", [("muscle enzyme", ">=", 1.5)]),
+    ("elevated muscle enzymes (CK, aldolase) ≥ 2 × ULN", [("muscle enzyme", ">=", 2)]),
 ]
 
 

@@ -119,6 +119,8 @@ DM_CASES = [
     ("Background treatment with one non-corticosteroid immunosuppressive agent at a stable dose for 6 weeks or longer",
      [("immunosuppressants", 6, "weeks", "stable_for")]),
     ("No change in prednisone dose for at least 28 days before Day 1", [("prednisone", 28, "days", "stable_for")]),
+    ("Immunosuppressive treatment (methotrexate, azathioprine) introduced for more than 2 months",
+     [("immunosuppressants", 2, "months", "stable_for")]),
     ("Long-term immunomodulatory therapy including prednisone or IVIG within the past 3 months",
      [("immunosuppressants", 3, "months", "used_within")]),
     ("Cyclophosphamide or biologic immunosuppressive drugs < 6 months prior to Day 1",
