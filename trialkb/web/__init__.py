@@ -18,6 +18,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     highlight.py  untrusted text escaped, facts in <mark> (the HTML safety core)
     compare.py    /-/compare: selection of trials and the comparison table
     study.py      /-/study/NCT…: criteria tree, arms/interventions, version history
+    cache.py      responses of immutable databases kept in memory (ASGI wrapper)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import asgi_static
 from markupsafe import Markup
 
+from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
 from .study import study_view
 from .urls import NCT_RE, compare_url, study_url
@@ -50,6 +52,17 @@ def prepare_jinja2_environment(env, datasette):
     path = str(TEMPLATES_DIR)
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Responses of immutable databases cached in memory; metadata.yml `plugins: trialkb:
+    response_cache_mb: N` sets the bound (0: no cache)."""
+    config = datasette.plugin_config("trialkb") or {}
+    max_bytes = int(float(config.get("response_cache_mb", DEFAULT_MAX_BYTES / 2**20)) * 2**20)
+    if max_bytes <= 0:
+        return lambda app: app
+    return lambda app: CachingApp(app, datasette, max_bytes)
 
 
 @hookimpl
