@@ -380,3 +380,37 @@ def test_studies_table_titles_link_to_study_pages(get):
     assert link is not None and "Deucravacitinib" in link.get_text()
     hostile = page.select_one(f'td.col-brief_title a[href="/-/study/{HOSTILE_ID}"]')
     assert hostile.find("script") is None and "<script>" in hostile.get_text()
+
+
+# -- search ------------------------------------------------------------------------------------
+
+def test_search_studies_ranks_matches_and_counts_them_all(get, db_path):
+    rows = get("/trials/search_studies.json?_shape=array&q=deucravacitinib").json()
+    expected = {r[0] for r in query(db_path, "select s.nct_id from studies_fts f join studies s on s.rowid = f.rowid"
+                                             " where studies_fts match 'deucravacitinib'")}
+    assert expected and {r["nct_id"] for r in rows} == expected
+    assert {r["matches"] for r in rows} == {len(expected)}
+    ranks = [r[0] for r in query(db_path, "select s.nct_id from studies_fts f join studies s on s.rowid = f.rowid"
+                                          " where studies_fts match 'deucravacitinib' order by rank, s.nct_id")]
+    assert [r["nct_id"] for r in rows] == ranks
+
+
+@pytest.mark.parametrize("q", ["", "   ", '"', "AND", "NEAR(", "x*"])
+def test_search_studies_takes_any_text(get, q):
+    response = get("/trials/search_studies.json?_shape=array&q=" + q.replace(" ", "+"))
+    assert isinstance(response.json(), list)
+
+
+def test_plain_table_search_is_sent_to_the_ranked_search(get):
+    response = get("/trials/studies?_search=deucravacitinib", expect=302)
+    assert response.headers["location"] == "/trials/search_studies?q=deucravacitinib"
+    page = soup(get(response.headers["location"]))
+    assert page.select_one(f'td a[href="/-/study/{DEUCRA}"]') is not None
+
+
+@pytest.mark.parametrize("path", ["/trials/studies?_search=deucravacitinib&overall_status=RECRUITING",
+                                  "/trials/studies?_search=deucravacitinib&_sort=enrollment",
+                                  "/trials/studies.json?_search=deucravacitinib",
+                                  "/trials/conditions?_search=x"])
+def test_table_search_with_more_than_a_word_stays_datasettes(get, path):
+    get(path, expect=200)

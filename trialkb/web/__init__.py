@@ -19,6 +19,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     compare.py    /-/compare: selection of trials and the comparison table
     study.py      /-/study/NCT…: criteria tree, arms/interventions, version history
     cache.py      responses of immutable databases kept in memory (ASGI wrapper)
+    search.py     the studies table's search box sent to the ranked `search_studies` query
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from markupsafe import Markup
 
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
+from .search import TableSearchRedirect
 from .study import study_view
 from .urls import NCT_RE, compare_url, study_url
 
@@ -56,13 +58,17 @@ def prepare_jinja2_environment(env, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Responses of immutable databases cached in memory; metadata.yml `plugins: trialkb:
-    response_cache_mb: N` sets the bound (0: no cache)."""
+    """The studies table's plain search redirected to `search_studies`; responses of immutable
+    databases cached in memory (metadata.yml `plugins: trialkb: response_cache_mb: N` sets the
+    bound, 0: no cache)."""
     config = datasette.plugin_config("trialkb") or {}
     max_bytes = int(float(config.get("response_cache_mb", DEFAULT_MAX_BYTES / 2**20)) * 2**20)
-    if max_bytes <= 0:
-        return lambda app: app
-    return lambda app: CachingApp(app, datasette, max_bytes)
+
+    def wrap(app):
+        app = TableSearchRedirect(app, datasette)
+        return CachingApp(app, datasette, max_bytes) if max_bytes > 0 else app
+
+    return wrap
 
 
 @hookimpl
