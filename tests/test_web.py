@@ -196,6 +196,30 @@ def test_compare_by_drug_and_target(get, db_path):
     assert DEUCRA in columns and RUXO not in columns
 
 
+def names(text) -> list[str]:
+    return [name.strip() for name in (text or "").lower().split(",")]
+
+
+def trials_naming(db_path, what: str, value: str) -> list[str]:
+    """Trials whose interventions or studies row names a drug or a target (any case), by NCT id."""
+    value = value.lower()
+    if what == "drug":
+        found = {n for n, drug in query(db_path, "SELECT nct_id, drug FROM interventions") if (drug or "").lower() == value}
+    else:
+        found = {n for n, targets in query(db_path, "SELECT nct_id, targets FROM interventions") if value in names(targets)}
+    lists = query(db_path, f"SELECT nct_id, {'drugs' if what == 'drug' else 'targets'} FROM studies")
+    return sorted(found | {n for n, text in lists if value in names(text)})
+
+
+@pytest.mark.parametrize("column, value", [("drug", "RUXOLITINIB"), ("drug", "deucravacitinib"),
+                                           ("target", "tyk2"), ("target", "JAK1"), ("target", "JAK2")])
+def test_compare_by_drug_or_target_takes_the_first_matching_trials(get, db_path, column, value):
+    expected = trials_naming(db_path, column, value)
+    page = soup(get(f"/-/compare?{column}={value}", expect=200 if len(expected) >= 1 else 404))
+    assert [th["data-nct"] for th in page.select("thead th[data-nct]")] == expected[:6]
+    assert ("More than 6 trials match" in page.get_text()) == (len(expected) > 6)
+
+
 def test_compare_form_lists_trials_drugs_and_targets(get, db_path):
     page = soup(get("/-/compare"))
     assert page.select_one('form input[name="ids"]') is not None
