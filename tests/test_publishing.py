@@ -57,6 +57,7 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         settings = settings_of(datasette_args(tmp_path / "trials.db", "127.0.0.1", 8001, immutable))
         assert settings["sql_time_limit_ms"] == str(TIME_LIMIT_MS)
         assert settings["max_returned_rows"] == str(MAX_ROWS)
+        assert settings["default_page_size"] == "50"
 
 
 @pytest.fixture(scope="module")
