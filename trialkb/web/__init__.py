@@ -20,6 +20,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     study.py      /-/study/NCT…: criteria tree, arms/interventions, version history
     cache.py      responses of immutable databases kept in memory (ASGI wrapper)
     search.py     the studies table's search box sent to the ranked `search_studies` query
+    counted_facet.py  facets read from the stored facet_counts table
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from markupsafe import Markup
 
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
+from .counted_facet import CountedFacet
 from .search import TableSearchRedirect
 from .study import study_view
 from .urls import NCT_RE, compare_url, study_url
@@ -69,6 +71,11 @@ def asgi_wrapper(datasette):
         return CachingApp(app, datasette, max_bytes) if max_bytes > 0 else app
 
     return wrap
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 @hookimpl
