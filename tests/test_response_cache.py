@@ -15,7 +15,8 @@ from datasette.plugins import pm
 
 import trialkb.web as web
 from trialkb.web.cache import CACHE_HEADER, Entry, ResponseCache
-from browser_support import ROOT, SEED_IDS, build_database
+from browser_support import ROOT, SEED_IDS
+from test_web import db_path, loop  # noqa: F401  (fixtures: a pipeline-built database, an event loop)
 
 DEUCRA, RUXO = SEED_IDS
 HEADER = CACHE_HEADER.decode()
@@ -32,18 +33,6 @@ PAGES = [
     f"/-/study/{DEUCRA}",
     "/-/trialkb-static/trialkb.css",
 ]
-
-
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory, _records):
-    return build_database(tmp_path_factory.mktemp("cache") / "trials.db", _records)
-
-
-@pytest.fixture(scope="module")
-def loop():
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
 
 
 def make_datasette(db_path, immutable: bool, cache_mb: float | None = None) -> Datasette:
