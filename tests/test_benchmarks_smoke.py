@@ -47,10 +47,16 @@ def test_datasette_latency_on_a_small_database(capsys, tmp_path):
 
     db_path = tmp_path / "small.db"
     bench_scale.main(["--size", "30", "--jobs", "1", "--db", str(db_path)])
-    rows = bench_datasette.main(["--db", str(db_path), "--clients", "2", "--rounds", "1"])
-    assert len(rows) == 7 and all(row["p95 ms"] > 0 for row in rows)
-    assert all(not row["non-200"] for row in rows), rows
-    assert "p95" in capsys.readouterr().out
+    result = bench_datasette.main(["--db", str(db_path), "--clients", "2", "--urls", "40",
+                                   "--warm-requests", "10", "--immutable"])
+    assert len(result["single"]) == 7 and all(row["status"] == 200 for row in result["single"]), result["single"]
+    for phase in ("cold", "warm"):
+        rows = result[phase]
+        assert rows[-1]["category"] == "ALL" and all(row["p95 ms"] > 0 for row in rows)
+        assert all(not row["non-200"] for row in rows), rows
+    assert rows[-1]["requests"] == 2 * 10
+    out = capsys.readouterr().out
+    assert "cache: miss 40" in out and "cache: hit 20" in out  # cold: every URL once; warm: repeats
 
 
 def test_reextraction_skips_unchanged_studies(capsys):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from datasette.utils import escape_fts
 
 import db
 from db import load, raw, runs, schema
@@ -26,7 +27,14 @@ SAMPLE_PARAMS = {
     "washouts_by_prior_drug": {"prior_drug": "rituximab"},
     "endpoints_by_trial": {"nct_id": "NCT07012057"},
     "changes_since_last_harvest": {},
+    "search_studies": {"q": "dermatomyositis"},
 }
+NOTHING_WITHOUT_PARAMS = {"search_studies"}  # an empty search finds nothing
+
+
+def facet_columns(table: dict) -> list[str]:
+    """Columns of a table's configured facets: `column` or `{type: column}`."""
+    return [f if isinstance(f, str) else next(iter(f.values())) for f in table.get("facets", [])]
 
 
 @dataclass
@@ -119,7 +127,7 @@ def test_every_table_and_column_named_exists(empty_path):
     for name, table in DATABASE["tables"].items():
         assert database[name].exists(), name
         columns = set(database[name].columns_dict)
-        named = {*table.get("columns", {}), *table.get("facets", []), *table.get("sortable_columns", [])}
+        named = {*table.get("columns", {}), *facet_columns(table), *table.get("sortable_columns", [])}
         named |= {table[key] for key in ("label_column", "sort", "sort_desc") if key in table}
         assert named <= columns, (name, named - columns)
         if "fts_table" in table:
@@ -144,8 +152,13 @@ def test_canned_query_runs(loaded_path, name, with_params):
     sql = DATABASE["queries"][name]["sql"]
     assert named_parameters(sql) == set(SAMPLE_PARAMS[name])
     params = {p: value if with_params else "" for p, value in SAMPLE_PARAMS[name].items()}
-    rows = list(db.connect(loaded_path).query(sql, params))
-    assert rows, name
+    database = db.connect(loaded_path)
+    database.conn.create_function("escape_fts", 1, escape_fts)  # as Datasette's connections have
+    rows = list(database.query(sql, params))
+    if with_params or name not in NOTHING_WITHOUT_PARAMS:
+        assert rows, name
+    else:
+        assert rows == [], name
 
 
 def test_required_canned_queries_exist():
@@ -162,11 +175,11 @@ def test_side_by_side_filters_by_drug_and_target(loaded_path):
 
 # Datasette in-process ----------------------------------------------------------------------------
 
-def fetch_all(path: Path, urls: list[str]) -> list:
+def fetch_all(path: Path, urls: list[str], metadata: dict = METADATA) -> list:
     from datasette.app import Datasette
 
     async def fetch():
-        datasette = Datasette([str(path)], metadata=METADATA)
+        datasette = Datasette([str(path)], metadata=metadata)
         return [await datasette.client.get(url) for url in urls]
 
     return asyncio.run(fetch())
@@ -184,7 +197,7 @@ def test_datasette_shows_the_configured_facets(loaded_path):
     responses = fetch_all(loaded_path, [f"/trials/{name}.json" for name in tables])
     for name, response in zip(tables, responses):
         facets = set(response.json()["facet_results"])
-        assert set(DATABASE["tables"][name]["facets"]) <= facets, name
+        assert set(facet_columns(DATABASE["tables"][name])) <= facets, name
     studies = responses[0].json()["facet_results"]
     statuses = {value["value"] for value in studies["overall_status"]["results"]}
     assert {"NOT_YET_RECRUITING", "RECRUITING", "COMPLETED"} <= statuses
@@ -230,6 +243,76 @@ def test_comparison_table_holds_the_views_rows_and_follows_each_run(loaded_path,
     assert rows(database, "select * from comparison") == rows(database, "select * from trial_comparison")
 
 
+# Stored facet counts -----------------------------------------------------------------------------
+
+def live_facet_counts(database) -> set:
+    """(table, facet, filter column, filter value, value, count) counted now, as facet_counts holds them."""
+    from db import views
+
+    counts = set()
+    for table, (_, facets) in views.FACETED.items():
+        for facet in facets:
+            counts |= {(table, facet, "", "", value, n) for value, n in database.execute(
+                f"select [{facet}], count(*) from [{table}] where [{facet}] is not null group by 1")}
+            for other in facets:
+                if other != facet:
+                    counts |= {(table, facet, other, filter_value, value, n) for filter_value, value, n in database.execute(
+                        f"select [{other}], [{facet}], count(*) from [{table}]"
+                        f" where [{facet}] is not null and [{other}] is not null group by 1, 2")}
+    return counts
+
+
+def stored_facet_counts(database) -> set:
+    return rows(database, "select table_name, facet, filter_column, filter_value, value, count from facet_counts")
+
+
+def test_facet_counts_are_the_tables_counts_and_follow_each_run(loaded_path, tmp_path):
+    path = tmp_path / "trials.db"
+    with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
+        source.backup(target)
+    database = db.connect(path)
+    before = stored_facet_counts(database)
+    assert before == live_facet_counts(database) and len(before) > 20
+    with database.atomic():  # a run changes a status, a measure and a phase
+        run = runs.start_run(database, "extract")
+        database.execute("update studies set overall_status = 'WITHDRAWN', phase = 'Phase 4' where nct_id = 'NCT07012057'")
+        database.execute("update thresholds set measure = 'HAQ' where nct_id = 'NCT07012057' and measure = 'MMT-8'")
+        assert stored_facet_counts(database) == before  # until the run is marked ok
+        runs.finish_run(database, run)
+    after = stored_facet_counts(database)
+    assert after != before and after == live_facet_counts(database)
+    assert ("studies", "overall_status", "phase", "Phase 4", "WITHDRAWN", 1) in after
+
+
+def test_table_page_facets_are_the_counts_of_their_filter(loaded_path):
+    """Counted facets show what Datasette's column facets show for the same page, and on a
+    ?_next= page the counts of the whole filter."""
+    database = db.connect(loaded_path)
+    phase, = database.execute("select phase from studies group by phase order by count(*) desc limit 1").fetchone()
+    status, = database.execute("select overall_status from studies where phase = ? limit 1", [phase]).fetchone()
+    first, = database.execute("select min(nct_id) from studies where phase = ?", [phase]).fetchone()
+    pages = ["/trials/studies.json", f"/trials/studies.json?phase={phase}",
+             f"/trials/studies.json?phase={phase}&overall_status={status}", "/trials/thresholds.json?measure=MMT-8",
+             "/trials/comparison.json?targets=TYK2", "/trials/studies.json?_facet=sex&drugs=ruxolitinib"]
+    as_columns = json.loads(json.dumps(METADATA))
+    for table in as_columns["databases"]["trials"]["tables"].values():
+        if "facets" in table:
+            table["facets"] = facet_columns(table)
+    counted = fetch_all(loaded_path, pages + [f"/trials/studies.json?phase={phase}&_next={first}"])
+    columns = fetch_all(loaded_path, pages, metadata=as_columns)
+    for page, mine, datasettes in zip(pages, counted, columns):
+        mine, datasettes = mine.json()["facet_results"], datasettes.json()["facet_results"]
+        assert {name: {**facet, "type": "column"} if facet["type"] == "counted" else facet
+                for name, facet in mine.items()} == datasettes, page
+        assert mine and any(facet["results"] for facet in mine.values()), page
+    def counts(response):
+        return {name: [(v["value"], v["count"]) for v in facet["results"]]
+                for name, facet in response.json()["facet_results"].items()}
+
+    assert counts(counted[-1]) == counts(counted[1])
+    assert counted[-1].json()["rows"] and counted[-1].json()["rows"][0][0] > first  # the next page
+
+
 def test_filter_and_facet_columns_have_serving_indexes(empty_path):
     """A page filtered on a facet column lists rows in key order and counts the other facets from
     one index range (views.FACETED follows metadata.yml)."""
@@ -237,9 +320,25 @@ def test_filter_and_facet_columns_have_serving_indexes(empty_path):
 
     database = db.connect(empty_path)
     for table, (pk, facets) in views.FACETED.items():
-        assert set(facets) == set(DATABASE["tables"][table]["facets"]) | (
+        assert set(facets) == set(facet_columns(DATABASE["tables"][table])) | (
             {"drug"} if table == "comparison" else set()), table
         indexed = [tuple(index.columns) for index in database[table].indexes]
         for facet in facets:
             assert any(columns[:len(pk) + 1] == (facet, *pk) and set(facets) <= set(columns)
                        for columns in indexed), (table, facet)
+
+
+def test_counted_facets_read_the_stored_counts_only_for_simple_filters(loaded_path, tmp_path):
+    path = tmp_path / "trials.db"
+    with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
+        source.backup(target)
+    database = db.connect(path)
+    with database.conn:
+        database.execute("update facet_counts set count = count + 1000 where table_name = 'studies'")
+    status, = database.execute("select overall_status from studies limit 1").fetchone()
+    pages = ["/trials/studies.json", f"/trials/studies.json?overall_status={status}&_next=NCT0",
+             f"/trials/studies.json?overall_status={status}&phase__not=x", f"/trials/studies.json?_search=a&overall_status={status}"]
+    shown = [min(v["count"] for facet in r.json()["facet_results"].values() for v in facet["results"])
+             for r in fetch_all(path, pages)]
+    assert shown[0] > 1000 and shown[1] > 1000  # stored
+    assert shown[2] < 1000 and shown[3] < 1000  # counted by Datasette

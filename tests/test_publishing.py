@@ -8,6 +8,7 @@ on a database built by a real update; both the default (mutable, read-only conne
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -56,6 +57,7 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         settings = settings_of(datasette_args(tmp_path / "trials.db", "127.0.0.1", 8001, immutable))
         assert settings["sql_time_limit_ms"] == str(TIME_LIMIT_MS)
         assert settings["max_returned_rows"] == str(MAX_ROWS)
+        assert settings["default_page_size"] == "50"
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +154,18 @@ def test_a_large_result_is_truncated_to_max_returned_rows(served):
     body = httpx.get(f"{base}/trials.json", params={"sql": sql}, timeout=30).json()
     assert body["ok"] is True and body["truncated"] is True
     assert len(body["rows"]) == MAX_ROWS
+
+
+def without_timing(html: str) -> str:
+    return re.sub(r"Queries took [0-9.]+ms", "Queries took ...", html)
+
+
+def test_pages_are_cached_in_memory_only_when_immutable(served):
+    base, _ = served
+    immutable = not httpx.get(f"{base}/-/databases.json", timeout=10).json()[0]["is_mutable"]
+    for path in ("/trials/studies?overall_status=RECRUITING", "/-/study/NCT06857240"):
+        first, second = (httpx.get(base + path, timeout=30) for _ in range(2))
+        assert first.status_code == second.status_code == 200
+        assert without_timing(second.text) == without_timing(first.text)
+        assert second.headers.get("x-trialkb-cache") == ("hit" if immutable else None), path
+    assert "x-trialkb-cache" not in httpx.get(f"{base}/-/threads.json", timeout=10).headers

@@ -196,6 +196,30 @@ def test_compare_by_drug_and_target(get, db_path):
     assert DEUCRA in columns and RUXO not in columns
 
 
+def names(text) -> list[str]:
+    return [name.strip() for name in (text or "").lower().split(",")]
+
+
+def trials_naming(db_path, what: str, value: str) -> list[str]:
+    """Trials whose interventions or studies row names a drug or a target (any case), by NCT id."""
+    value = value.lower()
+    if what == "drug":
+        found = {n for n, drug in query(db_path, "SELECT nct_id, drug FROM interventions") if (drug or "").lower() == value}
+    else:
+        found = {n for n, targets in query(db_path, "SELECT nct_id, targets FROM interventions") if value in names(targets)}
+    lists = query(db_path, f"SELECT nct_id, {'drugs' if what == 'drug' else 'targets'} FROM studies")
+    return sorted(found | {n for n, text in lists if value in names(text)})
+
+
+@pytest.mark.parametrize("column, value", [("drug", "RUXOLITINIB"), ("drug", "deucravacitinib"),
+                                           ("target", "tyk2"), ("target", "JAK1"), ("target", "JAK2")])
+def test_compare_by_drug_or_target_takes_the_first_matching_trials(get, db_path, column, value):
+    expected = trials_naming(db_path, column, value)
+    page = soup(get(f"/-/compare?{column}={value}", expect=200 if len(expected) >= 1 else 404))
+    assert [th["data-nct"] for th in page.select("thead th[data-nct]")] == expected[:6]
+    assert ("More than 6 trials match" in page.get_text()) == (len(expected) > 6)
+
+
 def test_compare_form_lists_trials_drugs_and_targets(get, db_path):
     page = soup(get("/-/compare"))
     assert page.select_one('form input[name="ids"]') is not None
@@ -380,3 +404,37 @@ def test_studies_table_titles_link_to_study_pages(get):
     assert link is not None and "Deucravacitinib" in link.get_text()
     hostile = page.select_one(f'td.col-brief_title a[href="/-/study/{HOSTILE_ID}"]')
     assert hostile.find("script") is None and "<script>" in hostile.get_text()
+
+
+# -- search ------------------------------------------------------------------------------------
+
+def test_search_studies_ranks_matches_and_counts_them_all(get, db_path):
+    rows = get("/trials/search_studies.json?_shape=array&q=deucravacitinib").json()
+    expected = {r[0] for r in query(db_path, "select s.nct_id from studies_fts f join studies s on s.rowid = f.rowid"
+                                             " where studies_fts match 'deucravacitinib'")}
+    assert expected and {r["nct_id"] for r in rows} == expected
+    assert {r["matches"] for r in rows} == {len(expected)}
+    ranks = [r[0] for r in query(db_path, "select s.nct_id from studies_fts f join studies s on s.rowid = f.rowid"
+                                          " where studies_fts match 'deucravacitinib' order by rank, s.nct_id")]
+    assert [r["nct_id"] for r in rows] == ranks
+
+
+@pytest.mark.parametrize("q", ["", "   ", '"', "AND", "NEAR(", "x*"])
+def test_search_studies_takes_any_text(get, q):
+    response = get("/trials/search_studies.json?_shape=array&q=" + q.replace(" ", "+"))
+    assert isinstance(response.json(), list)
+
+
+def test_plain_table_search_is_sent_to_the_ranked_search(get):
+    response = get("/trials/studies?_search=deucravacitinib", expect=302)
+    assert response.headers["location"] == "/trials/search_studies?q=deucravacitinib"
+    page = soup(get(response.headers["location"]))
+    assert page.select_one(f'td a[href="/-/study/{DEUCRA}"]') is not None
+
+
+@pytest.mark.parametrize("path", ["/trials/studies?_search=deucravacitinib&overall_status=RECRUITING",
+                                  "/trials/studies?_search=deucravacitinib&_sort=enrollment",
+                                  "/trials/studies.json?_search=deucravacitinib",
+                                  "/trials/conditions?_search=x"])
+def test_table_search_with_more_than_a_word_stays_datasettes(get, path):
+    get(path, expect=200)

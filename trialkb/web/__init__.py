@@ -18,6 +18,9 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     highlight.py  untrusted text escaped, facts in <mark> (the HTML safety core)
     compare.py    /-/compare: selection of trials and the comparison table
     study.py      /-/study/NCT…: criteria tree, arms/interventions, version history
+    cache.py      responses of immutable databases kept in memory (ASGI wrapper)
+    search.py     the studies table's search box sent to the ranked `search_studies` query
+    counted_facet.py  facets read from the stored facet_counts table
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ from datasette import hookimpl
 from datasette.utils.asgi import asgi_static
 from markupsafe import Markup
 
+from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
+from .counted_facet import CountedFacet
+from .search import TableSearchRedirect
 from .study import study_view
 from .urls import NCT_RE, compare_url, study_url
 
@@ -50,6 +56,26 @@ def prepare_jinja2_environment(env, datasette):
     path = str(TEMPLATES_DIR)
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """The studies table's plain search redirected to `search_studies`; responses of immutable
+    databases cached in memory (metadata.yml `plugins: trialkb: response_cache_mb: N` sets the
+    bound, 0: no cache)."""
+    config = datasette.plugin_config("trialkb") or {}
+    max_bytes = int(float(config.get("response_cache_mb", DEFAULT_MAX_BYTES / 2**20)) * 2**20)
+
+    def wrap(app):
+        app = TableSearchRedirect(app, datasette)
+        return CachingApp(app, datasette, max_bytes) if max_bytes > 0 else app
+
+    return wrap
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 @hookimpl

@@ -108,7 +108,7 @@ async def select_trials(database, args) -> Selection:
         return _select_ids(raw_ids, known, requested)
     if drug or target:
         name, value = ("ids_for_drug", drug) if drug else ("ids_for_target", target)
-        ids = [row["nct_id"] for row in await fetch(database, name, value=value)]
+        ids = [row["nct_id"] for row in await fetch(database, name, value=value, limit=MAX_TRIALS + 1)]
         return _select_matches(ids, "drug" if drug else "target", value, requested)
     return Selection([], requested, [])
 
@@ -132,11 +132,12 @@ def _select_ids(raw: str, known: set[str], requested: dict) -> Selection:
 
 
 def _select_matches(ids: list[str], what: str, value: str, requested: dict) -> Selection:
+    """`ids`: the first MAX_TRIALS + 1 trials that match."""
     if not ids:
         return Selection([], requested, [f"No trial in this database matches {what} “{value}”."], 404)
     messages = []
     if len(ids) > MAX_TRIALS:
-        messages.append(f"{len(ids)} trials match {what} “{value}”; showing the first {MAX_TRIALS}.")
+        messages.append(f"More than {MAX_TRIALS} trials match {what} “{value}”; showing the first {MAX_TRIALS}.")
     elif len(ids) < MIN_TRIALS:
         messages.append(f"Only one trial matches {what} “{value}”.")
     return Selection(ids[:MAX_TRIALS], requested, messages)

@@ -23,6 +23,14 @@ def _distinct(column: str, table: str = "studies", most: int = 1000) -> str:
         )
         SELECT value FROM v WHERE value IS NOT NULL LIMIT {most}"""
 
+
+def _lists_naming(column: str, table: str = "studies") -> str:
+    """The distinct values of a comma-separated list column that name :value (any case)."""
+    return f"""
+        SELECT value FROM ({_distinct(column, table)})
+        WHERE instr(', ' || lower(value) || ', ', ', ' || lower(:value) || ', ') > 0"""
+
+
 SQL = {
     # The chooser: the first trials only (a registry-sized database has 600,000), the given ids
     # that exist, and the distinct drug and target lists, one index seek per distinct value.
@@ -32,17 +40,31 @@ SQL = {
     "known_ids": f"SELECT nct_id FROM studies WHERE {IN_IDS}",
     "drug_lists": _distinct("drugs"),
     "target_lists": _distinct("targets"),
-    "ids_for_drug": """
-        SELECT nct_id FROM interventions WHERE lower(drug) = lower(:value)
-        UNION SELECT nct_id FROM studies
-        WHERE instr(', ' || lower(drugs) || ', ', ', ' || lower(:value) || ', ') > 0
-        ORDER BY nct_id""",
-    "ids_for_target": """
-        SELECT nct_id FROM interventions
-        WHERE instr(', ' || lower(targets) || ', ', ', ' || lower(:value) || ', ') > 0
-        UNION SELECT nct_id FROM studies
-        WHERE instr(', ' || lower(targets) || ', ', ', ' || lower(:value) || ', ') > 0
-        ORDER BY nct_id""",
+    # The first :limit trials by NCT id naming a drug (or a target). The list columns are matched
+    # through their few distinct values (index skips), then read by index (CROSS JOIN: values
+    # first; SQLite would otherwise scan the table testing each row); each side keeps only its
+    # first :limit before the union (a common target names 190,000 of 600,000 trials).
+    "ids_for_drug": f"""
+        SELECT nct_id FROM (
+          SELECT * FROM (SELECT i.nct_id FROM ({_distinct("drug", "interventions")}) d
+            CROSS JOIN interventions i ON i.drug = d.value WHERE lower(d.value) = lower(:value)
+            ORDER BY i.nct_id LIMIT :limit)
+          UNION SELECT * FROM (SELECT s.nct_id FROM ({_lists_naming("drugs")}) l
+            CROSS JOIN studies s ON s.drugs = l.value ORDER BY s.nct_id LIMIT :limit))
+        ORDER BY nct_id LIMIT :limit""",
+    "ids_for_target": f"""
+        SELECT nct_id FROM (
+          SELECT * FROM (SELECT i.nct_id FROM ({_lists_naming("targets", "interventions")}) l
+            CROSS JOIN interventions i ON i.targets = l.value ORDER BY i.nct_id LIMIT :limit)
+          UNION SELECT * FROM (SELECT s.nct_id FROM ({_lists_naming("targets")}) l
+            CROSS JOIN studies s ON s.targets = l.value ORDER BY s.nct_id LIMIT :limit))
+        ORDER BY nct_id LIMIT :limit""",
+    # A table's stored facet counts, unfiltered and under one equality filter (db/views.py).
+    "facet_counts": """
+        SELECT facet, filter_column, value, count FROM facet_counts
+        WHERE table_name = :table
+          AND (filter_column = '' OR (filter_column = :filter_column AND filter_value = :filter_value))
+        ORDER BY count DESC, value""",
     "studies": f"SELECT * FROM studies WHERE {IN_IDS} ORDER BY nct_id",
     "criteria": f"SELECT * FROM criteria WHERE {IN_IDS} ORDER BY nct_id, ordinal",
     "thresholds": f"SELECT * FROM thresholds WHERE {IN_IDS} ORDER BY nct_id, ordinal",
