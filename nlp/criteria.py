@@ -73,7 +73,8 @@ _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
 _INLINE_HEADER_RE = re.compile(
     r"[ \t](?<=\S[ \t])[ \t]*"
     r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
-    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion)[ \t]*:"
+    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
+    r"(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
 )
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.

@@ -201,7 +201,8 @@ class QuantityGrammar:
             )),
             ("simple", re.compile(
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
-                rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body}))?"
+                rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
+                rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
                 rf"(?:\s*(?P<suffix>{suffix}))?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
@@ -346,7 +347,7 @@ class QuantityGrammar:
         start = operator[0] if operator else match.start()
         quantity = Quantity(start, match.end(), match.start("n1"), form, [(op or suffix_op, value)])
         quantity.suffix_op = _normal_phrase(suffix) if suffix else None
-        scale = match.group("scale") or match.group("scale2")
+        scale = match.group("scale") or match.group("scale2") or match.group("scale3")
         quantity.scale_max = parse_number(scale) if scale else None
         self._set_unit(quantity, unit_match)
         return quantity
@@ -702,6 +703,9 @@ class ThresholdLinker:
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
             start = min(quantity.start, mention.start) if mention else quantity.start
             end = max(quantity.end, mention.end) if mention else quantity.end
+            onset = _AT_ONSET_RE.match(text, quantity.end) if measure == "age" else None
+            if onset:  # "18 years or older at disease onset"
+                measure, end = "age at onset", max(end, onset.end())
             for op, value in quantity.comparisons:
                 if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
@@ -803,6 +807,7 @@ def _sentence_start(text: str, offset: int) -> int:
     return max(text.rfind(". ", window, offset) + 1, text.rfind(";", window, offset) + 1, window)
 
 
+_AT_ONSET_RE = re.compile(r"\s*(?:of\s+age\s+)?at\s+(?:the\s+)?(?:time\s+of\s+)?(?:disease\s+|symptom\s+|myositis\s+)?onset\b", re.IGNORECASE)
 _FOR_EACH_RE = re.compile(r"\s*(?:VAS\s+)?for\s+each\b", re.IGNORECASE)
 
 

@@ -401,3 +401,12 @@ def test_eu_register_numbered_headers_and_glued_bullets():
         ("Able to walk", "inclusion"),
         ("Cancer", "exclusion"),
     ]
+
+
+def test_collapsed_headers_with_a_qualifier_after_criteria():
+    text = "Inclusion criteria at the time of enrollment: * Rash * Weakness Exclusion criteria at the time of enrollment: * Cancer"
+    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+        ("Rash", "inclusion"),
+        ("Weakness", "inclusion"),
+        ("Cancer", "exclusion"),
+    ]

@@ -136,6 +136,11 @@ CASES = [
     # measures listed in brackets right after a measure are its members
     ("one of the muscle enzymes [which includes CK, aldolase and AST] at a minimum level of 1.5 x ULN", [("muscle enzyme", ">=", 1.5)]),
     ("elevated muscle enzymes (CK, aldolase) ≥ 2 × ULN", [("muscle enzyme", ">=", 2)]),
+    ("Myositis diagnosed at least 3 months prior to screening", [("disease duration", ">=", 3)]),
+    ("poorly controlled hypertension (systolic \\> 150mmHg, diastolic \\> 95mmHg)",
+     [("systolic blood pressure", ">", 150), ("diastolic blood pressure", ">", 95)]),
+    ("resting oxygen saturation (SpO₂) ≥ 92% or PaO₂ ≥ 65 mmHg", [("SpO2", ">=", 92), ("PaO2", ">=", 65)]),
+    ("Age 16 years or older at symptom onset", [("age at onset", ">=", 16)]),
 ]
 
 
@@ -145,6 +150,7 @@ def test_thresholds(pipe, text, expected):
 
 
 NOT_THRESHOLDS = [
+    "meets at least 2 of 3 criteria",
     "Muscle strength is graded on a maximum MMT-8 score of 150",
     "cancer excised and at least 5 years have passed since the excision",
     "Patients who have used a common prescription topical medication within the previous 2 weeks.",
@@ -193,6 +199,7 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("TIS of at least 40 points out of 100", "scale_max", 100),
         ("Physician global VAS of at least 4 cm (0-10 cm)", "scale_max", 10),
         ("MMT-8 score below 140 (range 0-160)", "scale_max", 160),
+        ("an MMT-8 score < 140 of 150 and CK > 2x ULN", "scale_max", 150),
         ("Patient global activity >= 3 cm in a 10 cm visual analogue scale", "scale_max", 10),
         ("hemoglobin \\<= 10gm", "unit", "g/dL"),
         ("platelets ≥ 100,000/ mm3", "unit", "cells/uL"),
