@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -168,6 +168,7 @@ def _first_chars(pattern: str) -> set[str] | None:
 
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
+COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
@@ -175,6 +176,9 @@ LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
+DOSE_OF_BEFORE_RE = re.compile(
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+of\s+$", re.IGNORECASE
+)
 DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
     r"(?:dose|dosage|dosing)\b",
@@ -298,7 +302,20 @@ class WindowExtractor:
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
         examples = [span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))]
         kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples)]
+        others = kept_drugs + kept_classes
+        kept_drugs = [
+            replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
+        ]
         return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
+
+
+def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:
+    """'glucocorticoid ≤ 20 mg/day of prednisone': the drug after '<dose> of' measures the dose of the
+    therapy named just before it; that therapy is the subject."""
+    dose = DOSE_OF_BEFORE_RE.search(text, max(0, drug.start - 30), drug.start)
+    return dose is not None and any(
+        other is not drug and other.end <= dose.start() and dose.start() - other.end <= 20 for other in others
+    )
 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
@@ -393,10 +410,13 @@ def extract_windows(
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            if rule is None:
+                listed, rule = _list_after_colon(text, subjects, time, clause_end)
             if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
                 # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks': the dose is
                 # that of the last therapy named earlier in the criterion.
                 earlier = [s for s in subjects if s.end <= clause_start and s.medication]
+                earlier = [s for s in earlier if not s.equivalent] or earlier
                 if earlier:
                     listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
             previous_end, previous_relation = time.end, relation
@@ -465,6 +485,16 @@ def _subjects_of(
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
     return [], None
+
+
+def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, clause_end: int) -> tuple[list[Subject], str | None]:
+    """'stable for at least 4 weeks prior to randomization: methotrexate up to 25 mg/week, azathioprine
+    …' — the medications listed after a colon that closes the window's own phrase."""
+    colon = text.find(":", time.end, min(clause_end, time.end + COLON_LIST_REACH))
+    if colon < 0 or BLOCKERS_RE.search(text, time.end, colon) or any(time.end <= s.start < colon for s in subjects):
+        return [], None
+    listed = [s for s in subjects if colon < s.start and s.end <= clause_end and s.medication and not s.equivalent]
+    return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
 
 
 def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:

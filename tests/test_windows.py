@@ -119,6 +119,11 @@ DM_CASES = [
     ("Background treatment with one non-corticosteroid immunosuppressive agent at a stable dose for 6 weeks or longer",
      [("immunosuppressants", 6, "weeks", "stable_for")]),
     ("No change in prednisone dose for at least 28 days before Day 1", [("prednisone", 28, "days", "stable_for")]),
+    ("One of the following with the dose stable for at least 6 weeks before Day 1: methotrexate up to 20 mg/week, "
+     "or azathioprine up to 2 mg/kg daily.",
+     [("methotrexate", 6, "weeks", "stable_for"), ("azathioprine", 6, "weeks", "stable_for")]),
+    ("Oral glucocorticoid ≤ 15 mg/day of prednisone. The dose must be stable for at least 2 weeks before Day 1.",
+     [("corticosteroids", 2, "weeks", "stable_for")]),
     ("Immunosuppressive treatment (methotrexate, azathioprine) introduced for more than 2 months",
      [("immunosuppressants", 2, "months", "stable_for")]),
     ("Long-term immunomodulatory therapy including prednisone or IVIG within the past 3 months",
