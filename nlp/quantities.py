@@ -86,6 +86,12 @@ DOSE_RE = re.compile(
     re.IGNORECASE,
 )
 UNIT_OF = {surface.lower(): unit for surface, unit in DOSES["units"].items()}
+DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_dose(text: str) -> bool:
+    """A dose's amount has a digit (DOSE_RE)."""
+    return DIGIT_RE.search(text) is not None
 
 
 def find_doses(text: str) -> list[Dose]:

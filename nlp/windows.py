@@ -55,7 +55,7 @@ from spacy.tokens import Doc
 
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
-from nlp.text import doc_text
+from nlp.text import doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
@@ -67,6 +67,7 @@ QUANTITY = rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{TI
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
 UNIT_RE = re.compile(TIME_UNIT)
+NUMBER_RE = re.compile(NUMBER)
 NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})\s*-?\s*$")
 CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
 WORD_END_RE = re.compile(r"\W|$")
@@ -192,9 +193,7 @@ ITEM_DURATION_RE = re.compile(
 OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without)\s+(?:[A-Za-z-]+\s+){0,2}$",
                            re.IGNORECASE)
 
-for _name in ("drugs", "windows", "open_windows"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+DRUGS, WINDOWS, OPEN_WINDOWS = (extension_key(name) for name in ("drugs", "windows", "open_windows"))
 
 
 @dataclass(frozen=True)
@@ -233,7 +232,7 @@ def _word_end(text: str, position: int) -> int:
 def find_time_expressions(text: str) -> list[TimeExpression]:
     """Every time expression, overlaps resolved to the one starting first (then the longest)."""
     lowered = text.lower()
-    if not any(unit in lowered for unit in TIME_UNIT_WORDS):
+    if not _may_hold_time_expression(lowered):
         return []
     found = {}
     for unit in UNIT_RE.finditer(lowered):
@@ -253,6 +252,11 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
     return kept
 
 
+def _may_hold_time_expression(lowered: str) -> bool:
+    """Every time expression has a time unit word and a number (digits or a number word) before it."""
+    return any(unit in lowered for unit in TIME_UNIT_WORDS) and NUMBER_RE.search(lowered) is not None
+
+
 @Language.factory("trialkb_windows")
 def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
     return WindowExtractor(nlp)
@@ -265,12 +269,18 @@ class WindowExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
         times = find_time_expressions(text)
+        user_data = doc.user_data
         if times:
-            subjects = self.subjects(text, doc._.drugs or [], _clauses_with(text, times))
-            doc._.windows, doc._.open_windows = extract_windows(text, times, subjects)
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times))
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = extract_windows(text, times, subjects)
         else:
-            doc._.windows, doc._.open_windows = [], []
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
+
+    @staticmethod
+    def may_find(text: str) -> bool:
+        """False when the text holds no time expression, so no window or open window."""
+        return _may_hold_time_expression(flatten_wraps(text).lower())
 
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
