@@ -37,7 +37,7 @@ ELIGIBILITY_FIELD = "protocolSection.eligibilityModule.eligibilityCriteria"
 ARMS_FIELD = "protocolSection.armsInterventionsModule.armGroups"
 INTERVENTIONS_FIELD = "protocolSection.armsInterventionsModule.interventions"
 
-DRUG_TAGGER = "trialkb_drugs"
+DRUG_TAGGER, THRESHOLD_EXTRACTOR = "trialkb_drugs", "trialkb_thresholds"
 FACT_KEYS = {kind: extension_key(kind) for kind in FACT_KINDS}  # doc.user_data keys of doc._.<kind>
 WINDOWS, OPEN_WINDOWS, DRUGS = FACT_KEYS["windows"], extension_key("open_windows"), extension_key("drugs")
 
@@ -94,23 +94,32 @@ def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.de
     for record in records:
         study, units = _study_units(record)
         study["_units"] = [unit for _text, unit in units]
-        to_run = [index for index, unit in enumerate(study["_units"]) if may_find_facts(unit["text"])]
+        to_run = [index for index, unit in enumerate(study["_units"]) if may_find_facts(unit)]
         study["_awaiting"] = len(to_run)
         pending.append(study)
         for index in to_run:
-            yield make_doc_knowing_text(nlp, study["_units"][index]["text"]), index
+            unit = study["_units"][index]
+            doc = make_doc_knowing_text(nlp, unit["text"])
+            if not _wanted(THRESHOLD_EXTRACTOR, unit):
+                thresholds.skip_thresholds(doc)
+            yield doc, index
 
 
-def _fact_precheck(nlp: Language) -> Callable[[str], bool]:
-    """text -> False only when no component but the drug tagger can find anything in it."""
-    checks = []
+def _fact_precheck(nlp: Language) -> Callable[[dict], bool]:
+    """unit -> False only when no component but the drug tagger can find anything we read in its text."""
+    checks = {}
     for name, component in nlp.pipeline:
         if name == DRUG_TAGGER:
             continue  # drug mentions are no facts; `_drug_mentions` tags them when a later unit asks
         if not hasattr(component, "may_find"):
-            return lambda text: True
-        checks.append(component.may_find)
-    return lambda text: any(check(text) for check in checks)
+            return lambda unit: True
+        checks[name] = component.may_find
+    return lambda unit: any(check(unit["text"]) for name, check in checks.items() if _wanted(name, unit))
+
+
+def _wanted(component: str, unit: dict) -> bool:
+    """Thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes."""
+    return component != THRESHOLD_EXTRACTOR or unit["source"] == "eligibility"
 
 
 def _finished(nlp: Language, study: dict) -> dict:
@@ -237,8 +246,8 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             study["windows"] += _listed_windows(nlp, study, unit)
         _washout_items(nlp, study, unit)
     for kind in FACT_KINDS:
-        if kind == "thresholds" and unit["source"] != "eligibility":
-            continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
+        if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit):
+            continue
         for fact in _found(doc, FACT_KEYS[kind]):
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)

@@ -41,6 +41,12 @@ from nlp.text import doc_text, extension_key
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
+_NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
+
+
+def skip_thresholds(doc: Doc) -> None:
+    """The caller reads no thresholds of this doc (an intervention text): the component leaves it alone."""
+    doc.user_data[_NOT_WANTED] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -731,6 +737,9 @@ class ThresholdExtractor:
         self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.user_data.get(_NOT_WANTED):
+            doc.user_data[THRESHOLDS] = []
+            return doc
         text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
         if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
