@@ -100,7 +100,7 @@ def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.de
         for index in to_run:
             unit = study["_units"][index]
             doc = make_doc_knowing_text(nlp, unit["text"])
-            if not _wanted(THRESHOLD_EXTRACTOR, unit):
+            if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
                 thresholds.skip_thresholds(doc)
             yield doc, index
 
@@ -114,12 +114,16 @@ def _fact_precheck(nlp: Language) -> Callable[[dict], bool]:
         if not hasattr(component, "may_find"):
             return lambda unit: True
         checks[name] = component.may_find
-    return lambda unit: any(check(unit["text"]) for name, check in checks.items() if _wanted(name, unit))
+    checks_by_source = {
+        source: [check for name, check in checks.items() if _wanted(name, source)]
+        for source in ("eligibility", "intervention")
+    }
+    return lambda unit: any(check(unit["text"]) for check in checks_by_source[unit["source"]])
 
 
-def _wanted(component: str, unit: dict) -> bool:
+def _wanted(component: str, source: str) -> bool:
     """Thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes."""
-    return component != THRESHOLD_EXTRACTOR or unit["source"] == "eligibility"
+    return component != THRESHOLD_EXTRACTOR or source == "eligibility"
 
 
 def _finished(nlp: Language, study: dict) -> dict:
@@ -246,7 +250,7 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             study["windows"] += _listed_windows(nlp, study, unit)
         _washout_items(nlp, study, unit)
     for kind in FACT_KINDS:
-        if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit):
+        if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
             continue
         for fact in _found(doc, FACT_KEYS[kind]):
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":

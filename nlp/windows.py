@@ -305,7 +305,7 @@ def flatten_wraps(text: str) -> str:
     """A hard line wrap inside a criterion ("within 6\\nweeks before", "if\\nthe dose") is a
     space: time expressions and clauses are read across it. Same length, so offsets are unchanged;
     a blank line (two newlines) still separates."""
-    return WRAP_RE.sub(" ", text)
+    return WRAP_RE.sub(" ", text) if "\n" in text else text  # most criteria are one line
 
 
 def is_washout_header(text: str) -> bool:
