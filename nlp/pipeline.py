@@ -249,6 +249,8 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
         if not _found(doc, WINDOWS) and unit["parent"] is not None and study["_open_windows"]:
             study["windows"] += _listed_windows(nlp, study, unit)
         _washout_items(nlp, study, unit)
+    if doc is None:
+        return  # the unit skipped spaCy: no component found anything in it
     for kind in FACT_KINDS:
         if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
             continue

@@ -183,6 +183,7 @@ DOSE_SUBJECT_RE = re.compile(
 )
 WRAP_RE = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
 WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
+WASH_RE = re.compile("wash", re.IGNORECASE)  # in every WASHOUT_HEADER_RE match, wrapped or not: a quick first test
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
 ITEM_DURATION_RE = re.compile(
     rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
@@ -311,6 +312,8 @@ def flatten_wraps(text: str) -> str:
 def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
     own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
+    if not WASH_RE.search(text):
+        return False
     text = flatten_wraps(text)
     return bool(WASHOUT_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
