@@ -5,6 +5,11 @@ arm/intervention text. Units are streamed through `nlp.pipe(..., as_tuples=True)
 harvest is one batched (optionally multi-process) pass. Components only see a unit's text and
 report facts with character offsets into it; this module turns those into offsets into the
 record's original field string, adds section/criterion/field, and groups facts back per study.
+
+A unit in which no fact component can find anything (each states a cheap necessary condition,
+`may_find`: most criteria without a number) is not tokenized at all; its drug mentions, which later
+units may need (a nested dose item takes its parent's drug, a list item an open window's time), are
+tagged on demand. A study's units are read in order once all of its tokenized units are back.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import functools
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -23,7 +28,7 @@ from spacy.tokens import Doc
 # Importing these modules registers their spaCy factories.
 from nlp import lexicon, regimens, thresholds, windows  # noqa: F401
 from nlp.criteria import split_criteria
-from nlp.text import doc_text, drop_numeric_emoticons, mask_escapes
+from nlp.text import drop_numeric_emoticons, extension_key, make_doc_knowing_text, mask_escapes
 
 PIPE_NAMES = ("trialkb_drugs", "trialkb_thresholds", "trialkb_regimens", "trialkb_windows")
 FACT_KINDS = ("thresholds", "regimens", "windows")
@@ -32,9 +37,9 @@ ELIGIBILITY_FIELD = "protocolSection.eligibilityModule.eligibilityCriteria"
 ARMS_FIELD = "protocolSection.armsInterventionsModule.armGroups"
 INTERVENTIONS_FIELD = "protocolSection.armsInterventionsModule.interventions"
 
-for _kind in (*FACT_KINDS, "drugs", "open_windows"):
-    if not Doc.has_extension(_kind):
-        Doc.set_extension(_kind, default=None)
+DRUG_TAGGER, THRESHOLD_EXTRACTOR = "trialkb_drugs", "trialkb_thresholds"
+FACT_KEYS = {kind: extension_key(kind) for kind in FACT_KINDS}  # doc.user_data keys of doc._.<kind>
+WINDOWS, OPEN_WINDOWS, DRUGS = FACT_KEYS["windows"], extension_key("open_windows"), extension_key("drugs")
 
 
 def _fingerprint_sources() -> str:
@@ -74,30 +79,66 @@ def extract_studies(
     """Yield one facts dict per record, in input order, streaming."""
     nlp = nlp or shared_nlp()
     pending: collections.deque[dict] = collections.deque()
-    units = _units_of_all(records, pending)
-    docs = nlp.pipe(units, as_tuples=True, n_process=n_process, batch_size=batch_size)
-    for doc, unit in docs:
-        while pending[0]["_remaining"] == 0:
-            yield _finish(pending.popleft())
+    docs = nlp.pipe(_docs_to_run(nlp, records, pending), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, index in docs:  # the context is the unit's index: with n_process > 1 it comes back as a copy
+        while pending[0]["_awaiting"] == 0:
+            yield _finished(nlp, pending.popleft())
         study = pending[0]
-        _collect(study, doc, unit)
-        study["_remaining"] -= 1
+        study["_units"][index]["doc"] = doc
+        study["_awaiting"] -= 1
     while pending:
-        yield _finish(pending.popleft())
+        yield _finished(nlp, pending.popleft())
 
 
-def _units_of_all(records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[str, dict]]:
+def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[Doc, int]]:
+    may_find_facts = _fact_precheck(nlp)
     for record in records:
         study, units = _study_units(record)
-        study["_remaining"] = len(units)
+        study["_units"] = [unit for _text, unit in units]
+        to_run = [index for index, unit in enumerate(study["_units"]) if may_find_facts(unit)]
+        study["_awaiting"] = len(to_run)
         pending.append(study)
-        yield from units
+        for index in to_run:
+            unit = study["_units"][index]
+            doc = make_doc_knowing_text(nlp, unit["text"])
+            if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
+                thresholds.skip_thresholds(doc)
+            yield doc, index
+
+
+def _fact_precheck(nlp: Language) -> Callable[[dict], bool]:
+    """unit -> False only when no component but the drug tagger can find anything we read in its text."""
+    checks = {}
+    for name, component in nlp.pipeline:
+        if name == DRUG_TAGGER:
+            continue  # drug mentions are no facts; `_drug_mentions` tags them when a later unit asks
+        if not hasattr(component, "may_find"):
+            return lambda unit: True
+        checks[name] = component.may_find
+    checks_by_source = {
+        source: [check for name, check in checks.items() if _wanted(name, source)]
+        for source in ("eligibility", "intervention")
+    }
+    return lambda unit: any(check(unit["text"]) for check in checks_by_source[unit["source"]])
+
+
+def _wanted(component: str, source: str) -> bool:
+    """Thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes."""
+    return component != THRESHOLD_EXTRACTOR or source == "eligibility"
+
+
+def _finished(nlp: Language, study: dict) -> dict:
+    study["_parents"] = {criterion["ordinal"]: criterion["parent"] for criterion in study["criteria"]}
+    study["_unit_of_criterion"] = {unit["criterion"]: unit for unit in study["_units"] if unit["criterion"] is not None}
+    for unit in study["_units"]:
+        _collect(nlp, study, unit)
+    return _finish(study)
 
 
 def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     protocol = record.get("protocolSection") or {}
     nct_id = protocol.get("identificationModule", {}).get("nctId")
-    study = {"nct_id": nct_id, "criteria": [], "_drugs_by_criterion": {}, "_open_windows": {}}
+    study = {"nct_id": nct_id, "criteria": [], "_open_windows": {}}
     study.update({kind: [] for kind in FACT_KINDS})
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
@@ -122,7 +163,10 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
                 "source_field": ELIGIBILITY_FIELD,
             }
         )
+        unit_text = mask_escapes(text[criterion.start : criterion.end])
         context = {
+            "text": unit_text,
+            "doc": None,
             "nct_id": study["nct_id"],
             "source": "eligibility",
             "field": ELIGIBILITY_FIELD,
@@ -133,7 +177,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "parent": criterion.parent,
             "drug": None,
         }
-        units.append((mask_escapes(text[criterion.start : criterion.end]), context))
+        units.append((unit_text, context))
     return units
 
 
@@ -159,7 +203,10 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
 def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[str, dict]]:
     if not isinstance(text, str) or not text.strip():
         return []
+    unit_text = mask_escapes(text)
     context = {
+        "text": unit_text,
+        "doc": None,
         "nct_id": nct_id,
         "source": "intervention",
         "field": field,
@@ -170,7 +217,7 @@ def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[st
         "parent": None,
         "drug": drug,
     }
-    return [(mask_escapes(text), context)]
+    return [(unit_text, context)]
 
 
 def _drug_of(*names: str | None) -> str | None:
@@ -194,36 +241,54 @@ def _unlisted_drug(intervention: dict) -> str | None:
     return " ".join(name.lower().split()) or None
 
 
-def _collect(study: dict, doc: Doc, unit: dict) -> None:
-    drugs = [mention["generic"] for mention in doc._.drugs or []]
+def _collect(nlp: Language, study: dict, unit: dict) -> None:
+    doc = unit["doc"]
     if unit["criterion"] is not None:
-        study["_drugs_by_criterion"][unit["criterion"]] = drugs
-        if doc._.open_windows:
-            study["_open_windows"][unit["criterion"]] = doc._.open_windows
-        if not doc._.windows and unit["parent"] is not None and study["_open_windows"]:
-            study["windows"] += _listed_windows(study, doc, unit)
-        _washout_items(study, doc, unit)
+        open_windows = _found(doc, OPEN_WINDOWS)
+        if open_windows:
+            study["_open_windows"][unit["criterion"]] = open_windows
+        if not _found(doc, WINDOWS) and unit["parent"] is not None and study["_open_windows"]:
+            study["windows"] += _listed_windows(nlp, study, unit)
+        _washout_items(nlp, study, unit)
+    if doc is None:
+        return  # the unit skipped spaCy: no component found anything in it
     for kind in FACT_KINDS:
-        if kind == "thresholds" and unit["source"] != "eligibility":
-            continue  # thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes
-        for fact in getattr(doc._, kind) or []:
+        if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
+            continue
+        for fact in _found(doc, FACT_KEYS[kind]):
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
             if kind == "regimens" and not located.get("drug"):
-                located["drug"] = unit["drug"] or _inherited_drug(study, unit)
+                located["drug"] = unit["drug"] or _inherited_drug(nlp, study, unit)
                 if not located["drug"]:
                     continue
             study[kind].append(located)
 
 
-def _inherited_drug(study: dict, unit: dict) -> str | None:
+def _found(doc: Doc | None, key: tuple) -> list:
+    """What a component put under `key` (a unit that skipped a component has found nothing)."""
+    return (doc.user_data.get(key) if doc is not None else None) or []
+
+
+def _drug_mentions(nlp: Language, unit: dict) -> list[dict]:
+    """`doc._.drugs` of a unit; a unit that skipped spaCy is tokenized and tagged now."""
+    if unit["doc"] is None:
+        unit["doc"] = nlp.get_pipe(DRUG_TAGGER)(make_doc_knowing_text(nlp, unit["text"]))
+    return _found(unit["doc"], DRUGS)
+
+
+def _inherited_drug(nlp: Language, study: dict, unit: dict) -> str | None:
     """A nested dose item ('* IV 10mg/kg every 4 weeks') takes the drug its parent names ('Abatacept:')."""
-    drugs = _ancestor_value(study, unit, study["_drugs_by_criterion"])
+
+    def drugs_of(ordinal: int) -> list[str]:
+        return [mention["generic"] for mention in _drug_mentions(nlp, study["_unit_of_criterion"][ordinal])]
+
+    drugs = _ancestor_value(study, unit, drugs_of)
     return drugs[-1] if drugs else None
 
 
-def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
+def _listed_windows(nlp: Language, study: dict, unit: dict) -> list[dict]:
     """A list item under an open window ('Any of the following within 24 weeks before baseline:'
     then '1. B-cell depleting therapy', '2. cyclophosphamide'): one window per therapy the item names.
 
@@ -231,11 +296,11 @@ def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
     the subject's mention there, so it highlights inside the item; `rule` ends in `_listed` and says
     the time came from the parent criterion. The nearest ancestor with an open window counts, and an
     item with windows of its own keeps only those."""
-    open_windows = _ancestor_value(study, unit, study["_open_windows"])
+    open_windows = _ancestor_value(study, unit, study["_open_windows"].get)
     if not open_windows:
         return []
     found, seen = [], set()
-    for subject in windows.item_subjects(doc_text(doc), doc._.drugs or []):
+    for subject in windows.item_subjects(unit["text"], _drug_mentions(nlp, unit)):
         for name in subject.names:
             for window in open_windows:
                 key = (name, window["value"], window["unit"])
@@ -247,13 +312,13 @@ def _listed_windows(study: dict, doc: Doc, unit: dict) -> list[dict]:
     return found
 
 
-def _washout_items(study: dict, doc: Doc, unit: dict) -> None:
+def _washout_items(nlp: Language, study: dict, unit: dict) -> None:
     """A washout header without a time ('Washouts for earlier immunosuppressants are listed below:') makes
     its list items' bare durations windows: 'Belimumab: 6 months;' -> belimumab used_within 6 months
     (nlp/windows.py item_windows). The items are the header's children, or (when the splitter leaves a
     numbered list flat) the criteria that follow it in the same section, as long as each one has the
     'Drug: duration' shape; an item with windows of its own ('…: 8-10 weeks before …') keeps those."""
-    text = doc_text(doc)
+    text = unit["text"]
     if windows.is_washout_header(text):
         study["_washout_header"] = {"section": unit["section"], "ordinal": unit["criterion"], "nested": False}
         return
@@ -265,22 +330,22 @@ def _washout_items(study: dict, doc: Doc, unit: dict) -> None:
     elif header["nested"] or header["section"] != unit["section"] or unit["parent"] is not None:
         study["_washout_header"] = None  # past the header's children, or its flat list
         return
-    items = windows.item_windows(text, doc._.drugs or [])
+    items = windows.item_windows(text, _drug_mentions(nlp, unit))
     if items is None:
         study["_washout_header"] = None  # not a 'Drug: duration' item: the list has ended
         return
-    if not doc._.windows:
+    if not _found(unit["doc"], WINDOWS):
         study["windows"] += [_with_provenance(fact, unit) for fact in items]
 
 
-def _ancestor_value(study: dict, unit: dict, by_criterion: dict):
-    """The value of the nearest ancestor criterion of `unit` that has a non-empty one in by_criterion."""
-    parents = {c["ordinal"]: c["parent"] for c in study["criteria"]}
+def _ancestor_value(study: dict, unit: dict, value_of: Callable[[int], object]):
+    """The value of the nearest ancestor criterion of `unit` whose value_of(ordinal) is not empty."""
     ordinal = unit["parent"]
     while ordinal is not None:
-        if by_criterion.get(ordinal):
-            return by_criterion[ordinal]
-        ordinal = parents.get(ordinal)
+        value = value_of(ordinal)
+        if value:
+            return value
+        ordinal = study["_parents"].get(ordinal)
     return None
 
 

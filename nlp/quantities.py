@@ -91,6 +91,12 @@ RANGE_LOW_RE = re.compile(
     rf"(?:(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z/]))?\s*(?:-|–|to)\s*$",
     re.IGNORECASE,
 )
+DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_dose(text: str) -> bool:
+    """A dose's amount has a digit (DOSE_RE)."""
+    return DIGIT_RE.search(text) is not None
 
 
 def find_doses(text: str) -> list[Dose]:

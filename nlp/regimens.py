@@ -71,6 +71,11 @@ class RegimenExtractor:
         user_data[REGIMENS] = extract_regimens(doc_text(doc), user_data.get(DRUGS) or [])
         return doc
 
+    @staticmethod
+    def may_find(text: str) -> bool:
+        """False when the text holds no dose, so no regimen."""
+        return quantities.may_hold_dose(text)
+
 
 def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
     doses = [dose for dose in quantities.find_doses(text) if not written_as_threshold(text, dose)]

@@ -104,6 +104,14 @@ def doc_text(doc) -> str:
 _TEXT_KEY = "trialkb_text"
 
 
+def make_doc_knowing_text(nlp, text: str):
+    """`nlp.make_doc(text)` with `doc_text` already set: spaCy's tokenizer is lossless (`doc.text ==
+    text`), so the components need not rebuild the text from the tokens."""
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT_KEY] = text
+    return doc
+
+
 def extension_key(name: str) -> tuple:
     """The key under which `doc._.<name>` keeps its value in `doc.user_data` (what spaCy's Underscore
     does for a plain extension: no getter, setter or method, default None).

@@ -41,6 +41,12 @@ from nlp.text import doc_text, extension_key
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
+_NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
+
+
+def skip_thresholds(doc: Doc) -> None:
+    """The caller reads no thresholds of this doc (an intervention text): the component leaves it alone."""
+    doc.user_data[_NOT_WANTED] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +239,12 @@ class QuantityGrammar:
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
+        if not self.may_hold_quantity(text):
+            return [], []
         lowered = text.lower()
         # Case-insensitive matching equals substring tests on the lowercased text only for ASCII text
         # (re.IGNORECASE also folds "ſ" to "s", "K" to "k"), so other text takes every pass.
         ascii_text = text.isascii()
-        if _DIGIT_RE.search(text) is None and not self._may_hold_quantity(text, lowered, ascii_text):
-            return [], []
         candidates = []
         for form, pattern, is_operator_form, gated in self._passes:
             if gated and not self._may_occur(form, lowered, ascii_text):
@@ -284,10 +290,14 @@ class QuantityGrammar:
         return start, self.prefix_op[_normal_phrase(text[start : end - match.start("op")])]
 
     @staticmethod
-    def _may_hold_quantity(text: str, lowered: str, ascii_text: bool) -> bool:
-        """A text without a digit: only "<= ULN" or "> Class II" can be a quantity."""
-        if ascii_text and "uln" not in lowered and "upper" not in lowered and "class" not in lowered:
-            return False
+    def may_hold_quantity(text: str) -> bool:
+        """Every quantity has a digit, but "<= ULN" and "> Class II"."""
+        if _DIGIT_RE.search(text) is not None:
+            return True
+        if text.isascii():
+            lowered = text.lower()
+            if "uln" not in lowered and "upper" not in lowered and "class" not in lowered:
+                return False
         return _MAY_HOLD_QUANTITY_RE.search(text) is not None
 
     # Forms whose pattern needs a keyword: skip the whole pass when the text lacks it. Each keyword
@@ -832,6 +842,9 @@ class ThresholdExtractor:
         self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.user_data.get(_NOT_WANTED):
+            doc.user_data[THRESHOLDS] = []
+            return doc
         text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
         if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
@@ -839,6 +852,10 @@ class ThresholdExtractor:
             return doc
         doc.user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
+
+    def may_find(self, text: str) -> bool:
+        """False when the text holds no quantity, so no threshold."""
+        return self.grammar.may_hold_quantity(text)
 
 
 @Language.factory("trialkb_thresholds")

@@ -55,7 +55,7 @@ from spacy.tokens import Doc
 
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
-from nlp.text import doc_text
+from nlp.text import doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
@@ -67,6 +67,7 @@ QUANTITY = rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{TI
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
 UNIT_RE = re.compile(TIME_UNIT)
+NUMBER_RE = re.compile(NUMBER)
 NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})\s*-?\s*$")
 CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
 WORD_END_RE = re.compile(r"\W|$")
@@ -193,6 +194,7 @@ EXAMPLES_OPEN_RE = re.compile(
 EXAMPLES_END_RE = re.compile(r"[.;:)]|\b(?:within|for|during|prior|before|in\s+the\s+(?:past|last))\b", re.IGNORECASE)
 WRAP_RE = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
 WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
+WASH_RE = re.compile("wash", re.IGNORECASE)  # in every WASHOUT_HEADER_RE match, wrapped or not: a quick first test
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
 ITEM_DURATION_RE = re.compile(
     rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
@@ -203,9 +205,7 @@ ITEM_DURATION_RE = re.compile(
 OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without)\s+(?:[A-Za-z-]+\s+){0,2}$",
                            re.IGNORECASE)
 
-for _name in ("drugs", "windows", "open_windows"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+DRUGS, WINDOWS, OPEN_WINDOWS = (extension_key(name) for name in ("drugs", "windows", "open_windows"))
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _word_end(text: str, position: int) -> int:
 def find_time_expressions(text: str) -> list[TimeExpression]:
     """Every time expression, overlaps resolved to the one starting first (then the longest)."""
     lowered = text.lower()
-    if not any(unit in lowered for unit in TIME_UNIT_WORDS):
+    if not _may_hold_time_expression(lowered):
         return []
     found = {}
     for unit in UNIT_RE.finditer(lowered):
@@ -264,6 +264,11 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
     return kept
 
 
+def _may_hold_time_expression(lowered: str) -> bool:
+    """Every time expression has a time unit word and a number (digits or a number word) before it."""
+    return any(unit in lowered for unit in TIME_UNIT_WORDS) and NUMBER_RE.search(lowered) is not None
+
+
 @Language.factory("trialkb_windows")
 def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
     return WindowExtractor(nlp)
@@ -276,12 +281,18 @@ class WindowExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
         times = find_time_expressions(text)
+        user_data = doc.user_data
         if times:
-            subjects = self.subjects(text, doc._.drugs or [], _clauses_with(text, times))
-            doc._.windows, doc._.open_windows = extract_windows(text, times, subjects)
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times))
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = extract_windows(text, times, subjects)
         else:
-            doc._.windows, doc._.open_windows = [], []
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
+
+    @staticmethod
+    def may_find(text: str) -> bool:
+        """False when the text holds no time expression, so no window or open window."""
+        return _may_hold_time_expression(flatten_wraps(text).lower())
 
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
@@ -339,12 +350,14 @@ def flatten_wraps(text: str) -> str:
     """A hard line wrap inside a criterion ("within 6\\nweeks before", "if\\nthe dose") is a
     space: time expressions and clauses are read across it. Same length, so offsets are unchanged;
     a blank line (two newlines) still separates."""
-    return WRAP_RE.sub(" ", text)
+    return WRAP_RE.sub(" ", text) if "\n" in text else text  # most criteria are one line
 
 
 def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
     own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
+    if not WASH_RE.search(text):
+        return False
     text = flatten_wraps(text)
     return bool(WASHOUT_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
