@@ -26,6 +26,7 @@ import argparse
 import collections
 import functools
 import os
+import resource
 import tempfile
 import threading
 import time
@@ -42,10 +43,13 @@ GOAL_RSS_MB = 1.5 * 1024
 
 
 class StageClock:
-    """Cumulative wall time and calls of wrapped functions (patched on their modules for one run)."""
+    """Cumulative wall time, CPU time of the calling thread, and calls of wrapped functions
+    (patched on their modules for one run). The main process shares the cores with the spaCy
+    workers, so its wall times include waiting for a core; its CPU times do not."""
 
     def __init__(self):
         self.seconds = collections.Counter()
+        self.cpu_seconds = collections.Counter()
         self.calls = collections.Counter()
         self._patches = []
 
@@ -54,11 +58,12 @@ class StageClock:
 
         @functools.wraps(original)
         def timed(*args, **kwargs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - start
+                self.cpu_seconds[label] += time.thread_time() - start_cpu
                 self.calls[label] += 1
 
         setattr(module, name, timed)
@@ -125,19 +130,56 @@ def run(size: int, db_path: Path, jobs: int) -> dict:
     with _common.EmulatorProcess(size) as api:
         sampler.start()
         options = pipeline.Options(db_path=db_path, base_url=api.url, min_interval=0, jobs=jobs)
+        workers_cpu_before = _children_cpu_seconds()
         try:
             with _common.Timer() as total:
+                main_cpu_before = time.thread_time()
                 report = pipeline.update(options)
+                main_cpu = time.thread_time() - main_cpu_before
         finally:
             sampler.stop()
             clock.restore()
+        workers_cpu = _children_cpu_seconds() - workers_cpu_before  # the pool has been joined
         emulator_mb = api.peak_rss_mb()
     self_mb, child_mb = _common.peak_rss_mb()
     return {
-        "report": report, "total": total.seconds, "clock": clock, "sampled_peak_mb": sampler.peak_mb,
+        "report": report, "total": total.seconds, "main_cpu": main_cpu, "workers_cpu": workers_cpu,
+        "clock": clock, "sampled_peak_mb": sampler.peak_mb,
         "self_mb": self_mb, "child_mb": child_mb, "emulator_mb": emulator_mb,
         "db_mb": sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*")) / 2**20,
     }
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+HARVEST_PARTS = ("  HTTP fetch + JSON parse", "  store raw version")
+EXTRACT_PARTS = ("  read back raw record", "  load study tables", "  load facts", "  mark extracted")
+
+
+def stage_rows(clock: StageClock, result: dict, n: int) -> list[dict]:
+    """One row per timed stage, plus what the extract stage spent outside SQL, setup + commit,
+    and the whole run; wall and main-thread CPU times."""
+    wall, cpu = dict(clock.seconds), dict(clock.cpu_seconds)
+    spacy_label = "  spaCy (feed/wait, rest)"
+    wall[spacy_label] = wall["extract+load stage"] - sum(wall.get(k, 0) for k in EXTRACT_PARTS)
+    cpu[spacy_label] = cpu["extract+load stage"] - sum(cpu.get(k, 0) for k in EXTRACT_PARTS)
+    wall["setup + commit"] = result["total"] - wall["harvest stage"] - wall["extract+load stage"]
+    cpu["setup + commit"] = result["main_cpu"] - cpu["harvest stage"] - cpu["extract+load stage"]
+    wall["END TO END"], cpu["END TO END"] = result["total"], result["main_cpu"]
+    labels = ("harvest stage", *HARVEST_PARTS, "extract+load stage", *EXTRACT_PARTS, spacy_label,
+              "setup + commit", "END TO END")
+    rows = []
+    for label in labels:
+        seconds = wall.get(label, 0.0)
+        rows.append({
+            "stage": label, "seconds": seconds, "records/s": n / seconds if seconds > 0 else None,
+            "ms/record": 1000 * seconds / n, "main CPU ms/record": 1000 * cpu.get(label, 0.0) / n,
+            "share": seconds / result["total"],
+        })
+    return rows
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -155,23 +197,10 @@ def main(argv: list[str] | None = None) -> dict:
     report, clock, n = result["report"], result["clock"], args.size
     assert report.new == n and report.extracted == n, report.summary()
     print(report.summary())
-    stages = []
-    for label in ("harvest stage", "  HTTP fetch + JSON parse", "  store raw version",
-                  "extract+load stage", "  read back raw record", "  load study tables", "  load facts",
-                  "  mark extracted"):
-        seconds = clock.seconds[label]
-        stages.append({"stage": label, "seconds": seconds, "records/s": n / seconds if seconds else None,
-                       "ms/record": 1000 * seconds / n, "share": seconds / result["total"]})
-    nlp_wait = clock.seconds["extract+load stage"] - sum(
-        clock.seconds[k] for k in ("  read back raw record", "  load study tables", "  load facts", "  mark extracted"))
-    stages.append({"stage": "  spaCy (feed/wait, rest)", "seconds": nlp_wait, "records/s": n / nlp_wait if nlp_wait > 0 else None,
-                   "ms/record": 1000 * nlp_wait / n, "share": nlp_wait / result["total"]})
-    other = result["total"] - clock.seconds["harvest stage"] - clock.seconds["extract+load stage"]
-    stages.append({"stage": "setup + commit", "seconds": other, "records/s": None, "ms/record": 1000 * other / n,
-                   "share": other / result["total"]})
-    stages.append({"stage": "END TO END", "seconds": result["total"], "records/s": n / result["total"],
-                   "ms/record": 1000 * result["total"] / n, "share": 1.0})
+    stages = stage_rows(clock, result, n)
     _common.print_table(stages, f"{n:,} studies, --jobs {args.jobs}")
+    print(f"CPU seconds: main thread {result['main_cpu']:.1f}, extraction workers {result['workers_cpu']:.1f}"
+          f" (load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end)")
     projected = result["total"] * FULL_SIZE / n
     peak = max(result["sampled_peak_mb"], result["self_mb"] + result["child_mb"])
     memory = [
