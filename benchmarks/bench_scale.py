@@ -3,11 +3,13 @@
 `--size` synthetic records (`benchmarks/corpus.py`: real records' shapes and texts, new NCT9...
 ids) are served by the API v2 emulator in its own process (`serve_synthetic.py`; the topic's
 query is pre-filled in its matches cache with every record). One `pipeline.update()` run — the
-same code `trialkb update` runs: one transaction, harvest, then extract + load of every stale
-study with `--jobs` spaCy processes — builds the database. Stage times come from wrapping the
-pipeline's own functions (no code changes): HTTP fetch, raw-version storing, read-back of raw
-records, study-table loading, fact loading; what is left of the extract stage is the main
-process waiting for / feeding spaCy.
+same code `trialkb update` runs: one transaction; each harvested record is stored, its study
+rows loaded and its facts extracted by `--jobs` spaCy processes as it arrives (streaming), then
+any other stale study is derived — builds the database. Stage times come from wrapping the
+pipeline's own functions (no code changes): HTTP fetch, raw-version storing, the stale check,
+read-back of raw records, study-table loading, fact loading; what is left of the stages is the
+main process feeding / waiting for spaCy. Wall times and the main thread's CPU times: the main
+process shares the cores with the workers, so its CPU time is the figure to compare.
 
 Peak memory: ru_maxrss of this process and of its largest reaped child (the spaCy workers), and
 the peak of (this process + its live children) sampled from /proc every 0.5 s; the emulator's
@@ -118,14 +120,10 @@ def _rss_mb(pid: int) -> float:
 
 def run(size: int, db_path: Path, jobs: int) -> dict:
     clock = StageClock()
-    clock.wrap(pipeline, "_store_harvest", "harvest stage")
-    clock.wrap(pipeline, "_derive_stale", "extract+load stage")
-    clock.wrap(api_client.CtgovClient, "_get", "  HTTP fetch + JSON parse")
-    clock.wrap(raw, "store_version", "  store raw version")
-    clock.wrap(raw, "latest_record", "  read back raw record")
-    clock.wrap(load, "load_study", "  load study tables")
-    clock.wrap(load, "load_facts", "  load facts")
-    clock.wrap(load, "mark_extracted", "  mark extracted")
+    clock.wrap(pipeline, "_harvest", HARVEST_STAGE)
+    clock.wrap(pipeline, "_derive_stale", STALE_STAGE)
+    for (module, name), label in PARTS.items():
+        clock.wrap(module, name, label)
     sampler = MemorySampler()
     with _common.EmulatorProcess(size) as api:
         sampler.start()
@@ -155,31 +153,43 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-HARVEST_PARTS = ("  HTTP fetch + JSON parse", "  store raw version")
-EXTRACT_PARTS = ("  read back raw record", "  load study tables", "  load facts", "  mark extracted")
+HARVEST_STAGE = "harvest -> extract -> load"
+STALE_STAGE = "derive other stale studies"
+# The main process's steps, wherever they run (both stages load and extract).
+PARTS = {
+    (api_client.CtgovClient, "_get"): "  HTTP fetch + JSON parse",
+    (raw, "store_version"): "  store raw version",
+    (raw, "is_stale"): "  stale check",
+    (raw, "latest_record"): "  read back raw record",
+    (load, "load_study"): "  load study tables",
+    (load, "load_facts"): "  load facts",
+    (load, "mark_extracted"): "  mark extracted",
+}
+SPACY = "  spaCy (feed/wait, rest)"
+SETUP = "setup + commit"
+TOTAL = "END TO END"
 
 
 def stage_rows(clock: StageClock, result: dict, n: int) -> list[dict]:
-    """One row per timed stage, plus what the extract stage spent outside SQL, setup + commit,
-    and the whole run; wall and main-thread CPU times."""
-    wall, cpu = dict(clock.seconds), dict(clock.cpu_seconds)
-    spacy_label = "  spaCy (feed/wait, rest)"
-    wall[spacy_label] = wall["extract+load stage"] - sum(wall.get(k, 0) for k in EXTRACT_PARTS)
-    cpu[spacy_label] = cpu["extract+load stage"] - sum(cpu.get(k, 0) for k in EXTRACT_PARTS)
-    wall["setup + commit"] = result["total"] - wall["harvest stage"] - wall["extract+load stage"]
-    cpu["setup + commit"] = result["main_cpu"] - cpu["harvest stage"] - cpu["extract+load stage"]
-    wall["END TO END"], cpu["END TO END"] = result["total"], result["main_cpu"]
-    labels = ("harvest stage", *HARVEST_PARTS, "extract+load stage", *EXTRACT_PARTS, spacy_label,
-              "setup + commit", "END TO END")
+    """One row per stage and part, what the stages spent outside the parts (feeding and waiting
+    for the spaCy workers, mostly), setup + commit, and the whole run; wall and main-thread CPU."""
     rows = []
-    for label in labels:
-        seconds = wall.get(label, 0.0)
-        rows.append({
-            "stage": label, "seconds": seconds, "records/s": n / seconds if seconds > 0 else None,
-            "ms/record": 1000 * seconds / n, "main CPU ms/record": 1000 * cpu.get(label, 0.0) / n,
-            "share": seconds / result["total"],
-        })
-    return rows
+    for times, total in ((dict(clock.seconds), result["total"]), (dict(clock.cpu_seconds), result["main_cpu"])):
+        stages = times.get(HARVEST_STAGE, 0.0) + times.get(STALE_STAGE, 0.0)
+        times[SPACY] = stages - sum(times.get(label, 0.0) for label in PARTS.values())
+        times[SETUP] = total - stages
+        times[TOTAL] = total
+        rows.append(times)
+    wall, cpu = rows
+    return [
+        {
+            "stage": label, "seconds": wall.get(label, 0.0),
+            "records/s": n / wall[label] if wall.get(label, 0.0) > 0 else None,
+            "ms/record": 1000 * wall.get(label, 0.0) / n, "main CPU ms/record": 1000 * cpu.get(label, 0.0) / n,
+            "share": wall.get(label, 0.0) / result["total"],
+        }
+        for label in (HARVEST_STAGE, STALE_STAGE, *PARTS.values(), SPACY, SETUP, TOTAL)
+    ]
 
 
 def main(argv: list[str] | None = None) -> dict:
