@@ -101,7 +101,8 @@ def extract(options: Options) -> RunReport:
         with database.atomic():
             schema.ensure_shape(database)
             report.run_id = runs.start_run(database, mode="extract")
-            _derive_stale(database, options, report)
+            with schema.full_text_indexed_at_end(database):
+                _derive_stale(database, options, report)
             report.seconds = time.monotonic() - started
             runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
         return report
@@ -140,12 +141,13 @@ def _harvest_in_transaction(database, api, topic, options: Options, extract_afte
         )
         # Derive harvested studies as they arrive, then the other stale ones (force: all after).
         streaming = extract_after and not options.force
-        if incremental and previous.get("data_timestamp") == report.data_timestamp:
-            report.note = "registry data unchanged since the last harvest"
-        else:
-            _harvest(database, api, topic, since, options, report, derive=streaming)
-        if extract_after:
-            _derive_stale(database, options, report, except_seen_in_run=report.run_id if streaming else None)
+        with schema.full_text_indexed_at_end(database):
+            if incremental and previous.get("data_timestamp") == report.data_timestamp:
+                report.note = "registry data unchanged since the last harvest"
+            else:
+                _harvest(database, api, topic, since, options, report, derive=streaming)
+            if extract_after:
+                _derive_stale(database, options, report, except_seen_in_run=report.run_id if streaming else None)
         schema.ensure_shape(database)
         report.requests = api.requests_made
         runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
