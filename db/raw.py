@@ -40,8 +40,13 @@ ORDER BY r.nct_id LIMIT :page"""
 IS_STALE_SQL = f"SELECT {STALE} FROM {STUDY_AND_STATE} WHERE r.nct_id = :nct_id"
 
 
-def canonical_json(record: dict) -> str:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# json.dumps with options builds a new encoder at every call; canonical texts are made per
+# top-level value of every record, so one encoder serves them all (same output).
+CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_json(record) -> str:
+    return CANONICAL_ENCODER.encode(record)
 
 
 def without_volatile(record: dict) -> dict:
@@ -73,7 +78,7 @@ def canonical_texts(record: dict) -> tuple[str, str]:
     stripped = without_volatile(record)
     whole, kept = [], []
     for key in sorted(record):
-        name = json.dumps(key, ensure_ascii=False) + ":"
+        name = canonical_json(key) + ":"
         value = canonical_json(record[key])
         whole.append(name + value)
         kept.append(name + value if stripped[key] is record[key] else name + canonical_json(stripped[key]))
