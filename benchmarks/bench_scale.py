@@ -3,11 +3,13 @@
 `--size` synthetic records (`benchmarks/corpus.py`: real records' shapes and texts, new NCT9...
 ids) are served by the API v2 emulator in its own process (`serve_synthetic.py`; the topic's
 query is pre-filled in its matches cache with every record). One `pipeline.update()` run — the
-same code `trialkb update` runs: one transaction, harvest, then extract + load of every stale
-study with `--jobs` spaCy processes — builds the database. Stage times come from wrapping the
-pipeline's own functions (no code changes): HTTP fetch, raw-version storing, read-back of raw
-records, study-table loading, fact loading; what is left of the extract stage is the main
-process waiting for / feeding spaCy.
+same code `trialkb update` runs: one transaction; each harvested record is stored, its study
+rows loaded and its facts extracted by `--jobs` spaCy processes as it arrives (streaming), then
+any other stale study is derived — builds the database. Stage times come from wrapping the
+pipeline's own functions (no code changes): HTTP fetch, raw-version storing, the stale check,
+read-back of raw records, study-table loading, fact loading; what is left of the stages is the
+main process feeding / waiting for spaCy. Wall times and the main thread's CPU times: the main
+process shares the cores with the workers, so its CPU time is the figure to compare.
 
 Peak memory: ru_maxrss of this process and of its largest reaped child (the spaCy workers), and
 the peak of (this process + its live children) sampled from /proc every 0.5 s; the emulator's
@@ -26,6 +28,7 @@ import argparse
 import collections
 import functools
 import os
+import resource
 import tempfile
 import threading
 import time
@@ -42,10 +45,13 @@ GOAL_RSS_MB = 1.5 * 1024
 
 
 class StageClock:
-    """Cumulative wall time and calls of wrapped functions (patched on their modules for one run)."""
+    """Cumulative wall time, CPU time of the calling thread, and calls of wrapped functions
+    (patched on their modules for one run). The main process shares the cores with the spaCy
+    workers, so its wall times include waiting for a core; its CPU times do not."""
 
     def __init__(self):
         self.seconds = collections.Counter()
+        self.cpu_seconds = collections.Counter()
         self.calls = collections.Counter()
         self._patches = []
 
@@ -54,11 +60,12 @@ class StageClock:
 
         @functools.wraps(original)
         def timed(*args, **kwargs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - start
+                self.cpu_seconds[label] += time.thread_time() - start_cpu
                 self.calls[label] += 1
 
         setattr(module, name, timed)
@@ -113,31 +120,84 @@ def _rss_mb(pid: int) -> float:
 
 def run(size: int, db_path: Path, jobs: int) -> dict:
     clock = StageClock()
-    clock.wrap(pipeline, "_store_harvest", "harvest stage")
-    clock.wrap(pipeline, "_derive_stale", "extract+load stage")
-    clock.wrap(api_client.CtgovClient, "_get", "  HTTP fetch + JSON parse")
-    clock.wrap(raw, "store_version", "  store raw version")
-    clock.wrap(raw, "latest_record", "  read back raw record")
-    clock.wrap(load, "load_study", "  load study tables")
-    clock.wrap(load, "load_facts", "  load facts")
-    clock.wrap(load, "mark_extracted", "  mark extracted")
+    clock.wrap(pipeline, "_harvest", HARVEST_STAGE)
+    clock.wrap(pipeline, "_derive_stale", STALE_STAGE)
+    for (module, name), label in PARTS.items():
+        clock.wrap(module, name, label)
     sampler = MemorySampler()
     with _common.EmulatorProcess(size) as api:
         sampler.start()
         options = pipeline.Options(db_path=db_path, base_url=api.url, min_interval=0, jobs=jobs)
+        workers_cpu_before = _children_cpu_seconds()
         try:
             with _common.Timer() as total:
+                main_cpu_before = time.thread_time()
                 report = pipeline.update(options)
+                main_cpu = time.thread_time() - main_cpu_before
         finally:
             sampler.stop()
             clock.restore()
+        workers_cpu = _children_cpu_seconds() - workers_cpu_before  # the pool has been joined
         emulator_mb = api.peak_rss_mb()
+        emulator_cpu = _process_cpu_seconds(api.process.pid)
     self_mb, child_mb = _common.peak_rss_mb()
     return {
-        "report": report, "total": total.seconds, "clock": clock, "sampled_peak_mb": sampler.peak_mb,
+        "report": report, "total": total.seconds, "main_cpu": main_cpu, "workers_cpu": workers_cpu,
+        "emulator_cpu": emulator_cpu,
+        "clock": clock, "sampled_peak_mb": sampler.peak_mb,
         "self_mb": self_mb, "child_mb": child_mb, "emulator_mb": emulator_mb,
         "db_mb": sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*")) / 2**20,
     }
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+HARVEST_STAGE = "harvest -> extract -> load"
+STALE_STAGE = "derive other stale studies"
+# The main process's steps, wherever they run (both stages load and extract).
+PARTS = {
+    (api_client.CtgovClient, "_get"): "  HTTP fetch + JSON parse",
+    (raw, "store_version"): "  store raw version",
+    (raw, "is_stale"): "  stale check",
+    (raw, "latest_record"): "  read back raw record",
+    (load, "load_study"): "  load study tables",
+    (load, "load_facts"): "  load facts",
+    (load, "mark_extracted"): "  mark extracted",
+}
+SPACY = "  spaCy (feed/wait, rest)"
+SETUP = "setup + commit"
+TOTAL = "END TO END"
+
+
+def stage_rows(clock: StageClock, result: dict, n: int) -> list[dict]:
+    """One row per stage and part, what the stages spent outside the parts (feeding and waiting
+    for the spaCy workers, mostly), setup + commit, and the whole run; wall and main-thread CPU."""
+    rows = []
+    for times, total in ((dict(clock.seconds), result["total"]), (dict(clock.cpu_seconds), result["main_cpu"])):
+        stages = times.get(HARVEST_STAGE, 0.0) + times.get(STALE_STAGE, 0.0)
+        times[SPACY] = stages - sum(times.get(label, 0.0) for label in PARTS.values())
+        times[SETUP] = total - stages
+        times[TOTAL] = total
+        rows.append(times)
+    wall, cpu = rows
+    return [
+        {
+            "stage": label, "seconds": wall.get(label, 0.0),
+            "records/s": n / wall[label] if wall.get(label, 0.0) > 0 else None,
+            "ms/record": 1000 * wall.get(label, 0.0) / n, "main CPU ms/record": 1000 * cpu.get(label, 0.0) / n,
+            "share": wall.get(label, 0.0) / result["total"],
+        }
+        for label in (HARVEST_STAGE, STALE_STAGE, *PARTS.values(), SPACY, SETUP, TOTAL)
+    ]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -155,23 +215,11 @@ def main(argv: list[str] | None = None) -> dict:
     report, clock, n = result["report"], result["clock"], args.size
     assert report.new == n and report.extracted == n, report.summary()
     print(report.summary())
-    stages = []
-    for label in ("harvest stage", "  HTTP fetch + JSON parse", "  store raw version",
-                  "extract+load stage", "  read back raw record", "  load study tables", "  load facts",
-                  "  mark extracted"):
-        seconds = clock.seconds[label]
-        stages.append({"stage": label, "seconds": seconds, "records/s": n / seconds if seconds else None,
-                       "ms/record": 1000 * seconds / n, "share": seconds / result["total"]})
-    nlp_wait = clock.seconds["extract+load stage"] - sum(
-        clock.seconds[k] for k in ("  read back raw record", "  load study tables", "  load facts", "  mark extracted"))
-    stages.append({"stage": "  spaCy (feed/wait, rest)", "seconds": nlp_wait, "records/s": n / nlp_wait if nlp_wait > 0 else None,
-                   "ms/record": 1000 * nlp_wait / n, "share": nlp_wait / result["total"]})
-    other = result["total"] - clock.seconds["harvest stage"] - clock.seconds["extract+load stage"]
-    stages.append({"stage": "setup + commit", "seconds": other, "records/s": None, "ms/record": 1000 * other / n,
-                   "share": other / result["total"]})
-    stages.append({"stage": "END TO END", "seconds": result["total"], "records/s": n / result["total"],
-                   "ms/record": 1000 * result["total"] / n, "share": 1.0})
+    stages = stage_rows(clock, result, n)
     _common.print_table(stages, f"{n:,} studies, --jobs {args.jobs}")
+    print(f"CPU seconds: main thread {result['main_cpu']:.1f}, extraction workers {result['workers_cpu']:.1f},"
+          f" emulator {result['emulator_cpu']:.1f} (not counted; the remote registry's)"
+          f" (load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end)")
     projected = result["total"] * FULL_SIZE / n
     peak = max(result["sampled_peak_mb"], result["self_mb"] + result["child_mb"])
     memory = [

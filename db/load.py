@@ -43,6 +43,11 @@ STUDY_LIST_TABLES = (
     "outcomes", "locations", "references",
 )
 FACT_TABLES = ("thresholds", "regimens", "windows", "criteria")
+# A fact table's columns that come from the fact dict itself.
+FACT_COLUMNS = {
+    kind: tuple(column for column in TABLES[kind].columns if column not in ("nct_id", "ordinal"))
+    for kind in FACT_TABLES
+}
 STUDY_COLUMNS = tuple(TABLES["studies"].columns)
 PLAIN = frozenset((str, int, float, bool, type(None)))
 
@@ -308,8 +313,8 @@ def _replace_rows(db, nct_id: str, names: tuple, rows: dict[str, list[dict]]) ->
 
 
 def _values(row: dict, columns) -> list:
-    values = [row.get(column) for column in columns]
-    if not all(type(value) in PLAIN for value in values):
+    values = list(map(row.get, columns))
+    if not PLAIN.issuperset(map(type, values)):
         values = [jsonify_if_needed(value) for value in values]
     return values
 
@@ -321,8 +326,8 @@ def _ordinal_rows(fields: Fields, dotted: str, column: str) -> list[dict]:
 
 def _fact_row(nct_id: str, ordinal: int, fact: dict, kind: str) -> dict:
     """The fact's values for every column of its table (schema.TABLES), missing ones as None."""
-    columns = [column for column in TABLES[kind].columns if column not in ("nct_id", "ordinal")]
-    return {"nct_id": nct_id, "ordinal": ordinal, **{column: fact.get(column) for column in columns}}
+    columns = FACT_COLUMNS[kind]
+    return {"nct_id": nct_id, "ordinal": ordinal, **dict(zip(columns, map(fact.get, columns)))}
 
 
 def _drug_info(names: list[str | None]):

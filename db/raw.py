@@ -31,14 +31,22 @@ STALE_PAGE = 1000
 
 LATEST_JSON = """SELECT v.json_gz FROM study_registry r
 JOIN raw_versions v ON v.nct_id = r.nct_id AND v.sha256 = r.sha256 WHERE r.nct_id = ?"""
-STALE_PAGE_SQL = """SELECT r.nct_id FROM study_registry r
-LEFT JOIN extraction_state e ON e.nct_id = r.nct_id
-WHERE r.nct_id > ? AND (? OR e.nct_id IS NULL OR e.raw_sha256 IS NOT r.sha256 OR e.extractor_version IS NOT ?)
-ORDER BY r.nct_id LIMIT ?"""
+# A study is stale when its current raw version or the extractor changed since its extraction.
+STALE = "(e.nct_id IS NULL OR e.raw_sha256 IS NOT r.sha256 OR e.extractor_version IS NOT :extractor)"
+STUDY_AND_STATE = "study_registry r LEFT JOIN extraction_state e ON e.nct_id = r.nct_id"
+STALE_PAGE_SQL = f"""SELECT r.nct_id FROM {STUDY_AND_STATE}
+WHERE r.nct_id > :after AND (:force OR {STALE}) AND (:skip_run IS NULL OR r.last_seen_run IS NOT :skip_run)
+ORDER BY r.nct_id LIMIT :page"""
+IS_STALE_SQL = f"SELECT {STALE} FROM {STUDY_AND_STATE} WHERE r.nct_id = :nct_id"
 
 
-def canonical_json(record: dict) -> str:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# json.dumps with options builds a new encoder at every call; canonical texts are made per
+# top-level value of every record, so one encoder serves them all (same output).
+CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_json(record) -> str:
+    return CANONICAL_ENCODER.encode(record)
 
 
 def without_volatile(record: dict) -> dict:
@@ -70,7 +78,7 @@ def canonical_texts(record: dict) -> tuple[str, str]:
     stripped = without_volatile(record)
     whole, kept = [], []
     for key in sorted(record):
-        name = json.dumps(key, ensure_ascii=False) + ":"
+        name = canonical_json(key) + ":"
         value = canonical_json(record[key])
         whole.append(name + value)
         kept.append(name + value if stripped[key] is record[key] else name + canonical_json(stripped[key]))
@@ -117,9 +125,10 @@ def iter_latest_records(db: sqlite_utils.Database) -> Iterator[dict]:
 
 
 def iter_records_needing_extraction(
-    db: sqlite_utils.Database, extractor_version, *, force: bool = False
+    db: sqlite_utils.Database, extractor_version, *, force: bool = False, except_seen_in_run: int | None = None
 ) -> Iterator[dict]:
-    """Current records whose raw version or extractor version changed since their extraction.
+    """Current records whose raw version or extractor version changed since their extraction
+    (every current record with force), leaving out studies last seen by run except_seen_in_run.
 
     By NCT id, a page of ids at a time (keyset), so memory does not grow with the registry; the
     caller may mark studies extracted meanwhile (only ones already yielded).
@@ -127,14 +136,22 @@ def iter_records_needing_extraction(
     if not schema.exists(db, "study_registry"):
         return
     schema.require(db, "extraction_state")
-    after = ""
+    query = {"after": "", "force": bool(force), "extractor": str(extractor_version),
+             "skip_run": except_seen_in_run, "page": STALE_PAGE}
     while True:
-        page = db.conn.execute(STALE_PAGE_SQL, (after, bool(force), str(extractor_version), STALE_PAGE)).fetchall()
+        page = db.conn.execute(STALE_PAGE_SQL, query).fetchall()
         for (nct_id,) in page:
             yield latest_record(db, nct_id)
         if len(page) < STALE_PAGE:
             return
-        after = page[-1][0]
+        query["after"] = page[-1][0]
+
+
+def is_stale(db: sqlite_utils.Database, nct_id: str, extractor_version) -> bool:
+    """Whether a registered study's current raw version needs extraction (by extractor_version)."""
+    schema.require(db, "extraction_state")
+    row = db.conn.execute(IS_STALE_SQL, {"nct_id": nct_id, "extractor": str(extractor_version)}).fetchone()
+    return bool(row and row[0])
 
 
 def field_changes(old, new, path: str = "") -> Iterator[tuple[str, str | None, str | None]]:

@@ -39,6 +39,8 @@ class Fields:
             node = node.get(key)
             if node is None:
                 return None
+        if type(node) is kind:  # the common case, settled without the checks below
+            return node
         if not isinstance(node, kind) or (kind is not bool and isinstance(node, bool)):
             self._check(node, kind, self._path_to(keys, len(keys)))
         return node

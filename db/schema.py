@@ -331,6 +331,47 @@ def ensure_shape(db: sqlite_utils.Database) -> None:
     views.create_views(db)
 
 
+FTS_TRIGGER_SUFFIXES = ("_ai", "_ad", "_au")
+
+
+@contextlib.contextmanager
+def full_text_indexed_at_end(db: sqlite_utils.Database):
+    """Inside the caller's transaction: the full-text index of a table that is empty on entry is
+    not kept up to date row by row (its triggers are dropped) but rebuilt once on exit, e.g. in a
+    first load. Rebuilding from the table costs less than maintaining the index one row at a time.
+
+    On an exception nothing is restored: the caller's transaction, rolled back, restores it all.
+    Outside a transaction (where a crash could leave the triggers dropped) it does nothing.
+    """
+    if not db.conn.in_transaction:
+        yield
+        return
+    deferred = [name for name, shape in TABLES.items() if shape.fts and _is_empty(db, name)]
+    triggers = _fts_triggers(db, deferred)
+    for trigger in triggers:
+        db.conn.execute(f"DROP TRIGGER {quote_identifier(trigger)}")
+    yield
+    for name in deferred:
+        fts = quote_identifier(f"{name}_fts")
+        db.conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+    for sql in triggers.values():
+        db.conn.execute(sql)
+
+
+def _is_empty(db: sqlite_utils.Database, name: str) -> bool:
+    return exists(db, name) and db.conn.execute(f"SELECT 1 FROM {quote_identifier(name)} LIMIT 1").fetchone() is None
+
+
+def _fts_triggers(db: sqlite_utils.Database, names: list[str]) -> dict[str, str]:
+    """{trigger name: its SQL} of the full-text index triggers of the named tables."""
+    wanted = [name + suffix for name in names for suffix in FTS_TRIGGER_SUFFIXES]
+    rows = db.conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' for _ in wanted)})",
+        wanted,
+    ).fetchall()
+    return dict(rows)
+
+
 def fts_update_trigger_sql(name: str, columns: tuple) -> str:
     """The full-text index's UPDATE trigger: re-index a row only when an indexed column changed.
 

@@ -9,6 +9,7 @@ are never JSON-parsed.
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 import datetime
+import gc
 import json
 import random
 import time
@@ -140,7 +141,7 @@ class CtgovClient:
         if status != 200:
             raise ApiRequestError(f"{response.url}: HTTP {status}: {one_line(response.text)}")
         try:
-            body = response.json()
+            body = parse_json(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise TransientError(f"HTTP 200 with a body that is not JSON ({error})") from error
         if not isinstance(body, dict):
@@ -169,6 +170,19 @@ class CtgovClient:
 
     def _count_retry(self, state: RetryCallState) -> None:
         self.retries += 1
+
+
+def parse_json(content: bytes):
+    """json.loads with the cyclic garbage collector paused: a page of 1,000 studies is about a
+    million dicts and lists, and the collections their allocation triggers cost about three times
+    the parse itself. Parsed JSON holds no reference cycles, so there is nothing for them to find."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(content)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_retry_after(value: str | None) -> float | None:

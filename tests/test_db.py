@@ -768,6 +768,39 @@ def test_ensure_shape_replaces_an_unconditional_fts_update_trigger(database):
     assert database.schema == first
 
 
+def fts_trigger_sql(database) -> list:
+    return database.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_a_'"
+                            " ORDER BY name").fetchall()
+
+
+def test_full_text_of_a_first_load_is_built_at_the_end_as_triggers_would(database):
+    schema.ensure_shape(database)
+    triggers = fts_trigger_sql(database)
+    with database.atomic(), schema.full_text_indexed_at_end(database):
+        load_record(database, read_record(DEUCRAVACITINIB))
+        assert not fts_trigger_sql(database)
+        load_record(database, read_record(RUXOLITINIB))
+        load_record(database, read_record(RUXOLITINIB))  # an update while the triggers are dropped
+    assert fts_trigger_sql(database) == triggers
+    database.execute("INSERT INTO studies_fts(studies_fts) VALUES ('integrity-check')")
+    assert [r["nct_id"] for r in database["studies"].search("antisynthetase")] == [DEUCRAVACITINIB]
+    with database.atomic(), schema.full_text_indexed_at_end(database):  # studies not empty: kept
+        assert [t for t in fts_trigger_sql(database) if t[0].startswith("studies")] == [
+            t for t in triggers if t[0].startswith("studies")]
+
+
+def test_full_text_deferral_is_undone_by_a_rollback(database):
+    schema.ensure_shape(database)
+    triggers = fts_trigger_sql(database)
+    with pytest.raises(RuntimeError):
+        with database.atomic(), schema.full_text_indexed_at_end(database):
+            load_record(database, read_record(DEUCRAVACITINIB))
+            raise RuntimeError("the run dies")
+    assert fts_trigger_sql(database) == triggers
+    with schema.full_text_indexed_at_end(database):  # no transaction: nothing deferred
+        assert fts_trigger_sql(database) == triggers
+
+
 def test_tables_are_recreated_after_a_rollback_dropped_them(database):
     with pytest.raises(RuntimeError):
         with database.atomic():

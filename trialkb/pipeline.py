@@ -101,7 +101,8 @@ def extract(options: Options) -> RunReport:
         with database.atomic():
             schema.ensure_shape(database)
             report.run_id = runs.start_run(database, mode="extract")
-            _derive_stale(database, options, report)
+            with schema.full_text_indexed_at_end(database):
+                _derive_stale(database, options, report)
             report.seconds = time.monotonic() - started
             runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
         return report
@@ -138,41 +139,63 @@ def _harvest_in_transaction(database, api, topic, options: Options, extract_afte
             api_version=version.get("apiVersion"),
             data_timestamp=report.data_timestamp,
         )
-        if incremental and previous.get("data_timestamp") == report.data_timestamp:
-            report.note = "registry data unchanged since the last harvest"
-        else:
-            _store_harvest(database, api, topic, since, report)
-        if extract_after:
-            _derive_stale(database, options, report)
+        # Derive harvested studies as they arrive, then the other stale ones (force: all after).
+        streaming = extract_after and not options.force
+        with schema.full_text_indexed_at_end(database):
+            if incremental and previous.get("data_timestamp") == report.data_timestamp:
+                report.note = "registry data unchanged since the last harvest"
+            else:
+                _harvest(database, api, topic, since, options, report, derive=streaming)
+            if extract_after:
+                _derive_stale(database, options, report, except_seen_in_run=report.run_id if streaming else None)
         schema.ensure_shape(database)
         report.requests = api.requests_made
         runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
     return report
 
 
-def _store_harvest(database, api, topic, since, report: RunReport) -> None:
+def _harvest(database, api, topic, since, options: Options, report: RunReport, *, derive: bool) -> None:
+    """Store every harvested record; with derive, also derive each stale one as it arrives.
+
+    Streaming: fetching, storing and loading in this process overlap the extraction in the
+    workers, and no record is read back from the database.
+    """
     seen: set[str] = set()
-    for record in api_harvest.iter_topic_studies(api, topic, since=since):
-        _store_record(database, record, report, seen)
+    stale = _store_harvest(database, api, topic, since, report, seen)
+    if derive:
+        _derive(database, stale, options, report)
+    else:
+        collections.deque(stale, maxlen=0)
     if report.mode == "full":
         report.departed = _flag_departed(database, api, seen, report.run_id)
 
 
-def _store_record(database, record: dict, report: RunReport, seen: set[str]) -> None:
+def _store_harvest(database, api, topic, since, report: RunReport, seen: set[str]) -> Iterator[dict]:
+    """Store each harvested record; yield those whose study rows and facts are stale."""
+    for record in api_harvest.iter_topic_studies(api, topic, since=since):
+        nct_id = _store_record(database, record, report, seen)
+        if nct_id and raw.is_stale(database, nct_id, nlp.EXTRACTOR_VERSION):
+            yield record
+
+
+def _store_record(database, record: dict, report: RunReport, seen: set[str]) -> str | None:
+    """Store a record's raw version; its NCT id, or None when it was skipped."""
     report.studies_seen += 1
     problem = api_harvest.validate_study(record)
     if problem:
         _skip(report, problem)
-        return
+        return None
     nct_id = record["protocolSection"]["identificationModule"]["nctId"]
     seen.add(nct_id)
+    # No savepoint: store_version raises UnicodeEncodeError before writing anything (and a
+    # savepoint would make each FTS5 index flush its pending terms, see db.load).
     try:
-        with database.atomic():
-            outcome = raw.store_version(database, record, report.run_id)
+        outcome = raw.store_version(database, record, report.run_id)
     except UnicodeEncodeError as error:
         _skip(report, f"{nct_id}: text that is not valid Unicode ({error.reason})")
-        return
+        return None
     setattr(report, outcome, getattr(report, outcome) + 1)
+    return nct_id
 
 
 def _skip(report: RunReport, reason: str) -> None:
@@ -180,10 +203,18 @@ def _skip(report: RunReport, reason: str) -> None:
     log.warning("skipped record: %s", reason)
 
 
-def _derive_stale(database, options: Options, report: RunReport) -> None:
-    """Rebuild study rows and facts of every study whose raw version or extractor changed."""
-    stale = raw.iter_records_needing_extraction(database, nlp.EXTRACTOR_VERSION, force=options.force)
-    loaded = _load_studies(database, stale, report)
+def _derive_stale(database, options: Options, report: RunReport, *, except_seen_in_run: int | None = None) -> None:
+    """Rebuild study rows and facts of every study whose raw version or extractor changed
+    (every study with options.force), but those last seen by run except_seen_in_run."""
+    stale = raw.iter_records_needing_extraction(
+        database, nlp.EXTRACTOR_VERSION, force=options.force, except_seen_in_run=except_seen_in_run
+    )
+    _derive(database, stale, options, report)
+
+
+def _derive(database, records: Iterable[dict], options: Options, report: RunReport) -> None:
+    """Load each record's study rows, extract its facts in the workers, load and mark them."""
+    loaded = _load_studies(database, records, report)
     # No savepoint per study: an exception here fails the whole run (one transaction), and
     # a savepoint makes each FTS5 index flush its pending terms (see db.load).
     for facts in extract_in_processes(loaded, options.jobs):
