@@ -34,6 +34,11 @@ FUZZY_TARGET_RE = re.compile(r"[a-z]{7,}(?:nib|mab)")
 CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
 
 DRUGS = extension_key("drugs")  # doc.user_data[DRUGS] is doc._.drugs
+# doc.user_data[ABBREVIATIONS]: {"GC": "corticosteroids", ...}, the abbreviations the whole field defines
+ABBREVIATIONS = "trialkb_abbreviations"
+# "oral glucocorticoid (GC)", "mycophenolate mofetil (MMF)": up to three words, then a parenthesized
+# abbreviation of 2-7 characters that starts with a capital
+DEFINITION_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2})[ \t]*\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*\)")
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,9 @@ class DrugTagger:
             spans = filter_spans(spans)
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
         found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
+        abbreviations = doc.user_data.get(ABBREVIATIONS)
+        if abbreviations:
+            found += _abbreviation_mentions(text, abbreviations, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
 
     def _misspelled(self, text: str, known: list[tuple[int, int]]) -> list[dict]:
@@ -166,6 +174,34 @@ class DrugTagger:
             if generic:
                 found.append(_mention(generic, start, end, text))
         return found
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations a text defines for a drug or class: 'Oral glucocorticoid (GC) daily dose > 15mg'
+    -> {"GC": "corticosteroids"}, so that a later 'Change in oral GC dose' names it too. Abbreviations
+    the lexicon already knows need no entry."""
+    lexicon = load_lexicon()
+    found = {}
+    for match in DEFINITION_RE.finditer(text):
+        abbreviation = match.group(2)
+        if lexicon.exact(abbreviation):
+            continue
+        words = match.group(1).split()
+        generic = next((g for n in (3, 2, 1) if len(words) >= n and (g := lexicon.exact(" ".join(words[-n:])))), None)
+        if generic:
+            found.setdefault(abbreviation, generic)
+    return found
+
+
+def _abbreviation_mentions(text: str, abbreviations: dict[str, str], known: list[dict]) -> list[dict]:
+    """Whole-word, case-sensitive uses of a defined abbreviation that no other mention covers."""
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, abbreviations)) + r")s?(?![\w-])")
+    taken = [(m["start"], m["end"]) for m in known]
+    return [
+        _mention(abbreviations[match.group(1)], match.start(), match.end(), text)
+        for match in pattern.finditer(text)
+        if not any(start < match.end() and match.start() < end for start, end in taken)
+    ]
 
 
 def _mention(generic: str, start: int, end: int, text: str) -> dict:

@@ -100,10 +100,17 @@ def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.de
         pending.append(study)
         for index in to_run:
             unit = study["_units"][index]
-            doc = make_doc_knowing_text(nlp, unit["text"])
+            doc = _unit_doc(nlp, unit)
             if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
                 thresholds.skip_thresholds(doc)
             yield doc, index
+
+
+def _unit_doc(nlp: Language, unit: dict) -> Doc:
+    doc = make_doc_knowing_text(nlp, unit["text"])
+    if unit.get("abbreviations"):
+        doc.user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
+    return doc
 
 
 def _fact_precheck(nlp: Language) -> Callable[[dict], bool]:
@@ -150,6 +157,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
     if not isinstance(text, str) or not text.strip():
         return []
     units = []
+    abbreviations = lexicon.defined_abbreviations(text)
     for criterion in split_criteria(text):
         study["criteria"].append(
             {
@@ -176,6 +184,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "criterion": criterion.ordinal,
             "parent": criterion.parent,
             "drug": None,
+            "abbreviations": abbreviations,
         }
         units.append((unit_text, context))
     return units
@@ -274,7 +283,7 @@ def _found(doc: Doc | None, key: tuple) -> list:
 def _drug_mentions(nlp: Language, unit: dict) -> list[dict]:
     """`doc._.drugs` of a unit; a unit that skipped spaCy is tokenized and tagged now."""
     if unit["doc"] is None:
-        unit["doc"] = nlp.get_pipe(DRUG_TAGGER)(make_doc_knowing_text(nlp, unit["text"]))
+        unit["doc"] = nlp.get_pipe(DRUG_TAGGER)(_unit_doc(nlp, unit))
     return _found(unit["doc"], DRUGS)
 
 

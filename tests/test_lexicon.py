@@ -3,6 +3,7 @@
 import pytest
 import spacy
 
+import nlp
 from nlp.lexicon import DrugInfo, bounded_levenshtein, load_lexicon, normalize_drug
 
 
@@ -132,3 +133,18 @@ def test_bounded_levenshtein():
     assert bounded_levenshtein("deucravacitinb", "deucravacitinib", 1) == 1
     assert bounded_levenshtein("nilotinib", "filgotinib", 1) is None
     assert bounded_levenshtein("same", "same", 0) == 0
+
+
+def test_abbreviations_a_text_defines_name_their_drug_in_later_criteria():
+    from nlp.lexicon import defined_abbreviations
+
+    text = "* Oral glucocorticoid (GC) daily dose > 15 mg\n* Good clinical practice (GCP) training\n* Methotrexate (MTX) use"
+    assert defined_abbreviations(text) == {"GC": "corticosteroids"}  # MTX is known anyway; GCP is no drug
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000043"},
+        "eligibilityModule": {"eligibilityCriteria": "Exclusion Criteria:\n\n" + text + "\n* Change in GC dose within 2 weeks"},
+    }}
+    windows = nlp.extract_study(record)["windows"]
+    assert [(w["subject"], w["value"], w["unit"], w["source_text"]) for w in windows] == [
+        ("corticosteroids", 2, "weeks", "GC dose within 2 weeks")
+    ]
