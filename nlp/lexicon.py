@@ -36,9 +36,11 @@ CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
 DRUGS = extension_key("drugs")  # doc.user_data[DRUGS] is doc._.drugs
 # doc.user_data[ABBREVIATIONS]: {"GC": "corticosteroids", ...}, the abbreviations the whole field defines
 ABBREVIATIONS = "trialkb_abbreviations"
-# "oral glucocorticoid (GC)", "mycophenolate mofetil (MMF)": up to three words, then a parenthesized
-# abbreviation of 2-7 characters that starts with a capital
-DEFINITION_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2})[ \t]*\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*\)")
+# "oral glucocorticoid (GC)", "mycophenolate mofetil (MMF)": a parenthesized abbreviation of 2-7
+# characters that starts with a capital, after up to three words (found from the parenthesis back:
+# a pattern that started at every word would cost more than all the other rules together)
+ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*\)")
+WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2})[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -182,11 +184,14 @@ def defined_abbreviations(text: str) -> dict[str, str]:
     the lexicon already knows need no entry."""
     lexicon = load_lexicon()
     found = {}
-    for match in DEFINITION_RE.finditer(text):
-        abbreviation = match.group(2)
-        if lexicon.exact(abbreviation):
+    for match in ABBREVIATION_RE.finditer(text):
+        abbreviation = match.group(1)
+        if abbreviation in found or lexicon.exact(abbreviation):
             continue
-        words = match.group(1).split()
+        before = WORDS_BEFORE_RE.search(text, max(0, match.start() - 60), match.start())
+        if before is None:
+            continue
+        words = before.group(1).split()
         generic = next((g for n in (3, 2, 1) if len(words) >= n and (g := lexicon.exact(" ".join(words[-n:])))), None)
         if generic:
             found.setdefault(abbreviation, generic)
