@@ -23,6 +23,16 @@ _RESTATED_OPERATOR_RE = re.compile(r"(?<=[A-Za-z])[ \t]*\([ \t]*\\?(?:[<>]=?|[�
 
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
 
+# "five years of age and over", "greater than six months": a number word before a time unit reads
+# as its digits, padded to the word's length ("5    years"), so the rules that want digits see one
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
+}  # fmt: skip
+_NUMBER_WORD_BEFORE_TIME_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?)\b)", re.IGNORECASE
+)
+
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION_RE = re.compile(
@@ -43,16 +53,23 @@ def drop_numeric_emoticons(nlp) -> None:
 
 def mask_escapes(text: str) -> str:
     """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
-    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4")
-    and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…",
-    which would make tokenizing quadratic) become spaces."""
+    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4"),
+    number words before a time unit ("six months" -> "6   months") and runs of more than
+    MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would make
+    tokenizing quadratic) become spaces or digits."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:
         text = _INNER_BULLET_RE.sub(_spaces, text)
     if "(" in text:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
+    text = _NUMBER_WORD_BEFORE_TIME_RE.sub(_number_word_digits, text)
     return mask_punctuation_runs(text)
+
+
+def _number_word_digits(match: re.Match) -> str:
+    digits = str(_NUMBER_WORDS[match.group(1).lower()])
+    return digits + " " * (len(match.group(1)) - len(digits))
 
 
 def mask_punctuation_runs(text: str) -> str:

@@ -141,6 +141,9 @@ CASES = [
      [("systolic blood pressure", ">", 150), ("diastolic blood pressure", ">", 95)]),
     ("resting oxygen saturation (SpO₂) ≥ 92% or PaO₂ ≥ 65 mmHg", [("SpO2", ">=", 92), ("PaO2", ">=", 65)]),
     ("Age 16 years or older at symptom onset", [("age at onset", ">=", 16)]),
+    # number words before a time unit
+    ("children seven years of age and over", [("age", ">=", 7)]),
+    ("dermatomyositis for more than three months", [("disease duration", ">", 3)]),
 ]
 
 
