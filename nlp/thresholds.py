@@ -456,6 +456,7 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
+_PARENTHESIS_OPEN_RE = re.compile(r"\s*\(")
 _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "muscle enzymes [which includes CK, aldolase]", "muscle enzymes (CK, aldolase, LDH)": the measures
 # in brackets right after a measure illustrate it; a value after the bracket is the outer measure's
@@ -737,18 +738,12 @@ def _without_members(text: str, mentions: list[Mention], rules: dict) -> list[Me
             continue
         kept.append(mention)
         opening = _MEMBERS_OPEN_RE.match(text, mention.end)
-        if opening is None and rules.get(mention.measure, {}).get("has_members") and text.startswith("(", _skip_spaces(text, mention.end)):
-            opening = re.compile(r"\s*\(").match(text, mention.end)
+        if opening is None and rules.get(mention.measure, {}).get("has_members"):
+            opening = _PARENTHESIS_OPEN_RE.match(text, mention.end)
         if opening is not None:
-            close = text.find(")" if opening.group().strip()[0] == "(" else "]", opening.end())
+            close = text.find(")" if "(" in opening.group() else "]", opening.end())
             inside_until = close if close >= 0 else len(text)
     return kept
-
-
-def _skip_spaces(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
 
 
 def _restates(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
