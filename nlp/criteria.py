@@ -5,8 +5,10 @@ The input is API v2 markdown as registries write it, which is often not clean Co
 - Section headers ("Inclusion Criteria:", "Key Exclusion Criteria", "INCLUSION CRITERIA", also as a
   bullet "* INCLUSION CRITERIA:") set the section of what follows; they are not criteria themselves.
   "Eligibility criteria:" counts as inclusion; trial-finder copies' "You can join if…" / "You CAN'T join
-  if..." count as inclusion / exclusion. Criteria before any header get section None: the text
-  does not say which list they belong to.
+  if..." count as inclusion / exclusion, and a sentence that introduces the exclusion list ("... will
+  be excluded from participation in this study:") as exclusion. Criteria before any header get section None: the
+  text does not say which list they belong to; but when the first header is the exclusion one,
+  they are the inclusion criteria.
 - List items (`*` `-` `+` `•` `o` `·` bullets, `1.` `1)` `(1)` `a.` `(a)` `i.` numbers) are criteria.
   Nesting follows indentation (and a lettered/roman item right under a numbered one at the same
   indentation is nested too). Hard-wrapped lines without a marker continue the item; a paragraph
@@ -22,7 +24,7 @@ surrounding whitespace, and a parent's span ends before its first child starts. 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nlp.text import sentence_spans, strip_span
 
@@ -51,6 +53,12 @@ _HEADER_LINE_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)[\s*_.]*$", re.IGNORECASE
 )
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
+# A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient
+# who meets any of the following criteria will be excluded from participation in this study:"
+_INTRO_HEADER_RE = re.compile(
+    r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
+    re.IGNORECASE,
+)
 _HEADER_DECORATION_RE = re.compile(r"[#*_\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
@@ -150,16 +158,18 @@ class _CriteriaSplitter:
         start = _HEADER_DECORATION_RE.match(self.text, start, end).end()
         header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
         join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
-        if join_if:
+        opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
+        intro = _INTRO_HEADER_RE.fullmatch(self.text, start, end) if opens_exclusion else None
+        if join_if or intro:
             self._close_block()
             self.open_items.clear()
-            self.section = "exclusion" if join_if.group("negation") else "inclusion"
+            self._enter_section("exclusion" if intro or join_if.group("negation") else "inclusion")
             return True
         if not header:
             return False
         self._close_block()
         self.open_items.clear()
-        self.section = _SECTION_OF[header.group("kind").lower()]
+        self._enter_section(_SECTION_OF[header.group("kind").lower()])
         rest_start, rest_end = strip_span(self.text, header.end(), end)
         rest_start = _HEADER_DECORATION_RE.match(self.text, rest_start, rest_end).end()
         if rest_start < rest_end:
@@ -169,6 +179,12 @@ class _CriteriaSplitter:
             else:
                 self.block = _Block(rest_start, rest_end, 0, False, None, None, 0)
         return True
+
+    def _enter_section(self, section: str) -> None:
+        """A list that opens with the exclusion header: the criteria before it are the inclusion ones."""
+        if section == "exclusion" and self.section is None:
+            self.criteria = [replace(c, section="inclusion") if c.section is None else c for c in self.criteria]
+        self.section = section
 
     def _start_item(self, indent: int, kind: str, start: int, end: int) -> None:
         if self._continues_cut_item(indent, kind):
@@ -209,7 +225,7 @@ class _CriteriaSplitter:
         for start, end in pieces:
             for piece_start, piece_end, header in _header_pieces(self.text, start, end):
                 if header is not None:
-                    self.section = _SECTION_OF[header.lower()]
+                    self._enter_section(_SECTION_OF[header.lower()])
                     self.open_items.clear()
                     parent, depth = None, 0
                 self._emit_with_numbered(parent, depth, piece_start, piece_end)

@@ -410,3 +410,21 @@ def test_collapsed_headers_with_a_qualifier_after_criteria():
         ("Weakness", "inclusion"),
         ("Cancer", "exclusion"),
     ]
+
+
+def test_a_sentence_opening_the_exclusion_list_and_headerless_inclusion_items_before_it():
+    text = (
+        "•Adults (18-75 years) with myositis\n•Disease duration < 2 years\n"
+        "A patient who meets any of the following criteria will be excluded from participation in this study:\n"
+        "•Pregnancy"
+    )
+    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+        ("Adults (18-75 years) with myositis", "inclusion"),
+        ("Disease duration < 2 years", "inclusion"),
+        ("Pregnancy", "exclusion"),
+    ]
+
+
+def test_items_before_an_inclusion_header_keep_no_section():
+    text = "Participants must be able to consent.\nInclusion Criteria:\n* Rash"
+    assert [section for _t, section, _p, _d in items(text)] == [None, "inclusion"]
