@@ -198,9 +198,15 @@ def defined_abbreviations(text: str) -> dict[str, str]:
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern:
+    """One pattern per study's abbreviations (every criterion of the study asks for the same one)."""
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, abbreviations)) + r")s?(?![\w-])")
+
+
 def _abbreviation_mentions(text: str, abbreviations: dict[str, str], known: list[dict]) -> list[dict]:
     """Whole-word, case-sensitive uses of a defined abbreviation that no other mention covers."""
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, abbreviations)) + r")s?(?![\w-])")
+    pattern = _abbreviation_pattern(tuple(abbreviations))
     taken = [(m["start"], m["end"]) for m in known]
     return [
         _mention(abbreviations[match.group(1)], match.start(), match.end(), text)

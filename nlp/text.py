@@ -29,6 +29,7 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
 }  # fmt: skip
+_TIME_UNIT_STEMS = ("year", "month", "week", "day")
 _NUMBER_WORD_BEFORE_TIME_RE = re.compile(
     r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?)\b)", re.IGNORECASE
 )
@@ -63,7 +64,9 @@ def mask_escapes(text: str) -> str:
         text = _INNER_BULLET_RE.sub(_spaces, text)
     if "(" in text:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
-    text = _NUMBER_WORD_BEFORE_TIME_RE.sub(_number_word_digits, text)
+    lowered = text.lower()
+    if any(unit in lowered for unit in _TIME_UNIT_STEMS):  # the regex is slow to try at every word
+        text = _NUMBER_WORD_BEFORE_TIME_RE.sub(_number_word_digits, text)
     return mask_punctuation_runs(text)
 
 
