@@ -136,6 +136,8 @@ class _CriteriaSplitter:
             self._read_line(offset, offset + len(line))
             offset += len(line) + 1
         self._close_block()
+        if self.section is None:  # no header at all: an unheaded list is what a participant must meet
+            self.criteria = [replace(c, section="inclusion") for c in self.criteria]
         return self.criteria
 
     def _read_line(self, start: int, end: int) -> None:

@@ -158,7 +158,8 @@ def _normal_phrase(text: str) -> str:
     return re.sub(r"[\s\\]+", "", text.lower())
 
 
-_OPERATOR_FORMS = frozenset({"uln", "class", "simple", "range", "enumeration"})
+_OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
+_NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
 _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
@@ -175,13 +176,16 @@ class QuantityGrammar:
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
         suffix, self.suffix_op = _alternation(operators["suffix"])
         self.age_suffixes = {_normal_phrase(p) for p in operators["age_suffixes"]}
+        self.requirement_before_re = re.compile(
+            r"(?<![A-Za-z])(?:" + "|".join(_phrase_pattern(p) for p in operators["requirement_before"]) + r")\s*$", re.IGNORECASE
+        )
         self.units = units
         unit_alternatives = "|".join(f"(?P<u{i}>{u['regex']})" for i, u in enumerate(units))
         unit = rf"(?:{unit_alternatives})(?![A-Za-z])"
         num, body = NUMBER_PATTERN, NUMBER_BODY
         joiner = "|".join(_phrase_pattern(j) for j in operators["range_joiners"])
         uln = (
-            r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?"
+            r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper\s+limits?\s+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?"
             r"normal(?:\s+range)?)(?:\s*\(\s*ULN\s*\))?"
         )
         self.unit_re = re.compile(r"\s*" + unit, re.IGNORECASE)
@@ -195,6 +199,13 @@ class QuantityGrammar:
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
                 # "(0-10 cm)" right after a value: the scale it is read on; from 0 only, so "(1-5)" stays text
                 rf"|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*\)",
+                re.IGNORECASE,
+            )),
+            # "the minimum value on the 10 cm VAS scale is 2.0 cm": operator, then the scale, then the value
+            ("scaled", re.compile(
+                rf"(?:\(?\s*(?:on|in)\s+(?:a|the|an)\s+)?(?P<max>{body})\s*-?\s*(?:cm|mm)\s+"
+                r"(?:visual\s+analog(?:ue)?\s+scale|VAS)(?:\s*\(\s*VAS\s*\))?(?:\s+scale)?\s*(?:is|was|=|:|of)\s*"
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("between", re.compile(
@@ -213,7 +224,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("range", re.compile(
-                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<n2>{body})(?![A-Za-z0-9])",
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?)?\s*(?P<n2>{body})(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
@@ -230,7 +241,7 @@ class QuantityGrammar:
         joiner_hint = "|".join(r"\s*".join(re.escape(part) for part in words) for words in joiners)
         self._hints = {
             "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
-            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*\d")),
+            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:\\?[<≤]=?\s*)?\d")),
         }
         self._passes = [
             (form, pattern, form in _OPERATOR_FORMS, form in self._KEYWORDS or form in self._hints)
@@ -251,7 +262,7 @@ class QuantityGrammar:
                 continue
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
-                if operator is None and form in ("uln", "class"):
+                if operator is None and form in _NEEDS_OPERATOR:
                     continue  # "<= ULN", "> Class II" need an operator
                 if operator is not None and form in ("range", "enumeration"):
                     continue  # "> 1-2" is not a range; the simple form takes it
@@ -275,9 +286,13 @@ class QuantityGrammar:
     def may_compare(self, text: str, quantity: Quantity) -> bool:
         """Can this quantity become a threshold? A plain number only when an operator comes a few
         words before it ("under age 60", ">= Grade 2 dyspnea")."""
-        if quantity.form != "bare" or quantity.implies:
+        if quantity.form != "bare" or quantity.implies or self.is_required(text, quantity):
             return True
         return self.operator_then_word_re.search(text, max(0, quantity.start - _LONGEST_OPERATOR), quantity.start) is not None
+
+    def is_required(self, text: str, quantity: Quantity) -> bool:
+        """'must be 18 years': a plain number of years that the text requires."""
+        return quantity.unit == "years" and self.requirement_before_re.search(text, max(0, quantity.start - 20), quantity.start) is not None
 
     def operator_ending_at(self, text: str, end: int, *, allow_the: bool = False) -> tuple[int, str] | None:
         """The comparison operator right before `end` ("at least 18", "under the age"): (start, op)."""
@@ -307,6 +322,7 @@ class QuantityGrammar:
             ("scale", "vas", "out", "(0", "( 0", "range"),
             re.compile(r"scale|\bvas\b|\(\s*out\s+of|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)"),
         ),
+        "scaled": (("vas", "visual"), re.compile(r"\bvas\b|visual\s+analog")),
         "between": (("between",), re.compile("between")),
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
         "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
@@ -330,6 +346,11 @@ class QuantityGrammar:
             return Quantity(operator[0], match.end(), match.start("roman"), "class", [(operator[1], value)])
         low, high = parse_number(match.group("n1")), None
         unit_match = self._unit_match(match)
+        if form == "scaled":
+            quantity = Quantity(operator[0], match.end(), match.start("n1"), "simple", [(operator[1], low)])
+            quantity.scale_max = parse_number(match.group("max"))
+            self._set_unit(quantity, unit_match)
+            return quantity
         if form in ("between", "range", "enumeration"):
             high = parse_number(match.group("n2"))
             if high is None or low is None or high <= low:
@@ -338,7 +359,7 @@ class QuantityGrammar:
             trailing = self.unit_re.match(text, end)
             if trailing:
                 unit_match, end = trailing, trailing.end()
-            comparisons = [(">=", low), ("<=", high)]
+            comparisons = [(">=", low), (_high_end_op(match), high)]
             quantity = Quantity(match.start(), end, match.start("n1"), form, comparisons)
             self._set_unit(quantity, unit_match)
             suffix = self.suffix_op_re.match(text, end)
@@ -383,6 +404,12 @@ class QuantityGrammar:
             self._unit_group_cache[pattern] = groups
         return groups
 
+
+
+def _high_end_op(match: re.Match) -> str:
+    """'40 kg - < 100 kg': a range's upper end may carry its own operator (it is inclusive without one)."""
+    written = match.groupdict().get("high_op")
+    return "<" if written and written.lstrip("\\") == "<" else "<="
 
 
 class MeasureMatcher:
@@ -431,9 +458,25 @@ class MeasureMatcher:
         mentions, taken_until = [], -1
         for mention in found:
             if mention.start >= taken_until:
-                mentions.append(mention)
+                mentions.append(self._as_defined(text, mentions[-1], mention) if mentions else mention)
                 taken_until = mention.end
         return mentions
+
+    _ABBREVIATION_GAP_RE = re.compile(r"\s*[(\[]\s*")
+    _ABBREVIATION_END_RE = re.compile(r"\s*[)\]]")
+
+    def _as_defined(self, text: str, before: Mention, mention: Mention) -> Mention:
+        """'patients global assessment (PGA)': the abbreviation names what its long form names here,
+        whatever it stands for elsewhere (PGA is mostly the physician's)."""
+        if (
+            before.measure == mention.measure
+            or before.is_drug
+            or mention.is_drug
+            or not self._ABBREVIATION_GAP_RE.fullmatch(text, before.end, mention.start)
+            or not self._ABBREVIATION_END_RE.match(text, mention.end)
+        ):
+            return mention
+        return Mention(mention.start, mention.end, before.measure)
 
     def _dose_measure(self, generic: str) -> str:
         return self.drug_aliases.get(generic) or self.drug_template.format(generic=generic)
@@ -463,6 +506,7 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _MEMBERS_OPEN_RE = re.compile(
     r"\s*(?:\[|\(\s*(?=(?:e\.?\s?g|i\.?\s?e|such\s+as|includ|which\s+includ)))", re.IGNORECASE
 )
+_NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
@@ -497,6 +541,7 @@ class ThresholdLinker:
             "(?:" + "|".join(_phrase_pattern(p) for p in operators["onset_before"]) + r")\s*$", re.IGNORECASE
         )
         self.count_followers_allowed = set(operators["count_followers_allowed"])
+        self.change_nouns = set(operators["change_nouns"])
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
         """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text."""
@@ -547,6 +592,7 @@ class ThresholdLinker:
             ("shared-by-list", previous.links if self._shares(text, previous, quantity, restated_until) else []),
             ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
+            ("required-age", [(None, "age")] if self._required_age(text, quantity) else []),
         ]
         for rule, links in candidates:
             fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure, m)]
@@ -561,6 +607,9 @@ class ThresholdLinker:
                 self._operator_before_measure(text, quantity, fitting[0][0])
             if rule == "unit-implies-measure" and quantity.form == "bare":
                 self._onset_before_age(text, quantity)
+            if rule == "required-age":
+                quantity.comparisons = [(">=", value) for _, value in quantity.comparisons]
+                quantity.form = "simple"
             return
 
     def _counts_something(self, text: str, quantity: Quantity) -> bool:
@@ -583,6 +632,7 @@ class ThresholdLinker:
         # asides in brackets do not count: "prednisolone (or equal) ... at least 0.5", "muscle enzymes
         # [which includes CK, aldolase] at a minimum level of 1.3 x ULN"
         gap = _BRACKETED_RE.sub(" ", text[mention.end : quantity.start])
+        gap = _NAMED_INSTRUMENT_RE.sub(" ", gap)  # "VAS score on the Myositis Disease Activity Assessment Tool was"
         if not _MEASURE_VALUE_GAP_RE.fullmatch(gap):
             return False
         if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):
@@ -596,7 +646,10 @@ class ThresholdLinker:
             0 <= following.start - mention.end <= 20 and not re.search(r"[\d;,]", text[mention.end : following.start])
         ):
             return False  # "at least 1 muscle enzyme > 1.5 x ULN": the measure has its own value; this one counts
-        return bool(_VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start))
+        if not _VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start):
+            return False
+        gap_words = {word.lower() for word in _WORD_RE.findall(text, quantity.end, mention.start)}
+        return not gap_words & self.change_nouns  # "at least 10% loss on MMT": a change, not a level
 
     def _shares(self, text: str, previous: Quantity | None, quantity: Quantity, restated_until: int | None) -> bool:
         gap_start = restated_until or (previous.end if previous else 0)
@@ -679,6 +732,15 @@ class ThresholdLinker:
         words_after = _WORD_RE.findall(text[quantity.end : quantity.end + 25])
         if any(word.lower() in self.age_blockers_before for word in words_before[-3:]):
             return False  # "for a duration of at least 5 years", "within the past 2 years"
+        return not (words_after and words_after[0].lower() in self.age_blockers_after)
+
+    def _required_age(self, text: str, quantity: Quantity) -> bool:
+        """'Must be 18 years at the time of consent': an age that is required is the lowest age."""
+        if quantity.unit != "years" or quantity.form != "bare" or quantity.implies:
+            return False
+        if not self.grammar.is_required(text, quantity):
+            return False
+        words_after = _WORD_RE.findall(text[quantity.end : quantity.end + 25])
         return not (words_after and words_after[0].lower() in self.age_blockers_after)
 
     def _operator_before_measure(self, text: str, quantity: Quantity, mention: Mention | None) -> None:

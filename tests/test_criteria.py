@@ -113,21 +113,21 @@ def test_numbers_inside_text_are_not_markers():
 def test_numbered_items_with_nested_bullets_and_lettered_sublists():
     text = "1. Criterion one:\n   a. sub a\n   b. sub b\n2. Criterion two\n   * bullet under two\n3. Three"
     assert items(text) == [
-        ("Criterion one:", None, None, 0),
-        ("sub a", None, 1, 1),
-        ("sub b", None, 1, 1),
-        ("Criterion two", None, None, 0),
-        ("bullet under two", None, 4, 1),
-        ("Three", None, None, 0),
+        ("Criterion one:", "inclusion", None, 0),
+        ("sub a", "inclusion", 1, 1),
+        ("sub b", "inclusion", 1, 1),
+        ("Criterion two", "inclusion", None, 0),
+        ("bullet under two", "inclusion", 4, 1),
+        ("Three", "inclusion", None, 0),
     ]
 
 
 def test_lettered_items_at_the_same_indentation_nest_under_a_number():
     assert items("1. Labs:\na. ANC >= 1500\nb. Platelets >= 100000\n2. Consent") == [
-        ("Labs:", None, None, 0),
-        ("ANC >= 1500", None, 1, 1),
-        ("Platelets >= 100000", None, 1, 1),
-        ("Consent", None, None, 0),
+        ("Labs:", "inclusion", None, 0),
+        ("ANC >= 1500", "inclusion", 1, 1),
+        ("Platelets >= 100000", "inclusion", 1, 1),
+        ("Consent", "inclusion", None, 0),
     ]
 
 
@@ -181,8 +181,8 @@ def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
     ]
 
 
-def test_missing_header_gives_section_none():
-    assert items("* Age >= 18\n* Consent") == [("Age >= 18", None, None, 0), ("Consent", None, None, 0)]
+def test_a_list_without_any_header_is_the_inclusion_criteria():
+    assert items("* Age >= 18\n* Consent") == [("Age >= 18", "inclusion", None, 0), ("Consent", "inclusion", None, 0)]
 
 
 def test_prose_without_bullets_is_split_into_sentences():
@@ -197,10 +197,10 @@ def test_prose_without_bullets_is_split_into_sentences():
 def test_dash_runs_and_glued_dashes_are_markers_and_empty_bullets_are_dropped():
     text = "* Tocilizumab:\n\n    ---IV 800mg every 4 weeks\n    * SQ 162mg every 2 weeks\n\n-Patients must start therapy.\n       -"
     assert items(text) == [
-        ("Tocilizumab:", None, None, 0),
-        ("IV 800mg every 4 weeks", None, 1, 1),
-        ("SQ 162mg every 2 weeks", None, 1, 1),
-        ("Patients must start therapy.", None, None, 0),
+        ("Tocilizumab:", "inclusion", None, 0),
+        ("IV 800mg every 4 weeks", "inclusion", 1, 1),
+        ("SQ 162mg every 2 weeks", "inclusion", 1, 1),
+        ("Patients must start therapy.", "inclusion", None, 0),
     ]
 
 
@@ -333,21 +333,21 @@ def test_inline_section_headers_in_collapsed_text(text, expected):
         (
             "* Labs at screening: 1. Hemoglobin < 9 g/dL 2. Platelets < 100 x 10^9/L * Consent",
             [
-                ("Labs at screening:", None, None, 0),
-                ("Hemoglobin < 9 g/dL", None, 1, 1),
-                ("Platelets < 100 x 10^9/L", None, 1, 1),
-                ("Consent", None, None, 0),
+                ("Labs at screening:", "inclusion", None, 0),
+                ("Hemoglobin < 9 g/dL", "inclusion", 1, 1),
+                ("Platelets < 100 x 10^9/L", "inclusion", 1, 1),
+                ("Consent", "inclusion", None, 0),
             ],
         ),
         (
             "* Stable dosing: 1. Steroid dose unchanged before Visit 1 2. Other drugs unchanged",
             [
-                ("Stable dosing:", None, None, 0),
-                ("Steroid dose unchanged before Visit 1", None, 1, 1),
-                ("Other drugs unchanged", None, 1, 1),
+                ("Stable dosing:", "inclusion", None, 0),
+                ("Steroid dose unchanged before Visit 1", "inclusion", 1, 1),
+                ("Other drugs unchanged", "inclusion", 1, 1),
             ],
         ),
-        ("* Disease of grade 2. Other text", [("Disease of grade 2. Other text", None, None, 0)]),
+        ("* Disease of grade 2. Other text", [("Disease of grade 2. Other text", "inclusion", None, 0)]),
     ],
 )
 def test_numbered_sub_items_collapsed_inline(text, expected):

@@ -298,9 +298,49 @@ def quads(pipe, text):
     ],
 )
 def test_measure_lists_and_scales(pipe, text, expected):
+    assert_quads(pipe, text, expected)
+
+
+def assert_quads(pipe, text, expected):
+    """Measures, operators and values as expected; a scale_max of None in `expected` is not checked."""
     got = quads(pipe, text)
-    # scale_max None in expected means "not checked" only for measures without a scale in the text
     assert [(m, o, v) for m, o, v, _ in got] == [(m, o, v) for m, o, v, _ in expected]
     for (_, _, _, want), (_, _, _, have) in zip(expected, got):
         if want is not None:
             assert have == want
+
+
+# ---------------------------------------------------------------- phrasings of translated and older registry text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an operator, then the scale, then the value
+        ("Physician global (PhGA): the minimum value on the 10 cm VAS scale is 2.5 cm",
+         [("physician global activity", ">=", 2.5, 10)]),
+        ("patient global assessment, the maximum value of 100 mm visual analogue scale is 40 mm",
+         [("patient global activity", "<=", 40, 100)]),
+        # a measure abbreviation defined in the text names what its long form names
+        ("patients global assessment (PGA) of at least 3 cm", [("patient global activity", ">=", 3, None)]),
+        ("Global extra-muscle disease activity with a minimum of 1.5 cm on the 10 cm VAS scale",
+         [("extramuscular global activity", ">=", 1.5, 10)]),
+        # "the lowest level is", and "upper limit normal" without "of"
+        ("CK raised, the lowest level is 2 x upper limit normal", [("CK", ">=", 2, None)]),
+        # a range whose upper end carries its own operator
+        ("Body weight 45 kg - < 110 kg", [("body weight", "<", 110, None), ("body weight", ">=", 45, None)]),
+        ("Age 12 - ≤ 17 years", [("age", "<=", 17, None), ("age", ">=", 12, None)]),
+        # a required number of years is the lowest age; other years are not ages
+        ("Must be 21 years at the time of screening", [("age", ">=", 21, None)]),
+        ("Must be 3 years since the last relapse", []),
+        # a change of a measure is not a level of it
+        ("worsening defined as at least 15% decrease on Manual Muscle Testing", []),
+        # a named instrument between the measure and its value
+        ("cutaneous VAS score on the Myositis Disease Activity Assessment Tool (MDAAT) was ≥2cm on the 10cm VAS scale",
+         [("VAS", ">=", 2, 10)]),
+        # blood urea nitrogen
+        ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
+    ],
+)
+def test_translated_and_older_phrasings(pipe, text, expected):
+    assert_quads(pipe, text, expected)
