@@ -499,13 +499,14 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
-_PARENTHESIS_OPEN_RE = re.compile(r"\s*\(")
+_PARENTHESIS_OPEN_RE = re.compile(r"\s*(?:elevations?\s*|levels?\s*)?\(", re.IGNORECASE)
 _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "muscle enzymes [which includes CK, aldolase]", "muscle enzymes (CK, aldolase, LDH)": the measures
 # in brackets right after a measure illustrate it; a value after the bracket is the outer measure's
 _MEMBERS_OPEN_RE = re.compile(
     r"\s*(?:\[|\(\s*(?=(?:e\.?\s?g|i\.?\s?e|such\s+as|includ|which\s+includ)))", re.IGNORECASE
 )
+_OF_THE_FOLLOWING_RE = re.compile(r"\s*(?:or\s+more\s+)?of\s+(?:the\s+following|these\b|those\b|them\b)", re.IGNORECASE)
 _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
@@ -542,6 +543,9 @@ class ThresholdLinker:
         )
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
+        self.change_before_re = re.compile(
+            r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]+\s*){0,6}$", re.IGNORECASE
+        )
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
         """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text."""
@@ -577,6 +581,8 @@ class ThresholdLinker:
         following: Quantity | None,
         restated_until: int | None = None,
     ) -> None:
+        if self._counts_listed_items(text, quantity):
+            return
         before_index = mentions.last_ending_by(quantity.start)
         before = mentions.spans[before_index] if before_index is not None else None
         after_index = mentions.first_starting_at(quantity.end)
@@ -612,6 +618,10 @@ class ThresholdLinker:
                 quantity.form = "simple"
             return
 
+    def _counts_listed_items(self, text: str, quantity: Quantity) -> bool:
+        """'1 or 2 of the following', '2 or more of these': a number of items, not a level."""
+        return quantity.unit is None and _OF_THE_FOLLOWING_RE.match(text, quantity.end) is not None
+
     def _counts_something(self, text: str, quantity: Quantity) -> bool:
         """A unit-less number directly followed by a noun quantifies that noun."""
         if quantity.unit is not None or quantity.scale_max is not None:
@@ -627,7 +637,7 @@ class ThresholdLinker:
             quantity.links = [(None, "age at onset")]
 
     def _measure_gap_ok(self, text: str, mention: Mention | None, quantity: Quantity) -> bool:
-        if mention is None:
+        if mention is None or self._changes(text, mention):
             return False
         # asides in brackets do not count: "prednisolone (or equal) ... at least 0.5", "muscle enzymes
         # [which includes CK, aldolase] at a minimum level of 1.3 x ULN"
@@ -639,11 +649,16 @@ class ThresholdLinker:
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(gap)) <= 8
 
+    def _changes(self, text: str, mention: Mention) -> bool:
+        """'improvement in absolute forced vital capacity (FVC) > 5%': a change of the measure."""
+        return self.change_before_re.search(text, max(0, mention.start - 80), mention.start) is not None
+
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
         if mention is None or mention.start - quantity.end > 25:
             return False
+        between = _BRACKETED_RE.sub(" ", text[mention.end : following.start]) if following is not None else ""
         if quantity.unit is None and following is not None and following.has_operator and (
-            0 <= following.start - mention.end <= 20 and not re.search(r"[\d;,]", text[mention.end : following.start])
+            following.start >= mention.end and len(between.strip()) <= 20 and not re.search(r"[\d;,]", between)
         ):
             return False  # "at least 1 muscle enzyme > 1.5 x ULN": the measure has its own value; this one counts
         if not _VALUE_MEASURE_GAP_RE.fullmatch(text, quantity.end, mention.start):

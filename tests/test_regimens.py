@@ -110,6 +110,8 @@ def test_dose_statements(components, text, expected):
         "azathioprine (minimum dose 2 mg/kg/day) for 3 months",
         "the maximum dose allowed is 10 mg/day prednisone",
         "rituximab up to a maximum dose of 1 gram",
+        "MTX must have been a stable dose of no more/equal to than 25 mg per week",
+        "corticosteroid (up/equal to 20 mg once daily prednisone equivalent)",
     ],
 )
 def test_thresholds_concentrations_and_non_doses_are_not_regimens(components, text):

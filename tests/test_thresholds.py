@@ -338,6 +338,25 @@ def assert_quads(pipe, text, expected):
         # a named instrument between the measure and its value
         ("cutaneous VAS score on the Myositis Disease Activity Assessment Tool (MDAAT) was ≥2cm on the 10cm VAS scale",
          [("VAS", ">=", 2, 10)]),
+        # a diagnosis made some time before the study is a disease duration
+        ("probable or definite polymyositis at least four months before Baseline", [("disease duration", ">=", 4, None)]),
+        ("diagnosis confirmed by a rheumatologist experienced in treating DM at least 8 weeks prior to dosing",
+         [("disease duration", ">=", 8, None)]),
+        # operators written with a slash
+        ("a stable dose of prednisone (up/equal to 15 mg daily)", [("prednisone dose", "<=", 15, None)]),
+        ("methotrexate at no more/equal to than 20 mg per week", [("methotrexate dose", "<=", 20, None)]),
+        # "Manual Muscle Testing (MMT)-8", possessive global assessments
+        ("Manual Muscle Testing (MMT)-8 less than or equal to (<=)130 units", [("MMT-8", "<=", 130, None)]),
+        ("patient's global activity ≥3 cm; Physician's global VAS ≥ 4 on a 0-10 scale",
+         [("patient global activity", ">=", 3, None), ("physician global activity", ">=", 4, 10)]),
+        # members in brackets after "muscle enzyme elevation"; a count of enzymes is not a level
+        ("One or more muscle enzyme elevation (CK, ALT, LDH) ≥ 1.4 × ULN", [("muscle enzyme", ">=", 1.4, None)]),
+        ("2 or more muscle enzymes (CK [creatine kinase], and aldolase) >=1.5*upper limit of normal",
+         [("muscle enzyme", ">=", 1.5, None)]),
+        # a number of listed items is a count
+        ("receiving i) glucocorticoids, ii) 1 or 2 of the following immunosuppressants", []),
+        # the change of a measure is not a level of it
+        ("No improvement in absolute forced vital capacity (FVC) % predicted >10% within 12 months", []),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
