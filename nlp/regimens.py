@@ -30,7 +30,7 @@ counts, but dropped by the driver in eligibility criteria.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -43,6 +43,8 @@ ATTRIBUTES = ("frequency", "route", "form", "duration")
 THRESHOLD_BEFORE_RE = re.compile(DOSES["threshold_before"], re.IGNORECASE)
 THRESHOLD_AFTER_RE = re.compile(DOSES["threshold_after"], re.IGNORECASE)
 LIST_LABEL_RE = re.compile(DOSES["list_label"])
+INTAKE_COUNT_RE = re.compile(DOSES["intake_count_before"], re.IGNORECASE)
+STRENGTHS_RE = re.compile(DOSES["strengths_before"], re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
@@ -82,8 +84,11 @@ def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
     if not doses:
         return []
     clauses = clause_spans(text)
-    doses = [dose for dose in doses if not _is_concentration_beside_dose(text, dose, doses, clauses)]
-    statements = [Statement(dose, _clause_of(clauses, dose.start)) for dose in doses]
+    doses = [
+        dose for dose in doses
+        if not _is_concentration_beside_dose(text, dose, doses, clauses) and not _lists_strengths(text, dose, clauses)
+    ]
+    statements = [_per_intake(text, Statement(dose, _clause_of(clauses, dose.start))) for dose in doses]
     for index, statement in enumerate(statements):
         statement.drug = _drug_of(text, statement, drugs)
         _read_attributes(text, statements, index, drugs)
@@ -204,6 +209,28 @@ def _route(statement: Statement) -> str | None:
         return statement.found["route"].value
     form = statement.found.get("form")
     return quantities.route_of_form(form.value) if form else None
+
+
+def _lists_strengths(text: str, dose: Dose, clauses) -> bool:
+    """'supplied in 4 strengths: 0.25 mg, 0.5 mg, 1 mg': what the product comes in, not a dose given."""
+    clause_start = _clause_of(clauses, dose.start)[0]
+    return STRENGTHS_RE.search(text, clause_start, dose.start) is not None
+
+
+def _per_intake(text: str, statement: Statement) -> Statement:
+    """'2 x 124 mg', '5 tablets of BAF312 2 mg': the dose taken at once is the count times the unit dose."""
+    dose = statement.dose
+    count = INTAKE_COUNT_RE.search(text, max(statement.clause[0], dose.start - 40), dose.start)
+    if count is None:
+        return statement
+    times = int(count.group("times") or count.group("units"))
+    amount = round(dose.amount * times, 6)
+    statement.dose = replace(dose, amount=int(amount) if amount == int(amount) else amount)
+    statement.found["count"] = Found(str(times), count.start(), count.end())  # evidence only
+    form = quantities.find_form(text, count.start(), count.end())
+    if form and "form" not in statement.found:
+        statement.found["form"] = form  # "3 tablets of tofacitinib 5 mg"
+    return statement
 
 
 def _is_concentration_beside_dose(text: str, dose: Dose, doses: list[Dose], clauses) -> bool:

@@ -86,6 +86,11 @@ CASES = [
     ("methylprednisolone (0.5mg-1mg/kg/day)", [R(0.5, "mg/kg", "methylprednisolone", frequency="QD"),
                                                R(1, "mg/kg", "methylprednisolone", frequency="QD")]),
     ("then 1 g/kg of Privigen 10% every 4 weeks", [R(1, "g/kg", "ivig", frequency="Q4W")]),
+    # the dose taken at once is the count times the unit dose
+    ("3 tablets of tofacitinib 5 mg twice daily", [R(15, "mg", "tofacitinib", frequency="BID", route="oral", form="tablet")]),
+    ("2 capsules (2 x 100 mg base) taken 3 times daily", [R(200, "mg", frequency="TID", route="oral", form="capsule")]),
+    # the strengths a product comes in are not doses given
+    ("Baricitinib in 3 dosage strengths in tablet form: 1 mg, 2 mg, 4 mg for oral administration", []),
 ]
 
 
