@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing these modules registers their spaCy factories.
-from nlp import lexicon, regimens, thresholds, windows  # noqa: F401
+from nlp import lexicon, quantities, regimens, thresholds, windows  # noqa: F401
 from nlp.criteria import split_criteria
 from nlp.text import drop_numeric_emoticons, extension_key, make_doc_knowing_text, mask_escapes
 
@@ -149,6 +149,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     study.update({kind: [] for kind in FACT_KINDS})
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
+    study["_arm_descriptions"] = _arm_descriptions(protocol)
     return study, units
 
 
@@ -203,10 +204,30 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
         names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
         drugs = [drug_by_name.get(name) or _drug_of(name) for name in names]
-        drug = next((d for d in drugs if d), None) or _drug_of(arm.get("label")) or drug_by_name.get(arm.get("label"))
+        drug = next((d for d in drugs if d), None) or _drug_of(arm.get("label")) or _drug_named_in(arm.get("label"), drug_by_name)
         for key in ("label", "description"):
             units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
     return units
+
+
+def _drug_named_in(label, drug_by_name: dict) -> str | None:
+    """'0.3 mg/kg zilucoplan': an arm label that names one of the study's interventions gives its drug."""
+    if not isinstance(label, str):
+        return None
+    for name in sorted((n for n in drug_by_name if isinstance(n, str) and drug_by_name[n]), key=len, reverse=True):
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label, re.IGNORECASE):
+            return drug_by_name[name]
+    return None
+
+
+def _arm_descriptions(protocol: dict) -> dict[str, str]:
+    """Each arm label's field -> the arm's description (where a label's dose may find its schedule)."""
+    arms = _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("armGroups"))
+    return {
+        f"{ARMS_FIELD}[{index}].label": arm["description"]
+        for index, arm in enumerate(arms)
+        if isinstance(arm.get("description"), str)
+    }
 
 
 def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[str, dict]]:
@@ -379,8 +400,25 @@ def _with_provenance(fact: dict, unit: dict) -> dict:
 
 
 def _finish(study: dict) -> dict:
+    _schedule_from_arm_descriptions(study)
     study["regimens"] = _merge_duplicate_regimens(study["regimens"])
     return {key: value for key, value in study.items() if not key.startswith("_")}
+
+
+def _schedule_from_arm_descriptions(study: dict) -> None:
+    """An arm labelled '0.3 mg/kg zilucoplan' and described 'Daily subcutaneous (SC) injection': the label
+    states the dose, the description how often and how it is given. The fact keeps the label's span;
+    its rule says the schedule came from the arm's description."""
+    dosed_fields = {regimen["source_field"] for regimen in study["regimens"]}
+    for regimen in study["regimens"]:
+        description = study["_arm_descriptions"].get(regimen["source_field"])
+        if description is None or regimen["source_field"].replace(".label", ".description") in dosed_fields:
+            continue
+        for attribute, find in (("frequency", quantities.find_frequency), ("route", quantities.find_route)):
+            found = find(description)
+            if found and found.value and attribute not in regimen:
+                regimen[attribute] = found.value
+                regimen["rule"] = regimen["rule"].removesuffix("+arm_description") + "+arm_description"
 
 
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")

@@ -249,3 +249,22 @@ def test_arm_without_intervention_names_takes_the_drug_its_label_names():
     assert [(r["drug"], r["amount"], r["unit"], r["frequency"], r["source_field"]) for r in regimens] == [
         ("sirolimus", 1, "mg", "BID", "protocolSection.armsInterventionsModule.armGroups[0].description")
     ]
+
+
+def test_an_arm_label_with_the_dose_takes_its_schedule_from_the_arm_description():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000043"},
+        "armsInterventionsModule": {
+            "armGroups": [
+                {"label": "0.5 mg/kg Efgartide", "type": "EXPERIMENTAL", "description": "Weekly intravenous infusion"},
+                {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": "Weekly intravenous infusion"},
+            ],
+            "interventions": [{"type": "DRUG", "name": "Efgartide"}, {"type": "DRUG", "name": "Placebo"}],
+        },
+    }}
+    [regimen] = nlp.extract_study(record)["regimens"]
+    assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["frequency"], regimen["route"]) == (
+        "efgartide", 0.5, "mg/kg", "QW", "intravenous"
+    )
+    assert regimen["source_text"] == "0.5 mg/kg" and regimen["source_field"].endswith("armGroups[0].label")
+    assert regimen["rule"].endswith("+arm_description")
