@@ -234,17 +234,22 @@ def test_heldout_regimens_stay_at_the_goal():
     assert row["gold"] >= 20 and row["f1"] >= 0.95, row
 
 
-def test_arm_without_intervention_names_takes_the_drug_its_label_names():
-    record = {"protocolSection": {
+def arms_record(drug_label: str, description: str, drug: str) -> dict:
+    """A study whose two arms (the drug's and placebo's) name no interventions."""
+    return {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000042"},
         "armsInterventionsModule": {
             "armGroups": [
-                {"label": "Sirolimus", "type": "EXPERIMENTAL", "description": "1 mg tablets twice daily"},
-                {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": "1 mg tablets twice daily"},
+                {"label": drug_label, "type": "EXPERIMENTAL", "description": description},
+                {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": description},
             ],
-            "interventions": [{"type": "DRUG", "name": "Sirolimus"}, {"type": "DRUG", "name": "Placebo"}],
+            "interventions": [{"type": "DRUG", "name": drug}, {"type": "DRUG", "name": "Placebo"}],
         },
     }}
+
+
+def test_arm_without_intervention_names_takes_the_drug_its_label_names():
+    record = arms_record("Sirolimus", "1 mg tablets twice daily", "Sirolimus")
     regimens = nlp.extract_study(record)["regimens"]
     assert [(r["drug"], r["amount"], r["unit"], r["frequency"], r["source_field"]) for r in regimens] == [
         ("sirolimus", 1, "mg", "BID", "protocolSection.armsInterventionsModule.armGroups[0].description")
@@ -252,16 +257,7 @@ def test_arm_without_intervention_names_takes_the_drug_its_label_names():
 
 
 def test_an_arm_label_with_the_dose_takes_its_schedule_from_the_arm_description():
-    record = {"protocolSection": {
-        "identificationModule": {"nctId": "NCT00000043"},
-        "armsInterventionsModule": {
-            "armGroups": [
-                {"label": "0.5 mg/kg Efgartide", "type": "EXPERIMENTAL", "description": "Weekly intravenous infusion"},
-                {"label": "Placebo", "type": "PLACEBO_COMPARATOR", "description": "Weekly intravenous infusion"},
-            ],
-            "interventions": [{"type": "DRUG", "name": "Efgartide"}, {"type": "DRUG", "name": "Placebo"}],
-        },
-    }}
+    record = arms_record("0.5 mg/kg Efgartide", "Weekly intravenous infusion", "Efgartide")
     [regimen] = nlp.extract_study(record)["regimens"]
     assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["frequency"], regimen["route"]) == (
         "efgartide", 0.5, "mg/kg", "QW", "intravenous"
