@@ -31,6 +31,11 @@ def windows_of(components, text):
 CHANGED = "dose_changed_within"
 CASES = [
     ("Rituximab use within 6 months.", [("rituximab", 6, "months", "used_within")]),
+    # "for the past", "prior the"; a stable dose over a past period is a stability requirement
+    ("Must not have taken methotrexate for the past 2 months.", [("methotrexate", 2, "months", "used_within")]),
+    ("On a stable dose of azathioprine for the past 12 weeks", [("azathioprine", 12, "weeks", "stable_for")]),
+    ("hydroxychloroquine should be stable 2 months prior the baseline visit",
+     [("hydroxychloroquine", 2, "months", "stable_for")]),
     ("If rituximab given within 12 months, absence of detectable CD20 cells.",
      [("rituximab", 12, "months", "used_within")]),
     ("Change in dose of prednisone within 4 weeks prior to the baseline timepoint.",
