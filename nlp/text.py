@@ -55,7 +55,8 @@ def drop_numeric_emoticons(nlp) -> None:
 def mask_escapes(text: str) -> str:
     """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4"),
-    number words before a time unit ("six months" -> "6   months") and runs of more than
+    number words before a time unit ("six months" -> "6   months"), a "³" that a Symbol-font "≥"
+    became in a copied document ("(CK, LDH) ³ 1.3 times ULN") and runs of more than
     MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would make
     tokenizing quadratic) become spaces or digits."""
     if "\\" in text:
@@ -64,10 +65,16 @@ def mask_escapes(text: str) -> str:
         text = _INNER_BULLET_RE.sub(_spaces, text)
     if "(" in text:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
+    if "³" in text:
+        text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()
     if any(unit in lowered for unit in _TIME_UNIT_STEMS):  # the regex is slow to try at every word
         text = _NUMBER_WORD_BEFORE_TIME_RE.sub(_number_word_digits, text)
     return mask_punctuation_runs(text)
+
+
+# "³" between a space (or bracket) and a number: a "≥" copied from a Symbol font; after a unit it is a cube
+_SYMBOL_FONT_GEQ_RE = re.compile(r"(?<=[\s(\[])³(?=\s?\d)")
 
 
 def _number_word_digits(match: re.Match) -> str:

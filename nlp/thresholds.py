@@ -521,7 +521,10 @@ _SHARED_GAP_RE = re.compile(
     + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
 )
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
-_ON_SCALE_RE = re.compile(r"\bon\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_ON_SCALE_RE = re.compile(
+    # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
+    r"\bon\s+(?:the|a|an)\s+(?:(?:[\w-]+\s+){0,3}|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
+)
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")
 _SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
@@ -734,7 +737,7 @@ class ThresholdLinker:
         for mention in mentions[first:]:
             if mention.start - quantity.end > 150 or _SENTENCE_BREAK_RE.search(text, quantity.end, mention.start):
                 return []
-            if _ON_SCALE_RE.search(text, max(quantity.end, mention.start - 60), mention.start):
+            if _ON_SCALE_RE.search(text, max(quantity.end, mention.start - 90), mention.start):
                 return [(mention, mention.measure)]
         return []
 

@@ -357,6 +357,14 @@ def assert_quads(pipe, text, expected):
         ("receiving i) glucocorticoids, ii) 1 or 2 of the following immunosuppressants", []),
         # the change of a measure is not a level of it
         ("No improvement in absolute forced vital capacity (FVC) % predicted >10% within 12 months", []),
+        # "less" without "than"; "not exceed the equivalent of"; a Symbol-font "≥" copied as "³"
+        ("age at onset is less 16 years of age", [("age at onset", "<", 16, None)]),
+        ("daily glucocorticoids should not exceed the equivalent of Prednisone 25 mg per day", [("prednisone dose", "<=", 25, None)]),
+        ("One or more muscle enzymes (CK, LDH, ALT) ³ 1.5 times upper limit of normal", [("muscle enzyme", ">=", 1.5, None)]),
+        ("platelets 100 x 10³ /mm³ or more", [("platelets", ">=", 100, None)]),
+        # a score on an instrument named in full, with its abbreviation in brackets
+        ("score of <130 on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)",
+         [("MMT-8", "<", 130, None)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
