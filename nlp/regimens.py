@@ -103,14 +103,19 @@ def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
 
 
 def written_as_threshold(text: str, dose: Dose) -> bool:
-    """'greater than 20 mg/day', '80 mg or more', '(≥2 mg/kg)': a limit, not a dose given."""
+    """'greater than 20 mg/day', '80 mg or more', '(≥2 mg/kg)': a limit, not a dose given; also
+    'equivalent to 2 x 200 mg': the same dose restated in another salt or unit."""
     before = text[max(0, dose.start - 40) : dose.start]
+    count = INTAKE_COUNT_RE.search(before)
+    before = before[: count.start()] if count else before
     return bool(THRESHOLD_BEFORE_RE.search(before) or THRESHOLD_AFTER_RE.match(text, dose.end))
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in CLAUSE_END_RE.finditer(text):
+        if match.group() == ";" and text.count("(", start, match.start()) > text.count(")", start, match.start()):
+            continue  # "(2 x 124 mg base; equivalent to …) taken 3 times daily": inside a bracket
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
@@ -132,13 +137,18 @@ def _drug_of(text: str, statement: Statement, drugs: list[dict]) -> dict | None:
     return before[-1] if before else None
 
 
+def _same_drug(mention: dict, drug: dict | None) -> bool:
+    """The statement's own drug, or the same drug named again ('124 mg arimoclomol base; … arimoclomol citrate')."""
+    return drug is not None and (mention is drug or mention["generic"] == drug["generic"])
+
+
 def _read_attributes(text: str, statements: list[Statement], index: int, drugs: list[dict]) -> None:
     statement = statements[index]
     dose, (clause_start, clause_end) = statement.dose, statement.clause
     right_end = min(
         [clause_end]
         + [s.dose.start for s in statements[index + 1 :] if s.dose.start < clause_end]
-        + [m["start"] for m in drugs if dose.end <= m["start"] < clause_end and m is not statement.drug]
+        + [m["start"] for m in drugs if dose.end <= m["start"] < clause_end and not _same_drug(m, statement.drug)]
     )
     left_start = max(
         [clause_start]

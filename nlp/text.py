@@ -29,9 +29,10 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
 }  # fmt: skip
-_TIME_UNIT_STEMS = ("year", "month", "week", "day")
+_TIME_UNIT_STEMS = ("year", "month", "week", "day", "times")
+# "six months", "three times the upper limit of normal": a number word that counts a unit or a multiple
 _NUMBER_WORD_BEFORE_TIME_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?)\b)", re.IGNORECASE
+    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
 )
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.

@@ -165,6 +165,10 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
+_LABEL = r"(?:\s*\([A-Za-z][A-Za-z -]{0,20}\))?"  # "3 (moderate) or 4 (severe)": a score's name after it
+
+
 class QuantityGrammar:
     """Compiled regexes for operators, numbers, units, scales and ranges (built once per component)."""
 
@@ -185,7 +189,7 @@ class QuantityGrammar:
         num, body = NUMBER_PATTERN, NUMBER_BODY
         joiner = "|".join(_phrase_pattern(j) for j in operators["range_joiners"])
         uln = (
-            r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper\s+limits?\s+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?"
+            r"(?:the\s+)?(?:institutional\s+)?(?:ULN|normal\s+upper\s+limit|upper\s+normal\s+limit|upper\s+limits?\s+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?"
             r"normal(?:\s+range)?)(?:\s*\(\s*ULN\s*\))?"
         )
         self.unit_re = re.compile(r"\s*" + unit, re.IGNORECASE)
@@ -228,7 +232,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
-                rf"(?<![\w.,])(?P<n1>\d)(?:\s*,\s*\d)*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d)(?![\w%+/]|[.,]\d)",
+                rf"(?<![\w.,])(?P<n1>\d){_LABEL}(?:\s*,\s*\d{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d)(?![\w%+/]|[.,]\d)",
                 re.IGNORECASE,
             )),
         ]
@@ -262,6 +266,8 @@ class QuantityGrammar:
                 continue
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
+                if operator is None and form == "class":
+                    operator = self._operator_before_class_name(text, match.start())
                 if operator is None and form in _NEEDS_OPERATOR:
                     continue  # "<= ULN", "> Class II" need an operator
                 if operator is not None and form in ("range", "enumeration"):
@@ -282,6 +288,13 @@ class QuantityGrammar:
                 quantities.append(quantity)
                 taken_until = quantity.end
         return quantities, scales
+
+    def _operator_before_class_name(self, text: str, class_start: int) -> tuple[int, str] | None:
+        """'≥ New York Heart Association (NYHA) class III': the operator stands before the scale's name.
+        The quantity starts at "class" so that the name stays a measure mention."""
+        name = _CLASS_NAME_BEFORE_RE.search(text, max(0, class_start - 60), class_start)
+        operator = self.operator_ending_at(text, name.start()) if name else None
+        return (class_start, operator[1]) if operator else None
 
     def may_compare(self, text: str, quantity: Quantity) -> bool:
         """Can this quantity become a threshold? A plain number only when an operator comes a few
@@ -506,6 +519,7 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _MEMBERS_OPEN_RE = re.compile(
     r"\s*(?:\[|\(\s*(?=(?:e\.?\s?g|i\.?\s?e|such\s+as|includ|which\s+includ)))", re.IGNORECASE
 )
+_OPENS_PARENTHESIS_RE = re.compile(r"\s*[(\[]\s*")
 _OF_THE_FOLLOWING_RE = re.compile(r"\s*(?:or\s+more\s+)?of\s+(?:the\s+following|these\b|those\b|them\b)", re.IGNORECASE)
 _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
@@ -571,6 +585,8 @@ class ThresholdLinker:
                 continue
             following = quantities[index + 1] if index + 1 < len(quantities) else None
             self._link(text, quantity, mentions, previous, following, restated_until)
+            if quantity.rule == "score-on-scale":
+                _scale_after_measure(text, quantity, scales)
             facts.extend(self._facts(text, quantity))
             previous, restated_until = quantity, None
         return facts
@@ -591,6 +607,8 @@ class ThresholdLinker:
         after_index = mentions.first_starting_at(quantity.end)
         after = mentions.spans[after_index] if after_index is not None else None
         named_before = self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []
+        if named_before and before.is_drug and _OPENS_PARENTHESIS_RE.fullmatch(text, before.end, quantity.start):
+            named_before = self._links([before])  # "cyclosporine, voclosporin (<= 23.7 mg)": the dose of the last drug
         implied = [(None, quantity.implies)] if quantity.implies else []
         if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
             implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
@@ -659,6 +677,8 @@ class ThresholdLinker:
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
         if mention is None or mention.start - quantity.end > 25:
             return False
+        if quantity.suffix_op in self.grammar.age_suffixes:
+            return False  # "18 years or older with diagnosis for 1 year": an age, whatever follows
         between = _BRACKETED_RE.sub(" ", text[mention.end : following.start]) if following is not None else ""
         if quantity.unit is None and following is not None and following.has_operator and (
             following.start >= mention.end and len(between.strip()) <= 20 and not re.search(r"[\d;,]", between)
@@ -905,6 +925,20 @@ def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
         quantity = quantities.spans[index]
         if start - quantity.end <= 25 and not re.search(r"[\d;]", text[quantity.end : start]):
             quantity.scale_max = quantity.scale_max or maximum
+
+
+def _scale_after_measure(text: str, quantity: Quantity, scales) -> None:
+    """'<135 on the … Assessment (MMT-8) (range 0-160)': the scale note after the instrument it rates."""
+    mention = quantity.links[0][0]
+    if quantity.scale_max is not None or mention is None:
+        return
+    for start, _end, maximum in scales:
+        if start >= mention.end and _SCALE_NOTE_GAP_RE.fullmatch(text, mention.end, start):
+            quantity.scale_max = maximum
+            return
+
+
+_SCALE_NOTE_GAP_RE = re.compile(r"[\s)\]]*")
 
 
 class ThresholdExtractor:

@@ -89,6 +89,9 @@ CASES = [
     # the dose taken at once is the count times the unit dose
     ("3 tablets of tofacitinib 5 mg twice daily", [R(15, "mg", "tofacitinib", frequency="BID", route="oral", form="tablet")]),
     ("2 capsules (2 x 100 mg base) taken 3 times daily", [R(200, "mg", frequency="TID", route="oral", form="capsule")]),
+    # the same dose restated in another salt, inside the bracket, is not a second dose
+    ("2 capsules (2 x 100 mg tofacitinib base; equivalent to 2 x 162 mg tofacitinib citrate) taken twice daily",
+     [R(200, "mg", "tofacitinib", frequency="BID", route="oral", form="capsule")]),
     # the strengths a product comes in are not doses given
     ("Baricitinib in 3 dosage strengths in tablet form: 1 mg, 2 mg, 4 mg for oral administration", []),
 ]

@@ -363,8 +363,28 @@ def assert_quads(pipe, text, expected):
         ("One or more muscle enzymes (CK, LDH, ALT) ³ 1.5 times upper limit of normal", [("muscle enzyme", ">=", 1.5, None)]),
         ("platelets 100 x 10³ /mm³ or more", [("platelets", ">=", 100, None)]),
         # a score on an instrument named in full, with its abbreviation in brackets
-        ("score of <130 on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)",
-         [("MMT-8", "<", 130, None)]),
+        ("score of <130 on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8) (range 0-160).",
+         [("MMT-8", "<", 130, 160)]),
+        # a diagnosis held for some time; an age is not the measure named after it
+        ("18 years or older with diagnosis of chronic plaque psoriasis (psoriasis vulgaris) for at least 6 months",
+         [("age", ">=", 18, None), ("disease duration", ">=", 6, None)]),
+        ("Clinical diagnosis of systemic lupus erythematosus (SLE) at least 12 weeks prior to screening",
+         [("disease duration", ">=", 12, None)]),
+        # a score whose values carry their names
+        ("Physician Global Assessment (PGA) score of 2 (mild) or 3 (moderate)",
+         [("physician global activity", "<=", 3, None), ("physician global activity", ">=", 2, None)]),
+        # "up to and including", "milligrams/day", "x 109/l" (10^9 without its superscript), "Normal upper limit"
+        ("at least 3% of body surface area (BSA) and up to and including 15% of total BSA",
+         [("BSA", "<=", 15, None), ("BSA", ">=", 3, None)]),
+        ("a stable dose ≤25 milligrams/day prednisone", [("prednisone dose", "<=", 25, None)]),
+        ("Neutrophil <1.5 x 109/l", [("ANC", "<", 1.5, None)]),
+        ("total bilirubin greater than Normal upper limit", [("bilirubin", ">", 1, None)]),
+        ("ALT greater than two times the upper limit of normal", [("ALT", ">", 2, None)]),
+        # an operator before the scale's full name
+        ("heart failure (≥ New York Heart Association (NYHA) class III)", [("NYHA class", ">=", 3, None)]),
+        # a dose in brackets right after the last drug of a list is that drug's
+        ("azathioprine (<= 150 mg daily), cyclosporine, voclosporin (<= 23.7 mg twice daily)",
+         [("azathioprine dose", "<=", 150, None), ("voclosporin dose", "<=", 23.7, None)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
