@@ -39,7 +39,7 @@ ABBREVIATIONS = "trialkb_abbreviations"
 # "oral glucocorticoid (GC)", "mycophenolate mofetil (MMF)": a parenthesized abbreviation of 2-7
 # characters that starts with a capital, after up to three words (found from the parenthesis back:
 # a pattern that started at every word would cost more than all the other rules together)
-ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*\)")
+ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  # "(GC)", "(OCS; prednisone or …)"
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2})[ \t]*$")
 
 

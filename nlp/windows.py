@@ -177,8 +177,9 @@ LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.;]\s")
 DOSE_OF_BEFORE_RE = re.compile(
-    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+of\s+$", re.IGNORECASE
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
 )
 DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
@@ -321,11 +322,14 @@ class WindowExtractor:
 
 
 def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:
-    """'glucocorticoid ≤ 20 mg/day of prednisone': the drug after '<dose> of' measures the dose of the
-    therapy named just before it; that therapy is the subject."""
+    """'glucocorticoid ≤ 20 mg/day of prednisone', 'an oral corticosteroid, …, at a stable dose ≤40
+    milligrams/day prednisone': the drug right after a dose measures the dose of the therapy named
+    before it in the sentence; that therapy is the subject."""
     dose = DOSE_OF_BEFORE_RE.search(text, max(0, drug.start - 30), drug.start)
     return dose is not None and any(
-        other is not drug and other.end <= dose.start() and dose.start() - other.end <= 20 for other in others
+        other is not drug and other.end <= dose.start() and dose.start() - other.end <= 80
+        and not _SENTENCE_END_RE.search(text, other.end, dose.start())
+        for other in others
     )
 
 

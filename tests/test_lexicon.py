@@ -148,3 +148,10 @@ def test_abbreviations_a_text_defines_name_their_drug_in_later_criteria():
     assert [(w["subject"], w["value"], w["unit"], w["source_text"]) for w in windows] == [
         ("corticosteroids", 2, "weeks", "GC dose within 2 weeks")
     ]
+
+
+def test_an_abbreviation_defined_with_more_in_its_bracket():
+    from nlp.lexicon import defined_abbreviations
+
+    text = "Oral corticosteroid (OCS; prednisone or equivalent) is permitted; Global assessment (GA, 0-4) at least 2"
+    assert defined_abbreviations(text) == {"OCS": "corticosteroids"}
