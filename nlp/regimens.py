@@ -86,8 +86,8 @@ def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
     clauses = clause_spans(text)
     doses = [
         dose for dose in doses
-        if not _is_concentration_beside_dose(text, dose, doses, clauses) and not _lists_strengths(text, dose, clauses)
-    ]
+        if dose.amount and not _is_concentration_beside_dose(text, dose, doses, clauses) and not _lists_strengths(text, dose, clauses)
+    ]  # "0 mg oral BID" is the placebo period of an arm, not a dose
     statements = [_per_intake(text, Statement(dose, _clause_of(clauses, dose.start))) for dose in doses]
     for index, statement in enumerate(statements):
         statement.drug = _drug_of(text, statement, drugs)

@@ -166,7 +166,7 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
-_LABEL = r"(?:\s*\([A-Za-z][A-Za-z -]{0,20}\))?"  # "3 (moderate) or 4 (severe)": a score's name after it
+_LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
 
 class QuantityGrammar:

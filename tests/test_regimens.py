@@ -92,7 +92,9 @@ CASES = [
     # the same dose restated in another salt, inside the bracket, is not a second dose
     ("2 capsules (2 x 100 mg tofacitinib base; equivalent to 2 x 162 mg tofacitinib citrate) taken twice daily",
      [R(200, "mg", "tofacitinib", frequency="BID", route="oral", form="capsule")]),
-    # the strengths a product comes in are not doses given
+    # the strengths a product comes in are not doses given; nor is a placebo period's "0 mg"
+    ("0 mg oral BID, Continuous treatment for 16 Weeks; 5 mg oral BID, Continuous Treatment for 36 Weeks",
+     [R(5, "mg", frequency="BID", route="oral", duration="36 weeks")]),
     ("Baricitinib in 3 dosage strengths in tablet form: 1 mg, 2 mg, 4 mg for oral administration", []),
 ]
 

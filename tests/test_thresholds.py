@@ -370,7 +370,11 @@ def assert_quads(pipe, text, expected):
          [("age", ">=", 18, None), ("disease duration", ">=", 6, None)]),
         ("Clinical diagnosis of systemic lupus erythematosus (SLE) at least 12 weeks prior to screening",
          [("disease duration", ">=", 12, None)]),
+        ("plaque psoriasis (psoriasis vulgaris) for at least 6 months prior to Baseline", [("disease duration", ">=", 6, None)]),
+        ("diagnosed with stable plaque psoriasis with scalp involvement for 6 months or more",
+         [("disease duration", ">=", 6, None)]),
         # a score whose values carry their names
+        ('a PGA score of 3 ("moderate") or 4 ("severe")', [("physician global activity", "<=", 4, None), ("physician global activity", ">=", 3, None)]),
         ("Physician Global Assessment (PGA) score of 2 (mild) or 3 (moderate)",
          [("physician global activity", "<=", 3, None), ("physician global activity", ">=", 2, None)]),
         # "up to and including", "milligrams/day", "x 109/l" (10^9 without its superscript), "Normal upper limit"
