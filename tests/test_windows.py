@@ -36,6 +36,9 @@ CASES = [
     ("On a stable dose of azathioprine for the past 12 weeks", [("azathioprine", 12, "weeks", "stable_for")]),
     ("hydroxychloroquine should be stable 2 months prior the baseline visit",
      [("hydroxychloroquine", 2, "months", "stable_for")]),
+    # "or equivalent" and route adjectives do not break a list of subjects
+    ("Dosing of antimalarials, prednisone or equivalent, and topical tacrolimus required to be stable for at least 6 weeks",
+     [("antimalarials", 6, "weeks", "stable_for"), ("prednisone", 6, "weeks", "stable_for"), ("tacrolimus", 6, "weeks", "stable_for")]),
     ("If rituximab given within 12 months, absence of detectable CD20 cells.",
      [("rituximab", 12, "months", "used_within")]),
     ("Change in dose of prednisone within 4 weeks prior to the baseline timepoint.",
