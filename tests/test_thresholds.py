@@ -373,6 +373,8 @@ def assert_quads(pipe, text, expected):
         ("plaque psoriasis (psoriasis vulgaris) for at least 6 months prior to Baseline", [("disease duration", ">=", 6, None)]),
         ("diagnosed with stable plaque psoriasis with scalp involvement for 6 months or more",
          [("disease duration", ">=", 6, None)]),
+        # the EULAR/ACR classification probability written after "probable or definite"
+        ("Diagnosis of probable or definite (≥55%) idiopathic inflammatory myopathy", [("EULAR/ACR probability", ">=", 55, None)]),
         # a score whose values carry their names
         ('a PGA score of 3 ("moderate") or 4 ("severe")', [("physician global activity", "<=", 4, None), ("physician global activity", ">=", 3, None)]),
         ("Physician Global Assessment (PGA) score of 2 (mild) or 3 (moderate)",
