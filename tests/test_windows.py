@@ -36,6 +36,8 @@ CASES = [
     ("On a stable dose of azathioprine for the past 12 weeks", [("azathioprine", 12, "weeks", "stable_for")]),
     ("hydroxychloroquine should be stable 2 months prior the baseline visit",
      [("hydroxychloroquine", 2, "months", "stable_for")]),
+    ("Current or recent use (within last 3 months of the Baseline visit) of immunomodulation or immunosuppression therapy.",
+     [("immunosuppressants", 3, "months", "used_within")]),
     # "or equivalent" and route adjectives do not break a list of subjects
     ("Dosing of antimalarials, prednisone or equivalent, and topical tacrolimus required to be stable for at least 6 weeks",
      [("antimalarials", 6, "weeks", "stable_for"), ("prednisone", 6, "weeks", "stable_for"), ("tacrolimus", 6, "weeks", "stable_for")]),
