@@ -45,6 +45,7 @@ THRESHOLD_AFTER_RE = re.compile(DOSES["threshold_after"], re.IGNORECASE)
 LIST_LABEL_RE = re.compile(DOSES["list_label"])
 INTAKE_COUNT_RE = re.compile(DOSES["intake_count_before"], re.IGNORECASE)
 STRENGTHS_RE = re.compile(DOSES["strengths_before"], re.IGNORECASE)
+STRENGTH_UNITS = frozenset(DOSES["strength_units"])
 CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
@@ -247,10 +248,10 @@ def _is_concentration_beside_dose(text: str, dose: Dose, doses: list[Dose], clau
     """'2.0 g/kg of Octagam 10% every 4 weeks': a non-topical percentage in a clause that states a dose
     in another unit is the product's concentration; dropped before statements are read, so it does not
     cut the dose off from its schedule."""
-    if dose.unit != "%":
+    if dose.unit not in STRENGTH_UNITS:
         return False
     clause = _clause_of(clauses, dose.start)
-    if not any(other.unit != "%" and clause[0] <= other.start <= clause[1] for other in doses):
+    if not any(other.unit not in STRENGTH_UNITS and clause[0] <= other.start <= clause[1] for other in doses):
         return False
     near_start, near_end = max(clause[0], dose.start - 30), min(clause[1], dose.end + 30)
     form = quantities.find_form(text, near_start, near_end)
@@ -259,8 +260,8 @@ def _is_concentration_beside_dose(text: str, dose: Dose, doses: list[Dose], clau
 
 
 def _is_dose(statement: Statement) -> bool:
-    """A percentage is a strength of a topical preparation; elsewhere it is a concentration."""
-    return statement.dose.unit != "%" or _route(statement) == "topical"
+    """A percentage (or mg/g) is a strength of a topical preparation; elsewhere it is a concentration."""
+    return statement.dose.unit not in STRENGTH_UNITS or _route(statement) == "topical"
 
 
 def _regimen(text: str, statement: Statement, list_item: bool) -> dict:

@@ -92,6 +92,9 @@ CASES = [
     # the same dose restated in another salt, inside the bracket, is not a second dose
     ("2 capsules (2 x 100 mg tofacitinib base; equivalent to 2 x 162 mg tofacitinib citrate) taken twice daily",
      [R(200, "mg", "tofacitinib", frequency="BID", route="oral", form="capsule")]),
+    # a topical preparation's strength in mg/g, like a percentage
+    ("tofacitinib ointment 20 mg/g BID (twice daily)", [R(20, "mg/g", "tofacitinib", frequency="BID", route="topical", form="ointment")]),
+    ("fecal calprotectin of 250 mg/g", []),
     # the strengths a product comes in are not doses given; nor is a placebo period's "0 mg"
     ("0 mg oral BID, Continuous treatment for 16 Weeks; 5 mg oral BID, Continuous Treatment for 36 Weeks",
      [R(5, "mg", frequency="BID", route="oral", duration="36 weeks")]),
