@@ -165,6 +165,8 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_LIST_END_RE = re.compile(r"[);\n]|\.\s")
+_TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
@@ -175,6 +177,10 @@ class QuantityGrammar:
     def __init__(self, operators: dict, units: list[dict]):
         prefix, self.prefix_op = _alternation(operators["prefix"])
         self.operator_then_word_re = re.compile(rf"{prefix}\s*(?:the\s+)?[A-Za-z]", re.IGNORECASE)
+        # "(>= the following scores: BSA 10%, IGA 3, EASI 16)": one operator for the values listed after it
+        self.operator_over_list_re = re.compile(
+            rf"(?P<op>{prefix})\s*(?:the\s+)?following(?:\s+[A-Za-z]+){{0,2}}\s*:", re.IGNORECASE
+        )
         reversed_prefix = _reversed_alternation(operators["prefix"])
         self.reversed_operator_re = re.compile(rf"\s*(?P<op>{reversed_prefix})", re.IGNORECASE)
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
@@ -232,7 +238,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
-                rf"(?<![\w.,])(?P<n1>\d){_LABEL}(?:\s*,\s*\d{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d)(?![\w%+/]|[.,]\d)",
+                rf"(?<![\w.,])(?P<n1>\d{{1,2}}){_LABEL}(?:\s*,\s*\d{{1,2}}{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d{{1,2}})(?![\w%+/]|[.,]\d)",
                 re.IGNORECASE,
             )),
         ]
@@ -270,7 +276,7 @@ class QuantityGrammar:
                     operator = self._operator_before_class_name(text, match.start())
                 if operator is None and form in _NEEDS_OPERATOR:
                     continue  # "<= ULN", "> Class II" need an operator
-                if operator is not None and form in ("range", "enumeration"):
+                if operator is not None and form in ("range", "enumeration") and not self._at_least_range(text, match, operator):
                     continue  # "> 1-2" is not a range; the simple form takes it
                 start = operator[0] if operator else match.start()
                 candidates.append((start, -(match.end() - start), form, match, operator))
@@ -287,7 +293,28 @@ class QuantityGrammar:
             if quantity is not None:
                 quantities.append(quantity)
                 taken_until = quantity.end
+        if "following" in lowered:
+            self._share_listed_operator(text, quantities)
         return quantities, scales
+
+    def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
+        for head in self.operator_over_list_re.finditer(text):
+            op = self.prefix_op[_normal_phrase(head.group("op"))]
+            end = _LIST_END_RE.search(text, head.end())
+            list_end = end.start() if end else len(text)
+            for quantity in quantities:
+                if head.end() <= quantity.start < list_end and quantity.form == "bare":
+                    quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
+                    quantity.form = "simple"
+
+    @staticmethod
+    def _at_least_range(text: str, match: re.Match, operator: tuple[int, str]) -> bool:
+        """'aged ≥ 12 to 17 years': a lower bound written with its operator, then 'to' the upper one."""
+        return (
+            match.re.groupindex.get("n2") is not None
+            and operator[1] == ">="
+            and _TO_RE.search(text, match.end("n1"), match.start("n2")) is not None
+        )
 
     def _operator_before_class_name(self, text: str, class_start: int) -> tuple[int, str] | None:
         """'≥ New York Heart Association (NYHA) class III': the operator stands before the scale's name.

@@ -375,6 +375,15 @@ def assert_quads(pipe, text, expected):
          [("disease duration", ">=", 6, None)]),
         # the EULAR/ACR classification probability written after "probable or definite"
         ("Diagnosis of probable or definite (≥55%) idiopathic inflammatory myopathy", [("EULAR/ACR probability", ">=", 55, None)]),
+        ("Chronic atopic dermatitis (AD) with onset of symptoms at least 3 years prior to Baseline", [("disease duration", ">=", 3, None)]),
+        ("AD duration of at least 2 years.", [("disease duration", ">=", 2, None)]),
+        # two-digit ages offered as alternatives; "≥ 12 to 17"; "must weigh"
+        ("Adolescents who are 14 or 15 years old", [("age", "<=", 15, None), ("age", ">=", 14, None)]),
+        ("Adolescents aged ≥ 12 to 17 years, inclusive", [("age", "<=", 17, None), ("age", ">=", 12, None)]),
+        ("Adolescents must weigh ≥ 45 kilograms", [("body weight", ">=", 45, None)]),
+        # one operator for a list of measures and values
+        ("moderate to severe disease (\\>= the following scores: BSA 10%, IGA 3, EASI 16, Pruritus NRS 4)",
+         [("BSA", ">=", 10, None), ("EASI", ">=", 16, None), ("IGA", ">=", 3, None), ("PP-NRS", ">=", 4, None)]),
         # a score whose values carry their names
         ('a PGA score of 3 ("moderate") or 4 ("severe")', [("physician global activity", "<=", 4, None), ("physician global activity", ">=", 3, None)]),
         ("Physician Global Assessment (PGA) score of 2 (mild) or 3 (moderate)",
