@@ -178,6 +178,7 @@ EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalent
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
+CHAINED_TIME_RE = re.compile(r"[\s,]*(?:and|but)\b[^.;:()]{0,40}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
     r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
 )
@@ -187,6 +188,7 @@ DOSE_SUBJECT_RE = re.compile(
     re.IGNORECASE,
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
+RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:restricted|limited)\s+to\b", re.IGNORECASE)
 EXAMPLES_OPEN_RE = re.compile(
     r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
@@ -311,6 +313,8 @@ class WindowExtractor:
                 subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end())
                 classes.append((subject, entry.get("over_drugs", False)))
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
+        # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
+        kept_classes = [c for c in kept_classes if not RESTRICTED_TO_RE.match(text, c.end)]
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
         examples = [span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))]
         kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples)]
@@ -340,7 +344,7 @@ def _examples_after(text: str, position: int) -> tuple[int, int] | None:
     a parenthesis right after a class lists its members ('immunosuppressive treatment (methotrexate,
     mycophenolate)'). Without one the examples end at the clause's next time expression or punctuation."""
     match = EXAMPLES_OPEN_RE.match(text, position)
-    if not match:
+    if not match or RESTRICTED_TO_RE.match(text, position):
         return None
     bracket = next((ch for ch in match.group() if ch in "(["), None)
     if bracket:
@@ -420,13 +424,16 @@ def extract_windows(
     open_windows: list[dict] = []
     for clause_start, clause_end in clause_spans(text):
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
-        previous_end, previous_relation = clause_start, None
+        previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
             relation = _relation(text, clause_start, time, previous_relation)
             if relation is None:
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            if rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start):
+                # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each
+                listed, rule = previous_listed, f"window_{time.kind}_shared"
             if rule is None:
                 listed, rule = _list_after_colon(text, subjects, time, clause_end)
             if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
@@ -436,7 +443,7 @@ def extract_windows(
                 earlier = [s for s in earlier if not s.equivalent] or earlier
                 if earlier:
                     listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
-            previous_end, previous_relation = time.end, relation
+            previous_end, previous_relation, previous_listed = time.end, relation, listed
             for subject in listed:
                 for name in subject.names:
                     key = (name, time.value, time.unit)

@@ -38,6 +38,18 @@ CASES = [
      [("hydroxychloroquine", 2, "months", "stable_for")]),
     ("Current or recent use (within last 3 months of the Baseline visit) of immunomodulation or immunosuppression therapy.",
      [("immunosuppressants", 3, "months", "used_within")]),
+    # two time expressions joined by "and" share the subjects listed before the first
+    ("Allowed: methotrexate, sulfasalazine or iguratimod, ongoing for >= 10 weeks and at stable dose for >= 3 weeks",
+     [("methotrexate", 10, "weeks", "stable_for"), ("sulfasalazine", 10, "weeks", "stable_for"),
+      ("iguratimod", 10, "weeks", "stable_for"), ("methotrexate", 3, "weeks", "stable_for"),
+      ("sulfasalazine", 3, "weeks", "stable_for"), ("iguratimod", 3, "weeks", "stable_for")]),
+    # a class restricted to listed members: the members are the subjects
+    ("a stable dose of csDMARD therapy (restricted to methotrexate or leflunomide) for ≥ 6 weeks prior to baseline",
+     [("methotrexate", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
+    # "free of", "treatment change"
+    ("free of corticosteroids for at least 10 weeks prior to baseline", [("corticosteroids", 10, "weeks", "last_used_before")]),
+    ("Patients on methotrexate must have not had a treatment change in the past 2 months",
+     [("methotrexate", 2, "months", CHANGED)]),
     # "or equivalent" and route adjectives do not break a list of subjects
     ("Dosing of antimalarials, prednisone or equivalent, and topical tacrolimus required to be stable for at least 6 weeks",
      [("antimalarials", 6, "weeks", "stable_for"), ("prednisone", 6, "weeks", "stable_for"), ("tacrolimus", 6, "weeks", "stable_for")]),
