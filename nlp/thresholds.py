@@ -165,6 +165,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
@@ -433,6 +434,8 @@ class QuantityGrammar:
         for group, unit in self._unit_groups(match.re):
             if regs[group][0] != -1:  # the first unit alternative that took part in the match
                 quantity.unit, quantity.unit_kind = unit["unit"], unit["kind"]
+                if unit["unit"] == "as written":  # "3 mg/L", "10 ng/mL": the text's own unit, spaces dropped
+                    quantity.unit = "".join(match.group(group).split()).replace("μ", "µ").replace("l", "L")
                 quantity.implies = unit.get("implies")
                 return
 
@@ -706,6 +709,8 @@ class ThresholdLinker:
             return False
         if quantity.suffix_op in self.grammar.age_suffixes:
             return False  # "18 years or older with diagnosis for 1 year": an age, whatever follows
+        if _ABBREVIATION_BEFORE_RE.search(text, max(0, quantity.start - 12), quantity.start):
+            return False  # "CDAI>10 and DAS28 ≥ 3.2": the value is the unknown score's glued before it
         between = _BRACKETED_RE.sub(" ", text[mention.end : following.start]) if following is not None else ""
         if quantity.unit is None and following is not None and following.has_operator and (
             following.start >= mention.end and len(between.strip()) <= 20 and not re.search(r"[\d;,]", between)

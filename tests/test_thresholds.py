@@ -400,9 +400,16 @@ def assert_quads(pipe, text, expected):
         # a dose in brackets right after the last drug of a list is that drug's
         ("azathioprine (<= 150 mg daily), cyclosporine, voclosporin (<= 23.7 mg twice daily)",
          [("azathioprine dose", "<=", 150, None), ("voclosporin dose", "<=", 23.7, None)]),
+        # a value glued to a score the vocabulary does not know is not the next measure's
+        ("as defined by XYZI>10 and CDASI activity ≥ 12", [("CDASI activity", ">=", 12, None)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
 )
 def test_translated_and_older_phrasings(pipe, text, expected):
     assert_quads(pipe, text, expected)
+
+
+def test_a_concentration_unit_is_kept_as_written(pipe):
+    facts = extract(pipe, "hsCRP ≥ 3 mg/L and CRP < 10 ng / ml")
+    assert [(f["measure"], f["unit"]) for f in facts] == [("CRP", "mg/L"), ("CRP", "ng/mL")]
