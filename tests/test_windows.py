@@ -46,6 +46,8 @@ CASES = [
     # a class restricted to listed members: the members are the subjects
     ("a stable dose of csDMARD therapy (restricted to methotrexate or leflunomide) for ≥ 6 weeks prior to baseline",
      [("methotrexate", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
+    ("topical use of glucocorticoids is permitted on a stable dose for >= 3 weeks prior to first dose",
+     [("topical corticosteroids", 3, "weeks", "stable_for")]),
     # "free of", "treatment change"
     ("free of corticosteroids for at least 10 weeks prior to baseline", [("corticosteroids", 10, "weeks", "last_used_before")]),
     ("Patients on methotrexate must have not had a treatment change in the past 2 months",
