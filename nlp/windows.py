@@ -178,7 +178,7 @@ EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalent
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
-CHAINED_TIME_RE = re.compile(r"[\s,]*(?:and|but)\b[^.;:()]{0,40}", re.IGNORECASE)
+CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?\b(?:and|but)\b[^.;:()]{0,50}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
     r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
 )
@@ -432,8 +432,10 @@ def extract_windows(
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
             if rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start):
-                # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each
+                # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each;
+                # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"
+                relation = _relation(text, previous_end, time, previous_relation) or relation
             if rule is None:
                 listed, rule = _list_after_colon(text, subjects, time, clause_end)
             if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):

@@ -43,6 +43,9 @@ CASES = [
      [("methotrexate", 10, "weeks", "stable_for"), ("sulfasalazine", 10, "weeks", "stable_for"),
       ("iguratimod", 10, "weeks", "stable_for"), ("methotrexate", 3, "weeks", "stable_for"),
       ("sulfasalazine", 3, "weeks", "stable_for"), ("iguratimod", 3, "weeks", "stable_for")]),
+    ("stable dose of prednisone for at least 2 weeks prior to Baseline and no high dose in the last 6 weeks prior to entry",
+     [("prednisone", 2, "weeks", "stable_for"), ("prednisone", 6, "weeks", "used_within")]),
+    ("rituximab within 6 months prior to screening and live vaccines within 4 weeks", [("rituximab", 6, "months", "used_within")]),
     # a class restricted to listed members: the members are the subjects
     ("a stable dose of csDMARD therapy (restricted to methotrexate or leflunomide) for ≥ 6 weeks prior to baseline",
      [("methotrexate", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
