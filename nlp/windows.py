@@ -178,7 +178,7 @@ EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalent
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
-CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?\b(?:and|but)\b[^.;:()]{0,50}", re.IGNORECASE)
+CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
     r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
 )

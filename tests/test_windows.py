@@ -46,6 +46,10 @@ CASES = [
     ("stable dose of prednisone for at least 2 weeks prior to Baseline and no high dose in the last 6 weeks prior to entry",
      [("prednisone", 2, "weeks", "stable_for"), ("prednisone", 6, "weeks", "used_within")]),
     ("rituximab within 6 months prior to screening and live vaccines within 4 weeks", [("rituximab", 6, "months", "used_within")]),
+    ("One background therapy (methotrexate or azathioprine) is required for ≥ 10 weeks before screening, must be at a "
+     "stable dose for ≥ 6 weeks before screening",
+     [("methotrexate", 10, "weeks", "stable_for"), ("azathioprine", 10, "weeks", "stable_for"),
+      ("methotrexate", 6, "weeks", "stable_for"), ("azathioprine", 6, "weeks", "stable_for")]),
     # a class restricted to listed members: the members are the subjects
     ("a stable dose of csDMARD therapy (restricted to methotrexate or leflunomide) for ≥ 6 weeks prior to baseline",
      [("methotrexate", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
