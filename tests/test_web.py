@@ -7,15 +7,20 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import datasette
+import jinja2
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 from datasette.plugins import pm
+from datasette.utils import to_css_class
+from markupsafe import Markup
 
 import trialkb.web as web
 from trialkb.web.facts import MISSING, plain
 from trialkb.web.highlight import Span, highlight
+from trialkb.web.table_html import rows_html
 from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
@@ -405,6 +410,34 @@ def test_studies_table_titles_link_to_study_pages(get):
     hostile = page.select_one(f'td.col-brief_title a[href="/-/study/{HOSTILE_ID}"]')
     assert hostile.find("script") is None and "<script>" in hostile.get_text()
 
+
+
+def _datasette_rows_html(display_rows) -> str:
+    """The rows as Datasette's own _table.html loop renders them (autoescaped Jinja)."""
+    source = (Path(datasette.__file__).parent / "templates" / "_table.html").read_text()
+    loop_text = source[source.index("{% for row in display_rows %}"):source.index("</tbody>")]
+    env = jinja2.Environment(autoescape=True)
+    env.filters["to_css_class"] = to_css_class
+    return env.from_string(loop_text).render(display_rows=display_rows)
+
+
+def test_table_rows_are_written_as_datasettes_template_writes_them():
+    rows = [[{"column": "nct_id", "value_type": "pk", "value": Markup('<a href="/x">NCT1</a>')},
+             {"column": "brief_title", "value_type": "str", "value": "<script>alert(1)</script> & co"},
+             {"column": "has space", "value_type": "float", "value": 1.5},
+             {"column": "_odd-name", "value_type": "none", "value": None}],
+            [{"column": "nct_id", "value_type": "int", "value": 7}]]
+    squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())
+    assert squeeze(str(rows_html(rows))) == squeeze(_datasette_rows_html(rows))
+    assert "<script>" not in str(rows_html(rows))
+
+
+def test_table_pages_use_the_fast_rows(get):
+    page = soup(get("/trials/studies?_size=5"))
+    rows = page.select("table.rows-and-columns tbody tr")
+    assert len(rows) == 5
+    assert [td["class"] for td in rows[0].select("td")][:2] == [["col-nct_id", "type-pk"], ["col-brief_title", "type-str"]]
+    assert len(page.select("table.rows-and-columns thead th")) == len(rows[0].select("td"))
 
 # -- search ------------------------------------------------------------------------------------
 
