@@ -59,11 +59,12 @@ SQL = {
           UNION SELECT * FROM (SELECT s.nct_id FROM ({_lists_naming("targets")}) l
             CROSS JOIN studies s ON s.targets = l.value ORDER BY s.nct_id LIMIT :limit))
         ORDER BY nct_id LIMIT :limit""",
-    # A table's stored facet counts, unfiltered and under one equality filter (db/views.py).
+    # A table's stored facet counts under each of some filters, :filters a JSON list of
+    # [filter_column, filter_value] (['', ''] unfiltered; db/views.py).
     "facet_counts": """
-        SELECT facet, filter_column, value, count FROM facet_counts
-        WHERE table_name = :table
-          AND (filter_column = '' OR (filter_column = :filter_column AND filter_value = :filter_value))
+        SELECT filter_column, filter_value, facet, value, count FROM facet_counts
+        WHERE table_name = :table AND (filter_column, filter_value) IN (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:filters))
         ORDER BY count DESC, value""",
     "studies": f"SELECT * FROM studies WHERE {IN_IDS} ORDER BY nct_id",
     "criteria": f"SELECT * FROM criteria WHERE {IN_IDS} ORDER BY nct_id, ordinal",
