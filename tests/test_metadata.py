@@ -260,7 +260,7 @@ def live_facet_counts(database) -> set:
                     counts |= {(table, facet, other, filter_value, value, n) for filter_value, value, n in database.execute(
                         f"select [{other}], [{facet}], count(*) from [{table}]"
                         f" where [{facet}] is not null and [{other}] is not null group by 1, 2")}
-            for first, second in itertools.combinations([f for f in facets if f != facet], 2):
+            for first, second in itertools.combinations(facets, 2):
                 for first_value, second_value, value, n in database.execute(
                         f"select [{first}], [{second}], [{facet}], count(*) from [{table}] where [{first}] is not null"
                         f" and [{second}] is not null and [{facet}] is not null group by 1, 2, 3"):

@@ -65,9 +65,10 @@ class CountedFacet(ColumnFacet):
                                filters=json.dumps(sorted({key for key, _ in wanted.values()} | {UNFILTERED})))
         except Exception:  # a database without facet_counts (built before it existed)
             return None
+        keys = {(row["filter_column"], row["filter_value"]) for row in rows}
         stored = {row["facet"] for row in rows if (row["filter_column"], row["filter_value"]) == UNFILTERED}
-        if not set(facets) | {column for column, _ in filters} <= stored:
-            return None
+        if not set(facets) | {column for column, _ in filters} <= stored or filter_key(filters) not in keys:
+            return None  # a database without these counts (or a filter no row matches)
         counts: dict[str, list[dict]] = {facet: [] for facet in facets}
         for row in rows:
             key, only_value = wanted.get(row["facet"], (None, None))
@@ -78,10 +79,12 @@ class CountedFacet(ColumnFacet):
     @staticmethod
     def lookup(facet: str, filters: list[tuple[str, str]]) -> tuple[tuple[str, str], str | None]:
         """The facet_counts key holding `facet`'s counts under `filters`, and the one value to keep:
-        a filter's own column counts its value under the other filters, as Datasette's does."""
+        a filter's own column shows its value only, as Datasette's does (one filter: read from
+        the unfiltered counts; two: the pair's counts hold only that value)."""
         own = [value for column, value in filters if column == facet]
-        others = [(column, value) for column, value in filters if column != facet]
-        return filter_key(others), (own[0] if own else None)
+        if own and len(filters) == 1:
+            return UNFILTERED, own[0]
+        return filter_key(filters), None
 
     @staticmethod
     def column_of(source_and_config) -> str:
