@@ -237,6 +237,19 @@ def test_compare_form_lists_trials_drugs_and_targets(get, db_path):
     assert [o.get_text() for o in page.select('select[name="drug"] option')][1:] == sorted(drugs, key=str.lower)
 
 
+@pytest.mark.parametrize("name", ["ids_for_drug", "ids_for_target"])
+def test_compare_by_drug_or_target_reads_only_the_first_trials_of_each_value(db_path, name):
+    """Each matching value's first trials come from its (value, nct_id) index range: no table scan,
+    and the only sort is the final one of those few ids (not of every matching trial)."""
+    from trialkb.web.queries import SQL
+
+    with sqlite3.connect(db_path) as con:
+        plan = [row[-1] for row in con.execute("EXPLAIN QUERY PLAN " + SQL[name], {"value": "jak1", "limit": 21})]
+    assert not [step for step in plan if step.startswith(("SCAN studies", "SCAN interventions"))], plan
+    assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1 and plan[-1] == "USE TEMP B-TREE FOR ORDER BY", plan
+    assert any("INDEX idx_interventions_" in step and "nct_id" in step for step in plan), plan
+
+
 def test_compare_chooser_offers_only_the_first_trials(get, monkeypatch, db_path):
     """A registry-sized database has 600,000 trials: the chooser lists the first few (others are
     entered by NCT id), and a chosen trial stays ticked even when it is not among them."""
