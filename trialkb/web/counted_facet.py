@@ -32,6 +32,24 @@ def filter_key(filters: list[tuple[str, str]]) -> tuple[str, str]:
     return pair_filter_key(filters)
 
 
+def key_of(row: dict) -> tuple[str, str]:
+    return row["filter_column"], row["filter_value"]
+
+
+def match_count_key(filters: list[tuple[str, str]]) -> tuple[tuple[str, str], str | None, str | None]:
+    """Where the number of rows matching every filter is stored: (key, facet, value) of the
+    last filter's value counted under the others."""
+    if not filters:
+        return UNFILTERED, None, None
+    *others, (column, value) = filters
+    return filter_key(others), column, value
+
+
+def is_match_count(row: dict, filters: list[tuple[str, str]]) -> bool:
+    key, facet, value = match_count_key(filters)
+    return key_of(row) == key and row["facet"] == facet and row["value"] == value
+
+
 class CountedFacet(ColumnFacet):
     type = "counted"
 
@@ -60,19 +78,23 @@ class CountedFacet(ColumnFacet):
             return None
         facets = [self.column_of(config) for config in self.get_configs()]
         wanted = {facet: self.lookup(facet, filters) for facet in facets}
+        keys = {key for key, _ in wanted.values()} | {UNFILTERED, match_count_key(filters)[0]}
         try:
             rows = await fetch(self.ds.get_database(self.database), "facet_counts", table=self.table,
-                               filters=json.dumps(sorted({key for key, _ in wanted.values()} | {UNFILTERED})))
+                               filters=json.dumps(sorted(keys)))
         except Exception:  # a database without facet_counts (built before it existed)
             return None
-        keys = {(row["filter_column"], row["filter_value"]) for row in rows}
-        stored = {row["facet"] for row in rows if (row["filter_column"], row["filter_value"]) == UNFILTERED}
-        if not set(facets) | {column for column, _ in filters} <= stored or filter_key(filters) not in keys:
-            return None  # a database without these counts (or a filter no row matches)
+        stored = {row["facet"] for row in rows if key_of(row) == UNFILTERED}
+        if not set(facets) | {column for column, _ in filters} <= stored:
+            return None
         counts: dict[str, list[dict]] = {facet: [] for facet in facets}
+        if filters and not any(is_match_count(row, filters) for row in rows):
+            return counts  # no row matches the filters
+        if filter_key(filters) not in {key_of(row) for row in rows}:
+            return None  # counts under two filters not stored (a database from before them)
         for row in rows:
             key, only_value = wanted.get(row["facet"], (None, None))
-            if (row["filter_column"], row["filter_value"]) == key and only_value in (None, row["value"]):
+            if key_of(row) == key and only_value in (None, row["value"]):
                 counts[row["facet"]].append(row)
         return counts
 
