@@ -15,16 +15,15 @@ from markupsafe import Markup, escape
 
 
 @functools.lru_cache(maxsize=4096)
-def _css_class(column: str) -> str:
-    return str(escape(to_css_class(column)))
+def _cell_start(column: str, value_type: str) -> str:
+    return f'<td class="col-{escape(to_css_class(column))} type-{escape(value_type)}">'
 
 
 def _cell_html(cell) -> str:
-    return '<td class="col-{} type-{}">{}</td>'.format(
-        _css_class(str(cell["column"])), escape(cell["value_type"]), escape(cell["value"]))
+    return f'{_cell_start(str(cell["column"]), str(cell["value_type"]))}{escape(cell["value"])}</td>'
 
 
 def rows_html(display_rows) -> Markup:
     """<tr> elements of Datasette's display_rows (lists of cell dicts)."""
-    return Markup("\n".join("<tr>" + "".join(_cell_html(cell) for cell in row) + "</tr>"
+    return Markup("\n".join("<tr>" + "".join([_cell_html(cell) for cell in row]) + "</tr>"
                             for row in display_rows))
