@@ -12,6 +12,9 @@ rare words):
   3. warm: each client then requests `--warm-requests` URLs drawn from the same mix, popular ones
      more often (weight 1/rank), i.e. URLs already asked for (with --immutable: cache hits).
 
+Each phase also reports the CPU time per request of the server process (from /proc, Linux) and of
+the client threads (this process): on a small machine both share the cores.
+
 Goal at 600,000 studies: p95 < 200 ms with 20 clients. Paths say /<db>: Datasette names a
 database after its file. Without `--db`, a small database is built first with bench_scale.
 
@@ -201,6 +204,14 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError("datasette did not start within 120 s")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far (0 where /proc is missing)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc_info) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -213,6 +224,7 @@ class Results:
         self.failures: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         self.cache: collections.Counter = collections.Counter()
         self.lock = threading.Lock()
+        self.server_cpu = self.client_cpu = 0.0  # seconds, over the whole phase
 
     def record(self, category: str, elapsed_ms: float, status, cache_state: str | None) -> None:
         with self.lock:
@@ -222,8 +234,9 @@ class Results:
             self.cache[cache_state or "not cached"] += 1
 
 
-def run_clients(base: str, clients: int, next_url) -> tuple[Results, float]:
+def run_clients(server: Server, clients: int, next_url) -> tuple[Results, float]:
     """`clients` threads, each asking for next_url(client) until it returns None."""
+    base = server.base
     results = Results()
     start_line = threading.Barrier(clients)
 
@@ -242,15 +255,16 @@ def run_clients(base: str, clients: int, next_url) -> tuple[Results, float]:
                 results.record(category, (time.perf_counter() - started) * 1000, status, cache_state)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
+    started, server_cpu, client_cpu = time.perf_counter(), server.cpu_seconds(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    results.server_cpu, results.client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     return results, time.perf_counter() - started
 
 
-def cold_load(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[Results, float]:
+def cold_load(server: Server, urls: list[tuple[str, str]], clients: int) -> tuple[Results, float]:
     queue = collections.deque(urls)
 
     def next_url(_number):
@@ -259,17 +273,17 @@ def cold_load(base: str, urls: list[tuple[str, str]], clients: int) -> tuple[Res
         except IndexError:
             return None
 
-    return run_clients(base, clients, next_url)
+    return run_clients(server, clients, next_url)
 
 
-def warm_load(base: str, urls: list[tuple[str, str]], clients: int, requests: int, seed: int) -> tuple[Results, float]:
+def warm_load(server: Server, urls: list[tuple[str, str]], clients: int, requests: int, seed: int) -> tuple[Results, float]:
     weights = [1 / rank for rank in range(1, len(urls) + 1)]
     plans = [random.Random(seed + n).choices(urls, weights, k=requests) for n in range(clients)]
 
     def next_url(number):
         return plans[number].pop() if plans[number] else None
 
-    return run_clients(base, clients, next_url)
+    return run_clients(server, clients, next_url)
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -299,7 +313,9 @@ def report(phase: str, results: Results, seconds: float, load_before: str) -> li
     cache = ", ".join(f"{k} {v}" for k, v in sorted(results.cache.items()))
     rows = latency_rows(results)
     _common.print_table(rows, f"{phase}: {total:,} requests in {seconds:.1f} s ({total / seconds:.1f} req/s); "
-                              f"cache: {cache}; load average before {load_before}, after {load_average()}")
+                              f"cache: {cache}; load average before {load_before}, after {load_average()}; "
+                              f"CPU per request: server {results.server_cpu * 1000 / total:.1f} ms, "
+                              f"clients {results.client_cpu * 1000 / total:.1f} ms")
     return rows
 
 
@@ -338,16 +354,17 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
         with Server(db_path, args.immutable) as server:
             single = []
             for label, path in representative.items():  # alone, and fail early on a broken page
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), server.cpu_seconds()
                 response = httpx.get(server.base + path, timeout=300)
                 single.append({"page": label, "single request ms": (time.perf_counter() - started) * 1000,
+                               "server CPU ms": (server.cpu_seconds() - cpu) * 1000,
                                "status": response.status_code, "KB": len(response.content) / 1024})
             _common.print_table(single, f"one request per page, alone (load average {load_average()})")
             before = load_average()
-            cold, seconds = cold_load(server.base, urls, args.clients)
+            cold, seconds = cold_load(server, urls, args.clients)
             cold_rows = report("COLD (first request of each URL)", cold, seconds, before)
             before = load_average()
-            warm, seconds = warm_load(server.base, urls, args.clients, args.warm_requests, args.seed)
+            warm, seconds = warm_load(server, urls, args.clients, args.warm_requests, args.seed)
             warm_rows = report("WARM (URLs asked for before, popular ones more often)", warm, seconds, before)
     print(f"goal: p95 < {GOAL_P95_MS:.0f} ms; cold p95 {cold_rows[-1]['p95 ms']:,.1f} ms, warm p95 {warm_rows[-1]['p95 ms']:,.1f} ms")
     return {"single": single, "cold": cold_rows, "warm": warm_rows}

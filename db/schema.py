@@ -133,7 +133,7 @@ TABLES: dict[str, TableShape] = {
             "type": TEXT, "name": TEXT, "description": TEXT, "other_names": TEXT,
             "drug": TEXT, "targets": TEXT, "drug_class": TEXT,
         },
-        indexes=(("drug",), ("targets",), ("type",)),
+        indexes=(("drug", "nct_id"), ("targets", "nct_id"), ("type",)),  # trialkb.web: first trials of a drug
     ),
     "arms": TableShape(
         columns={"nct_id": TEXT, "label": TEXT, "type": TEXT, "description": TEXT},

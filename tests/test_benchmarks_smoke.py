@@ -57,6 +57,7 @@ def test_datasette_latency_on_a_small_database(capsys, tmp_path):
     assert rows[-1]["requests"] == 2 * 10
     out = capsys.readouterr().out
     assert "cache: miss 40" in out and "cache: hit 20" in out  # cold: every URL once; warm: repeats
+    assert out.count("CPU per request: server") == 2
 
 
 def test_reextraction_skips_unchanged_studies(capsys):

@@ -7,15 +7,20 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import datasette
+import jinja2
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
 from datasette.plugins import pm
+from datasette.utils import to_css_class
+from markupsafe import Markup
 
 import trialkb.web as web
 from trialkb.web.facts import MISSING, plain
 from trialkb.web.highlight import Span, highlight
+from trialkb.web.table_html import rows_html
 from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
@@ -232,6 +237,19 @@ def test_compare_form_lists_trials_drugs_and_targets(get, db_path):
     assert [o.get_text() for o in page.select('select[name="drug"] option')][1:] == sorted(drugs, key=str.lower)
 
 
+@pytest.mark.parametrize("name", ["ids_for_drug", "ids_for_target"])
+def test_compare_by_drug_or_target_reads_only_the_first_trials_of_each_value(db_path, name):
+    """Each matching value's first trials come from its (value, nct_id) index range: no table scan,
+    and the only sort is the final one of those few ids (not of every matching trial)."""
+    from trialkb.web.queries import SQL
+
+    with sqlite3.connect(db_path) as con:
+        plan = [row[-1] for row in con.execute("EXPLAIN QUERY PLAN " + SQL[name], {"value": "jak1", "limit": 21})]
+    assert not [step for step in plan if step.startswith(("SCAN studies", "SCAN interventions"))], plan
+    assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 1 and plan[-1] == "USE TEMP B-TREE FOR ORDER BY", plan
+    assert any("INDEX idx_interventions_" in step and "nct_id" in step for step in plan), plan
+
+
 def test_compare_chooser_offers_only_the_first_trials(get, monkeypatch, db_path):
     """A registry-sized database has 600,000 trials: the chooser lists the first few (others are
     entered by NCT id), and a chosen trial stays ticked even when it is not among them."""
@@ -405,6 +423,34 @@ def test_studies_table_titles_link_to_study_pages(get):
     hostile = page.select_one(f'td.col-brief_title a[href="/-/study/{HOSTILE_ID}"]')
     assert hostile.find("script") is None and "<script>" in hostile.get_text()
 
+
+
+def _datasette_rows_html(display_rows) -> str:
+    """The rows as Datasette's own _table.html loop renders them (autoescaped Jinja)."""
+    source = (Path(datasette.__file__).parent / "templates" / "_table.html").read_text()
+    loop_text = source[source.index("{% for row in display_rows %}"):source.index("</tbody>")]
+    env = jinja2.Environment(autoescape=True)
+    env.filters["to_css_class"] = to_css_class
+    return env.from_string(loop_text).render(display_rows=display_rows)
+
+
+def test_table_rows_are_written_as_datasettes_template_writes_them():
+    rows = [[{"column": "nct_id", "value_type": "pk", "value": Markup('<a href="/x">NCT1</a>')},
+             {"column": "brief_title", "value_type": "str", "value": "<script>alert(1)</script> & co"},
+             {"column": "has space", "value_type": "float", "value": 1.5},
+             {"column": "_odd-name", "value_type": "none", "value": None}],
+            [{"column": "nct_id", "value_type": "int", "value": 7}]]
+    squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())
+    assert squeeze(str(rows_html(rows))) == squeeze(_datasette_rows_html(rows))
+    assert "<script>" not in str(rows_html(rows))
+
+
+def test_table_pages_use_the_fast_rows(get):
+    page = soup(get("/trials/studies?_size=5"))
+    rows = page.select("table.rows-and-columns tbody tr")
+    assert len(rows) == 5
+    assert [td["class"] for td in rows[0].select("td")][:2] == [["col-nct_id", "type-pk"], ["col-brief_title", "type-str"]]
+    assert len(page.select("table.rows-and-columns thead th")) == len(rows[0].select("td"))
 
 # -- search ------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     cache.py      responses of immutable databases kept in memory (ASGI wrapper)
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
+    table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .compare import compare_view
 from .counted_facet import CountedFacet
 from .search import TableSearchRedirect
 from .study import study_view
+from .table_html import rows_html
 from .urls import NCT_RE, compare_url, study_url
 
 PACKAGE_DIR = Path(__file__).parent.parent  # trialkb/: templates and static are its package data
@@ -56,6 +58,7 @@ def prepare_jinja2_environment(env, datasette):
     path = str(TEMPLATES_DIR)
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
+    env.globals["trialkb_rows_html"] = rows_html
 
 
 @hookimpl

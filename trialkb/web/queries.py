@@ -31,6 +31,20 @@ def _lists_naming(column: str, table: str = "studies") -> str:
         WHERE instr(', ' || lower(value) || ', ', ', ' || lower(:value) || ', ') > 0"""
 
 
+def _values_naming(column: str, table: str) -> str:
+    """The distinct values of `column` equal to :value (any case)."""
+    return f"SELECT value FROM ({_distinct(column, table)}) WHERE lower(value) = lower(:value)"
+
+
+def _first_ids(table: str, column: str, values: str) -> str:
+    """The first :limit nct_ids by NCT id of `table` rows whose `column` is one of `values` (a
+    query of `value`s), read from an index on (column, nct_id), each value on its own."""
+    return f"""
+        SELECT j.value AS nct_id FROM ({values}) l, json_each((
+          SELECT json_group_array(nct_id) FROM (
+            SELECT DISTINCT nct_id FROM {table} WHERE {column} = l.value ORDER BY nct_id LIMIT :limit))) j"""
+
+
 SQL = {
     # The chooser: the first trials only (a registry-sized database has 600,000), the given ids
     # that exist, and the distinct drug and target lists, one index seek per distinct value.
@@ -41,29 +55,25 @@ SQL = {
     "drug_lists": _distinct("drugs"),
     "target_lists": _distinct("targets"),
     # The first :limit trials by NCT id naming a drug (or a target). The list columns are matched
-    # through their few distinct values (index skips), then read by index (CROSS JOIN: values
-    # first; SQLite would otherwise scan the table testing each row); each side keeps only its
-    # first :limit before the union (a common target names 190,000 of 600,000 trials).
+    # through their few distinct values (index skips); each value's first :limit trials are read
+    # from its (value, nct_id) index range, and only those are sorted (a common target names
+    # 190,000 of 600,000 trials: sorting all of them cost 0.2 s).
     "ids_for_drug": f"""
         SELECT nct_id FROM (
-          SELECT * FROM (SELECT i.nct_id FROM ({_distinct("drug", "interventions")}) d
-            CROSS JOIN interventions i ON i.drug = d.value WHERE lower(d.value) = lower(:value)
-            ORDER BY i.nct_id LIMIT :limit)
-          UNION SELECT * FROM (SELECT s.nct_id FROM ({_lists_naming("drugs")}) l
-            CROSS JOIN studies s ON s.drugs = l.value ORDER BY s.nct_id LIMIT :limit))
+          {_first_ids("interventions", "drug", _values_naming("drug", "interventions"))}
+          UNION {_first_ids("studies", "drugs", _lists_naming("drugs"))})
         ORDER BY nct_id LIMIT :limit""",
     "ids_for_target": f"""
         SELECT nct_id FROM (
-          SELECT * FROM (SELECT i.nct_id FROM ({_lists_naming("targets", "interventions")}) l
-            CROSS JOIN interventions i ON i.targets = l.value ORDER BY i.nct_id LIMIT :limit)
-          UNION SELECT * FROM (SELECT s.nct_id FROM ({_lists_naming("targets")}) l
-            CROSS JOIN studies s ON s.targets = l.value ORDER BY s.nct_id LIMIT :limit))
+          {_first_ids("interventions", "targets", _lists_naming("targets", "interventions"))}
+          UNION {_first_ids("studies", "targets", _lists_naming("targets"))})
         ORDER BY nct_id LIMIT :limit""",
-    # A table's stored facet counts, unfiltered and under one equality filter (db/views.py).
+    # A table's stored facet counts under each of some filters, :filters a JSON list of
+    # [filter_column, filter_value] (['', ''] unfiltered; db/views.py).
     "facet_counts": """
-        SELECT facet, filter_column, value, count FROM facet_counts
-        WHERE table_name = :table
-          AND (filter_column = '' OR (filter_column = :filter_column AND filter_value = :filter_value))
+        SELECT filter_column, filter_value, facet, value, count FROM facet_counts
+        WHERE table_name = :table AND (filter_column, filter_value) IN (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:filters))
         ORDER BY count DESC, value""",
     "studies": f"SELECT * FROM studies WHERE {IN_IDS} ORDER BY nct_id",
     "criteria": f"SELECT * FROM criteria WHERE {IN_IDS} ORDER BY nct_id, ordinal",
