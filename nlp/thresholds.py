@@ -165,6 +165,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
 _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
@@ -187,6 +188,9 @@ class QuantityGrammar:
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
         suffix, self.suffix_op = _alternation(operators["suffix"])
         self.age_suffixes = {_normal_phrase(p) for p in operators["age_suffixes"]}
+        self.onset_before_re = re.compile(
+            "(?:" + "|".join(_phrase_pattern(p) for p in operators["onset_before"]) + r")\s*(?:the\s*)?$", re.IGNORECASE
+        )
         self.requirement_before_re = re.compile(
             r"(?<![A-Za-z])(?:" + "|".join(_phrase_pattern(p) for p in operators["requirement_before"]) + r")\s*$", re.IGNORECASE
         )
@@ -203,13 +207,13 @@ class QuantityGrammar:
         self.patterns = [
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
-                r"(?:\s*(?:-?\s*points?|cm|mm))?[^.;()\d\n]{0,60}?\b(?:scale|VAS)\b\)?"
+                r"(?:\s*(?:-?\s*points?|cm|mm))?(?:[^.;()\d\n]|\n(?![ \t]*\n)){0,60}?\b(?:scale|VAS)\b\)?"
                 rf"|\(?\s*(?:on|in)\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
                 r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
                 # "(0-10 cm)" right after a value: the scale it is read on; from 0 only, so "(1-5)" stays text
-                rf"|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*\)",
+                rf"|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)",
                 re.IGNORECASE,
             )),
             # "the minimum value on the 10 cm VAS scale is 2.0 cm": operator, then the scale, then the value
@@ -235,7 +239,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("range", re.compile(
-                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?)?\s*(?P<n2>{body})(?![A-Za-z0-9])",
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
@@ -252,7 +256,7 @@ class QuantityGrammar:
         joiner_hint = "|".join(r"\s*".join(re.escape(part) for part in words) for words in joiners)
         self._hints = {
             "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
-            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:\\?[<≤]=?\s*)?\d")),
+            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d")),
         }
         self._passes = [
             (form, pattern, form in _OPERATOR_FORMS, form in self._KEYWORDS or form in self._hints)
@@ -329,6 +333,9 @@ class QuantityGrammar:
         words before it ("under age 60", ">= Grade 2 dyspnea")."""
         if quantity.form != "bare" or quantity.implies or self.is_required(text, quantity):
             return True
+        age = _AGE_OF_BEFORE_RE.search(text, max(0, quantity.start - 12), quantity.start)
+        if age and self.onset_before_re.search(text, max(0, age.start() - 20), age.start()):
+            return True  # "onset before the age of 16 years"
         return self.operator_then_word_re.search(text, max(0, quantity.start - _LONGEST_OPERATOR), quantity.start) is not None
 
     def is_required(self, text: str, quantity: Quantity) -> bool:
@@ -451,8 +458,8 @@ class QuantityGrammar:
 
 def _high_end_op(match: re.Match) -> str:
     """'40 kg - < 100 kg': a range's upper end may carry its own operator (it is inclusive without one)."""
-    written = match.groupdict().get("high_op")
-    return "<" if written and written.lstrip("\\") == "<" else "<="
+    written = (match.groupdict().get("high_op") or "").lstrip("\\")
+    return "<" if written == "<" or written[:1].isalpha() else "<="
 
 
 class MeasureMatcher:
@@ -585,9 +592,6 @@ class ThresholdLinker:
         self.drug_rule = rules["_drug_doses"]["rule"]
         self.age_blockers_before = set(operators["implicit_age_blockers_before"])
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
-        self.onset_before = re.compile(
-            "(?:" + "|".join(_phrase_pattern(p) for p in operators["onset_before"]) + r")\s*$", re.IGNORECASE
-        )
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
         self.change_before_re = re.compile(
@@ -662,6 +666,8 @@ class ThresholdLinker:
             quantity.links, quantity.rule = fitting, rule
             if rule == "measure-then-value" and quantity.form == "bare":
                 self._operator_before_measure(text, quantity, fitting[0][0])
+                if fitting[0][1] == "age" and quantity.form == "bare":
+                    self._onset_before_age(text, quantity, mention=fitting[0][0])
             if rule == "unit-implies-measure" and quantity.form == "bare":
                 self._onset_before_age(text, quantity)
             if rule == "required-age":
@@ -680,12 +686,13 @@ class ThresholdLinker:
         following = re.match(r"\s*([A-Za-z]+)", text[quantity.end : quantity.end + 30])
         return bool(following) and following.group(1).lower() not in self.count_followers_allowed
 
-    def _onset_before_age(self, text: str, quantity: Quantity) -> None:
-        """'diagnosed before 18 years of age': the age at onset is below 18."""
-        if self.onset_before.search(text, max(0, quantity.start - 20), quantity.start):
+    def _onset_before_age(self, text: str, quantity: Quantity, mention: Mention | None = None) -> None:
+        """'diagnosed before 18 years of age', 'onset before the age of 16 years': the age at onset is below."""
+        end = quantity.start if mention is None else mention.start
+        if self.grammar.onset_before_re.search(text, max(0, end - 20), end):
             quantity.comparisons = [("<", value) for _, value in quantity.comparisons]
             quantity.form = "simple"
-            quantity.links = [(None, "age at onset")]
+            quantity.links = [(mention, "age at onset")]
 
     def _measure_gap_ok(self, text: str, mention: Mention | None, quantity: Quantity) -> bool:
         if mention is None or self._changes(text, mention):

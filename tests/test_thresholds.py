@@ -402,6 +402,15 @@ def assert_quads(pipe, text, expected):
          [("azathioprine dose", "<=", 150, None), ("voclosporin dose", "<=", 23.7, None)]),
         # a value glued to a score the vocabulary does not know is not the next measure's
         ("as defined by XYZI>10 and CDASI activity ≥ 12", [("CDASI activity", ">=", 12, None)]),
+        # onset before an age; a disease that has persisted; a diagnosis described at length
+        ("systemic JIA with onset before the age of 16 years", [("age at onset", "<", 16, None)]),
+        ("hand eczema that has persisted for more than 6 months", [("disease duration", ">", 6, None)]),
+        ("Diagnosis of HS based on clinical history and physical examination for at least 4 months",
+         [("disease duration", ">=", 4, None)]),
+        # a range whose upper end is "less than"; scale notes with a remark or a line break
+        ("Participants who are 6 to less than12 years old", [("age", "<", 12, None), ("age", ">=", 6, None)]),
+        ("pruritus PP-NRS > 6 (range 0-10, higher score indicating more itch)", [("PP-NRS", ">", 6, 10)]),
+        ("BASDAI ≥4 (on a 0-10 NRS\nscale) at screening", [("BASDAI", ">=", 4, 10)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
