@@ -92,6 +92,7 @@ CASES = [
     # the same dose restated in another salt, inside the bracket, is not a second dose
     ("2 capsules (2 x 100 mg tofacitinib base; equivalent to 2 x 162 mg tofacitinib citrate) taken twice daily",
      [R(200, "mg", "tofacitinib", frequency="BID", route="oral", form="capsule")]),
+    ("administered QD (once daily) as a 4-mg oral tablet", [R(4, "mg", frequency="QD", route="oral", form="tablet")]),
     # a topical preparation's strength in mg/g, like a percentage
     ("tofacitinib ointment 20 mg/g BID (twice daily)", [R(20, "mg/g", "tofacitinib", frequency="BID", route="topical", form="ointment")]),
     ("fecal calprotectin of 250 mg/g", []),
