@@ -197,6 +197,7 @@ class QuantityGrammar:
         self.units = units
         unit_alternatives = "|".join(f"(?P<u{i}>{u['regex']})" for i, u in enumerate(units))
         unit = rf"(?:{unit_alternatives})(?![A-Za-z])"
+        unit_unnamed = "|".join(f"(?:{u['regex']})" for u in units)  # for lookaheads (no group names)
         num, body = NUMBER_PATTERN, NUMBER_BODY
         joiner = "|".join(_phrase_pattern(j) for j in operators["range_joiners"])
         uln = (
@@ -239,7 +240,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("range", re.compile(
-                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![A-Za-z0-9])",
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![0-9])(?!(?!{unit_unnamed})[A-Za-z])",
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(

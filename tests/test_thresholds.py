@@ -411,6 +411,12 @@ def assert_quads(pipe, text, expected):
         ("Participants who are 6 to less than12 years old", [("age", "<", 12, None), ("age", ">=", 6, None)]),
         ("pruritus PP-NRS > 6 (range 0-10, higher score indicating more itch)", [("PP-NRS", ">", 6, 10)]),
         ("BASDAI ≥4 (on a 0-10 NRS\nscale) at screening", [("BASDAI", ">=", 4, 10)]),
+        # a range glued to its unit; "up to a maximum of", "with a maximum dose of" after a first limit
+        ("Weight 40-90Kg,", [("body weight", "<=", 90, None), ("body weight", ">=", 40, None)]),
+        ("oral prednisone ≤0.5 mg/kg/day up to a maximum of 20 mg/day",
+         [("prednisone dose", "<=", 0.5, None), ("prednisone dose", "<=", 20, None)]),
+        ("MTX (minimum dose of 10 mg/m2/week, with a maximum dose of 20 mg/m2/week)",
+         [("methotrexate dose", "<=", 20, None), ("methotrexate dose", ">=", 10, None)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
