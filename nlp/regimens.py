@@ -46,6 +46,7 @@ LIST_LABEL_RE = re.compile(DOSES["list_label"])
 INTAKE_COUNT_RE = re.compile(DOSES["intake_count_before"], re.IGNORECASE)
 STRENGTHS_RE = re.compile(DOSES["strengths_before"], re.IGNORECASE)
 STRENGTH_UNITS = frozenset(DOSES["strength_units"])
+STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
@@ -87,8 +88,11 @@ def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
     clauses = clause_spans(text)
     doses = [
         dose for dose in doses
-        if dose.amount and not _is_concentration_beside_dose(text, dose, doses, clauses) and not _lists_strengths(text, dose, clauses)
-    ]  # "0 mg oral BID" is the placebo period of an arm, not a dose
+        if dose.amount
+        and not _is_concentration_beside_dose(text, dose, doses, clauses)
+        and not _lists_strengths(text, dose, clauses)
+        and not STEP_BEFORE_RE.search(text, max(0, dose.start - 20), dose.start)
+    ]  # "0 mg oral BID" is the placebo period of an arm; "tapered 5mg each 2 weeks" a step
     statements = [_per_intake(text, Statement(dose, _clause_of(clauses, dose.start))) for dose in doses]
     for index, statement in enumerate(statements):
         statement.drug = _drug_of(text, statement, drugs)

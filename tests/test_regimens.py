@@ -93,6 +93,8 @@ CASES = [
     ("2 capsules (2 x 100 mg tofacitinib base; equivalent to 2 x 162 mg tofacitinib citrate) taken twice daily",
      [R(200, "mg", "tofacitinib", frequency="BID", route="oral", form="capsule")]),
     ("administered QD (once daily) as a 4-mg oral tablet", [R(4, "mg", frequency="QD", route="oral", form="tablet")]),
+    # the size of a taper step is not a dose given
+    ("prednisone is tapered 5mg each 2 weeks to 10mg qd", [R(10, "mg", "prednisone", frequency="QD")]),
     # a topical preparation's strength in mg/g, like a percentage
     ("tofacitinib ointment 20 mg/g BID (twice daily)", [R(20, "mg/g", "tofacitinib", frequency="BID", route="topical", form="ointment")]),
     ("fecal calprotectin of 250 mg/g", []),
