@@ -55,6 +55,8 @@ CASES = [
      [("methotrexate", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
     ("topical use of glucocorticoids is permitted on a stable dose for >= 3 weeks prior to first dose",
      [("topical corticosteroids", 3, "weeks", "stable_for")]),
+    ("They did not receive any glucocorticoids during the 3 weeks period that preceded their inclusion",
+     [("corticosteroids", 3, "weeks", "used_within")]),
     # "free of", "treatment change"
     ("free of corticosteroids for at least 10 weeks prior to baseline", [("corticosteroids", 10, "weeks", "last_used_before")]),
     ("Patients on methotrexate must have not had a treatment change in the past 2 months",
