@@ -57,6 +57,9 @@ CASES = [
      [("topical corticosteroids", 3, "weeks", "stable_for")]),
     ("They did not receive any glucocorticoids during the 3 weeks period that preceded their inclusion",
      [("corticosteroids", 3, "weeks", "used_within")]),
+    ("NSAIDs, ACE inhibitors and proton-pump inhibitors are permitted on a stable dose for 3 weeks prior to baseline",
+     [("nsaids", 3, "weeks", "stable_for"), ("ace inhibitors", 3, "weeks", "stable_for"),
+      ("proton-pump inhibitors", 3, "weeks", "stable_for")]),
     # "free of", "treatment change"
     ("free of corticosteroids for at least 10 weeks prior to baseline", [("corticosteroids", 10, "weeks", "last_used_before")]),
     ("Patients on methotrexate must have not had a treatment change in the past 2 months",
