@@ -417,6 +417,12 @@ def assert_quads(pipe, text, expected):
          [("prednisone dose", "<=", 0.5, None), ("prednisone dose", "<=", 20, None)]),
         ("MTX (minimum dose of 10 mg/m2/week, with a maximum dose of 20 mg/m2/week)",
          [("methotrexate dose", "<=", 20, None), ("methotrexate dose", ">=", 10, None)]),
+        # "</=", ">/=", "greater than equal to", "y.o."
+        ("Disease duration of \\</= 48 months", [("disease duration", "<=", 48, None)]),
+        ("M or F \\>/=18 y.o. with diagnosed RA", [("age", ">=", 18, None)]),
+        ("forced vital capacity (FVC) greater than equal to (\\>=) 55 percent", [("FVC", ">=", 55, None)]),
+        ("duration of diagnosis less than (\\<) 5 years", [("disease duration", "<", 5, None)]),
+        ("clinical diagnosis of SLE greater than or equal to (>=) 6 months prior to screening", [("disease duration", ">=", 6, None)]),
         # blood urea nitrogen
         ("Blood urea nitrogen (BUN) > 40 mg/dL", [("BUN", ">", 40, None)]),
     ],
