@@ -142,6 +142,17 @@ def _finished(nlp: Language, study: dict) -> dict:
     return _finish(study)
 
 
+# The parts of a record's protocolSection that the extractor reads (`_study_units`).
+READ_MODULES = ("identificationModule", "eligibilityModule", "armsInterventionsModule")
+
+
+def text_parts(record: dict) -> dict:
+    """The part of `record` that extraction reads, which extracts exactly as the whole record does:
+    what to send to another process (a record's results and other modules can be most of its bytes)."""
+    protocol = record.get("protocolSection") or {}
+    return {"protocolSection": {name: protocol[name] for name in READ_MODULES if name in protocol}}
+
+
 def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     protocol = record.get("protocolSection") or {}
     nct_id = protocol.get("identificationModule", {}).get("nctId")
