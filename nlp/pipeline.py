@@ -69,6 +69,13 @@ def shared_nlp() -> Language:
     return build_nlp()
 
 
+def preload() -> None:
+    """Build what extraction builds once per process (the pipeline, the lexicon's own drug tagger):
+    processes forked afterwards share it instead of each building its own."""
+    shared_nlp()
+    lexicon.preload()
+
+
 def extract_study(record: dict) -> dict:
     return next(extract_studies([record]))
 

@@ -240,7 +240,7 @@ def extract_in_processes(records: Iterable[dict], jobs: int) -> Iterator[dict]:
         yield from nlp.extract_studies(records)
         return
     records = iter(records)
-    nlp.shared_nlp()  # built once here, before the fork, rather than once in every worker
+    nlp.preload()  # built once here, before the fork, rather than once in every worker
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: collections.deque = collections.deque()
         while chunk := [nlp.text_parts(record) for record in itertools.islice(records, EXTRACT_CHUNK)]:
