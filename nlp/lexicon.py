@@ -230,6 +230,11 @@ def _standalone_tagger() -> tuple[Language, DrugTagger]:
     return nlp, DrugTagger(nlp)
 
 
+def preload() -> None:
+    """Build the lexicon and the tagger that `normalize_drug` uses (see `nlp.preload`)."""
+    _standalone_tagger()
+
+
 def normalize_drug(name: str | None) -> DrugInfo | None:
     """'Sotyktu', 'BMS986165', 'Drug: Deucravacitinb 6 mg' -> deucravacitinib; None for non-drugs."""
     if not isinstance(name, str) or not name.strip():

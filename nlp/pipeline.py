@@ -69,6 +69,13 @@ def shared_nlp() -> Language:
     return build_nlp()
 
 
+def preload() -> None:
+    """Build what extraction builds once per process (the pipeline, the lexicon's own drug tagger):
+    processes forked afterwards share it instead of each building its own."""
+    shared_nlp()
+    lexicon.preload()
+
+
 def extract_study(record: dict) -> dict:
     return next(extract_studies([record]))
 
@@ -140,6 +147,17 @@ def _finished(nlp: Language, study: dict) -> dict:
     for unit in study["_units"]:
         _collect(nlp, study, unit)
     return _finish(study)
+
+
+# The parts of a record's protocolSection that the extractor reads (`_study_units`).
+READ_MODULES = ("identificationModule", "eligibilityModule", "armsInterventionsModule")
+
+
+def text_parts(record: dict) -> dict:
+    """The part of `record` that extraction reads, which extracts exactly as the whole record does:
+    what to send to another process (a record's results and other modules can be most of its bytes)."""
+    protocol = record.get("protocolSection") or {}
+    return {"protocolSection": {name: protocol[name] for name in READ_MODULES if name in protocol}}
 
 
 def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:

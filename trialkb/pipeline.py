@@ -231,17 +231,19 @@ CHUNKS_IN_FLIGHT = 2
 def extract_in_processes(records: Iterable[dict], jobs: int) -> Iterator[dict]:
     """nlp.extract_studies over `jobs` processes, in input order, streaming.
 
-    Whole records go to forked workers in chunks and facts dicts come back: spaCy's own
-    n_process ships every unit's Doc back through a queue, which costs more than the rules do.
+    The parts of records that extraction reads (`nlp.text_parts`) go to forked workers in chunks
+    and facts dicts come back: spaCy's own n_process ships every unit's Doc back through a queue,
+    which costs more than the rules do.
     The input is consumed in this thread only (it writes study rows to the database).
     """
     if jobs <= 1:
         yield from nlp.extract_studies(records)
         return
     records = iter(records)
+    nlp.preload()  # built once here, before the fork, rather than once in every worker
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: collections.deque = collections.deque()
-        while chunk := list(itertools.islice(records, EXTRACT_CHUNK)):
+        while chunk := [nlp.text_parts(record) for record in itertools.islice(records, EXTRACT_CHUNK)]:
             pending.append(pool.apply_async(_extract_chunk, (chunk,)))
             if len(pending) >= jobs * CHUNKS_IN_FLIGHT:
                 yield from pending.popleft().get()
