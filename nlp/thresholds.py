@@ -167,6 +167,7 @@ _DIGIT_RE = re.compile(r"\d")
 
 _AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
 _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
+_FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNORECASE)
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
@@ -179,10 +180,6 @@ class QuantityGrammar:
     def __init__(self, operators: dict, units: list[dict]):
         prefix, self.prefix_op = _alternation(operators["prefix"])
         self.operator_then_word_re = re.compile(rf"{prefix}\s*(?:the\s+)?[A-Za-z]", re.IGNORECASE)
-        # "(>= the following scores: BSA 10%, IGA 3, EASI 16)": one operator for the values listed after it
-        self.operator_over_list_re = re.compile(
-            rf"(?P<op>{prefix})\s*(?:the\s+)?following(?:\s+[A-Za-z]+){{0,2}}\s*:", re.IGNORECASE
-        )
         reversed_prefix = _reversed_alternation(operators["prefix"])
         self.reversed_operator_re = re.compile(rf"\s*(?P<op>{reversed_prefix})", re.IGNORECASE)
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
@@ -304,8 +301,12 @@ class QuantityGrammar:
         return quantities, scales
 
     def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
-        for head in self.operator_over_list_re.finditer(text):
-            op = self.prefix_op[_normal_phrase(head.group("op"))]
+        """'(>= the following scores: BSA 10%, IGA 3, EASI 16)': one operator for the values listed after it."""
+        for head in _FOLLOWING_LIST_RE.finditer(text):
+            operator = self.operator_ending_at(text, head.start(), allow_the=True)
+            if operator is None:
+                continue
+            op = operator[1]
             end = _LIST_END_RE.search(text, head.end())
             list_end = end.start() if end else len(text)
             for quantity in quantities:
@@ -710,7 +711,11 @@ class ThresholdLinker:
 
     def _changes(self, text: str, mention: Mention) -> bool:
         """'improvement in absolute forced vital capacity (FVC) > 5%': a change of the measure."""
-        return self.change_before_re.search(text, max(0, mention.start - 80), mention.start) is not None
+        window = text[max(0, mention.start - 80) : mention.start]
+        lowered = window.lower()
+        if not any(noun in lowered for noun in self.change_nouns):
+            return False
+        return self.change_before_re.search(window) is not None
 
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
         if mention is None or mention.start - quantity.end > 25:
