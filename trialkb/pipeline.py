@@ -112,7 +112,7 @@ def _run(options: Options, *, extract_after: bool) -> RunReport:
     topic = topics.load_topic(options.topic_path)
     started = time.monotonic()
     with run_lock(options.db_path), _open(options.db_path) as database:
-        with _client(options) as api:
+        with _client(options) as api, db.rollback_journal_if_empty(database):
             try:
                 report = _harvest_in_transaction(database, api, topic, options, extract_after)
             except BaseException as error:
