@@ -855,3 +855,41 @@ def test_load_inside_a_transaction_writes_in_it_and_bad_records_write_nothing(da
         load.load_facts(database, sample_facts(record))
         assert database.conn.in_transaction
     assert database["thresholds"].count == 2
+
+
+def comparison_trigger_sql(database) -> list:
+    return database.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'comparison_%'"
+                            " ORDER BY name").fetchall()
+
+
+def test_comparison_of_a_first_load_is_filled_at_the_end_as_triggers_would(database):
+    schema.ensure_shape(database)
+    triggers = comparison_trigger_sql(database)
+    with database.atomic(), views.comparison_filled_at_end(database):
+        load_record(database, read_record(DEUCRAVACITINIB))
+        assert [name for name, _ in comparison_trigger_sql(database)] == [views.REFRESH_TRIGGER]
+        load_record(database, read_record(RUXOLITINIB))
+        load_record(database, read_record(RUXOLITINIB))  # an update while the triggers are dropped
+    assert comparison_trigger_sql(database) == triggers
+    assert database.execute("SELECT * FROM comparison").fetchall() == database.execute(
+        "SELECT * FROM trial_comparison").fetchall()
+    counts = database.execute("SELECT * FROM facet_counts ORDER BY 1, 2, 3, 4, 5").fetchall()
+    assert counts and not database.execute("SELECT 1 FROM comparison_stale").fetchall()
+    for statement in views.FACET_COUNT_STATEMENTS:
+        database.execute(statement)
+    assert database.execute("SELECT * FROM facet_counts ORDER BY 1, 2, 3, 4, 5").fetchall() == counts
+    with database.atomic(), views.comparison_filled_at_end(database):  # comparison not empty: kept
+        assert comparison_trigger_sql(database) == triggers
+
+
+def test_comparison_deferral_is_undone_by_a_rollback(database):
+    schema.ensure_shape(database)
+    triggers = comparison_trigger_sql(database)
+    with pytest.raises(RuntimeError):
+        with database.atomic(), views.comparison_filled_at_end(database):
+            load_record(database, read_record(DEUCRAVACITINIB))
+            raise RuntimeError("the run dies")
+    assert comparison_trigger_sql(database) == triggers
+    assert not database.execute("SELECT 1 FROM comparison").fetchall()
+    with views.comparison_filled_at_end(database):  # no transaction: nothing deferred
+        assert comparison_trigger_sql(database) == triggers
