@@ -773,31 +773,32 @@ def fts_trigger_sql(database) -> list:
                             " ORDER BY name").fetchall()
 
 
-def comparison_trigger_sql(database) -> list:
-    return database.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'comparison_%'"
-                            " ORDER BY name").fetchall()
-
-
-def first_load_in(database, deferral, trigger_sql) -> list:
-    """Load two studies (one twice) in a transaction inside deferral; the triggers left inside."""
-    with database.atomic(), deferral(database):
-        load_record(database, read_record(DEUCRAVACITINIB))
-        inside = trigger_sql(database)
-        load_record(database, read_record(RUXOLITINIB))
-        load_record(database, read_record(RUXOLITINIB))  # an update while the triggers are dropped
-    return inside
-
-
 def test_full_text_of_a_first_load_is_built_at_the_end_as_triggers_would(database):
     schema.ensure_shape(database)
     triggers = fts_trigger_sql(database)
-    assert not first_load_in(database, schema.full_text_indexed_at_end, fts_trigger_sql)
+    with database.atomic(), schema.full_text_indexed_at_end(database):
+        load_record(database, read_record(DEUCRAVACITINIB))
+        assert not fts_trigger_sql(database)
+        load_record(database, read_record(RUXOLITINIB))
+        load_record(database, read_record(RUXOLITINIB))  # an update while the triggers are dropped
     assert fts_trigger_sql(database) == triggers
     database.execute("INSERT INTO studies_fts(studies_fts) VALUES ('integrity-check')")
     assert [r["nct_id"] for r in database["studies"].search("antisynthetase")] == [DEUCRAVACITINIB]
     with database.atomic(), schema.full_text_indexed_at_end(database):  # studies not empty: kept
         assert [t for t in fts_trigger_sql(database) if t[0].startswith("studies")] == [
             t for t in triggers if t[0].startswith("studies")]
+
+
+def test_full_text_deferral_is_undone_by_a_rollback(database):
+    schema.ensure_shape(database)
+    triggers = fts_trigger_sql(database)
+    with pytest.raises(RuntimeError):
+        with database.atomic(), schema.full_text_indexed_at_end(database):
+            load_record(database, read_record(DEUCRAVACITINIB))
+            raise RuntimeError("the run dies")
+    assert fts_trigger_sql(database) == triggers
+    with schema.full_text_indexed_at_end(database):  # no transaction: nothing deferred
+        assert fts_trigger_sql(database) == triggers
 
 
 def test_tables_are_recreated_after_a_rollback_dropped_them(database):
@@ -856,11 +857,19 @@ def test_load_inside_a_transaction_writes_in_it_and_bad_records_write_nothing(da
     assert database["thresholds"].count == 2
 
 
+def comparison_trigger_sql(database) -> list:
+    return database.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'comparison_%'"
+                            " ORDER BY name").fetchall()
+
+
 def test_comparison_of_a_first_load_is_filled_at_the_end_as_triggers_would(database):
     schema.ensure_shape(database)
     triggers = comparison_trigger_sql(database)
-    inside = first_load_in(database, views.comparison_filled_at_end, comparison_trigger_sql)
-    assert [name for name, _ in inside] == [views.REFRESH_TRIGGER]
+    with database.atomic(), views.comparison_filled_at_end(database):
+        load_record(database, read_record(DEUCRAVACITINIB))
+        assert [name for name, _ in comparison_trigger_sql(database)] == [views.REFRESH_TRIGGER]
+        load_record(database, read_record(RUXOLITINIB))
+        load_record(database, read_record(RUXOLITINIB))  # an update while the triggers are dropped
     assert comparison_trigger_sql(database) == triggers
     assert database.execute("SELECT * FROM comparison").fetchall() == database.execute(
         "SELECT * FROM trial_comparison").fetchall()
@@ -873,18 +882,14 @@ def test_comparison_of_a_first_load_is_filled_at_the_end_as_triggers_would(datab
         assert comparison_trigger_sql(database) == triggers
 
 
-@pytest.mark.parametrize("deferral, trigger_sql", [
-    (schema.full_text_indexed_at_end, fts_trigger_sql),
-    (views.comparison_filled_at_end, comparison_trigger_sql),
-], ids=["full text", "comparison"])
-def test_a_first_load_deferral_is_undone_by_a_rollback(database, deferral, trigger_sql):
+def test_comparison_deferral_is_undone_by_a_rollback(database):
     schema.ensure_shape(database)
-    triggers = trigger_sql(database)
+    triggers = comparison_trigger_sql(database)
     with pytest.raises(RuntimeError):
-        with database.atomic(), deferral(database):
+        with database.atomic(), views.comparison_filled_at_end(database):
             load_record(database, read_record(DEUCRAVACITINIB))
             raise RuntimeError("the run dies")
-    assert trigger_sql(database) == triggers
-    assert not database.execute("SELECT 1 FROM studies").fetchall()
-    with deferral(database):  # no transaction: nothing deferred
-        assert trigger_sql(database) == triggers
+    assert comparison_trigger_sql(database) == triggers
+    assert not database.execute("SELECT 1 FROM comparison").fetchall()
+    with views.comparison_filled_at_end(database):  # no transaction: nothing deferred
+        assert comparison_trigger_sql(database) == triggers
