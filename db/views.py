@@ -3,8 +3,6 @@
 create_views() replaces any view whose SQL changed and brings `comparison` up to date (idempotent).
 """
 
-import contextlib
-
 import sqlite_utils
 
 
@@ -131,7 +129,6 @@ VIEWS = {
 COMPARISON = "comparison"
 STALE = "comparison_stale"
 STALE_IDS = f"SELECT nct_id FROM {STALE}"
-REFRESH_TRIGGER = f"{COMPARISON}_refresh_on_run_ok"
 # table -> the events that can change its trials' comparison rows
 SOURCES = {
     "studies": ("INSERT", "UPDATE", "DELETE"),
@@ -161,7 +158,7 @@ def _triggers() -> dict[str, str]:
                 f"BEGIN INSERT INTO {STALE} (nct_id) SELECT id FROM ({ids})"
                 f" WHERE id NOT IN (SELECT nct_id FROM {STALE}); END"
             )
-    name = REFRESH_TRIGGER
+    name = f"{COMPARISON}_refresh_on_run_ok"
     body = "".join(f"  {statement};\n" for statement in _refresh_statements())
     triggers[name] = (
         f"CREATE TRIGGER [{name}] AFTER UPDATE OF status ON runs\n"
@@ -275,31 +272,6 @@ def create_comparison(db: sqlite_utils.Database) -> bool:
             db.execute(sql)
     refresh_comparison(db)
     return filled
-
-
-@contextlib.contextmanager
-def comparison_filled_at_end(db: sqlite_utils.Database):
-    """Inside the caller's transaction: when `comparison` is empty on entry (a first load), the
-    triggers that note changed trials in `comparison_stale` are dropped, and on exit `comparison`
-    is filled from `trial_comparison` in one INSERT ... SELECT and the facet counts rewritten:
-    no trigger runs per row loaded, and no trial is noted stale only to be looked up again.
-
-    As with schema.full_text_indexed_at_end, on an exception nothing is restored (the caller's
-    transaction, rolled back, restores it all), and outside a transaction it does nothing.
-    """
-    if not db.conn.in_transaction or not db[COMPARISON].exists() or db.execute(f"SELECT 1 FROM {COMPARISON} LIMIT 1").fetchone():
-        yield
-        return
-    triggers = {name: sql for name, sql in _triggers().items() if name != REFRESH_TRIGGER}
-    for name in triggers:
-        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
-    yield
-    db.execute(f"DELETE FROM {STALE}")
-    db.execute(f"INSERT INTO {COMPARISON} {TRIAL_COMPARISON.strip()}")
-    for statement in FACET_COUNT_STATEMENTS:
-        db.execute(statement)
-    for sql in triggers.values():
-        db.execute(sql)
 
 
 def refresh_comparison(db: sqlite_utils.Database) -> None:

@@ -22,7 +22,7 @@ import filelock
 
 import db
 import nlp
-from db import load, raw, registry, runs, schema, views
+from db import load, raw, registry, runs, schema
 from harvester import client as api_client
 from harvester import harvest as api_harvest
 from harvester import topic as topics
@@ -101,7 +101,7 @@ def extract(options: Options) -> RunReport:
         with database.atomic():
             schema.ensure_shape(database)
             report.run_id = runs.start_run(database, mode="extract")
-            with schema.full_text_indexed_at_end(database), views.comparison_filled_at_end(database):
+            with schema.full_text_indexed_at_end(database):
                 _derive_stale(database, options, report)
             report.seconds = time.monotonic() - started
             runs.finish_run(database, report.run_id, status="ok", **_run_counts(report))
@@ -141,7 +141,7 @@ def _harvest_in_transaction(database, api, topic, options: Options, extract_afte
         )
         # Derive harvested studies as they arrive, then the other stale ones (force: all after).
         streaming = extract_after and not options.force
-        with schema.full_text_indexed_at_end(database), views.comparison_filled_at_end(database):
+        with schema.full_text_indexed_at_end(database):
             if incremental and previous.get("data_timestamp") == report.data_timestamp:
                 report.note = "registry data unchanged since the last harvest"
             else:
