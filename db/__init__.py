@@ -65,7 +65,7 @@ def rollback_journal_if_empty(database: sqlite_utils.Database) -> Iterator[bool]
         yield first_load
     finally:
         if first_load and not database.conn.in_transaction:
-            database.enable_wal()
+            _enter_wal(database)
 
 
 def _holds_raw_versions(database: sqlite_utils.Database) -> bool:
@@ -84,6 +84,15 @@ def _leave_wal(database: sqlite_utils.Database) -> bool:
         return False
     finally:
         database.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+
+
+def _enter_wal(database: sqlite_utils.Database) -> None:
+    """Back to WAL; a failure (e.g. a full disk) must not hide the run's own error, and connect()
+    retries at the next open."""
+    try:
+        database.enable_wal()
+    except sqlite3.Error as error:
+        log.warning("database left in rollback-journal mode until it is next opened: %s", error)
 
 
 def _explain(path: Path, error: sqlite3.DatabaseError) -> Exception:

@@ -4,6 +4,7 @@ leaves nothing half-written, and the next run completes it."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +16,7 @@ import sqlite_utils
 
 from conftest import TOPIC_NCT_IDS
 from test_end_to_end import options, snapshot, study_ids
+from test_disk_full import with_file_size_limit
 from test_reliability import ROOT, cli_update, integrity, registry_moves_on
 import db as db_module
 from db import load
@@ -131,3 +133,21 @@ def test_kill_9_during_a_first_load_leaves_no_study_and_the_next_run_completes(t
     pipeline.update(options(victim, emulator))
     assert journal_mode(victim) == "wal"
     assert snapshot(victim) == snapshot(clean)
+
+
+def test_a_first_load_that_fills_the_disk_leaves_no_study_and_the_next_run_completes(tmp_path, emulator):
+    db_path = tmp_path / "trials.db"
+    limit = 400_000  # bytes: the empty tables fit, the topic's studies do not
+
+    result = subprocess.run(
+        with_file_size_limit(limit, cli_update(db_path, emulator)),
+        capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+    assert result.returncode == 6, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "the database is unchanged" in result.stderr
+    assert integrity(db_path) == "ok"
+    assert not stored_studies(db_path)
+    pipeline.update(options(db_path, emulator))
+    assert journal_mode(db_path) == "wal"
+    assert study_ids(db_path) == set(TOPIC_NCT_IDS)
