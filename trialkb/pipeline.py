@@ -1,7 +1,7 @@
 """Wires harvester (HTTP), nlp (text) and db (SQL) into the runs the CLI offers.
 
 A run is one SQLite transaction: readers (Datasette) see the database as it was until the run
-commits, and a run that dies - an exception, Ctrl-C or kill -9 - leaves it exactly as it was.
+commits (during a first load they wait, see db.rollback_journal_if_empty), and a run that dies - an exception, Ctrl-C or kill -9 - leaves it exactly as it was.
 A lock file next to the database makes a second concurrent run fail at once.
 """
 
@@ -112,7 +112,7 @@ def _run(options: Options, *, extract_after: bool) -> RunReport:
     topic = topics.load_topic(options.topic_path)
     started = time.monotonic()
     with run_lock(options.db_path), _open(options.db_path) as database:
-        with _client(options) as api:
+        with _client(options) as api, db.rollback_journal_if_empty(database):
             try:
                 report = _harvest_in_transaction(database, api, topic, options, extract_after)
             except BaseException as error:
