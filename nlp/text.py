@@ -29,9 +29,9 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
 }  # fmt: skip
-_TIME_UNIT_STEMS = ("year", "month", "week", "day", "times")
+_COUNTED_UNIT_STEMS = ("year", "month", "week", "day", "times")
 # "six months", "three times the upper limit of normal": a number word that counts a unit or a multiple
-_NUMBER_WORD_BEFORE_TIME_RE = re.compile(
+_NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
     r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
 )
 
@@ -69,8 +69,8 @@ def mask_escapes(text: str) -> str:
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()
-    if any(unit in lowered for unit in _TIME_UNIT_STEMS):  # the regex is slow to try at every word
-        text = _NUMBER_WORD_BEFORE_TIME_RE.sub(_number_word_digits, text)
+    if any(unit in lowered for unit in _COUNTED_UNIT_STEMS):  # the regex is slow to try at every word
+        text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
     return mask_punctuation_runs(text)
 
 

@@ -165,6 +165,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_LITRE_RE = re.compile(r"(?<=/)([md]?)l$")
 _AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
 _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
 _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNORECASE)
@@ -444,7 +445,7 @@ class QuantityGrammar:
             if regs[group][0] != -1:  # the first unit alternative that took part in the match
                 quantity.unit, quantity.unit_kind = unit["unit"], unit["kind"]
                 if unit["unit"] == "as written":  # "3 mg/L", "10 ng/mL": the text's own unit, spaces dropped
-                    quantity.unit = "".join(match.group(group).split()).replace("μ", "µ").replace("l", "L")
+                    quantity.unit = _LITRE_RE.sub(r"\1L", "".join(match.group(group).split()).replace("μ", "µ"))
                 quantity.implies = unit.get("implies")
                 return
 
