@@ -117,6 +117,8 @@ def _unit_doc(nlp: Language, unit: dict) -> Doc:
     doc = make_doc_knowing_text(nlp, unit["text"])
     if unit.get("abbreviations"):
         doc.user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
+    if unit.get("dose_limit"):
+        doc.user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
     return doc
 
 
@@ -177,6 +179,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
         return []
     units = []
     abbreviations = lexicon.defined_abbreviations(text)
+    dose_limits = {}  # ordinal -> the operator its header gives its items' doses ("maximum doses allowed:")
     for criterion in split_criteria(text):
         study["criteria"].append(
             {
@@ -191,6 +194,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             }
         )
         unit_text = mask_escapes(text[criterion.start : criterion.end])
+        dose_limits[criterion.ordinal] = thresholds.dose_limit_header(unit_text)
         context = {
             "text": unit_text,
             "doc": None,
@@ -204,6 +208,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "parent": criterion.parent,
             "drug": None,
             "abbreviations": abbreviations,
+            "dose_limit": dose_limits.get(criterion.parent),
         }
         units.append((unit_text, context))
     return units

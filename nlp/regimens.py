@@ -38,6 +38,7 @@ from spacy.tokens import Doc
 from nlp import quantities
 from nlp.text import doc_text, extension_key
 from nlp.quantities import DOSES, Dose, Found
+from nlp.thresholds import DOSE_LIMIT
 
 ATTRIBUTES = ("frequency", "route", "form", "duration")
 THRESHOLD_BEFORE_RE = re.compile(DOSES["threshold_before"], re.IGNORECASE)
@@ -72,6 +73,9 @@ def make_regimen_extractor(nlp: Language, name: str) -> "RegimenExtractor":
 class RegimenExtractor:
     def __call__(self, doc: Doc) -> Doc:
         user_data = doc.user_data
+        if user_data.get(DOSE_LIMIT):  # an item under "maximum doses allowed:": its doses are limits
+            user_data[REGIMENS] = []
+            return doc
         user_data[REGIMENS] = extract_regimens(doc_text(doc), user_data.get(DRUGS) or [])
         return doc
 

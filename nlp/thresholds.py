@@ -42,6 +42,7 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
 _NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
+DOSE_LIMIT = "trialkb_dose_limit"  # doc.user_data: the operator a list header gives its items' doses
 
 
 def skip_thresholds(doc: Doc) -> None:
@@ -158,6 +159,8 @@ def _normal_phrase(text: str) -> str:
     return re.sub(r"[\s\\]+", "", text.lower())
 
 
+_DOSE_LIMIT_HEADERS, _DOSE_LIMIT_OPS = _alternation(_load("threshold_operators.json")["dose_limit_headers"])
+_DOSE_LIMIT_HEADER_RE = re.compile(rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})\s*:\s*$", re.IGNORECASE)
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
@@ -973,6 +976,20 @@ def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
             quantity.scale_max = quantity.scale_max or maximum
 
 
+def dose_limit_header(text: str) -> str | None:
+    """The operator that a list header ending in 'maximum doses allowed:' gives its items' doses."""
+    match = _DOSE_LIMIT_HEADER_RE.search(text)
+    return _DOSE_LIMIT_OPS[_normal_phrase(match.group("phrase"))] if match else None
+
+
+def _limit_doses(quantities: list[Quantity], op: str) -> None:
+    """'maximum doses allowed: - Prednisone, 10 mg/day': the item's plain dose is a limit."""
+    for quantity in quantities:
+        if quantity.form == "bare" and quantity.unit_kind == "dose":
+            quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
+            quantity.form = "simple"
+
+
 def _scale_after_measure(text: str, quantity: Quantity, scales) -> None:
     """'<135 on the … Assessment (MMT-8) (range 0-160)': the scale note after the instrument it rates."""
     mention = quantity.links[0][0]
@@ -1002,6 +1019,8 @@ class ThresholdExtractor:
             return doc
         text = doc_text(doc)
         quantities, scales = self.grammar.scan(text)
+        if doc.user_data.get(DOSE_LIMIT):
+            _limit_doses(quantities, doc.user_data[DOSE_LIMIT])
         if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
             doc.user_data[THRESHOLDS] = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
             return doc

@@ -434,3 +434,20 @@ def test_translated_and_older_phrasings(pipe, text, expected):
 def test_a_concentration_unit_is_kept_as_written(pipe):
     facts = extract(pipe, "hsCRP ≥ 3 mg/L and CRP < 10 ng / ml")
     assert [(f["measure"], f["unit"]) for f in facts] == [("CRP", "mg/L"), ("CRP", "ng/mL")]
+
+
+def test_a_header_of_maximum_doses_makes_its_items_doses_limits():
+    import nlp
+
+    criteria = (
+        "Inclusion Criteria:\n1. Background therapy stable for 4 weeks; maximum doses allowed:\n"
+        "   - Hydroxychloroquine, 400 mg/day;\n   - Prednisone, 10 mg/day\n2. Prednisone, 5 mg/day"
+    )
+    facts = nlp.extract_study({"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000044"}, "eligibilityModule": {"eligibilityCriteria": criteria},
+    }})
+    assert [(f["measure"], f["op"], f["value"], f["source_text"]) for f in facts["thresholds"]] == [
+        ("hydroxychloroquine dose", "<=", 400, "Hydroxychloroquine, 400 mg/day"),
+        ("prednisone dose", "<=", 10, "Prednisone, 10 mg/day"),
+    ]
+    assert [(r["drug"], r["amount"]) for r in facts["regimens"]] == [("prednisone", 5)]  # not under the header
