@@ -115,6 +115,7 @@ class _OpenItem:
     indent: int
     kind: str
     ordinal: int
+    opens_list: bool = False  # its text ends with a colon ("4. … maximum doses allowed:")
 
 
 def split_criteria(text: str) -> list[Criterion]:
@@ -232,7 +233,9 @@ class _CriteriaSplitter:
                     parent, depth = None, 0
                 self._emit_with_numbered(parent, depth, piece_start, piece_end)
         if block.is_item and self.criteria and self.criteria[-1].start >= block.start:
-            self.open_items.append(_OpenItem(block.indent, block.kind, self.criteria[-1].ordinal))
+            last = self.criteria[-1]
+            opens_list = self.text[last.start : last.end].endswith(":")
+            self.open_items.append(_OpenItem(block.indent, block.kind, last.ordinal, opens_list))
 
     def _emit_with_numbered(self, parent: int | None, depth: int, start: int, end: int) -> None:
         """Emit text[start:end]; numbered sub-items collapsed into it become its children."""
@@ -253,7 +256,9 @@ def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
     """Does a new item with this indentation and marker kind go inside open_item?"""
     if indent != open_item.indent:
         return indent > open_item.indent
-    return open_item.kind == "number" and kind in ("letter", "roman")
+    if open_item.kind != "number":
+        return False
+    return kind in ("letter", "roman") or (open_item.opens_list and kind in ("dash", "symbol"))
 
 
 def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:

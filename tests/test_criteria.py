@@ -428,3 +428,14 @@ def test_a_sentence_opening_the_exclusion_list_and_headerless_inclusion_items_be
 def test_items_before_an_inclusion_header_keep_no_section():
     text = "Participants must be able to consent.\nInclusion Criteria:\n* Rash"
     assert [section for _t, section, _p, _d in items(text)] == [None, "inclusion"]
+
+
+def test_dash_items_after_a_numbered_item_that_ends_with_a_colon_are_its_children():
+    text = "1. Labs:\n- Hb > 9 g/dL\n- Platelets > 100\n2. Consent\n- Written"
+    assert items(text) == [
+        ("Labs:", "inclusion", None, 0),
+        ("Hb > 9 g/dL", "inclusion", 1, 1),
+        ("Platelets > 100", "inclusion", 1, 1),
+        ("Consent", "inclusion", None, 0),
+        ("Written", "inclusion", None, 0),
+    ]
