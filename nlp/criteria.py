@@ -42,7 +42,8 @@ class Criterion:
 _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
 _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)"
-    r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s))",  # "Inclusion Criteria. Each …"
+    r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
+    r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t]))",  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
     re.IGNORECASE,
 )
 # Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."
@@ -83,6 +84,11 @@ _INLINE_HEADER_RE = re.compile(
     r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
     r"(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
+)
+# A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
+# "… caused problems. Exclusion Criteria * Participants must not …"
+_HEADER_ENDING_PIECE_RE = re.compile(
+    r"(?<=[.;:!?])[ \t]+(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION)[ \t]+(?:Criteria|CRITERIA|criteria)[ \t]*$"
 )
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.
@@ -282,7 +288,11 @@ def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str 
     """Split a span at inline section headers: (start, end, header kind starting it or None)."""
     pieces = []
     kind = None
-    for header in _INLINE_HEADER_RE.finditer(text, start, end):
+    headers = list(_INLINE_HEADER_RE.finditer(text, start, end))
+    last = _HEADER_ENDING_PIECE_RE.search(text, start, end)  # "… problems. Exclusion Criteria" before " * "
+    if last and not any(h.start() <= last.start() < h.end() for h in headers):
+        headers.append(last)
+    for header in headers:
         pieces.append((*strip_span(text, start, header.start()), kind))
         kind = header.group("kind")
         start = _HEADER_DECORATION_RE.match(text, header.end(), end).end()

@@ -580,7 +580,7 @@ _SHARED_GAP_RE = re.compile(
 _COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
 _ON_SCALE_RE = re.compile(
     # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
-    r"\bon\s+(?:the|a|an)\s+(?:(?:[\w-]+\s+){0,3}|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
+    r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
 )
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")

@@ -439,3 +439,13 @@ def test_dash_items_after_a_numbered_item_that_ends_with_a_colon_are_its_childre
         ("Consent", "inclusion", None, 0),
         ("Written", "inclusion", None, 0),
     ]
+
+
+def test_headers_without_a_colon_in_a_list_collapsed_onto_one_line():
+    text = "Inclusion Criteria * Adults with psoriasis. * Stable disease. Exclusion Criteria * Pregnancy * Uveitis"
+    assert [(t, section) for t, section, _p, _d in items(text)] == [
+        ("Adults with psoriasis.", "inclusion"),
+        ("Stable disease.", "inclusion"),
+        ("Pregnancy", "exclusion"),
+        ("Uveitis", "exclusion"),
+    ]

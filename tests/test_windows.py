@@ -60,6 +60,8 @@ CASES = [
     ("NSAIDs, ACE inhibitors and proton-pump inhibitors are permitted on a stable dose for 3 weeks prior to baseline",
      [("nsaids", 3, "weeks", "stable_for"), ("ace inhibitors", 3, "weeks", "stable_for"),
       ("proton-pump inhibitors", 3, "weeks", "stable_for")]),
+    ("Recently (\\<10 weeks) received leflunomide.", [("leflunomide", 10, "weeks", "used_within")]),
+    ("Taking systemic immunosuppressive drugs (within 2 months) prior to Screening", [("immunosuppressants", 2, "months", "used_within")]),
     # "free of", "treatment change"
     ("free of corticosteroids for at least 10 weeks prior to baseline", [("corticosteroids", 10, "weeks", "last_used_before")]),
     ("Patients on methotrexate must have not had a treatment change in the past 2 months",
