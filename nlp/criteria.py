@@ -289,7 +289,8 @@ def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str 
     pieces = []
     kind = None
     headers = list(_INLINE_HEADER_RE.finditer(text, start, end))
-    last = _HEADER_ENDING_PIECE_RE.search(text, start, end)  # "… problems. Exclusion Criteria" before " * "
+    ends_like_header = text[max(start, end - 8) : end].lower() == "criteria"
+    last = _HEADER_ENDING_PIECE_RE.search(text, start, end) if ends_like_header else None  # "… problems. Exclusion Criteria"
     if last and not any(h.start() <= last.start() < h.end() for h in headers):
         headers.append(last)
     for header in headers:

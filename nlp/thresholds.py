@@ -978,6 +978,8 @@ def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
 
 def dose_limit_header(text: str) -> str | None:
     """The operator that a list header ending in 'maximum doses allowed:' gives its items' doses."""
+    if not text.rstrip().endswith(":"):
+        return None  # the common case, without a regex search over the whole criterion
     match = _DOSE_LIMIT_HEADER_RE.search(text)
     return _DOSE_LIMIT_OPS[_normal_phrase(match.group("phrase"))] if match else None
 
