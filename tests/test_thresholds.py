@@ -423,6 +423,9 @@ def assert_quads(pipe, text, expected):
         ("forced vital capacity (FVC) greater than equal to (\\>=) 55 percent", [("FVC", ">=", 55, None)]),
         ("duration of diagnosis less than (\\<) 5 years", [("disease duration", "<", 5, None)]),
         ("clinical diagnosis of SLE greater than or equal to (>=) 6 months prior to screening", [("disease duration", ">=", 6, None)]),
+        # an onset at most N years ago; a dose range written with "~"
+        ("systemic sclerosis with onset of disease ≤ 4 years ago", [("disease duration", "<=", 4, None)]),
+        ("a stable dose of MTX (7.5 mg\\~15 mg/week)", [("methotrexate dose", "<=", 15, None), ("methotrexate dose", ">=", 7.5, None)]),
         # a score on an instrument named without an article; "equal to or older than"
         ("muscle weakness score of less than or equal to 135 out of 160 on manual testing (MMT).", [("MMT-8", "<=", 135, 160)]),
         ("Age equal to or older than 21.", [("age", ">=", 21, None)]),
