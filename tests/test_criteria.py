@@ -11,6 +11,11 @@ from nlp.text import mask_escapes, sentence_spans
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
 
 
+def sections(text):
+    """(text, section) per criterion."""
+    return [(t, section) for t, section, _parent, _depth in items(text)]
+
+
 def items(text):
     """(text, section, parent, depth) per criterion, checking the offset invariants on the way."""
     criteria = split_criteria(text)
@@ -381,7 +386,7 @@ def test_trial_finder_headers_and_long_header_qualifiers():
         "Inclusion Criteria for Participants with Skin Predominant Disease Activity:\n\n- Rash\n\n"
         "Exclusion Criteria for Participants with Muscle Predominant Disease Activity:\n\n- Dysphagia"
     )
-    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+    assert sections(text) == [
         ("Adults with dermatomyositis", "inclusion"),
         ("Pregnancy", "exclusion"),
         ("Rash", "inclusion"),
@@ -396,7 +401,7 @@ def test_header_ending_with_a_period_then_an_intro_sentence():
 
 def test_eu_register_numbered_headers_and_glued_bullets():
     text = "E.3 Principal inclusion criteria\n•Adults with IBM;\n•Able to walk\nE.4 Principal exclusion criteria\n•Cancer"
-    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+    assert sections(text) == [
         ("Adults with IBM;", "inclusion"),
         ("Able to walk", "inclusion"),
         ("Cancer", "exclusion"),
@@ -405,7 +410,7 @@ def test_eu_register_numbered_headers_and_glued_bullets():
 
 def test_collapsed_headers_with_a_qualifier_after_criteria():
     text = "Inclusion criteria at the time of enrollment: * Rash * Weakness Exclusion criteria at the time of enrollment: * Cancer"
-    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+    assert sections(text) == [
         ("Rash", "inclusion"),
         ("Weakness", "inclusion"),
         ("Cancer", "exclusion"),
@@ -418,7 +423,7 @@ def test_a_sentence_opening_the_exclusion_list_and_headerless_inclusion_items_be
         "A patient who meets any of the following criteria will be excluded from participation in this study:\n"
         "•Pregnancy"
     )
-    assert [(t, section) for t, section, _parent, _depth in items(text)] == [
+    assert sections(text) == [
         ("Adults (18-75 years) with myositis", "inclusion"),
         ("Disease duration < 2 years", "inclusion"),
         ("Pregnancy", "exclusion"),
