@@ -182,13 +182,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db_path: Path, immutable: bool):
-        self.db_path, self.immutable = db_path, immutable
+    def __init__(self, db_path: Path, immutable: bool, workers: int):
+        self.db_path, self.immutable, self.workers = db_path, immutable, workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Server":
-        command = [sys.executable, "-m", "trialkb", "serve", "--db", str(self.db_path), "--port", str(self.port)]
+        command = [sys.executable, "-m", "trialkb", "serve", "--db", str(self.db_path), "--port", str(self.port),
+                   "--workers", str(self.workers)]
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(command + (["--immutable"] if self.immutable else []), stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -205,12 +206,19 @@ class Server:
         raise RuntimeError("datasette did not start within 120 s")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (0 where /proc is missing)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time so far of the server process and its workers (0 where /proc is missing)."""
+        stats = {}
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(stat_file.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, ticks
+        tree = {self.process.pid}
+        for _ in range(3):  # the server, its workers, theirs
+            tree |= {pid for pid, (ppid, _) in stats.items() if ppid in tree}
+        ticks = sum(stats[pid][1] for pid in tree if pid in stats)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *exc_info) -> None:
         self.process.terminate()
@@ -327,6 +335,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
     parser.add_argument("--urls", type=int, default=600, help="distinct URLs in the mix (each requested once, cold)")
     parser.add_argument("--warm-requests", type=int, default=50, help="requests per client in the warm phase")
     parser.add_argument("--immutable", action="store_true", help="serve with --immutable (responses cached)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="trialkb serve --workers (default: one per core)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--search", choices=SEARCH_PATHS, default="ranked",
                         help="search URLs: the search_studies query, or the table's ?_search= (before it existed)")
@@ -346,12 +355,12 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
         con.close()
         representative, urls = url_mix(db_path, args.urls, args.seed)
         counts = collections.Counter(category for category, _ in urls)
-        print(f"{studies:,} studies; {'--immutable' if args.immutable else 'mutable (WAL)'}; "
+        print(f"{studies:,} studies; {'--immutable' if args.immutable else 'mutable (WAL)'}; {args.workers} server workers; "
               f"{args.clients} clients; {len(urls)} distinct URLs: "
               + ", ".join(f"{c} {n}" for c, n in counts.items()))
         for category in MIX:
             print(f"  e.g. {category}: {next((p for c, p in urls if c == category), '-')}")
-        with Server(db_path, args.immutable) as server:
+        with Server(db_path, args.immutable, args.workers) as server:
             single = []
             for label, path in representative.items():  # alone, and fail early on a broken page
                 started, cpu = time.perf_counter(), server.cpu_seconds()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -215,6 +216,26 @@ def test_cli_mistakes_are_one_line_without_traceback(tmp_path, args, code, messa
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--db", "{tmp}/none.db"], 5, "no database at"),
+        (["--workers", "0"], 2, "--workers"),
+        (["--port", "70000"], 2, "--port"),
+    ],
+)
+def test_serve_mistakes_are_reported_before_serving(tmp_path, args, code, message):
+    sqlite3.connect(tmp_path / "trials.db").close()
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--db" not in args:
+        args += ["--db", str(tmp_path / "trials.db")]
+    result = subprocess.run(
+        [sys.executable, "-m", "trialkb", "serve", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_python_dash_m_harvester_is_the_same_command():
     result = subprocess.run([sys.executable, "-m", "harvester", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
@@ -248,7 +269,7 @@ def test_harvest_alone_stores_raw_versions_and_extract_derives_the_rest(tmp_path
 
 
 def test_serve_publishes_canned_queries_under_the_database_file_name(tmp_path):
-    from trialkb.cli import METADATA, datasette_args, metadata_for
+    from trialkb.serving import METADATA, datasette_args, metadata_for
 
     renamed = json.loads(metadata_for(tmp_path / "kb.db").read_text(encoding="utf-8"))
     assert list(renamed["databases"]) == ["kb"]

@@ -14,7 +14,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import trialkb.web as web
-from trialkb.web.cache import CACHE_HEADER, Entry, ResponseCache
+from trialkb.web.cache import CACHE_HEADER, SHARED_CACHE_ENV, Entry, ResponseCache, SharedCache
 from browser_support import ROOT, SEED_IDS
 from test_web import db_path, loop  # noqa: F401  (fixtures: a pipeline-built database, an event loop)
 
@@ -163,3 +163,37 @@ def test_no_cache_when_the_bound_is_zero(db_path, loop):
     get = getter(make_datasette(db_path, immutable=True, cache_mb=0), loop)
     for _ in range(2):
         assert HEADER not in get("/trials/studies").headers
+
+
+def test_workers_share_the_pages_one_of_them_rendered(db_path, loop, tmp_path, monkeypatch):
+    """Two Datasettes over one immutable file, as `trialkb serve --workers 2` runs them: a page
+    the first rendered is a hit for the second, with the same bytes and headers."""
+    monkeypatch.setenv(SHARED_CACHE_ENV, str(tmp_path / "responses.db"))
+    first_worker, second_worker = (getter(make_datasette(db_path, immutable=True), loop) for _ in range(2))
+    for path in PAGES:
+        rendered = first_worker(path)
+        assert rendered.headers[HEADER] == "miss", path
+        shared = second_worker(path)
+        assert shared.status_code == 200 and shared.headers[HEADER] == "hit", path
+        assert shared.content == rendered.content
+        assert shared.headers["content-type"] == rendered.headers["content-type"]
+
+
+def test_shared_cache_keeps_the_newest_responses_within_its_bound(tmp_path):
+    cache = SharedCache(str(tmp_path / "responses.db"), max_bytes=32)
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html; charset=\xe9")]}
+    for key in range(40):
+        cache.put(("http", b"h", "", f"/{key}".encode(), b""), Entry(start, b"x" * 4))
+    kept = [key for key in range(40) if cache.get(("http", b"h", "", f"/{key}".encode(), b""))]
+    assert kept == list(range(32, 40))
+    assert cache.get(("http", b"h", "", b"/39", b"")).start == start
+    cache.put("too big", Entry(start, b"x" * 33))
+    assert cache.get("too big") is None
+
+
+def test_a_broken_shared_cache_is_a_miss_not_an_error(tmp_path):
+    cache = SharedCache(str(tmp_path / "responses.db"), max_bytes=2**20)
+    start = {"type": "http.response.start", "status": 200, "headers": []}
+    cache.connection.execute("DROP TABLE responses")
+    cache.put("key", Entry(start, b"body"))
+    assert cache.get("key") is None

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 import click
-import yaml
 
 from harvester.client import DEFAULT_BASE_URL
+from trialkb import serving
 
 # Exit codes, documented in the README.
 EXIT_LOCKED = 3
@@ -22,13 +20,6 @@ EXIT_API_DOWN = 4
 EXIT_BAD_INPUT = 5
 EXIT_DATABASE = 6
 EXIT_INTERRUPTED = 130
-
-# The project root's metadata.yml (editable install), else the one in the current directory.
-METADATA = next(
-    (p for p in (Path(__file__).resolve().parents[1] / "metadata.yml", Path("metadata.yml").resolve()) if p.is_file()),
-    Path("metadata.yml"),
-)
-
 
 class CommandError(click.ClickException):
     def __init__(self, message: str, exit_code: int):
@@ -140,44 +131,15 @@ def extract(db_path, jobs, force):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option("--immutable", is_flag=True, help="Serve a file that will not change (no locking, counts cached).")
-def serve(db_path, host, port, immutable):
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Server processes (one per core renders pages on every core).",
+)
+def serve(db_path, host, port, immutable, workers):
     """Serve the database with Datasette and metadata.yml."""
     if not db_path.is_file():
         raise CommandError(f"no database at {db_path}; run `trialkb update` first", EXIT_BAD_INPUT)
-    os.execv(sys.executable, [sys.executable, "-m", "datasette", *datasette_args(db_path, host, port, immutable)])
-
-
-def datasette_args(db_path: Path, host: str, port: int, immutable: bool) -> list[str]:
-    args = ["serve", "-i" if immutable else "", str(db_path), "--metadata", str(metadata_for(db_path))]
-    args += ["--host", host, "--port", str(port)]
-    args += ["--setting", "sql_time_limit_ms", "3000", "--setting", "max_returned_rows", "2000"]
-    args += ["--setting", "allow_download", "off" if not immutable else "on"]
-    # Facet suggestions run one query per column on every table page: 3.7 s for /studies at
-    # 600,000 studies against 0.06-0.2 s without them (benchmarks/RESULTS.md). Configured facets stay.
-    args += ["--setting", "suggest_facets", "off"]
-    # Table pages cost mostly Python rendering cells; a long text cell (eligibility criteria) is cut
-    # to 300 characters there (the study page shows it whole): 560 -> 450 KB for /studies.
-    args += ["--setting", "truncate_cells_html", "300"]
-    # A table page's cost is mostly rendering its rows (~0.5-1 ms a row): 50 rows, as `studies`
-    # has in metadata.yml, instead of Datasette's 100 (thresholds 168 -> 85 KB).
-    args += ["--setting", "default_page_size", "50"]
-    inspect_file = db_path.with_suffix(".inspect.json")  # from `datasette inspect` (README, publishing)
-    if immutable and inspect_file.is_file():
-        args += ["--inspect-file", str(inspect_file)]
-    return [arg for arg in args if arg]
-
-
-def metadata_for(db_path: Path) -> Path:
-    """metadata.yml describes the database "trials"; a file named otherwise gets a renamed copy."""
-    name = db_path.stem
-    if name == "trials":
-        return METADATA
-    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    metadata["databases"] = {name: metadata.get("databases", {}).get("trials", {})}
-    handle, path = tempfile.mkstemp(prefix="trialkb-metadata-", suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(metadata, file)
-    return Path(path)
+    serving.run(db_path, host, port, immutable, workers)
 
 
 @cli.command()
