@@ -9,6 +9,7 @@ from datasette.utils.asgi import Response
 
 from .facts import (MISSING, amount_text, dose_text, fact_anchor, fact_description, fact_key,
                     humanize, masking_text, number, plain, threshold_text, window_text)
+from .fragments import render_fragment
 from .queries import check_permissions, fetch, fetch_study_data, trials_database
 from .urls import CTGOV_STUDY_URL, NCT_RE, study_url
 
@@ -76,6 +77,8 @@ async def compare_view(request, datasette):
         context["sections"] = comparison(datasette, ids, data)
         listed = {c["nct_id"] for c in context["choices"]}
         context["choices"] += [studies[n] for n in ids if n not in listed]  # keep them ticked
+        context["table_html"] = render_fragment(datasette, "trialkb_compare_table.html", context)
+    context["choices_html"] = render_fragment(datasette, "trialkb_compare_choices.html", context)
     html = await datasette.render_template("trialkb_compare.html", context, request=request)
     return Response.html(html, status=selection.status)
 

@@ -12,6 +12,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from .facts import (FIELD_RE, MISSING, dose_text, fact_description, fact_key, humanize,
                     masking_text, number, plain)
+from .fragments import render_fragment
 from .highlight import highlight, spans_for
 from .queries import FACT_KINDS, check_permissions, fetch, fetch_study_data, trials_database
 from .urls import CTGOV_STUDY_URL, NCT_RE, compare_url
@@ -67,7 +68,9 @@ async def study_view(request, datasette):
         "humanize": humanize,
         "missing": MISSING,
         "compare_url": compare_url(datasette),
+        "urls": datasette.urls,
     }
+    context["content_html"] = render_fragment(datasette, "trialkb_study_content.html", context)
     html = await datasette.render_template("trialkb_study.html", context, request=request)
     return Response.html(html)
 

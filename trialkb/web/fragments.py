@@ -1,0 +1,23 @@
+"""Loop-heavy parts of a page rendered in one synchronous pass.
+
+Datasette renders templates asynchronously: every loop step, include and expression of a page
+awaits. On a comparison of a few trials (hundreds of cells) that is three quarters of the page's
+CPU. A fragment template is rendered instead by a synchronous overlay of Datasette's Jinja
+environment (the same loader, filters, globals and autoescaping, so the same markup) and enters
+the page as Markup.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from markupsafe import Markup
+
+_synchronous = weakref.WeakKeyDictionary()  # Datasette's environment -> its synchronous overlay
+
+
+def render_fragment(datasette, template: str, context: dict) -> Markup:
+    environment = _synchronous.get(datasette.jinja_env)
+    if environment is None:
+        environment = _synchronous[datasette.jinja_env] = datasette.jinja_env.overlay(enable_async=False)
+    return Markup(environment.get_template(template).render(context))
