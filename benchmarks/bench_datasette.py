@@ -7,7 +7,7 @@ paged with `_next`, thresholds by measure, the comparison table and canned query
 rare words):
 
   1. each representative page alone, once (what one page costs the server, nothing cached);
-  2. cold: `--clients` threads (httpx, one connection each) share the mix, every URL requested
+  2. cold: `--clients` threads (http.client, one keep-alive connection each) share the mix, every URL requested
      exactly once, so each request is the first of its URL (with --immutable: a cache miss);
   3. warm: each client then requests `--warm-requests` URLs drawn from the same mix, popular ones
      more often (weight 1/rank), i.e. URLs already asked for (with --immutable: cache hits).
@@ -15,16 +15,18 @@ rare words):
 Each phase also reports the CPU time per request of the server process (from /proc, Linux) and of
 the client threads (this process): on a small machine both share the cores.
 
-Goal at 600,000 studies: p95 < 200 ms with 20 clients. Paths say /<db>: Datasette names a
-database after its file. Without `--db`, a small database is built first with bench_scale.
+The server is `trialkb serve --workers N` (default: one per core; sessions 1-3 measured one
+process). Goal at 600,000 studies: p95 < 200 ms with 20 clients. Paths say /<db>: Datasette names
+a database after its file. Without `--db`, a small database is built first with bench_scale.
 
-    .venv/bin/python benchmarks/bench_datasette.py --db /tmp/big600k.db --immutable [--clients 20] [--urls 600]
+    .venv/bin/python benchmarks/bench_datasette.py --db /tmp/big600k.db --immutable [--clients 20] [--urls 600] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import http.client
 import os
 import random
 import socket
@@ -242,25 +244,70 @@ class Results:
             self.cache[cache_state or "not cached"] += 1
 
 
+class StdlibClient:
+    """One keep-alive connection with http.client: about 0.2 ms of CPU a request against httpx's
+    2.2 ms, measured on this machine. The load generator shares the server's cores and its threads
+    share one GIL, so a heavy client both takes CPU from the server and adds its own waits to the
+    latencies it measures."""
+
+    def __init__(self, server: Server):
+        self.port, self.connection = server.port, None
+
+    def get(self, path: str) -> tuple[int | str, str | None]:
+        try:
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.connection.request("GET", path)
+            response = self.connection.getresponse()
+            response.read()
+            return response.status, response.getheader("x-trialkb-cache")
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            return type(error).__name__, None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+class HttpxClient:
+    """The client of sessions 1-3 (`--client httpx`), for comparing with their figures."""
+
+    def __init__(self, server: Server):
+        self.http = httpx.Client(base_url=server.base, timeout=120)
+
+    def get(self, path: str) -> tuple[int | str, str | None]:
+        try:
+            response = self.http.get(path)
+            return response.status_code, response.headers.get("x-trialkb-cache")
+        except httpx.HTTPError as error:
+            return type(error).__name__, None
+
+    def close(self) -> None:
+        self.http.close()
+
+
+CLIENTS = {"stdlib": StdlibClient, "httpx": HttpxClient}
+client_class = StdlibClient
+
+
 def run_clients(server: Server, clients: int, next_url) -> tuple[Results, float]:
     """`clients` threads, each asking for next_url(client) until it returns None."""
-    base = server.base
     results = Results()
     start_line = threading.Barrier(clients)
 
     def client(number: int) -> None:
-        with httpx.Client(base_url=base, timeout=120) as http:
+        http = client_class(server)
+        try:
             start_line.wait()
             while (item := next_url(number)) is not None:
                 category, path = item
                 started = time.perf_counter()
-                cache_state = None
-                try:
-                    response = http.get(path)
-                    status, cache_state = response.status_code, response.headers.get("x-trialkb-cache")
-                except httpx.HTTPError as error:
-                    status = type(error).__name__
+                status, cache_state = http.get(path)
                 results.record(category, (time.perf_counter() - started) * 1000, status, cache_state)
+        finally:
+            http.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     started, server_cpu, client_cpu = time.perf_counter(), server.cpu_seconds(), time.process_time()
@@ -337,11 +384,13 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
     parser.add_argument("--immutable", action="store_true", help="serve with --immutable (responses cached)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="trialkb serve --workers (default: one per core)")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--client", choices=CLIENTS, default="stdlib",
+                        help="HTTP client of the load threads (httpx: what sessions 1-3 measured with)")
     parser.add_argument("--search", choices=SEARCH_PATHS, default="ranked",
                         help="search URLs: the search_studies query, or the table's ?_search= (before it existed)")
     args = parser.parse_args(argv)
-    global search_path
-    search_path = SEARCH_PATHS[args.search]
+    global search_path, client_class
+    search_path, client_class = SEARCH_PATHS[args.search], CLIENTS[args.client]
     with tempfile.TemporaryDirectory(prefix="trialkb-ds-") as tmp:
         db_path = args.db
         if db_path is None:
@@ -355,7 +404,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[dict]]:
         con.close()
         representative, urls = url_mix(db_path, args.urls, args.seed)
         counts = collections.Counter(category for category, _ in urls)
-        print(f"{studies:,} studies; {'--immutable' if args.immutable else 'mutable (WAL)'}; {args.workers} server workers; "
+        print(f"{studies:,} studies; {'--immutable' if args.immutable else 'mutable (WAL)'}; {args.workers} server workers; {args.client} client; "
               f"{args.clients} clients; {len(urls)} distinct URLs: "
               + ", ".join(f"{c} {n}" for c, n in counts.items()))
         for category in MIX:
