@@ -96,6 +96,9 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
+SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
+BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
 def _compile_therapy_classes() -> re.Pattern:
@@ -426,7 +429,7 @@ def extract_windows(
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
-            relation = _relation(text, clause_start, time, previous_relation)
+            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end))
             if relation is None:
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
@@ -436,26 +439,35 @@ def extract_windows(
                 # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"
                 relation = _relation(text, previous_end, time, previous_relation) or relation
-            if rule is None:
-                listed, rule = _list_after_colon(text, subjects, time, clause_end)
-            if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
-                # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks': the dose is
-                # that of the last therapy named earlier in the criterion.
-                earlier = [s for s in subjects if s.end <= clause_start and s.medication]
-                earlier = [s for s in earlier if not s.equivalent] or earlier
-                if earlier:
-                    listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
+                listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), index)
             previous_end, previous_relation, previous_listed = time.end, relation, listed
             for subject in listed:
                 for name in subject.names:
                     key = (name, time.value, time.unit)
                     windows.setdefault(key, _window(name, time, relation, subject, rule))
-            if rule is None and _opens_list(text, clause_start, clause_end, time):
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and _opens_list(text, clause_start, clause_end, time):
                 open_windows.append(
                     {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
                      "end": time.end, "rule": f"window_{time.kind}_listed"}
                 )
     return list(windows.values()), open_windows
+
+
+def _subjects_elsewhere(
+    text: str, subjects: list[Subject], time: TimeExpression, clause: tuple[int, int], index: int
+) -> tuple[list[Subject], str | None]:
+    """Subjects of a time expression that has none before it: the list after a colon that closes its
+    phrase, or (first in its clause) 'the dose' of the therapy named last earlier in the criterion."""
+    clause_start, clause_end = clause
+    listed, rule = _list_after_colon(text, subjects, time, clause_end)
+    if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
+        # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks'
+        earlier = [s for s in subjects if s.end <= clause_start and s.medication]
+        earlier = [s for s in earlier if not s.equivalent] or earlier
+        if earlier:
+            listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
+    return listed, rule
 
 
 def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpression) -> bool:
@@ -465,7 +477,9 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
     return bool(HEADER_END_RE.match(text, time.end) or FOLLOWING_RE.search(text, clause_start, clause_end))
 
 
-def _relation(text: str, clause_start: int, time: TimeExpression, previous: str | None = None) -> str | None:
+def _relation(
+    text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None
+) -> str | None:
     """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
     if time.kind == "restated":
         return previous or WINDOW_PATTERNS["default_relation"][time.kind]
@@ -473,11 +487,28 @@ def _relation(text: str, clause_start: int, time: TimeExpression, previous: str 
     for relation, kinds, cue in RELATION_CUES:
         if time.kind in kinds and cue.search(before):
             return relation
+    if time.kind == "bare":
+        return _bare_relation(text, time, reach)
     if time.kind in KINDS_REQUIRING_CUE:
         return None
     if time.kind == "before" and time.comparator:
         return WINDOW_PATTERNS["comparator_relation"]
     return WINDOW_PATTERNS["default_relation"][time.kind]
+
+
+def _bare_reach(in_clause: list[TimeExpression], index: int, clause_end: int) -> int:
+    """How far 'before' may follow a bare time: up to the next time expression that is not bare."""
+    time = in_clause[index]
+    following = (t.start for t in in_clause[index + 1 :] if t.kind != "bare")
+    return min(next(following, clause_end), time.end + BARE_REACH)
+
+
+def _bare_relation(text: str, time: TimeExpression, reach: int | None) -> str | None:
+    """A bare time with no cue before it ('etanercept (4 weeks), infliximab (8 weeks) before baseline') is a
+    window when its clause goes on to say 'before': at least N before is a last use, '(N weeks)' a use within."""
+    if reach is None or not BARE_BEFORE_AFTER_RE.search(text, time.end, reach):
+        return None
+    return WINDOW_PATTERNS["comparator_relation"] if time.comparator else WINDOW_PATTERNS["default_relation"]["bare"]
 
 
 def _subjects_of(
@@ -502,6 +533,8 @@ def _subjects_of(
             return [], ""
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()
+    if time.kind in SUBJECTS_BEFORE_ONLY:
+        return [], None
     if opening.endswith("(") or not LETTER_RE.search(opening):
         stop = LIST_STOP_RE.search(text, time.end, segment_end)
         limit = stop.start() if stop else segment_end

@@ -1,0 +1,62 @@
+"""Windows for lists of therapies: each drug with its own time, 'respectively', drugs named after the
+time, and lists whose items carry doses. Sentences are invented, in the constructions registry texts use.
+
+Each case asserts the exact facts: (subject, value, unit, relation, source span text)."""
+
+import pytest
+import spacy
+
+import nlp  # noqa: F401  (registers the components)
+from nlp.text import mask_escapes
+
+LAST, STABLE, WITHIN = "last_used_before", "stable_for", "used_within"
+
+
+@pytest.fixture(scope="module")
+def components():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("trialkb_drugs")
+    pipeline.add_pipe("trialkb_windows")
+    return pipeline
+
+
+def windows_with_spans(components, text):
+    found = components(mask_escapes(text))._.windows
+    return [(w["subject"], w["value"], w["unit"], w["relation"], text[w["start"] : w["end"]]) for w in found]
+
+
+# A time with a comparator (or alone in parentheses) and no preposition, one per drug or group of drugs:
+# a window when the clause has a discontinuation or stability cue, or goes on to say "before".
+BARE_CASES = [
+    ("Abatacept stopped ≥ 6 weeks, tocilizumab ≥ 10 weeks, prior to day 1",
+     [("abatacept", 6, "weeks", LAST, "Abatacept stopped ≥ 6 weeks"),
+      ("tocilizumab", 10, "weeks", LAST, "tocilizumab ≥ 10 weeks")]),
+    ("Must have discontinued Leflunomide \\>/=12 weeks, Golimumab, Secukinumab \\>/=8 weeks before screening",
+     [("leflunomide", 12, "weeks", LAST, "Leflunomide \\>/=12 weeks"),
+      ("golimumab", 8, "weeks", LAST, "Golimumab, Secukinumab \\>/=8 weeks before"),
+      ("secukinumab", 8, "weeks", LAST, "Secukinumab \\>/=8 weeks before")]),
+    ("No use of belimumab (24 weeks), anakinra (1 week) or cyclophosphamide (3 months) before the first dose",
+     [("belimumab", 24, "weeks", WITHIN, "belimumab (24 weeks"),
+      ("anakinra", 1, "weeks", WITHIN, "anakinra (1 week"),
+      ("cyclophosphamide", 3, "months", WITHIN, "cyclophosphamide (3 months")]),
+    ("the immunosuppressive regimen must have stayed stable more than 2 months",
+     [("immunosuppressants", 2, "months", STABLE, "immunosuppressive regimen must have stayed stable more than 2 months")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", BARE_CASES, ids=[c[0][:40] for c in BARE_CASES])
+def test_bare_times_per_drug(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disease duration ≥ 6 months with methotrexate failure",  # no cue, no 'before'
+        "Patients with psoriasis for more than 6 months (180 days) on methotrexate",  # a restated duration
+        "Disease duration > 12 months: relapse within the last 2 months before screening despite azathioprine",
+        "Disease duration > 12 months: relapse on methotrexate, and a new rash before screening",  # no list after
+    ],
+)
+def test_bare_times_that_are_not_windows(components, text):
+    assert windows_with_spans(components, text) == []
