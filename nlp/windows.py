@@ -536,10 +536,9 @@ def _subjects_of(
     if time.kind in SUBJECTS_BEFORE_ONLY:
         return [], None
     if opening.endswith("(") or not LETTER_RE.search(opening):
-        stop = LIST_STOP_RE.search(text, time.end, segment_end)
-        limit = stop.start() if stop else segment_end
-        after = [s for s in subjects if time.end <= s.start and s.end <= limit]
-        if after:
+        # the list starts before the next comma, colon or semicolon; it may go on past commas
+        after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
+        if after and not LIST_STOP_RE.search(text, time.end, after[0].start):
             if BLOCKERS_RE.search(text, time.end, after[0].start):
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"

@@ -60,3 +60,20 @@ def test_bare_times_per_drug(components, text, expected):
 )
 def test_bare_times_that_are_not_windows(components, text):
     assert windows_with_spans(components, text) == []
+
+
+# A time that opens its clause names the list after it, on past commas while the list goes on.
+AFTER_CASES = [
+    ("Lately (\\<8 weeks) treated with azathioprine, mitoxantrone or salazosulfapyridine; no other exclusions",
+     [("azathioprine", 8, "weeks", WITHIN, "\\<8 weeks) treated with azathioprine"),
+      ("mitoxantrone", 8, "weeks", WITHIN, "\\<8 weeks) treated with azathioprine, mitoxantrone"),
+      ("sulfasalazine", 8, "weeks", WITHIN,
+       "\\<8 weeks) treated with azathioprine, mitoxantrone or salazosulfapyridine")]),
+    # a comma before the first therapy ends the time's reach: the therapies are about something else
+    ("(within 3 months), patients who later received cyclophosphamide", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", AFTER_CASES, ids=[c[0][:40] for c in AFTER_CASES])
+def test_list_after_the_time(components, text, expected):
+    assert windows_with_spans(components, text) == expected
