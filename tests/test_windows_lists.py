@@ -77,3 +77,24 @@ AFTER_CASES = [
 @pytest.mark.parametrize("text, expected", AFTER_CASES, ids=[c[0][:40] for c in AFTER_CASES])
 def test_list_after_the_time(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# Drugs of a shared list may each carry their dose (and an abbreviation): the list still holds together.
+DOSED_LIST_CASES = [
+    ("Background therapy with leflunomide (LEF) \\<=20 mg/day, sulfasalazine 2 g/day or methotrexate "
+     "\\<=25 mg weekly, stable for at least 6 weeks before day 1",
+     [("leflunomide", 6, "weeks", STABLE,
+       "leflunomide (LEF) \\<=20 mg/day, sulfasalazine 2 g/day or methotrexate \\<=25 mg weekly, stable for at least 6 weeks"),
+      ("sulfasalazine", 6, "weeks", STABLE,
+       "sulfasalazine 2 g/day or methotrexate \\<=25 mg weekly, stable for at least 6 weeks"),
+      ("methotrexate", 6, "weeks", STABLE, "methotrexate \\<=25 mg weekly, stable for at least 6 weeks")]),
+    ("Dose changes of [azathioprine <= 2.5 mg/kg/day, tacrolimus 0.1 mg/kg/day] within 4 weeks of screening",
+     [("azathioprine", 4, "weeks", "dose_changed_within",
+       "azathioprine <= 2.5 mg/kg/day, tacrolimus 0.1 mg/kg/day] within 4 weeks"),
+      ("tacrolimus", 4, "weeks", "dose_changed_within", "tacrolimus 0.1 mg/kg/day] within 4 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DOSED_LIST_CASES, ids=[c[0][:40] for c in DOSED_LIST_CASES])
+def test_lists_whose_drugs_carry_doses(components, text, expected):
+    assert windows_with_spans(components, text) == expected
