@@ -97,6 +97,16 @@ BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
+RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
+RESPECTIVELY_REACH = 80  # characters from the run of numbers to 'respectively'
+RESPECTIVE_NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.IGNORECASE)
+RESPECTIVE_TIMES_RE = re.compile(
+    r"(?P<lead>\b(?:within|for|during|in)\b(?:\s+(?:the|past|previous|last|at\s+least|a\s+minimum\s+of))*\s+"
+    r"|(?:≥|>=|>|at\s+least)\s*)?"
+    rf"(?P<values>\b(?:{NUMBER})(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:{NUMBER}))+)\s*-?\s*(?P<unit>{TIME_UNIT})",
+    re.IGNORECASE,
+)
+FOR_RE = re.compile(r"for\b", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
@@ -287,10 +297,13 @@ class WindowExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
         times = find_time_expressions(text)
+        respective = find_respective_times(text)
         user_data = doc.user_data
-        if times:
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times))
-            user_data[WINDOWS], user_data[OPEN_WINDOWS] = extract_windows(text, times, subjects)
+        if times or respective:
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times + respective))
+            times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
+            found, opened = extract_windows(text, times, subjects)
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = found + respective_windows(text, respective, subjects), opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
@@ -468,6 +481,58 @@ def _subjects_elsewhere(
         if earlier:
             listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
     return listed, rule
+
+
+def find_respective_times(text: str) -> list[TimeExpression]:
+    """'within 4, 8 and 12 weeks, respectively', 'for at least 4 and 8 weeks for X and Y respectively': one
+    expression for the whole run of numbers (its value is the tuple of them), kind 'respectively' or, after
+    'for', 'respectively_for' (a window only with a stability cue)."""
+    if "respectively" not in text.lower():
+        return []
+    found = []
+    for match in RESPECTIVE_TIMES_RE.finditer(text):
+        if not RESPECTIVELY_RE.search(text, match.end(), match.end() + RESPECTIVELY_REACH):
+            continue
+        values = tuple(number_value(v) for v in RESPECTIVE_NUMBER_RE.findall(match["values"]))
+        kind = "respectively_for" if match["lead"] and FOR_RE.match(match["lead"]) else "respectively"
+        found.append(TimeExpression(kind, values, time_unit(match["unit"]), match.start(), match.end(), False))
+    return found
+
+
+def respective_windows(text: str, respective: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+    """Pair the numbers of a 'respectively' time with the therapies in the same order: the list between the
+    time and 'respectively', else the list that ends before the time; nothing when the counts differ."""
+    windows = []
+    for clause_start, clause_end in clause_spans(text):
+        for times in (r for r in respective if clause_start <= r.start < clause_end):
+            listed = _respective_subjects(text, times, subjects, clause_start, clause_end)
+            relation = _respective_relation(text[clause_start : times.start], times)
+            if relation is None or len(listed) != len(times.value):
+                continue
+            for subject, value in zip(listed, times.value):
+                time = replace(times, value=value)
+                windows += [_window(name, time, relation, subject, "window_respectively") for name in subject.names]
+    return windows
+
+
+def _respective_subjects(
+    text: str, times: TimeExpression, subjects: list[Subject], clause_start: int, clause_end: int
+) -> list[Subject]:
+    word = RESPECTIVELY_RE.search(text, times.end, clause_end)
+    after = [s for s in subjects if times.end <= s.start and word and s.end <= word.start() and s.medication]
+    if after and len(listed := _list_starting_with(text, after)) == len(times.value):
+        return listed
+    before = [s for s in subjects if clause_start <= s.start and s.end <= times.start and s.medication]
+    if not before or BLOCKERS_RE.search(text, before[-1].end, times.start):
+        return []
+    return _list_ending_with(text, before)
+
+
+def _respective_relation(before: str, times: TimeExpression) -> str | None:
+    for relation, _, cue in RELATION_CUES:
+        if cue.search(before):
+            return relation
+    return None if times.kind == "respectively_for" else WINDOW_PATTERNS["default_relation"]["within"]
 
 
 def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpression) -> bool:

@@ -98,3 +98,31 @@ DOSED_LIST_CASES = [
 @pytest.mark.parametrize("text, expected", DOSED_LIST_CASES, ids=[c[0][:40] for c in DOSED_LIST_CASES])
 def test_lists_whose_drugs_carry_doses(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# 'respectively': the n-th number goes with the n-th therapy, listed before the time or after it.
+RESPECTIVELY_CASES = [
+    ("Belimumab, abatacept or IVIG within 24, 8 and 12 weeks before screening, respectively",
+     [("belimumab", 24, "weeks", WITHIN, "Belimumab, abatacept or IVIG within 24, 8 and 12 weeks"),
+      ("abatacept", 8, "weeks", WITHIN, "abatacept or IVIG within 24, 8 and 12 weeks"),
+      ("ivig", 12, "weeks", WITHIN, "IVIG within 24, 8 and 12 weeks")]),
+    ("Doses kept stable for at least 2 and 6 weeks for oral steroids and methotrexate respectively",
+     [("corticosteroids", 2, "weeks", STABLE, "for at least 2 and 6 weeks for oral steroids"),
+      ("methotrexate", 6, "weeks", STABLE, "for at least 2 and 6 weeks for oral steroids and methotrexate")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", RESPECTIVELY_CASES, ids=[c[0][:40] for c in RESPECTIVELY_CASES])
+def test_respectively(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treated with hydroxychloroquine and azathioprine for 10 and 20 weeks, respectively",  # durations: no cue
+        "Rituximab or cyclophosphamide within 6, 3 and 2 months, respectively",  # three numbers, two drugs
+    ],
+)
+def test_respectively_not_windows(components, text):
+    assert windows_with_spans(components, text) == []
