@@ -199,7 +199,7 @@ UNSEEN_CASES = [
     ("Unchanged regimen of immunosuppressants other than oral corticosteroids for at least 12 weeks before baseline",
      [("immunosuppressants", 12, "weeks", STABLE)]),
     ("Stable doses of DMARDs except methotrexate for ≥ 8 weeks prior to randomization",
-     [("dmards", 8, "weeks", STABLE)]),
+     [("immunosuppressants", 8, "weeks", STABLE)]),
     # the dose as subject: the therapy named earlier in the criterion
     ("Prednisone up to 15 mg/day is permitted. The dose must have been stable for at least 3 weeks before baseline.",
      [("prednisone", 3, "weeks", STABLE)]),
