@@ -107,6 +107,8 @@ RESPECTIVE_TIMES_RE = re.compile(
     re.IGNORECASE,
 )
 FOR_RE = re.compile(r"for\b", re.IGNORECASE)
+MEMBERS_OPEN_RE = re.compile(r"[ \t]*\(")
+MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
@@ -241,6 +243,7 @@ class Subject:
     start: int
     end: int
     equivalent: bool = False  # '80 mg of prednisone equivalent': a subject only when nothing else is
+    is_class: bool = False  # a therapy class (therapy_classes.json), not a drug name
 
 
 def _time_expression(match: re.Match) -> TimeExpression | None:
@@ -326,7 +329,9 @@ class WindowExtractor:
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
                 entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
-                subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end())
+                subject = Subject(
+                    tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end(), is_class=True
+                )
                 classes.append((subject, entry.get("over_drugs", False)))
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
         # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
@@ -452,6 +457,8 @@ def extract_windows(
                 # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"
                 relation = _relation(text, previous_end, time, previous_relation) or relation
+            if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
+                listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
                 listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), index)
             previous_end, previous_relation, previous_listed = time.end, relation, listed
@@ -465,6 +472,24 @@ def extract_windows(
                      "end": time.end, "rule": f"window_{time.kind}_listed"}
                 )
     return list(windows.values()), open_windows
+
+
+def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> list[Subject]:
+    """'Stable DMARDs for at least 1 month (methotrexate, leflunomide or sulfasalazine)': a parenthesis right
+    after the time that only enumerates two or more drugs names the class's members, the window's subjects
+    (not when it gives examples: 'e.g.', 'such as'; one drug is rather a dose's unit: '(prednisone ≤ 10 mg)')."""
+    opening = MEMBERS_OPEN_RE.match(text, time.end)
+    close = text.find(")", time.end) if opening else -1
+    if close < 0 or MEMBERS_EXAMPLES_RE.search(text, opening.end(), close):
+        return []
+    inside = [s for s in subjects if opening.end() <= s.start and s.end <= close]
+    if not inside or any(s.is_class or not s.medication for s in inside):
+        return []
+    listed = _list_starting_with(text, inside)
+    covered = LIST_CONNECTORS_RE.fullmatch(text, opening.end(), inside[0].start) and LIST_CONNECTORS_RE.fullmatch(
+        text, listed[-1].end, close
+    )
+    return listed if covered and len(listed) == len(inside) >= 2 else []  # one drug: a dose's unit, not a list
 
 
 def _subjects_elsewhere(

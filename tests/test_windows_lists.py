@@ -126,3 +126,22 @@ def test_respectively(components, text, expected):
 )
 def test_respectively_not_windows(components, text):
     assert windows_with_spans(components, text) == []
+
+
+# Drugs enumerated in a parenthesis right after the time are the members of the class named before it.
+MEMBERS_CASES = [
+    ("Stable immunosuppressive therapy for at least 3 months (azathioprine, tacrolimus or methotrexate)",
+     [("azathioprine", 3, "months", STABLE, "for at least 3 months (azathioprine"),
+      ("tacrolimus", 3, "months", STABLE, "for at least 3 months (azathioprine, tacrolimus"),
+      ("methotrexate", 3, "months", STABLE, "for at least 3 months (azathioprine, tacrolimus or methotrexate")]),
+    # examples illustrate the class; one drug with a dose is the unit of the class's dose
+    ("Stable biologics for at least 3 months (e.g., abatacept or tocilizumab)",
+     [("biologic therapy", 3, "months", STABLE, "biologics for at least 3 months")]),
+    ("Stable oral corticosteroids for at least 4 weeks (prednisone ≤ 10 mg/day)",
+     [("corticosteroids", 4, "weeks", STABLE, "oral corticosteroids for at least 4 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", MEMBERS_CASES, ids=[c[0][:40] for c in MEMBERS_CASES])
+def test_members_in_parentheses_after_the_time(components, text, expected):
+    assert windows_with_spans(components, text) == expected
