@@ -145,3 +145,19 @@ MEMBERS_CASES = [
 @pytest.mark.parametrize("text, expected", MEMBERS_CASES, ids=[c[0][:40] for c in MEMBERS_CASES])
 def test_members_in_parentheses_after_the_time(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# 'i.e.' after a class names exactly its members (unlike 'e.g.', which only illustrates it).
+IE_CASES = [
+    ("Treatment with calcineurin inhibitors (i.e. tacrolimus or cyclosporine) within 8 weeks of baseline",
+     [("tacrolimus", 8, "weeks", WITHIN, "tacrolimus or cyclosporine) within 8 weeks"),
+      ("cyclosporine", 8, "weeks", WITHIN, "cyclosporine) within 8 weeks")]),
+    ("Treatment with calcineurin inhibitors (e.g. tacrolimus or cyclosporine) within 8 weeks of baseline",
+     [("calcineurin inhibitors", 8, "weeks", WITHIN,
+       "calcineurin inhibitors (e.g. tacrolimus or cyclosporine) within 8 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", IE_CASES, ids=[c[0][:40] for c in IE_CASES])
+def test_ie_names_the_members(components, text, expected):
+    assert windows_with_spans(components, text) == expected
