@@ -195,7 +195,8 @@ DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
 CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
-    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:equivalent\s+)?(?:of\s+)?$",
+    re.IGNORECASE,
 )
 DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
@@ -357,6 +358,21 @@ def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:
         and not _SENTENCE_END_RE.search(text, other.end, dose.start())
         for other in others
     )
+
+
+def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> list[Subject]:
+    """'An oral corticosteroid, started 4 weeks prior to screening, at a stable dose ≤ 40 mg/day prednisone
+    for 2 weeks': when the only therapy named since the previous time is the unit of a dose, the therapy
+    whose dose it is (named before, in the same sentence) is the subject."""
+    dose = DOSE_OF_BEFORE_RE.search(text, max(0, units[0].start - 40), units[0].start) if units else None
+    if dose is None:
+        return []
+    earlier = [
+        s for s in subjects
+        if s.end <= dose.start() and dose.start() - s.end <= 80 and not s.equivalent and s.medication
+        and not _SENTENCE_END_RE.search(text, s.end, dose.start())
+    ]
+    return earlier[-1:]
 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
@@ -608,7 +624,7 @@ def _subjects_of(
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
-    before = [s for s in before if not s.equivalent] or before
+    before = [s for s in before if not s.equivalent] or _dosed_therapy(text, subjects, before) or before
     if before:
         listed = _list_ending_with(text, before)
         excluded = OTHER_THAN_RE.search(text, max(segment_start, listed[0].start - 40), listed[0].start)

@@ -161,3 +161,23 @@ IE_CASES = [
 @pytest.mark.parametrize("text, expected", IE_CASES, ids=[c[0][:40] for c in IE_CASES])
 def test_ie_names_the_members(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# A drug that only gives the unit of a dose ('≤ 30 mg/day prednisone', '0.5 mg/kg/day equivalent of
+# prednisone') leaves the subject to the therapy whose dose it is, named earlier in the sentence.
+DOSE_UNIT_CASES = [
+    ("A systemic glucocorticoid, begun at least 6 weeks before day 1, at a dose ≤ 30 mg/day prednisone "
+     "(or equivalent) kept stable for at least 3 weeks before day 1",
+     [("corticosteroids", 6, "weeks", STABLE, "glucocorticoid, begun at least 6 weeks before"),
+      ("corticosteroids", 3, "weeks", STABLE,
+       "glucocorticoid, begun at least 6 weeks before day 1, at a dose ≤ 30 mg/day prednisone "
+       "(or equivalent) kept stable for at least 3 weeks")]),
+    ("Oral steroid at a stable dose of no more than 0.3 mg/kg/day equivalent of prednisolone for 2 weeks",
+     [("corticosteroids", 2, "weeks", STABLE,
+       "steroid at a stable dose of no more than 0.3 mg/kg/day equivalent of prednisolone for 2 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DOSE_UNIT_CASES, ids=[c[0][:40] for c in DOSE_UNIT_CASES])
+def test_dose_unit_drug_leaves_the_subject_to_the_class(components, text, expected):
+    assert windows_with_spans(components, text) == expected
