@@ -109,6 +109,8 @@ RESPECTIVE_TIMES_RE = re.compile(
 FOR_RE = re.compile(r"for\b", re.IGNORECASE)
 MEMBERS_OPEN_RE = re.compile(r"[ \t]*\(")
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
+TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
+ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
@@ -304,7 +306,9 @@ class WindowExtractor:
         times = find_time_expressions(text)
         respective = find_respective_times(text)
         user_data = doc.user_data
-        if times or respective:
+        if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
+        elif times or respective:
             subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times + respective))
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
             found, opened = extract_windows(text, times, subjects)
@@ -317,6 +321,22 @@ class WindowExtractor:
     def may_find(text: str) -> bool:
         """False when the text holds no time expression, so no window or open window."""
         return _may_hold_time_expression(flatten_wraps(text).lower())
+
+    def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
+        """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
+        adalimumab (Humira).' (a washout table written as items): one used_within window per drug."""
+        match = TIME_FIRST_ITEM_RE.match(text) if ":" in text else None
+        value = number_value(match["value"]) if match else None
+        if value is None:
+            return []
+        time = TimeExpression("item", value, time_unit(match["unit"]), match.start("value"), match.end("unit"), False)
+        listed = [s for s in self.subjects(text, drugs) if s.start >= match.end()]
+        if not listed or any(s.is_class or not s.medication for s in listed):
+            return []
+        joined = [(match.end(), listed[0].start)] + [(a.end, b.start) for a, b in zip(listed, listed[1:])]
+        if not all(ITEM_JOIN_RE.fullmatch(text, start, end) for start, end in joined + [(listed[-1].end, len(text))]):
+            return []
+        return [_window(name, time, "used_within", s, "window_time_first_item") for s in listed for name in s.names]
 
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole

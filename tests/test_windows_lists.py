@@ -181,3 +181,27 @@ DOSE_UNIT_CASES = [
 @pytest.mark.parametrize("text, expected", DOSE_UNIT_CASES, ids=[c[0][:40] for c in DOSE_UNIT_CASES])
 def test_dose_unit_drug_leaves_the_subject_to_the_class(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# A list item that is only a time and the drugs it applies to (a washout table written as items).
+TIME_FIRST_CASES = [
+    ("12 weeks: golimumab (Simponi), certolizumab (Cimzia).",
+     [("golimumab", 12, "weeks", WITHIN, "12 weeks: golimumab"),
+      ("certolizumab pegol", 12, "weeks", WITHIN, "12 weeks: golimumab (Simponi), certolizumab")]),
+    ("3 months: belimumab", [("belimumab", 3, "months", WITHIN, "3 months: belimumab")]),
+    ("12 weeks: methotrexate 15 mg weekly, then 20 mg", []),  # a schedule, not a list of drugs
+    ("6 months: rituximab or cell therapy", []),  # not only medications
+]
+
+
+@pytest.mark.parametrize("text, expected", TIME_FIRST_CASES, ids=[c[0][:40] for c in TIME_FIRST_CASES])
+def test_time_first_items(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+def test_il6_inhibitors_are_a_class(components):
+    text = "Prior anti-IL-6 receptor antibodies or sarilumab within 10 weeks of randomization"
+    assert windows_with_spans(components, text) == [
+        ("il-6 inhibitor", 10, "weeks", WITHIN, "anti-IL-6 receptor antibodies or sarilumab within 10 weeks"),
+        ("sarilumab", 10, "weeks", WITHIN, "sarilumab within 10 weeks"),
+    ]
