@@ -37,6 +37,12 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   equivalent") after a dose is the subject when no other therapy is named before it (else it only
   measures that therapy's dose: "systemic glucocorticoids ≤ 15 mg per day prednisone or equivalent").
 - "with or without X" is an optional add-on, excluded like "other than X".
+- Lists (tests/test_windows_lists.py): a bare time with a cue gives each drug its own window ("X
+  discontinued >= 2 weeks, Y >= 1 week, Z (4 weeks)"); "respectively" pairs numbers and therapies in
+  order; a list after an opening time goes on past commas; a drug's dose does not break a list; a
+  parenthesis right after the time enumerating drugs (or "(i.e. …)" after a class) names the class's
+  members; a drug that is only a dose's unit leaves the window to the therapy dosed; an item
+  "8 weeks: infliximab (Remicade), adalimumab" is a window per drug.
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
   nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
