@@ -37,6 +37,12 @@ How a window is read (vocabularies in `patterns/window_patterns.json`):
   equivalent") after a dose is the subject when no other therapy is named before it (else it only
   measures that therapy's dose: "systemic glucocorticoids ≤ 15 mg per day prednisone or equivalent").
 - "with or without X" is an optional add-on, excluded like "other than X".
+- Lists (tests/test_windows_lists.py): a bare time with a cue gives each drug its own window ("X
+  discontinued >= 2 weeks, Y >= 1 week, Z (4 weeks)"); "respectively" pairs numbers and therapies in
+  order; a list after an opening time goes on past commas; a drug's dose does not break a list; a
+  parenthesis right after the time enumerating drugs (or "(i.e. …)" after a class) names the class's
+  members; a drug that is only a dose's unit leaves the window to the therapy dosed; an item
+  "8 weeks: infliximab (Remicade), adalimumab" is a window per drug.
 - Not medication windows: a subject that is not a medication (radiotherapy, investigational products,
   cell therapy, transfusions, vaccines: listed in therapy_classes.json with medication false) gives
   nothing, and words such as infection, malignancy, surgery, enrolled or pregnancy between the
@@ -96,6 +102,23 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
+RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
+RESPECTIVELY_REACH = 80  # characters from the run of numbers to 'respectively'
+RESPECTIVE_NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.IGNORECASE)
+RESPECTIVE_TIMES_RE = re.compile(
+    r"(?P<lead>\b(?:within|for|during|in)\b(?:\s+(?:the|past|previous|last|at\s+least|a\s+minimum\s+of))*\s+"
+    r"|(?:≥|>=|>|at\s+least)\s*)?"
+    rf"(?P<values>\b(?:{NUMBER})(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:{NUMBER}))+)\s*-?\s*(?P<unit>{TIME_UNIT})",
+    re.IGNORECASE,
+)
+FOR_RE = re.compile(r"for\b", re.IGNORECASE)
+MEMBERS_OPEN_RE = re.compile(r"[ \t]*\(")
+MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
+TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
+ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
+SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
+BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
 def _compile_therapy_classes() -> re.Pattern:
@@ -180,7 +203,8 @@ DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
 CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
-    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?$", re.IGNORECASE
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:equivalent\s+)?(?:of\s+)?$",
+    re.IGNORECASE,
 )
 DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
@@ -188,7 +212,8 @@ DOSE_SUBJECT_RE = re.compile(
     re.IGNORECASE,
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
-RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:restricted|limited)\s+to\b", re.IGNORECASE)
+# 'csDMARD therapy (restricted to …)', 'immunosuppressants (i.e., …)': the drugs listed are the members
+RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:(?:restricted|limited)\s+to\b|i\.\s?e\.|ie,)", re.IGNORECASE)
 EXAMPLES_OPEN_RE = re.compile(
     r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
@@ -228,6 +253,7 @@ class Subject:
     start: int
     end: int
     equivalent: bool = False  # '80 mg of prednisone equivalent': a subject only when nothing else is
+    is_class: bool = False  # a therapy class (therapy_classes.json), not a drug name
 
 
 def _time_expression(match: re.Match) -> TimeExpression | None:
@@ -284,10 +310,15 @@ class WindowExtractor:
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
         times = find_time_expressions(text)
+        respective = find_respective_times(text)
         user_data = doc.user_data
-        if times:
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times))
-            user_data[WINDOWS], user_data[OPEN_WINDOWS] = extract_windows(text, times, subjects)
+        if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
+        elif times or respective:
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times + respective))
+            times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
+            found, opened = extract_windows(text, times, subjects)
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = found + respective_windows(text, respective, subjects), opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
@@ -296,6 +327,22 @@ class WindowExtractor:
     def may_find(text: str) -> bool:
         """False when the text holds no time expression, so no window or open window."""
         return _may_hold_time_expression(flatten_wraps(text).lower())
+
+    def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
+        """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
+        adalimumab (Humira).' (a washout table written as items): one used_within window per drug."""
+        match = TIME_FIRST_ITEM_RE.match(text) if ":" in text else None
+        value = number_value(match["value"]) if match else None
+        if value is None:
+            return []
+        time = TimeExpression("item", value, time_unit(match["unit"]), match.start("value"), match.end("unit"), False)
+        listed = [s for s in self.subjects(text, drugs) if s.start >= match.end()]
+        if not listed or any(s.is_class or not s.medication for s in listed):
+            return []
+        joined = [(match.end(), listed[0].start)] + [(a.end, b.start) for a, b in zip(listed, listed[1:])]
+        if not all(ITEM_JOIN_RE.fullmatch(text, start, end) for start, end in joined + [(listed[-1].end, len(text))]):
+            return []
+        return [_window(name, time, "used_within", s, "window_time_first_item") for s in listed for name in s.names]
 
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
@@ -310,7 +357,9 @@ class WindowExtractor:
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
                 entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
-                subject = Subject(tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end())
+                subject = Subject(
+                    tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end(), is_class=True
+                )
                 classes.append((subject, entry.get("over_drugs", False)))
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
         # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
@@ -335,6 +384,21 @@ def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:
         and not _SENTENCE_END_RE.search(text, other.end, dose.start())
         for other in others
     )
+
+
+def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> list[Subject]:
+    """'An oral corticosteroid, started 4 weeks prior to screening, at a stable dose ≤ 40 mg/day prednisone
+    for 2 weeks': when the only therapy named since the previous time is the unit of a dose, the therapy
+    whose dose it is (named before, in the same sentence) is the subject."""
+    dose = DOSE_OF_BEFORE_RE.search(text, max(0, units[0].start - 40), units[0].start) if units else None
+    if dose is None:
+        return []
+    earlier = [
+        s for s in subjects
+        if s.end <= dose.start() and dose.start() - s.end <= 80 and not s.equivalent and s.medication
+        and not _SENTENCE_END_RE.search(text, s.end, dose.start())
+    ]
+    return earlier[-1:]
 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
@@ -426,7 +490,7 @@ def extract_windows(
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
-            relation = _relation(text, clause_start, time, previous_relation)
+            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end))
             if relation is None:
                 continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
@@ -436,26 +500,107 @@ def extract_windows(
                 # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"
                 relation = _relation(text, previous_end, time, previous_relation) or relation
-            if rule is None:
-                listed, rule = _list_after_colon(text, subjects, time, clause_end)
-            if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
-                # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks': the dose is
-                # that of the last therapy named earlier in the criterion.
-                earlier = [s for s in subjects if s.end <= clause_start and s.medication]
-                earlier = [s for s in earlier if not s.equivalent] or earlier
-                if earlier:
-                    listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
+            if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
+                listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
+                listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), index)
             previous_end, previous_relation, previous_listed = time.end, relation, listed
             for subject in listed:
                 for name in subject.names:
                     key = (name, time.value, time.unit)
                     windows.setdefault(key, _window(name, time, relation, subject, rule))
-            if rule is None and _opens_list(text, clause_start, clause_end, time):
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and _opens_list(text, clause_start, clause_end, time):
                 open_windows.append(
                     {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
                      "end": time.end, "rule": f"window_{time.kind}_listed"}
                 )
     return list(windows.values()), open_windows
+
+
+def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> list[Subject]:
+    """'Stable DMARDs for at least 1 month (methotrexate, leflunomide or sulfasalazine)': a parenthesis right
+    after the time that only enumerates two or more drugs names the class's members, the window's subjects
+    (not when it gives examples: 'e.g.', 'such as'; one drug is rather a dose's unit: '(prednisone ≤ 10 mg)')."""
+    opening = MEMBERS_OPEN_RE.match(text, time.end)
+    close = text.find(")", time.end) if opening else -1
+    if close < 0 or MEMBERS_EXAMPLES_RE.search(text, opening.end(), close):
+        return []
+    inside = [s for s in subjects if opening.end() <= s.start and s.end <= close]
+    if not inside or any(s.is_class or not s.medication for s in inside):
+        return []
+    listed = _list_starting_with(text, inside)
+    covered = LIST_CONNECTORS_RE.fullmatch(text, opening.end(), inside[0].start) and LIST_CONNECTORS_RE.fullmatch(
+        text, listed[-1].end, close
+    )
+    return listed if covered and len(listed) == len(inside) >= 2 else []  # one drug: a dose's unit, not a list
+
+
+def _subjects_elsewhere(
+    text: str, subjects: list[Subject], time: TimeExpression, clause: tuple[int, int], index: int
+) -> tuple[list[Subject], str | None]:
+    """Subjects of a time expression that has none before it: the list after a colon that closes its
+    phrase, or (first in its clause) 'the dose' of the therapy named last earlier in the criterion."""
+    clause_start, clause_end = clause
+    listed, rule = _list_after_colon(text, subjects, time, clause_end)
+    if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
+        # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks'
+        earlier = [s for s in subjects if s.end <= clause_start and s.medication]
+        earlier = [s for s in earlier if not s.equivalent] or earlier
+        if earlier:
+            listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
+    return listed, rule
+
+
+def find_respective_times(text: str) -> list[TimeExpression]:
+    """'within 4, 8 and 12 weeks, respectively', 'for at least 4 and 8 weeks for X and Y respectively': one
+    expression for the whole run of numbers (its value is the tuple of them), kind 'respectively' or, after
+    'for', 'respectively_for' (a window only with a stability cue)."""
+    if "respectively" not in text.lower():
+        return []
+    found = []
+    for match in RESPECTIVE_TIMES_RE.finditer(text):
+        if not RESPECTIVELY_RE.search(text, match.end(), match.end() + RESPECTIVELY_REACH):
+            continue
+        values = tuple(number_value(v) for v in RESPECTIVE_NUMBER_RE.findall(match["values"]))
+        kind = "respectively_for" if match["lead"] and FOR_RE.match(match["lead"]) else "respectively"
+        found.append(TimeExpression(kind, values, time_unit(match["unit"]), match.start(), match.end(), False))
+    return found
+
+
+def respective_windows(text: str, respective: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+    """Pair the numbers of a 'respectively' time with the therapies in the same order: the list between the
+    time and 'respectively', else the list that ends before the time; nothing when the counts differ."""
+    windows = []
+    for clause_start, clause_end in clause_spans(text):
+        for times in (r for r in respective if clause_start <= r.start < clause_end):
+            listed = _respective_subjects(text, times, subjects, clause_start, clause_end)
+            relation = _respective_relation(text[clause_start : times.start], times)
+            if relation is None or len(listed) != len(times.value):
+                continue
+            for subject, value in zip(listed, times.value):
+                time = replace(times, value=value)
+                windows += [_window(name, time, relation, subject, "window_respectively") for name in subject.names]
+    return windows
+
+
+def _respective_subjects(
+    text: str, times: TimeExpression, subjects: list[Subject], clause_start: int, clause_end: int
+) -> list[Subject]:
+    word = RESPECTIVELY_RE.search(text, times.end, clause_end)
+    after = [s for s in subjects if times.end <= s.start and word and s.end <= word.start() and s.medication]
+    if after and len(listed := _list_starting_with(text, after)) == len(times.value):
+        return listed
+    before = [s for s in subjects if clause_start <= s.start and s.end <= times.start and s.medication]
+    if not before or BLOCKERS_RE.search(text, before[-1].end, times.start):
+        return []
+    return _list_ending_with(text, before)
+
+
+def _respective_relation(before: str, times: TimeExpression) -> str | None:
+    for relation, _, cue in RELATION_CUES:
+        if cue.search(before):
+            return relation
+    return None if times.kind == "respectively_for" else WINDOW_PATTERNS["default_relation"]["within"]
 
 
 def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpression) -> bool:
@@ -465,7 +610,9 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
     return bool(HEADER_END_RE.match(text, time.end) or FOLLOWING_RE.search(text, clause_start, clause_end))
 
 
-def _relation(text: str, clause_start: int, time: TimeExpression, previous: str | None = None) -> str | None:
+def _relation(
+    text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None
+) -> str | None:
     """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
     if time.kind == "restated":
         return previous or WINDOW_PATTERNS["default_relation"][time.kind]
@@ -473,11 +620,28 @@ def _relation(text: str, clause_start: int, time: TimeExpression, previous: str 
     for relation, kinds, cue in RELATION_CUES:
         if time.kind in kinds and cue.search(before):
             return relation
+    if time.kind == "bare":
+        return _bare_relation(text, time, reach)
     if time.kind in KINDS_REQUIRING_CUE:
         return None
     if time.kind == "before" and time.comparator:
         return WINDOW_PATTERNS["comparator_relation"]
     return WINDOW_PATTERNS["default_relation"][time.kind]
+
+
+def _bare_reach(in_clause: list[TimeExpression], index: int, clause_end: int) -> int:
+    """How far 'before' may follow a bare time: up to the next time expression that is not bare."""
+    time = in_clause[index]
+    following = (t.start for t in in_clause[index + 1 :] if t.kind != "bare")
+    return min(next(following, clause_end), time.end + BARE_REACH)
+
+
+def _bare_relation(text: str, time: TimeExpression, reach: int | None) -> str | None:
+    """A bare time with no cue before it ('etanercept (4 weeks), infliximab (8 weeks) before baseline') is a
+    window when its clause goes on to say 'before': at least N before is a last use, '(N weeks)' a use within."""
+    if reach is None or not BARE_BEFORE_AFTER_RE.search(text, time.end, reach):
+        return None
+    return WINDOW_PATTERNS["comparator_relation"] if time.comparator else WINDOW_PATTERNS["default_relation"]["bare"]
 
 
 def _subjects_of(
@@ -486,7 +650,7 @@ def _subjects_of(
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
-    before = [s for s in before if not s.equivalent] or before
+    before = [s for s in before if not s.equivalent] or _dosed_therapy(text, subjects, before) or before
     if before:
         listed = _list_ending_with(text, before)
         excluded = OTHER_THAN_RE.search(text, max(segment_start, listed[0].start - 40), listed[0].start)
@@ -502,11 +666,12 @@ def _subjects_of(
             return [], ""
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()
+    if time.kind in SUBJECTS_BEFORE_ONLY:
+        return [], None
     if opening.endswith("(") or not LETTER_RE.search(opening):
-        stop = LIST_STOP_RE.search(text, time.end, segment_end)
-        limit = stop.start() if stop else segment_end
-        after = [s for s in subjects if time.end <= s.start and s.end <= limit]
-        if after:
+        # the list starts before the next comma, colon or semicolon; it may go on past commas
+        after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
+        if after and not LIST_STOP_RE.search(text, time.end, after[0].start):
             if BLOCKERS_RE.search(text, time.end, after[0].start):
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"

@@ -1,0 +1,207 @@
+"""Windows for lists of therapies: each drug with its own time, 'respectively', drugs named after the
+time, and lists whose items carry doses. Sentences are invented, in the constructions registry texts use.
+
+Each case asserts the exact facts: (subject, value, unit, relation, source span text)."""
+
+import pytest
+import spacy
+
+import nlp  # noqa: F401  (registers the components)
+from nlp.text import mask_escapes
+
+LAST, STABLE, WITHIN = "last_used_before", "stable_for", "used_within"
+
+
+@pytest.fixture(scope="module")
+def components():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("trialkb_drugs")
+    pipeline.add_pipe("trialkb_windows")
+    return pipeline
+
+
+def windows_with_spans(components, text):
+    found = components(mask_escapes(text))._.windows
+    return [(w["subject"], w["value"], w["unit"], w["relation"], text[w["start"] : w["end"]]) for w in found]
+
+
+# A time with a comparator (or alone in parentheses) and no preposition, one per drug or group of drugs:
+# a window when the clause has a discontinuation or stability cue, or goes on to say "before".
+BARE_CASES = [
+    ("Abatacept stopped ≥ 6 weeks, tocilizumab ≥ 10 weeks, prior to day 1",
+     [("abatacept", 6, "weeks", LAST, "Abatacept stopped ≥ 6 weeks"),
+      ("tocilizumab", 10, "weeks", LAST, "tocilizumab ≥ 10 weeks")]),
+    ("Must have discontinued Leflunomide \\>/=12 weeks, Golimumab, Secukinumab \\>/=8 weeks before screening",
+     [("leflunomide", 12, "weeks", LAST, "Leflunomide \\>/=12 weeks"),
+      ("golimumab", 8, "weeks", LAST, "Golimumab, Secukinumab \\>/=8 weeks before"),
+      ("secukinumab", 8, "weeks", LAST, "Secukinumab \\>/=8 weeks before")]),
+    ("No use of belimumab (24 weeks), anakinra (1 week) or cyclophosphamide (3 months) before the first dose",
+     [("belimumab", 24, "weeks", WITHIN, "belimumab (24 weeks"),
+      ("anakinra", 1, "weeks", WITHIN, "anakinra (1 week"),
+      ("cyclophosphamide", 3, "months", WITHIN, "cyclophosphamide (3 months")]),
+    ("the immunosuppressive regimen must have stayed stable more than 2 months",
+     [("immunosuppressants", 2, "months", STABLE, "immunosuppressive regimen must have stayed stable more than 2 months")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", BARE_CASES, ids=[c[0][:40] for c in BARE_CASES])
+def test_bare_times_per_drug(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disease duration ≥ 6 months with methotrexate failure",  # no cue, no 'before'
+        "Patients with psoriasis for more than 6 months (180 days) on methotrexate",  # a restated duration
+        "Disease duration > 12 months: relapse within the last 2 months before screening despite azathioprine",
+        "Disease duration > 12 months: relapse on methotrexate, and a new rash before screening",  # no list after
+    ],
+)
+def test_bare_times_that_are_not_windows(components, text):
+    assert windows_with_spans(components, text) == []
+
+
+# A time that opens its clause names the list after it, on past commas while the list goes on.
+AFTER_CASES = [
+    ("Lately (\\<8 weeks) treated with azathioprine, mitoxantrone or salazosulfapyridine; no other exclusions",
+     [("azathioprine", 8, "weeks", WITHIN, "\\<8 weeks) treated with azathioprine"),
+      ("mitoxantrone", 8, "weeks", WITHIN, "\\<8 weeks) treated with azathioprine, mitoxantrone"),
+      ("sulfasalazine", 8, "weeks", WITHIN,
+       "\\<8 weeks) treated with azathioprine, mitoxantrone or salazosulfapyridine")]),
+    # a comma before the first therapy ends the time's reach: the therapies are about something else
+    ("(within 3 months), patients who later received cyclophosphamide", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", AFTER_CASES, ids=[c[0][:40] for c in AFTER_CASES])
+def test_list_after_the_time(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# Drugs of a shared list may each carry their dose (and an abbreviation): the list still holds together.
+DOSED_LIST_CASES = [
+    ("Background therapy with leflunomide (LEF) \\<=20 mg/day, sulfasalazine 2 g/day or methotrexate "
+     "\\<=25 mg weekly, stable for at least 6 weeks before day 1",
+     [("leflunomide", 6, "weeks", STABLE,
+       "leflunomide (LEF) \\<=20 mg/day, sulfasalazine 2 g/day or methotrexate \\<=25 mg weekly, stable for at least 6 weeks"),
+      ("sulfasalazine", 6, "weeks", STABLE,
+       "sulfasalazine 2 g/day or methotrexate \\<=25 mg weekly, stable for at least 6 weeks"),
+      ("methotrexate", 6, "weeks", STABLE, "methotrexate \\<=25 mg weekly, stable for at least 6 weeks")]),
+    ("Dose changes of [azathioprine <= 2.5 mg/kg/day, tacrolimus 0.1 mg/kg/day] within 4 weeks of screening",
+     [("azathioprine", 4, "weeks", "dose_changed_within",
+       "azathioprine <= 2.5 mg/kg/day, tacrolimus 0.1 mg/kg/day] within 4 weeks"),
+      ("tacrolimus", 4, "weeks", "dose_changed_within", "tacrolimus 0.1 mg/kg/day] within 4 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DOSED_LIST_CASES, ids=[c[0][:40] for c in DOSED_LIST_CASES])
+def test_lists_whose_drugs_carry_doses(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# 'respectively': the n-th number goes with the n-th therapy, listed before the time or after it.
+RESPECTIVELY_CASES = [
+    ("Belimumab, abatacept or IVIG within 24, 8 and 12 weeks before screening, respectively",
+     [("belimumab", 24, "weeks", WITHIN, "Belimumab, abatacept or IVIG within 24, 8 and 12 weeks"),
+      ("abatacept", 8, "weeks", WITHIN, "abatacept or IVIG within 24, 8 and 12 weeks"),
+      ("ivig", 12, "weeks", WITHIN, "IVIG within 24, 8 and 12 weeks")]),
+    ("Doses kept stable for at least 2 and 6 weeks for oral steroids and methotrexate respectively",
+     [("corticosteroids", 2, "weeks", STABLE, "for at least 2 and 6 weeks for oral steroids"),
+      ("methotrexate", 6, "weeks", STABLE, "for at least 2 and 6 weeks for oral steroids and methotrexate")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", RESPECTIVELY_CASES, ids=[c[0][:40] for c in RESPECTIVELY_CASES])
+def test_respectively(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treated with hydroxychloroquine and azathioprine for 10 and 20 weeks, respectively",  # durations: no cue
+        "Rituximab or cyclophosphamide within 6, 3 and 2 months, respectively",  # three numbers, two drugs
+    ],
+)
+def test_respectively_not_windows(components, text):
+    assert windows_with_spans(components, text) == []
+
+
+# Drugs enumerated in a parenthesis right after the time are the members of the class named before it.
+MEMBERS_CASES = [
+    ("Stable immunosuppressive therapy for at least 3 months (azathioprine, tacrolimus or methotrexate)",
+     [("azathioprine", 3, "months", STABLE, "for at least 3 months (azathioprine"),
+      ("tacrolimus", 3, "months", STABLE, "for at least 3 months (azathioprine, tacrolimus"),
+      ("methotrexate", 3, "months", STABLE, "for at least 3 months (azathioprine, tacrolimus or methotrexate")]),
+    # examples illustrate the class; one drug with a dose is the unit of the class's dose
+    ("Stable biologics for at least 3 months (e.g., abatacept or tocilizumab)",
+     [("biologic therapy", 3, "months", STABLE, "biologics for at least 3 months")]),
+    ("Stable oral corticosteroids for at least 4 weeks (prednisone ≤ 10 mg/day)",
+     [("corticosteroids", 4, "weeks", STABLE, "oral corticosteroids for at least 4 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", MEMBERS_CASES, ids=[c[0][:40] for c in MEMBERS_CASES])
+def test_members_in_parentheses_after_the_time(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# 'i.e.' after a class names exactly its members (unlike 'e.g.', which only illustrates it).
+IE_CASES = [
+    ("Treatment with calcineurin inhibitors (i.e. tacrolimus or cyclosporine) within 8 weeks of baseline",
+     [("tacrolimus", 8, "weeks", WITHIN, "tacrolimus or cyclosporine) within 8 weeks"),
+      ("cyclosporine", 8, "weeks", WITHIN, "cyclosporine) within 8 weeks")]),
+    ("Treatment with calcineurin inhibitors (e.g. tacrolimus or cyclosporine) within 8 weeks of baseline",
+     [("calcineurin inhibitors", 8, "weeks", WITHIN,
+       "calcineurin inhibitors (e.g. tacrolimus or cyclosporine) within 8 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", IE_CASES, ids=[c[0][:40] for c in IE_CASES])
+def test_ie_names_the_members(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# A drug that only gives the unit of a dose ('≤ 30 mg/day prednisone', '0.5 mg/kg/day equivalent of
+# prednisone') leaves the subject to the therapy whose dose it is, named earlier in the sentence.
+DOSE_UNIT_CASES = [
+    ("A systemic glucocorticoid, begun at least 6 weeks before day 1, at a dose ≤ 30 mg/day prednisone "
+     "(or equivalent) kept stable for at least 3 weeks before day 1",
+     [("corticosteroids", 6, "weeks", STABLE, "glucocorticoid, begun at least 6 weeks before"),
+      ("corticosteroids", 3, "weeks", STABLE,
+       "glucocorticoid, begun at least 6 weeks before day 1, at a dose ≤ 30 mg/day prednisone "
+       "(or equivalent) kept stable for at least 3 weeks")]),
+    ("Oral steroid at a stable dose of no more than 0.3 mg/kg/day equivalent of prednisolone for 2 weeks",
+     [("corticosteroids", 2, "weeks", STABLE,
+       "steroid at a stable dose of no more than 0.3 mg/kg/day equivalent of prednisolone for 2 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DOSE_UNIT_CASES, ids=[c[0][:40] for c in DOSE_UNIT_CASES])
+def test_dose_unit_drug_leaves_the_subject_to_the_class(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# A list item that is only a time and the drugs it applies to (a washout table written as items).
+TIME_FIRST_CASES = [
+    ("12 weeks: golimumab (Simponi), certolizumab (Cimzia).",
+     [("golimumab", 12, "weeks", WITHIN, "12 weeks: golimumab"),
+      ("certolizumab pegol", 12, "weeks", WITHIN, "12 weeks: golimumab (Simponi), certolizumab")]),
+    ("3 months: belimumab", [("belimumab", 3, "months", WITHIN, "3 months: belimumab")]),
+    ("12 weeks: methotrexate 15 mg weekly, then 20 mg", []),  # a schedule, not a list of drugs
+    ("6 months: rituximab or cell therapy", []),  # not only medications
+]
+
+
+@pytest.mark.parametrize("text, expected", TIME_FIRST_CASES, ids=[c[0][:40] for c in TIME_FIRST_CASES])
+def test_time_first_items(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+def test_il6_inhibitors_are_a_class(components):
+    text = "Prior anti-IL-6 receptor antibodies or sarilumab within 10 weeks of randomization"
+    assert windows_with_spans(components, text) == [
+        ("il-6 inhibitor", 10, "weeks", WITHIN, "anti-IL-6 receptor antibodies or sarilumab within 10 weeks"),
+        ("sarilumab", 10, "weeks", WITHIN, "sarilumab within 10 weeks"),
+    ]
