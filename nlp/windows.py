@@ -365,13 +365,30 @@ class WindowExtractor:
         # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
         kept_classes = [c for c in kept_classes if not RESTRICTED_TO_RE.match(text, c.end)]
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
-        examples = [span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))]
-        kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples)]
+        examples = {s: span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))}
+        kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples.values())]
+        kept_classes = [_with_bracketed_examples(text, c, examples.get(c), drug_subjects) for c in kept_classes]
         others = kept_drugs + kept_classes
         kept_drugs = [
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
         ]
         return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
+
+
+def _with_bracketed_examples(
+    text: str, therapy_class: Subject, examples: tuple[int, int] | None, drugs: list[Subject]
+) -> Subject:
+    """'DMARDs (such as sulfasalazine, methotrexate etc.) or steroids … 4 weeks before': a class and the
+    bracket of examples after it are one item of a list, which goes on after the bracket (a bracket that
+    says so, 'such as', 'including', 'e.g.', and names drugs; not '(within 3 months)' or '(TCS)')."""
+    if examples is None or text[examples[1] : examples[1] + 1] not in (")", "]"):
+        return therapy_class
+    start, end = examples
+    if not MEMBERS_EXAMPLES_RE.search(text, therapy_class.end, end) or UNIT_RE.search(text[start:end].lower()):
+        return therapy_class
+    if not any(start <= d.start < end for d in drugs):
+        return therapy_class
+    return replace(therapy_class, end=end + 1)
 
 
 def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:

@@ -205,3 +205,45 @@ def test_il6_inhibitors_are_a_class(components):
         ("il-6 inhibitor", 10, "weeks", WITHIN, "anti-IL-6 receptor antibodies or sarilumab within 10 weeks"),
         ("sarilumab", 10, "weeks", WITHIN, "sarilumab within 10 weeks"),
     ]
+
+
+# Lists that go on past a class's bracket of examples; times in a bracket with "last"; "for past N";
+# "not treated with X for N weeks" (the drug was last used that long ago).
+MORE_CASES = [
+    ("Earlier csDMARDs (such as leflunomide or sulfasalazine) or oral steroids are allowed if stopped 6 weeks before day 1",
+     [("immunosuppressants", 6, "weeks", LAST,
+       "csDMARDs (such as leflunomide or sulfasalazine) or oral steroids are allowed if stopped 6 weeks before"),
+      ("corticosteroids", 6, "weeks", LAST, "oral steroids are allowed if stopped 6 weeks before")]),
+    ("Tacrolimus or azathioprine (last 6 weeks)",
+     [("tacrolimus", 6, "weeks", WITHIN, "Tacrolimus or azathioprine (last 6 weeks"),
+      ("azathioprine", 6, "weeks", WITHIN, "azathioprine (last 6 weeks")]),
+    ("on mycophenolate at a stable dose for past 8 weeks",
+     [("mycophenolate mofetil", 8, "weeks", STABLE, "mycophenolate at a stable dose for past 8 weeks")]),
+    ("Participants who have not been treated with cyclosporine for at least 10 weeks",
+     [("cyclosporine", 10, "weeks", LAST, "cyclosporine for at least 10 weeks")]),
+    ("No systemic lupus (SLE) medication within 30 days",
+     [("systemic therapy", 30, "days", WITHIN, "systemic lupus (SLE) medication within 30 days")]),
+    ("Xolair within 16 weeks of randomization", [("omalizumab", 16, "weeks", WITHIN, "Xolair within 16 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_CASES, ids=[c[0][:40] for c in MORE_CASES])
+def test_more_list_and_time_forms(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a bracket with a time in it is the window, not examples of the class
+        ("biological agents (within 12 weeks), or oral steroids (within 2 weeks)",
+         [("biologic therapy", 12, "weeks", WITHIN, "biological agents (within 12 weeks"),
+          ("corticosteroids", 2, "weeks", WITHIN, "oral steroids (within 2 weeks")]),
+        # an abbreviation in brackets is no list of examples
+        ("topical corticosteroids (TCS) or topical calcineurin inhibitors (TCI) within 2 weeks",
+         [("topical corticosteroids", 2, "weeks", WITHIN, "topical corticosteroids (TCS) or topical calcineurin inhibitors (TCI) within 2 weeks"),
+          ("topical calcineurin inhibitors", 2, "weeks", WITHIN, "topical calcineurin inhibitors (TCI) within 2 weeks")]),
+    ],
+)
+def test_brackets_that_are_not_examples(components, text, expected):
+    assert windows_with_spans(components, text) == expected
