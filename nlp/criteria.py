@@ -76,7 +76,7 @@ _BULLET_RE = re.compile(
 # blank and check the character before it afterwards: the regex engine then skips ahead to blanks.
 _STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
 _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
-_STARS = "*•·▪"  # a star separator's marker: a span without one has no star separator
+_STAR_MARK_RE = re.compile(r"[*•·▪]")  # in every _STAR_SEPARATOR_RE match: a quick first test
 # A section header inside a line ("... before Screening Exclusion Criteria: * Unstable DM"), as text
 # collapsed onto one line writes it. Case-sensitive (capitalized or upper case) and with "criteria" and
 # a colon, so prose such as "meets the exclusion criteria of study X" is not a header.
@@ -213,6 +213,8 @@ class _CriteriaSplitter:
         block = self.block
         if block is None or not block.is_item or self.after_blank or (block.indent, block.kind) != (indent, kind):
             return False
+        if not self.text[block.end - 1].isalpha():  # the dangling words end in a letter
+            return False
         return _DANGLING_END_RE.search(self.text, max(block.start, block.end - 12), block.end) is not None
 
     def _read_text(self, indent: int, start: int, end: int) -> None:
@@ -274,7 +276,7 @@ def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
 def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     """Split "a * b * c" (and "- a - b - c") written on one line into sibling spans."""
     separators = []
-    if any(text.find(star, block.start, block.end) >= 0 for star in _STARS):  # most items have none
+    if _STAR_MARK_RE.search(text, block.start, block.end):  # most items have none
         separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
     if not separators and text.find("-", block.start, block.end) >= 0:
         dashes = list(_DASH_SEPARATOR_RE.finditer(text, block.start, block.end))
