@@ -24,6 +24,7 @@ The `trialkb_thresholds` component works in three steps on one unit of text (a c
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -155,6 +156,7 @@ def _node_pattern(node: dict) -> str:
     return body
 
 
+@functools.lru_cache(maxsize=4096)  # operator phrases: a few spellings, read at every number
 def _normal_phrase(text: str) -> str:
     return re.sub(r"[\s\\]+", "", text.lower())
 
@@ -652,16 +654,19 @@ class ThresholdLinker:
         implied = [(None, quantity.implies)] if quantity.implies else []
         if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
             implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
-        candidates = [
-            ("unit-implies-measure", implied),
-            ("measure-then-value", named_before),
-            ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
-            ("shared-by-list", previous.links if self._shares(text, previous, quantity, restated_until) else []),
-            ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
-            ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
-            ("required-age", [(None, "age")] if self._required_age(text, quantity) else []),
-        ]
-        for rule, links in candidates:
+        candidates = (  # each rule's links are read only when no rule before it gave fitting ones
+            ("unit-implies-measure", lambda: implied),
+            ("measure-then-value", lambda: named_before),
+            ("value-then-measure", lambda: self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
+            ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
+            ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
+            ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
+            ("required-age", lambda: [(None, "age")] if self._required_age(text, quantity) else []),
+        )
+        for rule, links_of in candidates:
+            links = links_of()
+            if not links:
+                continue
             fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure, m)]
             specific = [(m, measure) for m, measure in fitting if not self._rule(measure, m).get("generic_scale")]
             fitting = specific or fitting  # "patient global VAS > 3": the VAS is how it is measured
