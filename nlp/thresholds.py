@@ -252,7 +252,7 @@ class QuantityGrammar:
             )),
         ]
         self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})", re.IGNORECASE)
-        self._unit_group_cache: dict[re.Pattern, list[tuple[int, dict]]] = {}
+        self._unit_group_cache: dict[int, list[tuple[int, dict]]] = {}  # id(pattern) -> groups
         # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
         # text: literals, then a regex. A range needs a joiner right before its second number (the
         # joiners lead the regex, so the engine skips ahead to them).
@@ -455,11 +455,12 @@ class QuantityGrammar:
                 return
 
     def _unit_groups(self, pattern: re.Pattern) -> list[tuple[int, dict]]:
-        """(group number of u0, u1, …, unit) in a compiled pattern, computed once per pattern."""
-        groups = self._unit_group_cache.get(pattern)
+        """(group number of u0, u1, …, unit) in a compiled pattern, computed once per pattern. Keyed by
+        id: a Pattern hashes its whole compiled code at every lookup, and the grammar keeps its patterns."""
+        groups = self._unit_group_cache.get(id(pattern))
         if groups is None:
             groups = [(pattern.groupindex[f"u{index}"], unit) for index, unit in enumerate(self.units)]
-            self._unit_group_cache[pattern] = groups
+            self._unit_group_cache[id(pattern)] = groups
         return groups
 
 
@@ -474,7 +475,9 @@ class MeasureMatcher:
     """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), the regexes of
     measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
-    _GLUED_OPERATOR_RE = re.compile(r"[A-Za-z][<>=≥≤≦≧⩽⩾]|[<>=≥≤≦≧⩽⩾][A-Za-z]")
+    # A letter right before or after an operator; written to start with the operator, which the regex
+    # engine skips ahead to (texts have few), instead of trying both alternatives at every letter.
+    _GLUED_OPERATOR_RE = re.compile(r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
