@@ -247,7 +247,8 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
-                rf"(?<![\w.,])(?P<n1>\d{{1,2}}){_LABEL}(?:\s*,\s*\d{{1,2}}{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d{{1,2}})(?![\w%+/]|[.,]\d)",
+                # "(?<![\w.,])\d{1,2}" written to start with the digit, so the engine skips ahead to digits
+                rf"(?P<n1>\d(?<![\w.,]\d)\d?){_LABEL}(?:\s*,\s*\d{{1,2}}{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d{{1,2}})(?![\w%+/]|[.,]\d)",
                 re.IGNORECASE,
             )),
         ]
