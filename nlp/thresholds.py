@@ -263,10 +263,7 @@ class QuantityGrammar:
             "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
             "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d")),
         }
-        self._passes = [
-            (form, pattern, form in _OPERATOR_FORMS, form in self._KEYWORDS or form in self._hints)
-            for form, pattern in self.patterns
-        ]
+        self._passes = [(form, pattern, form in _OPERATOR_FORMS, self._gate(form)) for form, pattern in self.patterns]
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
@@ -277,8 +274,8 @@ class QuantityGrammar:
         # (re.IGNORECASE also folds "ſ" to "s", "K" to "k"), so other text takes every pass.
         ascii_text = text.isascii()
         candidates = []
-        for form, pattern, is_operator_form, gated in self._passes:
-            if gated and not self._may_occur(form, lowered, ascii_text):
+        for form, pattern, is_operator_form, gate in self._passes:
+            if gate is not None and not _gate_open(gate, lowered, ascii_text):
                 continue
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
@@ -384,16 +381,13 @@ class QuantityGrammar:
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
         "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
     }
-    def _may_occur(self, form: str, lowered: str, ascii_text: bool) -> bool:
-        keyword = self._KEYWORDS.get(form)
-        if keyword is not None:
-            literals, regex = keyword
-            return any(literal in lowered for literal in literals) and regex.search(lowered) is not None
-        hint = self._hints.get(form)
-        if hint is None or not ascii_text:
-            return True
-        literals, regex = hint
-        return any(literal in lowered for literal in literals) and (regex is None or regex.search(lowered) is not None)
+    def _gate(self, form: str) -> tuple[tuple[str, ...], re.Pattern | None, bool] | None:
+        """(literals, regex, for ASCII text only) that a form's pattern cannot match without, or None."""
+        if form in self._KEYWORDS:
+            return (*self._KEYWORDS[form], False)
+        if form in self._hints:
+            return (*self._hints[form], True)
+        return None
 
     def _quantity(self, form: str, match: re.Match, text: str, operator) -> Quantity | None:
         if form == "uln":
@@ -464,6 +458,18 @@ class QuantityGrammar:
             self._unit_group_cache[id(pattern)] = groups
         return groups
 
+
+
+def _gate_open(gate: tuple[tuple[str, ...], re.Pattern | None, bool], lowered: str, ascii_text: bool) -> bool:
+    """May a form's pattern match? One of its literals is in the lowercased text, then its regex
+    (keywords hold for any text; hints only for ASCII text, see `scan`)."""
+    literals, regex, ascii_only = gate
+    if ascii_only and not ascii_text:
+        return True
+    for literal in literals:
+        if literal in lowered:
+            return regex is None or regex.search(lowered) is not None
+    return False
 
 
 def _high_end_op(match: re.Match) -> str:
