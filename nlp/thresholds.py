@@ -491,9 +491,9 @@ class MeasureMatcher:
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (label, regex, literals): on ASCII text a pattern runs only when one of its literals is there.
+        # (label, regex, literal groups): on ASCII text a pattern runs only when one literal of each group is there.
         self.text_patterns = [
-            (p["label"], re.compile(p["regex"], re.IGNORECASE), tuple(p.get("requires_any", ()))) for p in text_patterns
+            (p["label"], re.compile(p["regex"], re.IGNORECASE), _literal_groups(p)) for p in text_patterns
         ]
         self.labels: dict[int, str] = {}  # match id -> measure
         self.drug_template = drug_doses["template"]
@@ -517,8 +517,8 @@ class MeasureMatcher:
             for match_id, start, end in self.exact(doc) + self.lower(doc)
         ]
         lowered = text.lower() if text.isascii() else None
-        for label, regex, literals in self.text_patterns:
-            if lowered is not None and literals and not any(literal in lowered for literal in literals):
+        for label, regex, literal_groups in self.text_patterns:
+            if lowered is not None and not _has_literals(lowered, literal_groups):
                 continue
             found += [Mention(m.start(), m.end(), label) for m in regex.finditer(text)]
         found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
@@ -548,6 +548,21 @@ class MeasureMatcher:
 
     def _dose_measure(self, generic: str) -> str:
         return self.drug_aliases.get(generic) or self.drug_template.format(generic=generic)
+
+
+def _literal_groups(pattern: dict) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(pattern[key]) for key in ("requires_any", "requires_also_any") if pattern.get(key))
+
+
+def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> bool:
+    """One literal of each group is in the (lowercased) text."""
+    for literals in literal_groups:
+        for literal in literals:
+            if literal in lowered:
+                break
+        else:
+            return False
+    return True
 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
