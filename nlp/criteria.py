@@ -159,7 +159,7 @@ class _CriteriaSplitter:
         if self._read_header(marker_end, content_end):
             pass
         elif bullet:
-            kind = next(name for name in ("dash", "symbol", "number", "roman", "letter") if bullet.group(name))
+            kind = bullet.lastgroup  # the marker's group (dash, symbol, number, roman, letter) closes after the indent
             self._start_item(_indent_width(bullet.group("indent")), kind, bullet.end(), content_end)
         else:
             self._read_text(_indent_width(self.text[start:content_start]), content_start, content_end)
