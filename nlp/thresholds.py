@@ -28,6 +28,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from spacy.language import Language
@@ -170,6 +171,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_START_THEN_LONGEST = itemgetter(0, 1)  # (start, -length) of a scan candidate
 _LITRE_RE = re.compile(r"(?<=/)([md]?)l$")
 _AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
 _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
@@ -287,7 +289,7 @@ class QuantityGrammar:
                     continue  # "> 1-2" is not a range; the simple form takes it
                 start = operator[0] if operator else match.start()
                 candidates.append((start, -(match.end() - start), form, match, operator))
-        candidates.sort(key=lambda c: (c[0], c[1]))
+        candidates.sort(key=_START_THEN_LONGEST)
         quantities, scales, taken_until = [], [], -1
         for start, _negative_length, form, match, operator in candidates:
             if start < taken_until:
