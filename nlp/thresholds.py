@@ -629,8 +629,10 @@ class ThresholdLinker:
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
+        # Each word taken whole ("++"): a word split over several of the six repetitions never matches
+        # more, and trying every split took seconds on one long word ("change in " + 70 letters + " ,").
         self.change_before_re = re.compile(
-            r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]+\s*){0,6}$", re.IGNORECASE
+            r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]++\s*){0,6}$", re.IGNORECASE
         )
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
