@@ -76,6 +76,7 @@ _BULLET_RE = re.compile(
 # blank and check the character before it afterwards: the regex engine then skips ahead to blanks.
 _STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
 _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
+_STAR_MARK_RE = re.compile(r"[*•·▪]")  # in every _STAR_SEPARATOR_RE match: a quick first test
 # A section header inside a line ("... before Screening Exclusion Criteria: * Unstable DM"), as text
 # collapsed onto one line writes it. Case-sensitive (capitalized or upper case) and with "criteria" and
 # a colon, so prose such as "meets the exclusion criteria of study X" is not a header.
@@ -93,6 +94,7 @@ _HEADER_ENDING_PIECE_RE = re.compile(
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.
 _INLINE_NUMBER_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*(?P<number>\d{1,2})[.)][ \t]+(?=[^\d\s])")
+_NUMBER_MARK_RE = re.compile(r"\d[.)]")  # in every _INLINE_NUMBER_RE match: a quick first test
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 # An item ending on one of these words was cut mid-sentence ("inhibitors or inducers of\n* CYP3A ...",
 # a hard wrap that a converter turned into a new bullet): the next sibling item continues it. Not
@@ -157,7 +159,7 @@ class _CriteriaSplitter:
         if self._read_header(marker_end, content_end):
             pass
         elif bullet:
-            kind = next(name for name in ("dash", "symbol", "number", "roman", "letter") if bullet.group(name))
+            kind = bullet.lastgroup  # the marker's group (dash, symbol, number, roman, letter) closes after the indent
             self._start_item(_indent_width(bullet.group("indent")), kind, bullet.end(), content_end)
         else:
             self._read_text(_indent_width(self.text[start:content_start]), content_start, content_end)
@@ -168,7 +170,9 @@ class _CriteriaSplitter:
         header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
         join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
         opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
-        intro = _INTRO_HEADER_RE.fullmatch(self.text, start, end) if opens_exclusion else None
+        # `end` is a stripped line end, so an intro header's closing colon is its last character
+        ends_in_colon = end > start and self.text[end - 1] == ":"
+        intro = _INTRO_HEADER_RE.fullmatch(self.text, start, end) if opens_exclusion and ends_in_colon else None
         if join_if or intro:
             self._close_block()
             self.open_items.clear()
@@ -208,6 +212,8 @@ class _CriteriaSplitter:
     def _continues_cut_item(self, indent: int, kind: str) -> bool:
         block = self.block
         if block is None or not block.is_item or self.after_blank or (block.indent, block.kind) != (indent, kind):
+            return False
+        if not self.text[block.end - 1].isalpha():  # the dangling words end in a letter
             return False
         return _DANGLING_END_RE.search(self.text, max(block.start, block.end - 12), block.end) is not None
 
@@ -269,8 +275,10 @@ def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
 
 def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     """Split "a * b * c" (and "- a - b - c") written on one line into sibling spans."""
-    separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
-    if not separators:
+    separators = []
+    if _STAR_MARK_RE.search(text, block.start, block.end):  # most items have none
+        separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
+    if not separators and text.find("-", block.start, block.end) >= 0:
         dashes = list(_DASH_SEPARATOR_RE.finditer(text, block.start, block.end))
         if len(dashes) >= 2 or (dashes and block.kind == "dash"):
             separators = dashes
@@ -286,6 +294,9 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
 
 def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """Split a span at inline section headers: (start, end, header kind starting it or None)."""
+    if text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0:  # no "criteria": no header
+        start, end = strip_span(text, start, end)
+        return [(start, end, None)] if end > start else []
     pieces = []
     kind = None
     headers = list(_INLINE_HEADER_RE.finditer(text, start, end))
@@ -303,6 +314,8 @@ def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str 
 
 def _numbered_pieces(text: str, start: int, end: int) -> tuple[tuple[int, int], list[tuple[int, int]]]:
     """Split "intro: 1. a 2. b" into the intro span and the item spans (no items: not a numbered run)."""
+    if _NUMBER_MARK_RE.search(text, start, end) is None:  # most spans number nothing
+        return (start, end), []
     expected, separators = 1, []
     for match in _INLINE_NUMBER_RE.finditer(text, start, end):
         if int(match.group("number")) == expected:

@@ -40,7 +40,9 @@ ABBREVIATIONS = "trialkb_abbreviations"
 # characters that starts with a capital, after up to three words (found from the parenthesis back:
 # a pattern that started at every word would cost more than all the other rules together)
 ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  # "(GC)", "(OCS; prednisone or …)"
-WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2})[ \t]*$")
+# A word's letters are taken whole (possessive "*+"): a match never ends inside a word, and trying each
+# shorter prefix at each start made this search quadratic in the 60 characters it reads.
+WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")
 
 
 @dataclass(frozen=True)

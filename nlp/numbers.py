@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few numbers ("18", "1.5", "3") come back in every text
 def parse_number(text: str) -> float | int | None:
     """'100,000' -> 100000, '3.0' -> 3.0, '.5' -> 0.5; None when text is not a number."""
     cleaned = text.strip().replace(",", "")

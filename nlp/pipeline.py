@@ -181,19 +181,20 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
     abbreviations = lexicon.defined_abbreviations(text)
     dose_limits = {}  # ordinal -> the operator its header gives its items' doses ("maximum doses allowed:")
     for criterion in split_criteria(text):
+        criterion_text = text[criterion.start : criterion.end]
         study["criteria"].append(
             {
                 "ordinal": criterion.ordinal,
                 "section": criterion.section,
                 "parent": criterion.parent,
                 "depth": criterion.depth,
-                "text": text[criterion.start : criterion.end],
+                "text": criterion_text,
                 "span_start": criterion.start,
                 "span_end": criterion.end,
                 "source_field": ELIGIBILITY_FIELD,
             }
         )
-        unit_text = mask_escapes(text[criterion.start : criterion.end])
+        unit_text = mask_escapes(criterion_text)
         dose_limits[criterion.ordinal] = thresholds.dose_limit_header(unit_text)
         context = {
             "text": unit_text,

@@ -91,12 +91,12 @@ RANGE_LOW_RE = re.compile(
     rf"(?:(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z/]))?\s*(?:-|–|to)\s*$",
     re.IGNORECASE,
 )
-DIGIT_RE = re.compile(r"\d")
 
 
 def may_hold_dose(text: str) -> bool:
-    """A dose's amount has a digit (DOSE_RE)."""
-    return DIGIT_RE.search(text) is not None
+    """Every dose `find_doses` reads is a DOSE_RE match (a number and a dose unit): without one, a text
+    ("Montanide ISA 51", "APG2575") has no dose and need not be tokenized for one."""
+    return DOSE_RE.search(text) is not None
 
 
 def find_doses(text: str) -> list[Dose]:

@@ -30,6 +30,8 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
 }  # fmt: skip
 _COUNTED_UNIT_STEMS = ("year", "month", "week", "day", "times")
+_COUNTED_UNIT_STEM_RE = re.compile("|".join(_COUNTED_UNIT_STEMS))
+_NUMBER_WORD_RE = re.compile("|".join(_NUMBER_WORDS))
 # "six months", "three times the upper limit of normal": a number word that counts a unit or a multiple
 _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
     r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
@@ -68,10 +70,19 @@ def mask_escapes(text: str) -> str:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
-    lowered = text.lower()
-    if any(unit in lowered for unit in _COUNTED_UNIT_STEMS):  # the regex is slow to try at every word
+    if _may_count_units(text):  # the regex is slow to try at every word
         text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
     return mask_punctuation_runs(text)
+
+
+def _may_count_units(text: str) -> bool:
+    """Does the text name a counted unit (and, in ASCII text, a number word)? Substring tests on the
+    lowercased text; re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"), so other text
+    is only tested for the unit, as before."""
+    lowered = text.lower()
+    if _COUNTED_UNIT_STEM_RE.search(lowered) is None:
+        return False
+    return not text.isascii() or _NUMBER_WORD_RE.search(lowered) is not None
 
 
 # "³" between a space (or bracket) and a number: a "≥" copied from a Symbol font; after a unit it is a cube

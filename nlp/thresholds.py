@@ -24,9 +24,11 @@ The `trialkb_thresholds` component works in three steps on one unit of text (a c
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from spacy.language import Language
@@ -155,6 +157,7 @@ def _node_pattern(node: dict) -> str:
     return body
 
 
+@functools.lru_cache(maxsize=4096)  # operator phrases: a few spellings, read at every number
 def _normal_phrase(text: str) -> str:
     return re.sub(r"[\s\\]+", "", text.lower())
 
@@ -168,6 +171,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_START_THEN_LONGEST = itemgetter(0, 1)  # (start, -length) of a scan candidate
 _LITRE_RE = re.compile(r"(?<=/)([md]?)l$")
 _AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
 _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
@@ -245,12 +249,13 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
-                rf"(?<![\w.,])(?P<n1>\d{{1,2}}){_LABEL}(?:\s*,\s*\d{{1,2}}{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d{{1,2}})(?![\w%+/]|[.,]\d)",
+                # "(?<![\w.,])\d{1,2}" written to start with the digit, so the engine skips ahead to digits
+                rf"(?P<n1>\d(?<![\w.,]\d)\d?){_LABEL}(?:\s*,\s*\d{{1,2}}{_LABEL})*\s*,?\s*(?:or|and/or)\s+(?P<n2>\d{{1,2}})(?![\w%+/]|[.,]\d)",
                 re.IGNORECASE,
             )),
         ]
         self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})", re.IGNORECASE)
-        self._unit_group_cache: dict[re.Pattern, list[tuple[int, dict]]] = {}
+        self._unit_group_cache: dict[int, list[tuple[int, dict]]] = {}  # id(pattern) -> groups
         # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
         # text: literals, then a regex. A range needs a joiner right before its second number (the
         # joiners lead the regex, so the engine skips ahead to them).
@@ -260,10 +265,7 @@ class QuantityGrammar:
             "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
             "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d")),
         }
-        self._passes = [
-            (form, pattern, form in _OPERATOR_FORMS, form in self._KEYWORDS or form in self._hints)
-            for form, pattern in self.patterns
-        ]
+        self._passes = [(form, pattern, form in _OPERATOR_FORMS, self._gate(form)) for form, pattern in self.patterns]
 
     def scan(self, text: str) -> tuple[list[Quantity], list[tuple[int, int, float | int]]]:
         """All quantities in text (non-overlapping, document order) and the scale notes."""
@@ -274,8 +276,8 @@ class QuantityGrammar:
         # (re.IGNORECASE also folds "ſ" to "s", "K" to "k"), so other text takes every pass.
         ascii_text = text.isascii()
         candidates = []
-        for form, pattern, is_operator_form, gated in self._passes:
-            if gated and not self._may_occur(form, lowered, ascii_text):
+        for form, pattern, is_operator_form, gate in self._passes:
+            if gate is not None and not _gate_open(gate, lowered, ascii_text):
                 continue
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
@@ -287,7 +289,7 @@ class QuantityGrammar:
                     continue  # "> 1-2" is not a range; the simple form takes it
                 start = operator[0] if operator else match.start()
                 candidates.append((start, -(match.end() - start), form, match, operator))
-        candidates.sort(key=lambda c: (c[0], c[1]))
+        candidates.sort(key=_START_THEN_LONGEST)
         quantities, scales, taken_until = [], [], -1
         for start, _negative_length, form, match, operator in candidates:
             if start < taken_until:
@@ -381,16 +383,13 @@ class QuantityGrammar:
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
         "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
     }
-    def _may_occur(self, form: str, lowered: str, ascii_text: bool) -> bool:
-        keyword = self._KEYWORDS.get(form)
-        if keyword is not None:
-            literals, regex = keyword
-            return any(literal in lowered for literal in literals) and regex.search(lowered) is not None
-        hint = self._hints.get(form)
-        if hint is None or not ascii_text:
-            return True
-        literals, regex = hint
-        return any(literal in lowered for literal in literals) and (regex is None or regex.search(lowered) is not None)
+    def _gate(self, form: str) -> tuple[tuple[str, ...], re.Pattern | None, bool] | None:
+        """(literals, regex, for ASCII text only) that a form's pattern cannot match without, or None."""
+        if form in self._KEYWORDS:
+            return (*self._KEYWORDS[form], False)
+        if form in self._hints:
+            return (*self._hints[form], True)
+        return None
 
     def _quantity(self, form: str, match: re.Match, text: str, operator) -> Quantity | None:
         if form == "uln":
@@ -453,13 +452,26 @@ class QuantityGrammar:
                 return
 
     def _unit_groups(self, pattern: re.Pattern) -> list[tuple[int, dict]]:
-        """(group number of u0, u1, …, unit) in a compiled pattern, computed once per pattern."""
-        groups = self._unit_group_cache.get(pattern)
+        """(group number of u0, u1, …, unit) in a compiled pattern, computed once per pattern. Keyed by
+        id: a Pattern hashes its whole compiled code at every lookup, and the grammar keeps its patterns."""
+        groups = self._unit_group_cache.get(id(pattern))
         if groups is None:
             groups = [(pattern.groupindex[f"u{index}"], unit) for index, unit in enumerate(self.units)]
-            self._unit_group_cache[pattern] = groups
+            self._unit_group_cache[id(pattern)] = groups
         return groups
 
+
+
+def _gate_open(gate: tuple[tuple[str, ...], re.Pattern | None, bool], lowered: str, ascii_text: bool) -> bool:
+    """May a form's pattern match? One of its literals is in the lowercased text, then its regex
+    (keywords hold for any text; hints only for ASCII text, see `scan`)."""
+    literals, regex, ascii_only = gate
+    if ascii_only and not ascii_text:
+        return True
+    for literal in literals:
+        if literal in lowered:
+            return regex is None or regex.search(lowered) is not None
+    return False
 
 
 def _high_end_op(match: re.Match) -> str:
@@ -472,16 +484,18 @@ class MeasureMatcher:
     """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), the regexes of
     measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
-    _GLUED_OPERATOR_RE = re.compile(r"[A-Za-z][<>=≥≤≦≧⩽⩾]|[<>=≥≤≦≧⩽⩾][A-Za-z]")
+    # A letter right before or after an operator; written to start with the operator, which the regex
+    # engine skips ahead to (texts have few), instead of trying both alternatives at every letter.
+    _GLUED_OPERATOR_RE = re.compile(r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (label, regex, literals): on ASCII text a pattern runs only when one of its literals is there.
+        # (label, regex, literal groups): on ASCII text a pattern runs only when one literal of each group is there.
         self.text_patterns = [
-            (p["label"], re.compile(p["regex"], re.IGNORECASE), tuple(p.get("requires_any", ()))) for p in text_patterns
+            (p["label"], re.compile(p["regex"], re.IGNORECASE), _literal_groups(p)) for p in text_patterns
         ]
         self.labels: dict[int, str] = {}  # match id -> measure
         self.drug_template = drug_doses["template"]
@@ -505,8 +519,8 @@ class MeasureMatcher:
             for match_id, start, end in self.exact(doc) + self.lower(doc)
         ]
         lowered = text.lower() if text.isascii() else None
-        for label, regex, literals in self.text_patterns:
-            if lowered is not None and literals and not any(literal in lowered for literal in literals):
+        for label, regex, literal_groups in self.text_patterns:
+            if lowered is not None and not _has_literals(lowered, literal_groups):
                 continue
             found += [Mention(m.start(), m.end(), label) for m in regex.finditer(text)]
         found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
@@ -536,6 +550,21 @@ class MeasureMatcher:
 
     def _dose_measure(self, generic: str) -> str:
         return self.drug_aliases.get(generic) or self.drug_template.format(generic=generic)
+
+
+def _literal_groups(pattern: dict) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(pattern[key]) for key in ("requires_any", "requires_also_any") if pattern.get(key))
+
+
+def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> bool:
+    """One literal of each group is in the (lowercased) text."""
+    for literals in literal_groups:
+        for literal in literals:
+            if literal in lowered:
+                break
+        else:
+            return False
+    return True
 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
@@ -600,8 +629,10 @@ class ThresholdLinker:
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
+        # Each word taken whole ("++"): a word split over several of the six repetitions never matches
+        # more, and trying every split took seconds on one long word ("change in " + 70 letters + " ,").
         self.change_before_re = re.compile(
-            r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]+\s*){0,6}$", re.IGNORECASE
+            r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]++\s*){0,6}$", re.IGNORECASE
         )
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
@@ -652,16 +683,19 @@ class ThresholdLinker:
         implied = [(None, quantity.implies)] if quantity.implies else []
         if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
             implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
-        candidates = [
-            ("unit-implies-measure", implied),
-            ("measure-then-value", named_before),
-            ("value-then-measure", self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
-            ("shared-by-list", previous.links if self._shares(text, previous, quantity, restated_until) else []),
-            ("score-on-scale", self._score_on_scale(text, quantity, mentions.spans, after_index)),
-            ("implicit-age", [(None, "age")] if self._implicit_age(text, quantity) else []),
-            ("required-age", [(None, "age")] if self._required_age(text, quantity) else []),
-        ]
-        for rule, links in candidates:
+        candidates = (  # each rule's links are read only when no rule before it gave fitting ones
+            ("unit-implies-measure", lambda: implied),
+            ("measure-then-value", lambda: named_before),
+            ("value-then-measure", lambda: self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
+            ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
+            ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
+            ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
+            ("required-age", lambda: [(None, "age")] if self._required_age(text, quantity) else []),
+        )
+        for rule, links_of in candidates:
+            links = links_of()
+            if not links:
+                continue
             fitting = [(m, measure) for m, measure in links if self._fits(quantity, measure, m)]
             specific = [(m, measure) for m, measure in fitting if not self._rule(measure, m).get("generic_scale")]
             fitting = specific or fitting  # "patient global VAS > 3": the VAS is how it is measured
