@@ -43,7 +43,8 @@ _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|
 _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
-    r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t]))",  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
+    r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t])"  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
+    r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+[A-Z][a-z])))",  # "Inclusion Criteria Children aged 6 to 11 …"
     re.IGNORECASE,
 )
 # Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."
@@ -84,7 +85,8 @@ _INLINE_HEADER_RE = re.compile(
     r"[ \t](?<=\S[ \t])[ \t]*"
     r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
-    r"(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
+    r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
+    r"|[ \t]+(?=[A-Z][a-z]))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …" (Title case only)
 )
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"

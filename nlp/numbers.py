@@ -6,11 +6,14 @@ import functools
 import re
 
 NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")  # '7,5': thousands have three digits after the comma
 
 
 @functools.lru_cache(maxsize=4096)  # the same few numbers ("18", "1.5", "3") come back in every text
 def parse_number(text: str) -> float | int | None:
-    """'100,000' -> 100000, '3.0' -> 3.0, '.5' -> 0.5; None when text is not a number."""
+    """'100,000' -> 100000, '3.0' -> 3.0, '.5' -> 0.5, '7,5' -> 7.5; None when text is not a number."""
+    if DECIMAL_COMMA_RE.fullmatch(text.strip()):
+        return float(text.strip().replace(",", "."))
     cleaned = text.strip().replace(",", "")
     if not NUMBER_RE.fullmatch(text.strip()):
         return None
@@ -23,7 +26,11 @@ def parse_number(text: str) -> float | int | None:
 NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 # Starts with a digit so the regex engine can skip to digits; the lookbehind after the first digit
 # checks the character before it.
-NUMBER_PATTERN = r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?![\d,]\d)"
+NUMBER_PATTERN = (
+    r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+|\d*)"
+    # a decimal comma ('7,5mg', '2,5 mg/day') only right before a dose or percent unit: '1,2 or 3' is a list
+    r"(?:\.\d+|,\d{1,2}(?=[ ]?(?:mg|g\b|mcg|µg|%)))?(?![\d,]\d)"
+)
 
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
 

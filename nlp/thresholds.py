@@ -425,6 +425,8 @@ class QuantityGrammar:
         op = operator[1] if operator else None
         suffix = match.group("suffix")
         suffix_op = self.suffix_op[_normal_phrase(suffix)] if suffix else None
+        if op == "=" and suffix_op:  # 'equals 4 points or more': the suffix says which way
+            op = None
         if match.group("plus"):
             suffix_op = suffix_op or (None if op else ">=")
         form = "simple" if (op or suffix_op) else "bare"

@@ -454,3 +454,23 @@ def test_headers_without_a_colon_in_a_list_collapsed_onto_one_line():
         ("Pregnancy", "exclusion"),
         ("Uveitis", "exclusion"),
     ]
+
+
+def test_headers_without_a_colon_before_a_capitalized_sentence():
+    text = ("Inclusion Criteria Adults aged 40 to 75 years. • Moderate disease. Lean mass ≥ 30 kg "
+            "Exclusion Criteria Patients with uveitis are excluded. • Pregnancy")
+    assert [(t, section) for t, section, _p, _d in items(text)] == [
+        ("Adults aged 40 to 75 years.", "inclusion"),
+        ("Moderate disease. Lean mass ≥ 30 kg", "inclusion"),
+        ("Patients with uveitis are excluded.", "exclusion"),
+        ("Pregnancy", "exclusion"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Patients must meet the inclusion criteria of the parent study",  # prose: lower case
+    "Inclusion criteria of study A apply",
+])
+def test_criteria_named_in_prose_are_no_header(text):
+    assert [section for _t, section, _p, _d in items(text)] == ["inclusion"]
+    assert items(text)[0][0] == text

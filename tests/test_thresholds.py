@@ -457,3 +457,35 @@ def test_a_header_of_maximum_doses_makes_its_items_doses_limits():
         ("prednisone dose", "<=", 10, "Prednisone, 10 mg/day"),
     ]
     assert [(r["drug"], r["amount"]) for r in facts["regimens"]] == [("prednisone", 5)]  # not under the header
+
+
+# ---------------------------------------------------------------- session 4: sets 14-15 (own sentences)
+SESSION4_CASES = [
+    # "equals N or more": the suffix gives the direction
+    ("Mean back pain intensity equals 5 points or more", [("spinal pain", ">=", 5)]),
+    ("daily prednisone dose equal to 15 mg or less", [("prednisone dose", "<=", 15)]),
+    # a decimal comma before a dose or percent unit
+    ("oral steroids of no more than 12,5 mg per day", [("prednisone dose", "<=", 12.5)]),
+    ("Hemoglobin at least 9,5 g/dL", [("hemoglobin", ">=", 9.5)]),
+    # "<disease> of <op> N <time> duration"
+    ("Psoriatic arthritis of at least 3 months' duration", [("disease duration", ">=", 3)]),
+    ("Lupus nephritis of \\< 5 years duration", [("disease duration", "<", 5)]),
+    # "N year history/diagnosis of <disease>", "diagnosis of <disease> (abbr) <= N years"
+    ("A minimum 2 year history of ankylosing spondylitis", [("disease duration", ">=", 2)]),
+    ("Diagnosis of systemic sclerosis (SSc) <=5 years before screening", [("disease duration", "<=", 5)]),
+    ("affected skin area of at least 3%", [("BSA", ">=", 3)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION4_CASES, ids=[c[0][:40] for c in SESSION4_CASES])
+def test_session4_phrasings(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "grade 1,2 or 3 neuropathy",  # a list, not a decimal comma
+    "Diagnosis of dermatomyositis (age of disease onset <18 years of age)",  # an onset age, not a duration
+])
+def test_session4_not_these(pipe, text):
+    assert ("disease duration" not in {m for m, _, _ in triples(pipe, text)}
+            and all(v not in (1.2, 2.3) for _, _, v in triples(pipe, text)))
