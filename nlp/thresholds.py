@@ -209,7 +209,8 @@ class QuantityGrammar:
             r"(?:the\s+)?(?:institutional\s+)?(?:ULN|normal\s+upper\s+limit|upper\s+normal\s+limit|upper\s+limits?\s+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?"
             r"normal(?:\s+range)?)(?:\s*\(\s*ULN\s*\))?"
         )
-        self.unit_re = re.compile(r"\s*" + unit, re.IGNORECASE)
+        # a range's unit after it, also past "(inclusive)": "18 - 70 (inclusive) years of age"
+        self.unit_re = re.compile(r"\s*(?:\(\s*inclusive\s*\)\s*)?" + unit, re.IGNORECASE)
         self.patterns = [
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"

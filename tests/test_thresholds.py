@@ -474,6 +474,10 @@ SESSION4_CASES = [
     ("A minimum 2 year history of ankylosing spondylitis", [("disease duration", ">=", 2)]),
     ("Diagnosis of systemic sclerosis (SSc) <=5 years before screening", [("disease duration", "<=", 5)]),
     ("affected skin area of at least 3%", [("BSA", ">=", 3)]),
+    # a range's unit after "(inclusive)"; "years age" without "of"; the static PGA
+    ("Adults who are 21 - 64 (inclusive) years of age", [("age", ">=", 21), ("age", "<=", 64)]),
+    ("20 years age or older", [("age", ">=", 20)]),
+    ("sPGA score of 3 or higher", [("physician global activity", ">=", 3)]),
 ]
 
 
