@@ -224,6 +224,10 @@ MORE_CASES = [
     ("No systemic lupus (SLE) medication within 30 days",
      [("systemic therapy", 30, "days", WITHIN, "systemic lupus (SLE) medication within 30 days")]),
     ("Xolair within 16 weeks of randomization", [("omalizumab", 16, "weeks", WITHIN, "Xolair within 16 weeks")]),
+    ("Peginterferon in 8 weeks before the first dose", [("interferon", 8, "weeks", WITHIN, "Peginterferon in 8 weeks before")]),
+    ("Those on strong opioids or high-dose steroids need a stable dose for at least 10 days",
+     [("opioids", 10, "days", STABLE, "strong opioids or high-dose steroids need a stable dose for at least 10 days"),
+      ("corticosteroids", 10, "days", STABLE, "steroids need a stable dose for at least 10 days")]),
 ]
 
 
