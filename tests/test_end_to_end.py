@@ -193,6 +193,16 @@ def test_cli_update_then_no_change(tmp_path, emulator):
     assert second.exit_code == 0 and "incremental" in second.output
 
 
+def run_trialkb(command: str, args: list[str], tmp_path) -> subprocess.CompletedProcess:
+    """`python -m trialkb COMMAND ARGS` ({tmp} in ARGS is tmp_path; --db defaults to tmp_path/trials.db)."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--db" not in args:
+        args += ["--db", str(tmp_path / "trials.db")]
+    return subprocess.run(
+        [sys.executable, "-m", "trialkb", command, *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+
+
 @pytest.mark.parametrize(
     "args, code, message",
     [
@@ -203,12 +213,7 @@ def test_cli_update_then_no_change(tmp_path, emulator):
     ],
 )
 def test_cli_mistakes_are_one_line_without_traceback(tmp_path, args, code, message):
-    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    if "--db" not in args:
-        args += ["--db", str(tmp_path / "trials.db")]
-    result = subprocess.run(
-        [sys.executable, "-m", "trialkb", "update", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
+    result = run_trialkb("update", args, tmp_path)
     assert result.returncode == code, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -226,12 +231,7 @@ def test_cli_mistakes_are_one_line_without_traceback(tmp_path, args, code, messa
 )
 def test_serve_mistakes_are_reported_before_serving(tmp_path, args, code, message):
     sqlite3.connect(tmp_path / "trials.db").close()
-    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    if "--db" not in args:
-        args += ["--db", str(tmp_path / "trials.db")]
-    result = subprocess.run(
-        [sys.executable, "-m", "trialkb", "serve", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
+    result = run_trialkb("serve", args, tmp_path)
     assert result.returncode == code, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
 

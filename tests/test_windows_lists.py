@@ -4,20 +4,11 @@ time, and lists whose items carry doses. Sentences are invented, in the construc
 Each case asserts the exact facts: (subject, value, unit, relation, source span text)."""
 
 import pytest
-import spacy
 
-import nlp  # noqa: F401  (registers the components)
 from nlp.text import mask_escapes
+from test_windows import components  # noqa: F401  (fixture: the drug and window components)
 
 LAST, STABLE, WITHIN = "last_used_before", "stable_for", "used_within"
-
-
-@pytest.fixture(scope="module")
-def components():
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("trialkb_drugs")
-    pipeline.add_pipe("trialkb_windows")
-    return pipeline
 
 
 def windows_with_spans(components, text):
