@@ -22,6 +22,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
     table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
+    fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
 """
 
 from __future__ import annotations
