@@ -478,6 +478,12 @@ SESSION4_CASES = [
     ("Adults who are 21 - 64 (inclusive) years of age", [("age", ">=", 21), ("age", "<=", 64)]),
     ("20 years age or older", [("age", ">=", 20)]),
     ("sPGA score of 3 or higher", [("physician global activity", ">=", 3)]),
+    # BMI written as its formula: the weight inside it is no body weight
+    ("Body mass index (BMI = weight/height squared (kg/m2)) within the range of 20 to 28",
+     [("BMI", ">=", 20), ("BMI", "<=", 28)]),
+    ("BMI = body weight (kg) / \\[height (m)\\]2 of at most 33 kg/m2", [("BMI", "<=", 33)]),
+    ("bilirubin greater than the 2 times the upper limit of normal", [("bilirubin", ">", 2)]),
+    ("The duration of hair loss is at least 9 months", [("disease duration", ">=", 9)]),
 ]
 
 
