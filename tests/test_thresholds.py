@@ -484,6 +484,12 @@ SESSION4_CASES = [
     ("BMI = body weight (kg) / \\[height (m)\\]2 of at most 33 kg/m2", [("BMI", "<=", 33)]),
     ("bilirubin greater than the 2 times the upper limit of normal", [("bilirubin", ">", 2)]),
     ("The duration of hair loss is at least 9 months", [("disease duration", ">=", 9)]),
+    # disease duration written as a history, a diagnosis "as", an episode, a disease with its abbreviation
+    ("History of neck pain ≥ 6 months", [("disease duration", ">=", 6)]),
+    ("With PsA history at least 2 years", [("disease duration", ">=", 2)]),
+    ("Diagnosed as SLE for at least 24 weeks before screening", [("disease duration", ">=", 24)]),
+    ("Duration of the current episode of alopecia of no more than 7 years", [("disease duration", "<=", 7)]),
+    ("Confirmed Psoriatic Arthritis (PsA) at least 6 months before baseline", [("disease duration", ">=", 6)]),
 ]
 
 
