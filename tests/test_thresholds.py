@@ -490,6 +490,7 @@ SESSION4_CASES = [
     ("Diagnosed as SLE for at least 24 weeks before screening", [("disease duration", ">=", 24)]),
     ("Duration of the current episode of alopecia of no more than 7 years", [("disease duration", "<=", 7)]),
     ("Confirmed Psoriatic Arthritis (PsA) at least 6 months before baseline", [("disease duration", ">=", 6)]),
+    ("nephritis with 24hUP more than 3g", [("urine protein", ">", 3)]),
 ]
 
 
