@@ -228,7 +228,8 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
         names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
         drugs = [drug_by_name.get(name) or _drug_of(name) for name in names]
-        drug = next((d for d in drugs if d), None) or _drug_of(arm.get("label")) or _drug_named_in(arm.get("label"), drug_by_name)
+        drug = (next((d for d in drugs if d), None) or _drug_of(arm.get("label"))
+                or _drug_named_in(arm.get("label"), drug_by_name) or _coded_drug(arm.get("label"), arm.get("description")))
         for key in ("label", "description"):
             units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
     return units
@@ -241,6 +242,21 @@ def _drug_named_in(label, drug_by_name: dict) -> str | None:
     for name in sorted((n for n in drug_by_name if isinstance(n, str) and drug_by_name[n]), key=len, reverse=True):
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label, re.IGNORECASE):
             return drug_by_name[name]
+    return None
+
+
+# A development code right before a dose: "CM326 55 mg, once every two weeks", "AK111 150mg"
+CODED_DOSE_RE = re.compile(r"(?<![\w-])(?P<code>(?-i:[A-Z]{1,6})-?\d{2,7}(?-i:[A-Z])?)(?![\w-])(?=\s*,?\s*\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg)\b)",
+                           re.IGNORECASE)
+
+
+def _coded_drug(*texts) -> str | None:
+    """An arm that names no known drug and no intervention, but doses a development code: the code,
+    lowercased, is its drug (the guideline keeps names the lexicon does not know as the text gives them)."""
+    for text in texts:
+        match = CODED_DOSE_RE.search(text) if isinstance(text, str) else None
+        if match:
+            return match.group("code").lower()
     return None
 
 

@@ -275,3 +275,16 @@ def test_an_arm_label_with_the_dose_takes_its_schedule_from_the_arm_description(
     )
     assert regimen["source_text"] == "0.5 mg/kg" and regimen["source_field"].endswith("armGroups[0].label")
     assert regimen["rule"].endswith("+arm_description")
+
+
+def test_an_arm_that_names_no_intervention_takes_the_development_code_it_doses():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000043"},
+        "armsInterventionsModule": {"armGroups": [
+            {"label": "Cohort A", "type": "EXPERIMENTAL", "description": "XY-4471 75 mg, once every four weeks (Q4W)"},
+            {"label": "Cohort B", "type": "PLACEBO_COMPARATOR", "description": "Placebo, once every four weeks"},
+            {"label": "Cohort C", "type": "EXPERIMENTAL", "description": "COVID-19 vaccination per local guidance"},
+        ]},
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert [(r["drug"], r["amount"], r["unit"], r["frequency"]) for r in regimens] == [("xy-4471", 75, "mg", "Q4W")]
