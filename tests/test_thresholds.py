@@ -491,6 +491,7 @@ SESSION4_CASES = [
     ("Duration of the current episode of alopecia of no more than 7 years", [("disease duration", "<=", 7)]),
     ("Confirmed Psoriatic Arthritis (PsA) at least 6 months before baseline", [("disease duration", ">=", 6)]),
     ("nephritis with 24hUP more than 3g", [("urine protein", ">", 3)]),
+    ("symptoms of PsA that began < 18 months before baseline", [("disease duration", "<", 18)]),
 ]
 
 
