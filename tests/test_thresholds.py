@@ -492,6 +492,8 @@ SESSION4_CASES = [
     ("Confirmed Psoriatic Arthritis (PsA) at least 6 months before baseline", [("disease duration", ">=", 6)]),
     ("nephritis with 24hUP more than 3g", [("urine protein", ">", 3)]),
     ("symptoms of PsA that began < 18 months before baseline", [("disease duration", "<", 18)]),
+    # a methylprednisolone dose is a glucocorticoid dose: 'prednisone dose' (measures.json, every annotator)
+    ("methylprednisolone no more than 16 mg/day", [("prednisone dose", "<=", 16)]),
 ]
 
 
