@@ -494,6 +494,7 @@ SESSION4_CASES = [
     ("symptoms of PsA that began < 18 months before baseline", [("disease duration", "<", 18)]),
     # a methylprednisolone dose is a glucocorticoid dose: 'prednisone dose' (measures.json, every annotator)
     ("methylprednisolone no more than 16 mg/day", [("prednisone dose", "<=", 16)]),
+    ("at least a 4-month history of UC", [("disease duration", ">=", 4)]),
 ]
 
 
