@@ -62,7 +62,8 @@ class Lexicon:
         for entry in entries:
             generic = entry["generic"]
             self.info[generic] = DrugInfo(generic, tuple(entry.get("targets", ())), entry.get("class", ""))
-            for name in (generic, *entry.get("synonyms", ())):
+            own_name = (generic,) if entry.get("generic_is_a_name", True) else ()
+            for name in (*own_name, *entry.get("synonyms", ())):
                 self.surface[name.lower()] = generic
             for code in entry.get("codes", ()):
                 self.compact_codes[compact(code)] = generic

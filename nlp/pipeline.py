@@ -319,6 +319,7 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             study["_open_windows"][unit["criterion"]] = open_windows
         if not _found(doc, WINDOWS) and unit["parent"] is not None and study["_open_windows"]:
             study["windows"] += _listed_windows(nlp, study, unit)
+        _flat_list_windows(nlp, study, unit, open_windows)
         _washout_items(nlp, study, unit)
     if doc is None:
         return  # the unit skipped spaCy: no component found anything in it
@@ -369,8 +370,13 @@ def _listed_windows(nlp: Language, study: dict, unit: dict) -> list[dict]:
     open_windows = _ancestor_value(study, unit, study["_open_windows"].get)
     if not open_windows:
         return []
+    return _item_windows(unit, windows.item_subjects(unit["text"], _drug_mentions(nlp, unit)), open_windows)
+
+
+def _item_windows(unit: dict, subjects: list, open_windows: list[dict]) -> list[dict]:
+    """One window per therapy a list item names and per open window of its header."""
     found, seen = [], set()
-    for subject in windows.item_subjects(unit["text"], _drug_mentions(nlp, unit)):
+    for subject in subjects:
         for name in subject.names:
             for window in open_windows:
                 key = (name, window["value"], window["unit"])
@@ -380,6 +386,29 @@ def _listed_windows(nlp: Language, study: dict, unit: dict) -> list[dict]:
                 fact = {**window, "subject": name, "start": subject.start, "end": subject.end}
                 found.append(_with_provenance(fact, unit))
     return found
+
+
+def _flat_list_windows(nlp: Language, study: dict, unit: dict, open_windows: list[dict]) -> None:
+    """An open window whose list the splitter left flat (the old hard-wrapped rendering puts a
+    nested list at the parent's level: "- … stable dosage for at least 28 days prior to baseline:"
+    then "- NSAIDs, oral corticosteroids (≤ 10 mg/day)"): the top-level criteria right after it
+    that start with a therapy and state no window of their own are its items."""
+    flat = study.get("_flat_open")
+    study["_flat_open"] = None
+    if unit["parent"] is not None:
+        return
+    if open_windows:
+        study["_flat_open"] = {"section": unit["section"], "ordinal": unit["criterion"], "windows": open_windows}
+        return
+    if flat is None or flat["section"] != unit["section"] or flat["ordinal"] + 1 != unit["criterion"]:
+        return
+    if _found(unit["doc"], WINDOWS):
+        return
+    subjects = windows.item_subjects(unit["text"], _drug_mentions(nlp, unit))
+    if not subjects or not windows.starts_with_subject(unit["text"], subjects[0]):
+        return
+    study["windows"] += _item_windows(unit, subjects, flat["windows"])
+    study["_flat_open"] = {**flat, "ordinal": unit["criterion"]}
 
 
 def _washout_items(nlp: Language, study: dict, unit: dict) -> None:

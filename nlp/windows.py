@@ -196,6 +196,7 @@ BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
+ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
@@ -204,7 +205,7 @@ DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
 CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
 DOSE_OF_BEFORE_RE = re.compile(
-    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:equivalent\s+)?(?:of\s+)?$",
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?(?:\s+|\s*\(\s*)(?:equivalent\s+)?(?:of\s+)?$",
     re.IGNORECASE,
 )
 DOSE_SUBJECT_RE = re.compile(
@@ -480,7 +481,14 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
     not those after a blocker ('malignancy treated with chemotherapy' is about the malignancy)."""
     blocker = BLOCKERS_RE.search(text)
     limit = blocker.start() if blocker else len(text)
-    return [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication and s.start < limit]
+    subjects = [s for s in _EXTRACTOR.subjects(text, drugs) if s.medication and s.start < limit]
+    # 'Corticosteroids <=20 mg/day (prednisone or equivalent)': prednisone measures the dose
+    return [s for s in subjects if not s.equivalent] or subjects
+
+
+def starts_with_subject(text: str, subject: Subject) -> bool:
+    """'- Oral corticosteroids (≤ 10 mg/day)': the item is a therapy, not a sentence about one."""
+    return bool(ITEM_LEAD_RE.match(text[: subject.start]))
 
 
 def _dose_equivalent(text: str, mention: dict) -> bool:

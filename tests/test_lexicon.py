@@ -55,6 +55,11 @@ def tagger():
         ("Solu-Medrol", "methylprednisolone"),
         ("Humira", "adalimumab"),
         ("Certolizumab Pegol", "certolizumab pegol"),
+        ("D-Penicillamine", "penicillamine"),
+        ("minocycline", "minocycline"),
+        ("gold preparations", "gold"),
+        ("injectable gold", "gold"),
+        ("auranofin", "auranofin"),
     ],
 )
 def test_names_brands_codes_and_misspellings_map_to_the_generic(name, generic):
@@ -88,7 +93,8 @@ def test_targets_and_class(name, targets, drug_class):
 @pytest.mark.parametrize(
     "name",
     ["", None, "Placebo", "continuing", "containing", "Standard Adjuvant Endocrine Therapy", "imatinib",
-     "nilotinib", "Montanide ISA 51", "methylation", "tablets", "cortisol levels", "Tests and questionnaires"],
+     "nilotinib", "Montanide ISA 51", "methylation", "tablets", "cortisol levels", "Tests and questionnaires",
+     "gold", "Gold"],  # 'QuantiFERON-TB Gold': only the synonyms of gold compounds name the drug
 )
 def test_non_drugs_and_unlisted_drugs_are_none(name):
     assert normalize_drug(name) is None

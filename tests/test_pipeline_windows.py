@@ -112,6 +112,59 @@ def test_items_without_an_open_header_inherit_nothing():
     assert windows_of(criteria) == []
 
 
+# The old hard-wrapped rendering leaves a nested list flat: the items after an open window are its list
+# as long as each opens with a therapy and states no window of its own.
+FLAT_OPEN_LIST = """Inclusion Criteria:
+
+- Adults with active rheumatoid arthritis
+
+- Participants who take none of the following, or take them at a stable dose for at least
+4 weeks before the first dose:
+
+- NSAIDs (not topical ones), acetaminophen, or oral glucocorticoids (<= 7.5 mg/day prednisone)
+
+- Hydroxychloroquine <= 400 mg/day
+
+- Tender joint count of 6 or more, without methotrexate in the last year
+
+Exclusion Criteria:
+
+- Leflunomide use
+"""
+
+
+def test_a_flat_list_after_an_open_window_takes_it_until_an_item_is_a_sentence():
+    found = windows_of(FLAT_OPEN_LIST)
+    assert keys(found) == [
+        ("inclusion", "nsaids", 4, "weeks", "stable_for"),
+        ("inclusion", "corticosteroids", 4, "weeks", "stable_for"),
+        ("inclusion", "hydroxychloroquine", 4, "weeks", "stable_for"),
+    ]
+    criteria = {c["ordinal"]: c for c in nlp.extract_study(record(FLAT_OPEN_LIST))["criteria"]}
+    assert {criteria[w["criterion"]]["parent"] for w in found} == {None}  # the splitter kept them flat
+    assert {w["source_text"] for w in found} == {"NSAIDs", "oral glucocorticoids", "Hydroxychloroquine"}
+
+
+def test_a_flat_item_that_does_not_follow_the_open_window_takes_nothing():
+    criteria = FLAT_OPEN_LIST.replace(
+        "- NSAIDs (not topical ones)", "- Body weight over 40 kg\n\n- NSAIDs (not topical ones)"
+    )
+    assert windows_of(criteria) == []
+
+
+def test_the_prednisone_that_measures_an_items_dose_is_not_a_subject():
+    criteria = """Inclusion Criteria:
+
+* Stable background therapy for at least 2 weeks before day 1, with the following:
+  * Corticosteroids \\<=20 mg/day (prednisone or equivalent)
+  * Methotrexate \\<= 20 mg/week
+"""
+    assert keys(windows_of(criteria)) == [
+        ("inclusion", "corticosteroids", 2, "weeks", "stable_for"),
+        ("inclusion", "methotrexate", 2, "weeks", "stable_for"),
+    ]
+
+
 # A washout header with no time of its own: each list item's bare "Drug: duration" is a window.
 WASHOUT_FLAT = """Inclusion Criteria:
 
