@@ -42,6 +42,8 @@ ABBREVIATIONS = "trialkb_abbreviations"
 ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  # "(GC)", "(OCS; prednisone or …)"
 # A word's letters are taken whole (possessive "*+"): a match never ends inside a word, and trying each
 # shorter prefix at each start made this search quadratic in the 60 characters it reads.
+# 'rituximab(RTX)', 'cyclophosphamide(CYC)': a bracket glued to a word leaves one token the matcher cannot see
+GLUED_BRACKET_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\(([A-Za-z][\w-]*)(?=[)\s,;])")
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")
 
 
@@ -158,6 +160,8 @@ class DrugTagger:
             spans = filter_spans(spans)
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
         found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
+        if "(" in text:
+            found += self._glued_to_a_bracket(text, spans)
         abbreviations = doc.user_data.get(ABBREVIATIONS)
         if abbreviations:
             found += _abbreviation_mentions(text, abbreviations, found)
@@ -178,6 +182,17 @@ class DrugTagger:
             generic = self.lexicon.fuzzy(word)
             if generic:
                 found.append(_mention(generic, start, end, text))
+        return found
+
+
+    def _glued_to_a_bracket(self, text: str, known: list) -> list[dict]:
+        found = []
+        for match in GLUED_BRACKET_RE.finditer(text):
+            for group in (1, 2):
+                start, end = match.span(group)
+                generic = self.lexicon.exact(match.group(group))
+                if generic and not any(start < span.end_char and span.start_char < end for span in known):
+                    found.append(_mention(generic, start, end, text))
         return found
 
 

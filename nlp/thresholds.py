@@ -618,6 +618,8 @@ _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")
 _SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z]+")
+_SYMBOL_BEFORE_MEASURE_RE = re.compile(r"[ \t]*\\?(?P<op><=|>=|<|>|≤|≥)[ \t]*")
+_OPERATOR_SEEN_FROM_THE_MEASURE = {"<": ">", "<=": ">=", "≤": ">=", ">": "<", ">=": "<=", "≥": "<="}
 
 
 class ThresholdLinker:
@@ -680,6 +682,8 @@ class ThresholdLinker:
         before = mentions.spans[before_index] if before_index is not None else None
         after_index = mentions.first_starting_at(quantity.end)
         after = mentions.spans[after_index] if after_index is not None else None
+        if quantity.form == "bare" and self._value_operator_measure(text, quantity, after):
+            return
         named_before = self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []
         if named_before and before.is_drug and _OPENS_PARENTHESIS_RE.fullmatch(text, before.end, quantity.start):
             named_before = self._links([before])  # "cyclosporine, voclosporin (<= 23.7 mg)": the dose of the last drug
@@ -866,6 +870,21 @@ class ThresholdLinker:
             return False
         words_after = _WORD_RE.findall(text[quantity.end : quantity.end + 25])
         return not (words_after and words_after[0].lower() in self.age_blockers_after)
+
+    def _value_operator_measure(self, text: str, quantity: Quantity, after: Mention | None) -> bool:
+        """'18 years old≤Age≤75 years old': a number, a symbol, then the measure ('18 ≤ age' is age ≥ 18)."""
+        if after is None:
+            return False
+        symbol = _SYMBOL_BEFORE_MEASURE_RE.fullmatch(text, quantity.end, after.start)
+        if symbol is None:
+            return False
+        links = [(m, measure) for m, measure in self._links([after]) if self._fits(quantity, measure, m)]
+        if not links:
+            return False
+        op = _OPERATOR_SEEN_FROM_THE_MEASURE[symbol["op"]]
+        quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
+        quantity.form, quantity.links, quantity.rule = "simple", links, "value-then-measure"
+        return True
 
     def _operator_before_measure(self, text: str, quantity: Quantity, mention: Mention | None) -> None:
         """'under age 60', '>= Grade 2 dyspnea': the operator precedes the measure, the number follows."""

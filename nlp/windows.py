@@ -196,6 +196,11 @@ BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
+USAGE_OPENING_RE = re.compile(
+    r"[\s\W]*(?:(?:any|prior|previous|recent|current)\s+)?(?:use|usage|treatment|therapy|exposure|administration|receipt|intake)",
+    re.IGNORECASE,
+)
+OF_OR_WITH_RE = re.compile(r"\s+(?:of|with)\b", re.IGNORECASE)
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
@@ -696,7 +701,7 @@ def _subjects_of(
     opening = text[segment_start : time.start].rstrip()
     if time.kind in SUBJECTS_BEFORE_ONLY:
         return [], None
-    if opening.endswith("(") or not LETTER_RE.search(opening):
+    if opening.endswith("(") or not LETTER_RE.search(opening) or _usage_then_subject(text, opening, time):
         # the list starts before the next comma, colon or semicolon; it may go on past commas
         after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
         if after and not LIST_STOP_RE.search(text, time.end, after[0].start):
@@ -704,6 +709,11 @@ def _subjects_of(
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
     return [], None
+
+
+def _usage_then_subject(text: str, opening: str, time: TimeExpression) -> bool:
+    """'Use in the last 3 months of biological therapy': the therapy follows the time."""
+    return bool(USAGE_OPENING_RE.fullmatch(opening) and OF_OR_WITH_RE.match(text, time.end))
 
 
 def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, clause_end: int) -> tuple[list[Subject], str | None]:

@@ -123,6 +123,16 @@ def test_component_reports_mentions_with_character_offsets(tagger):
     assert mentions[3]["text"] == "Deucravacitinb"
 
 
+def test_a_bracket_glued_to_a_word_hides_neither_name(tagger):
+    text = "rituximab(RTX) or mycophenolate(MMF), not polyangiitis(GPA)"
+    mentions = tagger(text)._.drugs
+    assert [(m["generic"], m["text"]) for m in mentions] == [
+        ("rituximab", "rituximab"), ("rituximab", "RTX"),
+        ("mycophenolate mofetil", "mycophenolate"), ("mycophenolate mofetil", "MMF"),
+    ]  # fmt: skip
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
+
+
 def test_longest_name_wins(tagger):
     mentions = tagger("Subcutaneous immune globulin 20% and mycophenolate mofetil")._.drugs
     assert [(m["generic"], m["text"]) for m in mentions] == [

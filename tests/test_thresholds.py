@@ -510,3 +510,28 @@ def test_session4_phrasings(pipe, text, expected):
 ])
 def test_session4_not_these(pipe, text, expected):
     assert triples(pipe, text) == expected
+
+
+SESSION5_CASES = [
+    # a number, a symbol, then the measure: '18 ≤ age' is age ≥ 18
+    ("18 years old≤Age≤75 years old, male or female;", [("age", ">=", 18), ("age", "<=", 75)]),
+    ("2 <= CK <= 10 x ULN", [("CK", ">=", 2), ("CK", "<=", 10)]),
+    # eGFR in 'ml / min / 1.73 sqm': the body surface is part of the unit, not a scale
+    ("eGFR by CKD-EPI \\<30 ml / min / 1.73 sqm but\\> 15 ml / min / 1.73 sqm",
+     [("eGFR", "<", 30), ("eGFR", ">", 15)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION5_CASES, ids=[c[0][:40] for c in SESSION5_CASES])
+def test_session5_phrasings(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
+    [fact] = extract(pipe, "eGFR \\<30 ml / min / 1.73 sqm")
+    assert (fact["unit"], fact.get("scale_max")) == ("mL/min", None)
+
+
+@pytest.mark.parametrize("text", ["18 years old, age unknown", "Score 4 < 5 points of the scale"])
+def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
+    assert triples(pipe, text) == []

@@ -217,6 +217,34 @@ UNSEEN_CASES = [
 ]
 
 
+SESSION5_CASES = [
+    # the therapy after the time: a usage noun, the time, then 'of'/'with'
+    ("Use in the last 3 months of biological therapy", [("biologic therapy", 3, "months", "used_within")]),
+    ("Treatment within 4 weeks with methotrexate or azathioprine",
+     [("methotrexate", 4, "weeks", "used_within"), ("azathioprine", 4, "weeks", "used_within")]),
+    # retinoids are a class, so the list goes on through them
+    ("Systemic treatment with immunosuppressive drugs, retinoids, or corticosteroids within 28 days prior to baseline.",
+     [("immunosuppressants", 28, "days", "used_within"), ("retinoids", 28, "days", "used_within"),
+      ("corticosteroids", 28, "days", "used_within")]),
+    # a bracket glued to the drug ('rituximab(RTX)') still names it
+    ("Received CYC within 3 months or received rituximab(RTX) within 12 months before the first administration",
+     [("cyclophosphamide", 3, "months", "used_within"), ("rituximab", 12, "months", "used_within")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION5_CASES, ids=[c[0][:40] for c in SESSION5_CASES])
+def test_session5_windows(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Treatment within 4 weeks before screening of a serious infection",  # about the infection
+    "Use of the scale within 4 weeks of methotrexate",  # the opening is not a usage of therapy
+])
+def test_session5_not_windows(components, text):
+    assert windows_of(components, text) == []
+
+
 @pytest.mark.parametrize("text, expected", UNSEEN_CASES, ids=[c[0][:40] for c in UNSEEN_CASES])
 def test_unseen_dm_windows(components, text, expected):
     assert windows_of(components, text) == expected
