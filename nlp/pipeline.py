@@ -170,6 +170,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
     study["_arm_descriptions"] = _arm_descriptions(protocol)
+    study["_intervention_descriptions"] = _intervention_descriptions(protocol)
     return study, units
 
 
@@ -270,6 +271,16 @@ def _arm_descriptions(protocol: dict) -> dict[str, str]:
     }
 
 
+def _intervention_descriptions(protocol: dict) -> dict[str, list[str]]:
+    """Each drug's intervention descriptions ('The study cream will be applied topically twice a day')."""
+    found: dict[str, list[str]] = {}
+    for intervention in _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("interventions")):
+        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
+        if drug and isinstance(intervention.get("description"), str):
+            found.setdefault(drug, []).append(intervention["description"])
+    return found
+
+
 def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[str, dict]]:
     if not isinstance(text, str) or not text.strip():
         return []
@@ -330,6 +341,8 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
+            if kind == "regimens" and unit["source"] == "intervention" and "frequency" not in located:
+                _frequency_of_the_text(located, fact, unit["text"])
             if kind == "regimens" and not located.get("drug"):
                 located["drug"] = unit["drug"] or _inherited_drug(nlp, study, unit)
                 if not located["drug"]:
@@ -470,6 +483,7 @@ def _with_provenance(fact: dict, unit: dict) -> dict:
 
 def _finish(study: dict) -> dict:
     _schedule_from_arm_descriptions(study)
+    _frequency_from_interventions(study)
     study["regimens"] = _merge_duplicate_regimens(study["regimens"])
     return {key: value for key, value in study.items() if not key.startswith("_")}
 
@@ -488,6 +502,40 @@ def _schedule_from_arm_descriptions(study: dict) -> None:
             if found and found.value and attribute not in regimen:
                 regimen[attribute] = found.value
                 regimen["rule"] = regimen["rule"].removesuffix("+arm_description") + "+arm_description"
+
+
+ONE_TIME_DOSE_RE = re.compile(
+    r"\b(?:loading|induction|initial|starting|single|one[\s-]time|first)\s+(?:\w+\s+)?(?:dose|injection|infusion)"
+    r"|\bon\s+day\s+\d|\bat\s+(?:week|day)\s+0\b|\bbolus\b",
+    re.IGNORECASE,
+)
+ONE_TIME_REACH = 60  # characters around a dose where a one-time cue counts
+
+
+def _frequency_of_the_text(regimen: dict, fact: dict, text: str) -> None:
+    """'Baricitinib was administered QD (once daily) as a 4-mg oral tablet …; and 2 mg for children
+    \\<9 years': an arm or intervention text that states one frequency states it for each of its doses,
+    but for a dose given once ('600 mg as a loading dose on Day 1')."""
+    if ONE_TIME_DOSE_RE.search(text, max(0, fact["start"] - ONE_TIME_REACH), fact["end"] + ONE_TIME_REACH):
+        return
+    stated = quantities.stated_frequencies(text)
+    if len(stated) == 1:
+        regimen["frequency"] = stated.pop()
+        regimen["rule"] = regimen["rule"] + "+text_frequency"
+
+
+def _frequency_from_interventions(study: dict) -> None:
+    """An arm 'Ruxolitinib (1.5% Cream)' whose own text says nothing usable about how often, while the
+    study's ruxolitinib intervention says 'applied topically twice a day': the one frequency the drug's
+    interventions state is the dose's. Several different frequencies leave the dose without one."""
+    for regimen in study["regimens"]:
+        if regimen["source"] != "intervention" or "frequency" in regimen:
+            continue
+        descriptions = study["_intervention_descriptions"].get(regimen["drug"], ())
+        stated = set().union(*map(quantities.stated_frequencies, descriptions))
+        if len(stated) == 1:
+            regimen["frequency"] = stated.pop()
+            regimen["rule"] = regimen["rule"] + "+intervention_description"
 
 
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")

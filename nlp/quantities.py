@@ -161,6 +161,16 @@ def find_frequency(text: str, start: int = 0, end: int | None = None) -> Found |
     return Found(_frequency_code(match, index), match.start(), match.end())
 
 
+def stated_frequencies(text: str) -> set[str]:
+    """Every frequency code a text states ('QD (once daily)' is one: {'QD'})."""
+    found, position = set(), 0
+    while (frequency := find_frequency(text, position)) is not None:
+        if frequency.value:
+            found.add(frequency.value)
+        position = frequency.end
+    return found
+
+
 def _frequency_code(match: re.Match, index: int) -> str | None:
     code = FREQUENCIES["entries"][index]["code"]
     if code is None or "{N}" not in code and code != "every_n_days":

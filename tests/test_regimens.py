@@ -158,7 +158,8 @@ def test_find_doses(text, amount, unit, frequency):
     [("once daily", "QD"), ("daily", "QD"), ("twice daily", "BID"), ("2 times per day", "BID"), ("b.i.d.", "BID"),
      ("three times a day", "TID"), ("q.i.d.", "QID"), ("weekly", "QW"), ("every other week", "Q2W"),
      ("every 2 weeks", "Q2W"), ("Q2W", "Q2W"), ("every 4 weeks", "Q4W"), ("q4w", "Q4W"), ("monthly", "QM"),
-     ("every 28 days", "Q4W"), ("3-4 times a day", None)],
+     ("every 28 days", "Q4W"), ("3-4 times a day", None), ("twice-daily", "BID"), ("Once-daily", "QD"),
+     ("quaque die", "QD"), ("three-times-a-day", "TID")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
@@ -288,3 +289,52 @@ def test_an_arm_that_names_no_intervention_takes_the_development_code_it_doses()
     }}
     regimens = nlp.extract_study(record)["regimens"]
     assert [(r["drug"], r["amount"], r["unit"], r["frequency"]) for r in regimens] == [("xy-4471", 75, "mg", "Q4W")]
+
+
+def test_one_frequency_stated_in_an_arm_text_holds_for_each_of_its_doses():
+    record = arms_record(
+        "Tofacitinib",
+        "Tofacitinib was given QD (once daily) as a 10-mg tablet to adults; and 5 mg to those under 40 kg, "
+        "or 2.5 mg as an oral solution.",
+        "Tofacitinib",
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["amount"], r["frequency"]) for r in regimens) == [(2.5, "QD"), (5, "QD"), (10, "QD")]
+    assert all(r["rule"].endswith("+text_frequency") for r in regimens if r["amount"] != 10)
+
+
+def test_a_loading_dose_does_not_take_the_texts_frequency():
+    record = arms_record(
+        "Dupilumab", "Dupilumab 600 mg as a loading dose on Day 1, then 300 mg every 2 weeks (Q2W)", "Dupilumab"
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["amount"], r.get("frequency")) for r in regimens) == [(300, "Q2W"), (600, None)]
+
+
+def test_a_text_with_two_frequencies_gives_its_bare_dose_neither():
+    record = arms_record(
+        "Baricitinib", "Adults: baricitinib 4 mg once daily. Children: 2 mg tablets. Adolescents: 1 mg twice daily.",
+        "Baricitinib",
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    assert (2, None) in [(r["amount"], r.get("frequency")) for r in regimens]
+
+
+def test_an_arm_dose_without_a_frequency_takes_the_one_its_drugs_intervention_states():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000044"},
+        "armsInterventionsModule": {
+            "armGroups": [
+                {"label": "Ruxolitinib (1.5% Cream)", "type": "EXPERIMENTAL", "description": "Given as directed."},
+                {"label": "Vehicle Cream", "type": "PLACEBO_COMPARATOR", "description": "Given as directed."},
+            ],
+            "interventions": [
+                {"type": "DRUG", "name": "Ruxolitinib", "description": "The cream is applied topically twice a day."},
+                {"type": "DRUG", "name": "Vehicle Cream"},
+            ],
+        },
+    }}
+    [regimen] = nlp.extract_study(record)["regimens"]
+    assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["frequency"]) == ("ruxolitinib", 1.5, "%", "BID")
+    assert regimen["source_text"] == "Ruxolitinib (1.5% Cream"
+    assert regimen["rule"].endswith("+intervention_description")
