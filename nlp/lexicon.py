@@ -42,8 +42,9 @@ ABBREVIATIONS = "trialkb_abbreviations"
 ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  # "(GC)", "(OCS; prednisone or …)"
 # A word's letters are taken whole (possessive "*+"): a match never ends inside a word, and trying each
 # shorter prefix at each start made this search quadratic in the 60 characters it reads.
-# 'rituximab(RTX)', 'cyclophosphamide(CYC)': a bracket glued to a word leaves one token the matcher cannot see
-GLUED_BRACKET_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\(([A-Za-z][\w-]*)(?=[)\s,;])")
+# 'rituximab(RTX)', '/leflunomide/': a bracket or slash glued to a word can leave one token the matcher cannot see
+GLUED_CHUNK_RE = re.compile(r"[^\s(/]*[A-Za-z][(/][^\s]*|[^\s]*[(/][A-Za-z][^\s]*")
+CHUNK_WORD_RE = re.compile(r"[A-Za-z][\w-]*")
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")
 
 
@@ -160,8 +161,8 @@ class DrugTagger:
             spans = filter_spans(spans)
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
         found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
-        if "(" in text:
-            found += self._glued_to_a_bracket(text, spans)
+        if "(" in text or "/" in text:
+            found += self._glued_to_punctuation(text, spans)
         abbreviations = doc.user_data.get(ABBREVIATIONS)
         if abbreviations:
             found += _abbreviation_mentions(text, abbreviations, found)
@@ -185,12 +186,12 @@ class DrugTagger:
         return found
 
 
-    def _glued_to_a_bracket(self, text: str, known: list) -> list[dict]:
+    def _glued_to_punctuation(self, text: str, known: list) -> list[dict]:
         found = []
-        for match in GLUED_BRACKET_RE.finditer(text):
-            for group in (1, 2):
-                start, end = match.span(group)
-                generic = self.lexicon.exact(match.group(group))
+        for chunk in GLUED_CHUNK_RE.finditer(text):
+            for word in CHUNK_WORD_RE.finditer(text, chunk.start(), chunk.end()):
+                start, end = word.span()
+                generic = self.lexicon.exact(word.group())
                 if generic and not any(start < span.end_char and span.start_char < end for span in known):
                     found.append(_mention(generic, start, end, text))
         return found

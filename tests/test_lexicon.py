@@ -133,6 +133,11 @@ def test_a_bracket_glued_to_a_word_hides_neither_name(tagger):
     assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
 
 
+def test_a_slash_glued_to_a_drug_name_hides_it_not(tagger):
+    text = "Currently on methotrexate /leflunomide/ sulfasalazine"
+    assert [m["generic"] for m in tagger(text)._.drugs] == ["methotrexate", "leflunomide", "sulfasalazine"]
+
+
 def test_longest_name_wins(tagger):
     mentions = tagger("Subcutaneous immune globulin 20% and mycophenolate mofetil")._.drugs
     assert [(m["generic"], m["text"]) for m in mentions] == [

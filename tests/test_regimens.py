@@ -159,10 +159,15 @@ def test_find_doses(text, amount, unit, frequency):
      ("three times a day", "TID"), ("q.i.d.", "QID"), ("weekly", "QW"), ("every other week", "Q2W"),
      ("every 2 weeks", "Q2W"), ("Q2W", "Q2W"), ("every 4 weeks", "Q4W"), ("q4w", "Q4W"), ("monthly", "QM"),
      ("every 28 days", "Q4W"), ("3-4 times a day", None), ("twice-daily", "BID"), ("Once-daily", "QD"),
-     ("quaque die", "QD"), ("three-times-a-day", "TID")],
+     ("quaque die", "QD"), ("three-times-a-day", "TID"), ("10 mg BD", "BID"), ("b.d.", "BID"), ("TDS", "TID"),
+     ("qds", "QID")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
+
+
+def test_a_word_starting_like_an_abbreviation_is_no_frequency():
+    assert find_frequency("BDNF levels, ODS and BDI scores") is None
 
 
 def test_cycle_length_is_not_a_frequency():

@@ -519,6 +519,10 @@ SESSION5_CASES = [
     # eGFR in 'ml / min / 1.73 sqm': the body surface is part of the unit, not a scale
     ("eGFR by CKD-EPI \\<30 ml / min / 1.73 sqm but\\> 15 ml / min / 1.73 sqm",
      [("eGFR", "<", 30), ("eGFR", ">", 15)]),
+    # Indian and British abbreviations: total leucocyte count, Plt, Pred
+    ("Low blood counts (Hb <7, TLC <4000, Plt <100,000)",
+     [("hemoglobin", "<", 7), ("WBC", "<", 4000), ("platelets", "<", 100000)]),
+    ("IM Steroid in last 7 days or Oral Pred >10 mg/d", [("prednisone dose", ">", 10)]),
 ]
 
 
@@ -532,6 +536,7 @@ def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
     assert (fact["unit"], fact.get("scale_max")) == ("mL/min", None)
 
 
-@pytest.mark.parametrize("text", ["18 years old, age unknown", "Score 4 < 5 points of the scale"])
+@pytest.mark.parametrize("text", ["18 years old, age unknown", "Score 4 < 5 points of the scale",
+                                  "TLC < 60% predicted"])  # total lung capacity is no leucocyte count
 def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
     assert triples(pipe, text) == []
