@@ -201,6 +201,10 @@ USAGE_OPENING_RE = re.compile(
     re.IGNORECASE,
 )
 OF_OR_WITH_RE = re.compile(r"\s+(?:of|with)\b", re.IGNORECASE)
+OF_THERAPY_RE = re.compile(
+    r"\s+of\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
+    re.IGNORECASE,
+)
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
@@ -575,6 +579,8 @@ def _subjects_elsewhere(
     phrase, or (first in its clause) 'the dose' of the therapy named last earlier in the criterion."""
     clause_start, clause_end = clause
     listed, rule = _list_after_colon(text, subjects, time, clause_end)
+    if rule is None:
+        listed, rule = _therapy_of_the_time(text, subjects, time, clause_end)
     if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
         # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks'
         earlier = [s for s in subjects if s.end <= clause_start and s.medication]
@@ -709,6 +715,18 @@ def _subjects_of(
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
     return [], None
+
+
+def _therapy_of_the_time(
+    text: str, subjects: list[Subject], time: TimeExpression, clause_end: int
+) -> tuple[list[Subject], str | None]:
+    """'Previously treated patients within 2 weeks of topical therapy': the therapy right after 'of'."""
+    of = OF_THERAPY_RE.match(text, time.end)
+    after = [s for s in subjects if of and s.start == of.end() and s.end <= clause_end and s.medication]
+    if not after:
+        return [], None
+    later = [s for s in subjects if s.start >= after[0].start and s.end <= clause_end and s.medication]
+    return _list_starting_with(text, later), f"window_{time.kind}_of_therapy"
 
 
 def _usage_then_subject(text: str, opening: str, time: TimeExpression) -> bool:

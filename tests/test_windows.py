@@ -229,6 +229,11 @@ SESSION5_CASES = [
     # a bracket glued to the drug ('rituximab(RTX)') still names it
     ("Received CYC within 3 months or received rituximab(RTX) within 12 months before the first administration",
      [("cyclophosphamide", 3, "months", "used_within"), ("rituximab", 12, "months", "used_within")]),
+    # the therapy right after 'of': 'within 2 weeks of topical therapy', '… of the last dose of X'
+    ("Previously treated patients within 2 weeks of topical therapy",
+     [("topical medication", 2, "weeks", "used_within")]),
+    ("Patients within 4 weeks of the last dose of methotrexate or leflunomide",
+     [("methotrexate", 4, "weeks", "used_within"), ("leflunomide", 4, "weeks", "used_within")]),
 ]
 
 
@@ -239,7 +244,7 @@ def test_session5_windows(components, text, expected):
 
 @pytest.mark.parametrize("text", [
     "Treatment within 4 weeks before screening of a serious infection",  # about the infection
-    "Use of the scale within 4 weeks of methotrexate",  # the opening is not a usage of therapy
+    "Patients randomized within 4 weeks of screening, then given methotrexate",  # 'of' names no therapy
 ])
 def test_session5_not_windows(components, text):
     assert windows_of(components, text) == []
