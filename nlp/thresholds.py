@@ -489,7 +489,8 @@ class MeasureMatcher:
 
     # A letter right before or after an operator; written to start with the operator, which the regex
     # engine skips ahead to (texts have few), instead of trying both alternatives at every letter.
-    _GLUED_OPERATOR_RE = re.compile(r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
+    # also a measure glued to the item before it: '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16'
+    _GLUED_OPERATOR_RE = re.compile(r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|(?<=\S)(?:;|(?<=\d)\))(?=[A-Za-z])")
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
@@ -571,7 +572,7 @@ def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> 
 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
-    infixes = list(nlp.Defaults.infixes or []) + [r"[<>=≥≤≦≧⩽⩾]"]
+    infixes = list(nlp.Defaults.infixes or []) + [r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])"]
     base = nlp.tokenizer
     return Tokenizer(
         nlp.vocab,
@@ -600,6 +601,9 @@ _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
+_PERCENT_OF_RE = re.compile(
+    r"\s*(?:\((?:inclusive|%)\)\s*)?of\s+(?:(?:his\s+or\s+her|their|the|total)\s+){0,3}", re.IGNORECASE
+)
 # "< 9 g/dL in males and < 8 g/dL in females": a population qualifier between two values of one measure
 _POPULATION_QUALIFIER = (
     r"(?:(?:in|for)\s+(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
@@ -763,7 +767,11 @@ class ThresholdLinker:
         return self.change_before_re.search(window) is not None
 
     def _value_gap_ok(self, text: str, quantity: Quantity, mention: Mention | None, following: Quantity | None) -> bool:
-        if mention is None or mention.start - quantity.end > 25:
+        if mention is None:
+            return False
+        if quantity.unit == "%" and _PERCENT_OF_RE.fullmatch(text, quantity.end, mention.start):
+            return True  # "covering 5% to 20% (inclusive) of BSA", ">=10 percent (%) of his or her total BSA"
+        if mention.start - quantity.end > 25:
             return False
         if quantity.suffix_op in self.grammar.age_suffixes:
             return False  # "18 years or older with diagnosis for 1 year": an age, whatever follows

@@ -523,6 +523,13 @@ SESSION5_CASES = [
     ("Low blood counts (Hb <7, TLC <4000, Plt <100,000)",
      [("hemoglobin", "<", 7), ("WBC", "<", 4000), ("platelets", "<", 100000)]),
     ("IM Steroid in last 7 days or Oral Pred >10 mg/d", [("prednisone dose", ">", 10)]),
+    # a measure glued to the item before it by ';' or an enumerator's ')'
+    ("WBC<3.0×10^9/L;neutrophil count<1.5×10^9/L;hemoglobin level<90.0 g/L",
+     [("WBC", "<", 3.0), ("ANC", "<", 1.5), ("hemoglobin", "<", 90.0)]),
+    ("with below requirements: 1)EASI score ≥16 at Screening", [("EASI", ">=", 16)]),
+    # a percentage 'of' the body surface, with a note or a possessive between
+    ("plaque psoriasis covering 5% to 20% (inclusive) of BSA.", [("BSA", ">=", 5), ("BSA", "<=", 20)]),
+    ("covering >=10 percent (%) of his or her total body surface area (BSA)", [("BSA", ">=", 10)]),
 ]
 
 
@@ -537,6 +544,7 @@ def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
 
 
 @pytest.mark.parametrize("text", ["18 years old, age unknown", "Score 4 < 5 points of the scale",
-                                  "TLC < 60% predicted"])  # total lung capacity is no leucocyte count
+                                  "TLC < 60% predicted",  # total lung capacity is no leucocyte count
+                                  "at least 10% of the patients with BSA involvement"])
 def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
     assert triples(pipe, text) == []
