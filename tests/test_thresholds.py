@@ -530,6 +530,11 @@ SESSION5_CASES = [
     # a percentage 'of' the body surface, with a note or a possessive between
     ("plaque psoriasis covering 5% to 20% (inclusive) of BSA.", [("BSA", ">=", 5), ("BSA", "<=", 20)]),
     ("covering >=10 percent (%) of his or her total body surface area (BSA)", [("BSA", ">=", 10)]),
+    # how long the disease has lasted: a course, a duration after the diagnosis, pain or symptoms lasting
+    ("have a course of at least 1 year before screening", [("disease duration", ">=", 1)]),
+    ("rheumatoid arthritis (ACR/EULAR 2010) with duration of at least 3 months", [("disease duration", ">=", 3)]),
+    ("lower back pain lasting for at least 3 months", [("disease duration", ">=", 3)]),
+    ("symptoms for at least 6 weeks", [("disease duration", ">=", 6)]),
 ]
 
 
@@ -545,6 +550,8 @@ def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
 
 @pytest.mark.parametrize("text", ["18 years old, age unknown", "Score 4 < 5 points of the scale",
                                   "TLC < 60% predicted",  # total lung capacity is no leucocyte count
-                                  "at least 10% of the patients with BSA involvement"])
+                                  "at least 10% of the patients with BSA involvement",
+                                  "a treatment course of at least 2 weeks of methotrexate",
+                                  "stable treatment duration of at least 12 weeks"])
 def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
     assert triples(pipe, text) == []
