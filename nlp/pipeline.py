@@ -275,7 +275,7 @@ def _intervention_descriptions(protocol: dict) -> dict[str, list[str]]:
     """Each drug's intervention descriptions ('The study cream will be applied topically twice a day')."""
     found: dict[str, list[str]] = {}
     for intervention in _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("interventions")):
-        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
+        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
         if drug and isinstance(intervention.get("description"), str):
             found.setdefault(drug, []).append(intervention["description"])
     return found
@@ -311,15 +311,24 @@ def _drug_of(*names: str | None) -> str | None:
 
 
 DRUG_INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL")
+STRENGTH_OR_FORM_TAIL_RE = re.compile(
+    r"(?<=\S)\s+(?:\d[\d.,]*\s*(?:mg|g|mcg|µg|%)|(?:film-coated\s+)?(?:tablets?|capsules?|cream|ointment|gel"
+    r"|injections?|solution|suspension|for\s+injection)\b).*$",
+    re.IGNORECASE,
+)
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
 
 
 def _unlisted_drug(intervention: dict) -> str | None:
-    """A drug the lexicon does not know keeps the intervention's own name ('Palbociclib' -> 'palbociclib')."""
+    """A drug the lexicon does not know keeps the intervention's own name ('Palbociclib' -> 'palbociclib'),
+    without the strength or form it may add ('HS-10374 tablets 1mg' -> 'hs-10374')."""
     name = intervention.get("name")
-    if intervention.get("type") not in DRUG_INTERVENTION_TYPES or not isinstance(name, str) or PLACEBO_RE.search(name):
+    kind = intervention.get("type")
+    if not isinstance(kind, str) or kind.upper() not in DRUG_INTERVENTION_TYPES:
+        return None  # API v2 writes 'DRUG'; older renderings 'Drug'
+    if not isinstance(name, str) or PLACEBO_RE.search(name):
         return None
-    return " ".join(name.lower().split()) or None
+    return " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", name).lower().split()) or None
 
 
 def _collect(nlp: Language, study: dict, unit: dict) -> None:

@@ -343,3 +343,18 @@ def test_an_arm_dose_without_a_frequency_takes_the_one_its_drugs_intervention_st
     assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["frequency"]) == ("ruxolitinib", 1.5, "%", "BID")
     assert regimen["source_text"] == "Ruxolitinib (1.5% Cream"
     assert regimen["rule"].endswith("+intervention_description")
+
+
+def test_an_unlisted_drug_is_named_without_the_strength_or_form_its_intervention_adds():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000045"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "Drug", "name": "HS-10374 tablets 1mg", "description": "Administered orally QD for 12 weeks"},
+            {"type": "DRUG", "name": "HS-10374 tablets 5mg", "description": "Administered orally QD for 12 weeks"},
+            {"type": "DRUG", "name": "HS-10374-matched placebo tablets", "description": "Administered orally QD"},
+        ]},
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["drug"], r["amount"], r["unit"], r["frequency"]) for r in regimens) == [
+        ("hs-10374", 1, "mg", "QD"), ("hs-10374", 5, "mg", "QD")
+    ]
