@@ -43,8 +43,9 @@ ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  #
 # A word's letters are taken whole (possessive "*+"): a match never ends inside a word, and trying each
 # shorter prefix at each start made this search quadratic in the 60 characters it reads.
 # 'rituximab(RTX)', '/leflunomide/': a bracket or slash glued to a word can leave one token the matcher cannot see
-GLUED_CHUNK_RE = re.compile(r"[^\s(/]*[A-Za-z][(/][^\s]*|[^\s]*[(/][A-Za-z][^\s]*")
-CHUNK_WORD_RE = re.compile(r"[A-Za-z][\w-]*")
+GLUE_RE = re.compile(r"(?<=[A-Za-z0-9])[(/]|[(/](?=[A-Za-z])")
+WORD_AFTER_GLUE_RE = re.compile(r"[A-Za-z][\w-]*")
+WORD_BEFORE_GLUE_RE = re.compile(r"(?<![\w-])[A-Za-z][\w-]{0,39}$")
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")
 
 
@@ -187,9 +188,15 @@ class DrugTagger:
 
 
     def _glued_to_punctuation(self, text: str, known: list) -> list[dict]:
-        found = []
-        for chunk in GLUED_CHUNK_RE.finditer(text):
-            for word in CHUNK_WORD_RE.finditer(text, chunk.start(), chunk.end()):
+        found, seen = [], set()
+        for glue in GLUE_RE.finditer(text):
+            position = glue.start()
+            words = (WORD_BEFORE_GLUE_RE.search(text, max(0, position - 40), position),
+                     WORD_AFTER_GLUE_RE.match(text, position + 1))
+            for word in words:
+                if word is None or word.span() in seen:
+                    continue
+                seen.add(word.span())
                 start, end = word.span()
                 generic = self.lexicon.exact(word.group())
                 if generic and not any(start < span.end_char and span.start_char < end for span in known):
