@@ -31,6 +31,8 @@ DRUGS_PATH = Path(__file__).parent / "patterns" / "drugs.json"
 FUZZY_ENDING_RE = re.compile(r"(?:t[iy]?n[iy]?b|m[ae]?b)\b")
 WORD_HEAD_RE = re.compile(r"[a-z]{4,}$")
 FUZZY_TARGET_RE = re.compile(r"[a-z]{7,}(?:nib|mab)")
+# A drug the lexicon does not list yet, named by its INN stem ('basiliximab', 'ritlecitinib'): it keeps its name
+STEM_NAMED_RE = re.compile(r"[a-z]{4,}(?:[aeiou]mab|tinib)")
 CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
 
 DRUGS = extension_key("drugs")  # doc.user_data[DRUGS] is doc._.drugs
@@ -145,7 +147,8 @@ def build_phrase_matcher(vocab, make_doc: Callable[[str], Doc]) -> PhraseMatcher
 
 
 class DrugTagger:
-    """Finds drug mentions: exact names/brands/codes, then misspelled '-tinib'/'-mab' words."""
+    """Finds drug mentions: exact names/brands/codes, then misspelled '-tinib'/'-mab' words, then
+    '-mab'/'-tinib' words the lexicon does not list (they name themselves)."""
 
     def __init__(self, nlp: Language):
         self.matcher = build_phrase_matcher(nlp.vocab, nlp.make_doc)
@@ -181,7 +184,7 @@ class DrugTagger:
             word = lowered[start:end]
             if any(start in span for span in covered) or self.lexicon.exact(word):
                 continue
-            generic = self.lexicon.fuzzy(word)
+            generic = self.lexicon.fuzzy(word) or (word if STEM_NAMED_RE.fullmatch(word) else None)
             if generic:
                 found.append(_mention(generic, start, end, text))
         return found
@@ -276,5 +279,5 @@ def _normalize_drug(name: str) -> DrugInfo | None:
     if generic is None:
         nlp, tagger = _standalone_tagger()
         mentions = tagger.mentions(nlp.make_doc(mask_punctuation_runs(name)))  # no quadratic tokenizing
-        generic = mentions[0]["generic"] if mentions else None
-    return lexicon.info[generic] if generic else None
+        generic = next((m["generic"] for m in mentions if m["generic"] in lexicon.info), None)
+    return lexicon.info[generic] if generic else None  # a drug known only by its stem is not the lexicon's

@@ -138,6 +138,14 @@ def test_a_slash_glued_to_a_drug_name_hides_it_not(tagger):
     assert [m["generic"] for m in tagger(text)._.drugs] == ["methotrexate", "leflunomide", "sulfasalazine"]
 
 
+def test_a_biologic_or_kinase_inhibitor_the_lexicon_lacks_names_itself(tagger):
+    text = "Prior basiliximab or Vobarilizumab; not a concept or a tabib"
+    assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
+        ("basiliximab", "basiliximab"), ("vobarilizumab", "Vobarilizumab")
+    ]
+    assert normalize_drug("basiliximab") is None  # the lexicon's drugs only: no targets or class to give
+
+
 def test_longest_name_wins(tagger):
     mentions = tagger("Subcutaneous immune globulin 20% and mycophenolate mofetil")._.drugs
     assert [(m["generic"], m["text"]) for m in mentions] == [
