@@ -535,6 +535,7 @@ SESSION5_CASES = [
     ("rheumatoid arthritis (ACR/EULAR 2010) with duration of at least 3 months", [("disease duration", ">=", 3)]),
     ("lower back pain lasting for at least 3 months", [("disease duration", ">=", 3)]),
     ("symptoms for at least 6 weeks", [("disease duration", ">=", 6)]),
+    ("Currently taking daily oral steroid doses of greater than 7.5 milligrams (mg)", [("prednisone dose", ">", 7.5)]),
 ]
 
 
@@ -552,6 +553,8 @@ def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
                                   "TLC < 60% predicted",  # total lung capacity is no leucocyte count
                                   "at least 10% of the patients with BSA involvement",
                                   "a treatment course of at least 2 weeks of methotrexate",
-                                  "stable treatment duration of at least 12 weeks"])
+                                  "stable treatment duration of at least 12 weeks",
+                                  # a glucocorticoid dose needs a dose unit: these are stools, not milligrams
+                                  "at day 3 of steroid therapy: presence of \\> 8 stools/day"])
 def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
     assert triples(pipe, text) == []
