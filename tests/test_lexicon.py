@@ -60,6 +60,9 @@ def tagger():
         ("gold preparations", "gold"),
         ("injectable gold", "gold"),
         ("auranofin", "auranofin"),
+        ("ESK-001", "envudeucitinib"),
+        ("TLL018", "tll-018"),
+        ("TD-0903", "nezulcitinib"),
     ],
 )
 def test_names_brands_codes_and_misspellings_map_to_the_generic(name, generic):
@@ -106,6 +109,8 @@ def test_every_jak_and_tyk2_inhibitor_of_the_brief_is_listed():
         "deucravacitinib", "brepocitinib", "ritlecitinib", "delgocitinib", "fedratinib", "pacritinib",
         "momelotinib", "itacitinib", "gusacitinib", "decernotinib", "ivarmacitinib", "jaktinib",
         "golidocitinib", "zasocitinib", "ropsacitinib", "lepzacitinib", "povorcitinib", "cerdulatinib",
+        "envudeucitinib", "lorpucitinib", "nezulcitinib", "tll-018", "vc005", "ati-502", "d-2570", "bms-986322",
+        "hs-10374", "glpg3667", "vtx958",
     }  # fmt: skip
     info = load_lexicon().info
     assert expected <= set(info)
