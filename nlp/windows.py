@@ -240,8 +240,9 @@ ITEM_DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 # "immunosuppressants other than oral steroids", "prednisone with or without an added
-# immunosuppressant": the therapies after it are not the window's subjects.
-OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without)\s+(?:[A-Za-z-]+\s+){0,2}$",
+# immunosuppressant", "oral MTX with supplemental folic acid": the therapies after it are not the window's subjects.
+OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without"
+                           r"|with\s+(?:supplemental|concomitant|adjunctive))\s+(?:[A-Za-z-]+\s+){0,2}$",
                            re.IGNORECASE)
 
 DRUGS, WINDOWS, OPEN_WINDOWS = (extension_key(name) for name in ("drugs", "windows", "open_windows"))

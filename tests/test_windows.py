@@ -234,6 +234,12 @@ SESSION5_CASES = [
      [("topical medication", 2, "weeks", "used_within")]),
     ("Patients within 4 weeks of the last dose of methotrexate or leflunomide",
      [("methotrexate", 4, "weeks", "used_within"), ("leflunomide", 4, "weeks", "used_within")]),
+    # a supplement taken with the therapy is no subject; cholinergic stimulants are a class (Sjögren's)
+    ("a stable weekly dose of oral MTX with supplemental folic acid for at least 4 weeks prior to screening",
+     [("methotrexate", 4, "weeks", "stable_for")]),
+    ("Doses of antimalarials, cholinergic stimulants and prednisone stable for at least 4 weeks before screening",
+     [("antimalarials", 4, "weeks", "stable_for"), ("cholinergic stimulants", 4, "weeks", "stable_for"),
+      ("prednisone", 4, "weeks", "stable_for")]),
 ]
 
 
