@@ -489,8 +489,11 @@ class MeasureMatcher:
 
     # A letter right before or after an operator; written to start with the operator, which the regex
     # engine skips ahead to (texts have few), instead of trying both alternatives at every letter.
-    # also a measure glued to the item before it: '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16'
-    _GLUED_OPERATOR_RE = re.compile(r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|(?<=\S)(?:;|(?<=\d)\))(?=[A-Za-z])")
+    # also a measure glued to the item before it: '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16',
+    # 'II.Glomerular filtration rate ≤ 60ml/min'
+    _GLUED_OPERATOR_RE = re.compile(
+        r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|(?<=\S)(?:;|(?<=\d)\))(?=[A-Za-z])|(?<=[IVX\d])\.(?=[A-Z][a-z])"
+    )
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
         self.tokenizer = nlp.tokenizer
@@ -572,7 +575,9 @@ def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> 
 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
-    infixes = list(nlp.Defaults.infixes or []) + [r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])"]
+    infixes = list(nlp.Defaults.infixes or []) + [
+        r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])", r"(?<=[IVX\d])\.(?=[A-Z][a-z])"
+    ]
     base = nlp.tokenizer
     return Tokenizer(
         nlp.vocab,

@@ -527,6 +527,7 @@ SESSION5_CASES = [
     ("WBC<3.0×10^9/L;neutrophil count<1.5×10^9/L;hemoglobin level<90.0 g/L",
      [("WBC", "<", 3.0), ("ANC", "<", 1.5), ("hemoglobin", "<", 90.0)]),
     ("with below requirements: 1)EASI score ≥16 at Screening", [("EASI", ">=", 16)]),
+    ("I.Heart function New York class 4 II.Glomerular filtration rate ≤ 60ml/min", [("eGFR", "<=", 60)]),
     # a percentage 'of' the body surface, with a note or a possessive between
     ("plaque psoriasis covering 5% to 20% (inclusive) of BSA.", [("BSA", ">=", 5), ("BSA", "<=", 20)]),
     ("covering >=10 percent (%) of his or her total body surface area (BSA)", [("BSA", ">=", 10)]),
