@@ -58,6 +58,7 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         assert settings["sql_time_limit_ms"] == str(TIME_LIMIT_MS)
         assert settings["max_returned_rows"] == str(MAX_ROWS)
         assert settings["default_page_size"] == "50"
+        assert settings["num_sql_threads"] == "0"
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,7 @@ def test_the_running_server_has_the_limits(served):
     settings = httpx.get(f"{base}/-/settings.json", timeout=10).json()
     assert settings["sql_time_limit_ms"] == TIME_LIMIT_MS
     assert settings["max_returned_rows"] == MAX_ROWS
+    assert settings["num_sql_threads"] == 0  # queries on the event loop thread (serving.SETTINGS)
 
 
 def test_arbitrary_sql_cannot_write(served):

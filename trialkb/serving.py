@@ -35,6 +35,11 @@ SETTINGS = {
     # A table page's cost is mostly rendering its rows (~0.5-1 ms a row): 50 rows, as `studies`
     # has in metadata.yml, instead of Datasette's 100 (thresholds 168 -> 85 KB).
     "default_page_size": 50,
+    # Queries run on the event loop's thread, not in a pool: a table page makes ~14 queries and each
+    # hop to a pool thread and back cost more CPU than most of them (in-process, 600,000 studies:
+    # 16.3-17.3 -> 12.0-12.3 ms a request over the benchmark's mix). A worker then serves one query at
+    # a time, which costs no throughput while there are as many workers as cores (`--workers`).
+    "num_sql_threads": 0,
 }
 
 
