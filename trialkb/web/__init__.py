@@ -21,6 +21,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     cache.py      responses of immutable databases kept in memory (ASGI wrapper)
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
+    stored_count.py   a filtered table page's row count read from facet_counts
     table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
     fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
 """
@@ -33,10 +34,13 @@ from datasette import hookimpl
 from datasette.utils.asgi import asgi_static
 from markupsafe import Markup
 
+from db.views import FACET_COUNTS
+
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
 from .counted_facet import CountedFacet
 from .search import TableSearchRedirect
+from .stored_count import read_counts_from_facet_counts
 from .study import study_view
 from .table_html import rows_html
 from .urls import NCT_RE, compare_url, study_url
@@ -75,6 +79,16 @@ def asgi_wrapper(datasette):
         return CachingApp(app, datasette, max_bytes) if max_bytes > 0 else app
 
     return wrap
+
+
+@hookimpl
+def startup(datasette):
+    async def count_from_facet_counts():
+        for database in datasette.databases.values():
+            if await database.table_exists(FACET_COUNTS):
+                read_counts_from_facet_counts(database)
+
+    return count_from_facet_counts
 
 
 @hookimpl
