@@ -452,6 +452,21 @@ def test_table_pages_use_the_fast_rows(get):
     assert [td["class"] for td in rows[0].select("td")][:2] == [["col-nct_id", "type-pk"], ["col-brief_title", "type-str"]]
     assert len(page.select("table.rows-and-columns thead th")) == len(rows[0].select("td"))
 
+
+def test_startup_compiles_the_page_templates_and_reads_the_schemas(db_path, loop):
+    """A process's first pages find their templates compiled and Datasette's `_internal` tables filled."""
+    from trialkb.web import warmup
+    from trialkb.web.fragments import synchronous_environment
+
+    datasette = make_datasette(db_path)
+    loop.run_until_complete(datasette.invoke_startup())
+    compiled = {name for _, name in datasette.jinja_env.cache}
+    assert set(warmup.PAGE_TEMPLATES) <= compiled and "table.html" in compiled
+    assert set(warmup.FRAGMENT_TEMPLATES) <= {name for _, name in synchronous_environment(datasette).cache}
+    internal = loop.run_until_complete(datasette.get_database("_internal").execute(
+        "select table_name from tables where database_name = 'trials'"))
+    assert "studies" in {row["table_name"] for row in internal}
+
 # -- search ------------------------------------------------------------------------------------
 
 def test_search_studies_ranks_matches_and_counts_them_all(get, db_path):

@@ -24,6 +24,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     stored_count.py   a filtered table page's row count read from facet_counts
     table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
     fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
+    warmup.py     templates compiled and schemas read at startup, not on a process's first pages
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from markupsafe import Markup
 
 from db.views import FACET_COUNTS
 
+from . import warmup
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
 from .counted_facet import CountedFacet
@@ -83,12 +85,13 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def startup(datasette):
-    async def count_from_facet_counts():
+    async def start():
         for database in datasette.databases.values():
             if await database.table_exists(FACET_COUNTS):
                 read_counts_from_facet_counts(database)
+        await warmup.prepare(datasette)
 
-    return count_from_facet_counts
+    return start
 
 
 @hookimpl

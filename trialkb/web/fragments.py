@@ -17,7 +17,11 @@ _synchronous = weakref.WeakKeyDictionary()  # Datasette's environment -> its syn
 
 
 def render_fragment(datasette, template: str, context: dict) -> Markup:
+    return Markup(synchronous_environment(datasette).get_template(template).render(context))
+
+
+def synchronous_environment(datasette):
     environment = _synchronous.get(datasette.jinja_env)
     if environment is None:
         environment = _synchronous[datasette.jinja_env] = datasette.jinja_env.overlay(enable_async=False)
-    return Markup(environment.get_template(template).render(context))
+    return environment
