@@ -61,6 +61,21 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         assert settings["num_sql_threads"] == "0"
 
 
+def test_workers_run_on_asyncios_event_loop(monkeypatch, tmp_path):
+    """uvloop let a busy worker's open connections keep it from taking new ones (serving.EVENT_LOOP)."""
+    import uvicorn
+
+    from trialkb import serving
+    from trialkb.web.cache import SHARED_CACHE_ENV
+
+    for name in (serving.ENVIRONMENT, SHARED_CACHE_ENV):  # set by run; restored after the test
+        monkeypatch.setenv(name, "")
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **options: calls.append(options))
+    serving.run(tmp_path / "trials.db", "127.0.0.1", 8001, immutable=True, workers=2)
+    assert [(call["workers"], call["loop"]) for call in calls] == [(2, "asyncio")]
+
+
 @pytest.fixture(scope="module")
 def built_db(tmp_path_factory, _records):
     db_path = tmp_path_factory.mktemp("publishing") / "trials.db"
