@@ -20,7 +20,7 @@ from markupsafe import Markup
 import trialkb.web as web
 from trialkb.web.facts import MISSING, plain
 from trialkb.web.highlight import Span, highlight
-from trialkb.web.table_html import rows_html
+from trialkb.web.table_html import query_rows_html, rows_html
 from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
@@ -443,6 +443,25 @@ def test_table_rows_are_written_as_datasettes_template_writes_them():
     squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())
     assert squeeze(str(rows_html(rows))) == squeeze(_datasette_rows_html(rows))
     assert "<script>" not in str(rows_html(rows))
+
+
+def test_query_rows_are_written_byte_for_byte_as_datasettes_template_writes_them():
+    source = (Path(datasette.__file__).parent / "templates" / "query.html").read_text()
+    loop_text = source[source.index("{% for row in display_rows %}"):source.index("\n    </tbody>")]
+    env = jinja2.Environment(autoescape=True)
+    env.filters["to_css_class"] = to_css_class
+    columns = ["nct_id", "brief title", "n", "x"]
+    rows = [[Markup('<a href="/-/study/NCT1">NCT1</a>'), "<script>alert(1)</script> & 'co'", 3, None],
+            [Markup("&nbsp;"), "", 1.5, b"\x00"]]
+    assert str(query_rows_html(columns, rows)) == env.from_string(loop_text).render(
+        display_rows=rows, columns=columns, zip=zip)
+
+
+def test_query_page_rows_keep_their_study_links(get):
+    page = soup(get("/trials/side_by_side"))
+    rows = page.select("table.rows-and-columns tbody tr")
+    assert rows and len(rows[0].select("td")) == len(page.select("table.rows-and-columns thead th"))
+    assert rows[0].select_one("td.col-nct_id a")["href"].startswith("/-/study/NCT")
 
 
 def test_table_pages_use_the_fast_rows(get):

@@ -22,7 +22,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
     stored_count.py   a filtered table page's row count read from facet_counts
-    table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
+    table_html.py the rows of table and query pages as HTML (trialkb/templates/_table.html, query.html)
     fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
     warmup.py     templates compiled and schemas read at startup, not on a process's first pages
 """
@@ -44,7 +44,7 @@ from .counted_facet import CountedFacet
 from .search import TableSearchRedirect
 from .stored_count import read_counts_from_facet_counts
 from .study import study_view
-from .table_html import rows_html
+from .table_html import query_rows_html, rows_html
 from .urls import NCT_RE, compare_url, study_url
 
 PACKAGE_DIR = Path(__file__).parent.parent  # trialkb/: templates and static are its package data
@@ -66,6 +66,7 @@ def prepare_jinja2_environment(env, datasette):
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
     env.globals["trialkb_rows_html"] = rows_html
+    env.globals["trialkb_query_rows_html"] = query_rows_html
 
 
 @hookimpl

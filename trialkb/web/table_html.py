@@ -1,9 +1,11 @@
-"""The rows of a table page as HTML in one Python pass (the `_table.html` template's body).
+"""The rows of table and query pages as HTML in one Python pass (the bodies of the plugin's
+`_table.html` and `query.html`, Datasette 0.65.5's with their row loops replaced).
 
 Datasette 0.65 renders each cell of a table page through its async Jinja template: ~12,000
 template steps for 50 rows x 35 columns of `studies`, about half the server's CPU for the page.
 `rows_html` writes the same markup (`<td class="col-{column} type-{type}">{value}</td>`, values
-escaped unless Datasette or a render_cell hook made them Markup) with a string join.
+escaped unless Datasette or a render_cell hook made them Markup) with a string join;
+`query_rows_html` writes a query page's rows byte for byte as its template's loop does.
 """
 
 from __future__ import annotations
@@ -27,3 +29,20 @@ def rows_html(display_rows) -> Markup:
     """<tr> elements of Datasette's display_rows (lists of cell dicts)."""
     return Markup("\n".join("<tr>" + "".join([_cell_html(cell) for cell in row]) + "</tr>"
                             for row in display_rows))
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_cell_start(column: str) -> str:
+    return f'\n                <td class="col-{escape(to_css_class(column))}">'
+
+
+def _query_row_html(columns, row) -> str:
+    cells = "".join([f"{_query_cell_start(column)}{escape(value)}</td>\n            "
+                     for column, value in zip(columns, row)])
+    return f"\n        <tr>\n            {cells}\n        </tr>\n    "
+
+
+def query_rows_html(columns, display_rows) -> Markup:
+    """<tr> elements of a query page's display_rows (lists of values, one a column), with the
+    whitespace of Datasette's loop."""
+    return Markup("".join([_query_row_html(columns, row) for row in display_rows]))
