@@ -434,15 +434,35 @@ def _datasette_rows_html(display_rows) -> str:
     return env.from_string(loop_text).render(display_rows=display_rows)
 
 
-def test_table_rows_are_written_as_datasettes_template_writes_them():
-    rows = [[{"column": "nct_id", "value_type": "pk", "value": Markup('<a href="/x">NCT1</a>')},
-             {"column": "brief_title", "value_type": "str", "value": "<script>alert(1)</script> & co"},
-             {"column": "has space", "value_type": "float", "value": 1.5},
-             {"column": "_odd-name", "value_type": "none", "value": None}],
-            [{"column": "nct_id", "value_type": "int", "value": 7}]]
+def test_table_rows_are_written_as_datasettes_template_writes_them(ds):
+    rows = [[{"column": "nct_id", "value_type": "pk", "raw": "NCT1", "value": Markup('<a href="/x">NCT1</a>')},
+             {"column": "brief_title", "value_type": "str", "raw": "<script>", "value": "<script>alert(1)</script> & co"},
+             {"column": "has space", "value_type": "float", "raw": 1.5, "value": 1.5},
+             {"column": "_odd-name", "value_type": "none", "raw": None, "value": None}],
+            [{"column": "nct_id", "value_type": "int", "raw": 7, "value": 7}]]
     squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())
-    assert squeeze(str(rows_html(rows))) == squeeze(_datasette_rows_html(rows))
-    assert "<script>" not in str(rows_html(rows))
+    assert squeeze(str(rows_html(rows, "other", ds.urls))) == squeeze(_datasette_rows_html(rows))
+    assert "<script>" not in str(rows_html(rows, "other", ds.urls))
+
+
+def test_table_rows_link_nct_ids_and_study_titles_to_study_pages(ds):
+    row_link = Markup(f'<a href="/trials/studies/{DEUCRA}">{DEUCRA}</a>')
+    studies_row = [{"column": "nct_id", "value_type": "pk", "raw": DEUCRA, "value": row_link},
+                   {"column": "brief_title", "value_type": "str", "raw": "A <b> study", "value": "A <b> stu\u2026"}]
+    assert str(rows_html([studies_row], "studies", ds.urls)) == (
+        f'<tr><td class="col-nct_id type-pk">{row_link}</td><td class="col-brief_title type-str">'
+        f'<a href="/-/study/{DEUCRA}" title="Study page">A &lt;b&gt; study</a></td></tr>')
+    other_row = [{"column": "nct_id", "value_type": "str", "raw": DEUCRA, "value": Markup("<a>label</a>")},
+                 {"column": "brief_title", "value_type": "str", "raw": "A study", "value": "A study"}]
+    assert str(rows_html([other_row], "arms", ds.urls)) == (
+        f'<tr><td class="col-nct_id type-str"><a href="/-/study/{DEUCRA}" title="Study page">{DEUCRA}</a></td>'
+        '<td class="col-brief_title type-str">A study</td></tr>')
+
+
+def test_row_pages_link_nct_ids_and_study_titles_to_study_pages(get):
+    page = soup(get(f"/trials/studies/{DEUCRA}"))
+    assert page.select_one(f'td.col-nct_id a[href="/-/study/{DEUCRA}"]') is not None
+    assert page.select_one(f'td.col-brief_title a[href="/-/study/{DEUCRA}"]') is not None
 
 
 def test_query_rows_are_written_byte_for_byte_as_datasettes_template_writes_them():
@@ -453,7 +473,7 @@ def test_query_rows_are_written_byte_for_byte_as_datasettes_template_writes_them
     columns = ["nct_id", "brief title", "n", "x"]
     rows = [[Markup('<a href="/-/study/NCT1">NCT1</a>'), "<script>alert(1)</script> & 'co'", 3, None],
             [Markup("&nbsp;"), "", 1.5, b"\x00"]]
-    assert str(query_rows_html(columns, rows)) == env.from_string(loop_text).render(
+    assert str(query_rows_html(columns, rows, Datasette().urls)) == env.from_string(loop_text).render(
         display_rows=rows, columns=columns, zip=zip)
 
 

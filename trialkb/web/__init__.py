@@ -22,7 +22,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
     stored_count.py   a filtered table page's row count read from facet_counts
-    table_html.py the rows of table and query pages as HTML (trialkb/templates/_table.html, query.html)
+    table_html.py the rows of table and query pages as HTML, nct_id cells linked to study pages
     fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
     warmup.py     templates compiled and schemas read at startup, not on a process's first pages
 """
@@ -33,7 +33,6 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import asgi_static
-from markupsafe import Markup
 
 from db.views import FACET_COUNTS
 
@@ -45,7 +44,7 @@ from .search import TableSearchRedirect
 from .stored_count import read_counts_from_facet_counts
 from .study import study_view
 from .table_html import query_rows_html, rows_html
-from .urls import NCT_RE, compare_url, study_url
+from .urls import compare_url
 
 PACKAGE_DIR = Path(__file__).parent.parent  # trialkb/: templates and static are its package data
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -129,28 +128,3 @@ def table_actions(datasette, table):
 def extra_template_vars(template, datasette):
     if template == "index.html":
         return {"trialkb_compare_url": compare_url(datasette)}
-
-
-@hookimpl
-def render_cell(row, value, column, table, datasette):
-    """nct_id cells link to the study page; in `studies`, the title does (nct_id is the row link)."""
-    if isinstance(value, dict):  # an expanded foreign key: {"value": ..., "label": ...}
-        value = value.get("value")
-    if column == "nct_id":
-        nct_id = value
-    elif table == "studies" and column == "brief_title" and value:
-        nct_id = _row_value(row, "nct_id")
-    else:
-        return None
-    if isinstance(nct_id, str) and NCT_RE.match(nct_id):
-        return Markup('<a href="{}" title="Study page">{}</a>').format(
-            study_url(datasette, nct_id), value
-        )
-    return None
-
-
-def _row_value(row, column):
-    try:
-        return row[column]
-    except (IndexError, KeyError, TypeError):
-        return None
