@@ -484,6 +484,21 @@ def test_query_page_rows_keep_their_study_links(get):
     assert rows[0].select_one("td.col-nct_id a")["href"].startswith("/-/study/NCT")
 
 
+def test_table_page_content_is_datasettes_rendered_synchronously(get):
+    """The plugin's table.html is Datasette's, its content below the page header moved as it is to
+    trialkb_table_content.html (rendered synchronously; Jinja drops the file's last newline)."""
+    default = (Path(datasette.__file__).parent / "templates" / "table.html").read_text()
+    ours = (web.TEMPLATES_DIR / "table.html").read_text()
+    content = (web.TEMPLATES_DIR / "trialkb_table_content.html").read_text()
+    call = '{{ trialkb_render_sync("trialkb_table_content.html") }}\n'
+    start = "{% block content %}"
+    assert ours[ours.index(start):].replace(call, content) == default[default.index(start):]
+    page = soup(get("/trials/studies?phase=Phase+2"))
+    options = page.select('form.filters select[name="_filter_column"] option')
+    assert len(options) == 1 + len(page.select("table.rows-and-columns thead th"))
+    assert page.select_one(".facet-results") is not None and page.select_one("#export") is not None
+
+
 def test_table_pages_use_the_fast_rows(get):
     page = soup(get("/trials/studies?_size=5"))
     rows = page.select("table.rows-and-columns tbody tr")

@@ -23,7 +23,7 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     counted_facet.py  facets read from the stored facet_counts table
     stored_count.py   a filtered table page's row count read from facet_counts
     table_html.py the rows of table and query pages as HTML, nct_id cells linked to study pages
-    fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
+    fragments.py  loop-heavy parts of a page (comparison table, study body, table page content) rendered synchronously
     warmup.py     templates compiled and schemas read at startup, not on a process's first pages
 """
 
@@ -40,6 +40,7 @@ from . import warmup
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
 from .counted_facet import CountedFacet
+from .fragments import fragment_renderer
 from .search import TableSearchRedirect
 from .stored_count import read_counts_from_facet_counts
 from .study import study_view
@@ -65,6 +66,7 @@ def prepare_jinja2_environment(env, datasette):
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
     env.globals["trialkb_rows_html"] = rows_html
+    env.globals["trialkb_render_sync"] = fragment_renderer(datasette)
     env.globals["trialkb_query_rows_html"] = query_rows_html
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 
+import jinja2
 from markupsafe import Markup
 
 _synchronous = weakref.WeakKeyDictionary()  # Datasette's environment -> its synchronous overlay
@@ -18,6 +19,17 @@ _synchronous = weakref.WeakKeyDictionary()  # Datasette's environment -> its syn
 
 def render_fragment(datasette, template: str, context: dict) -> Markup:
     return Markup(synchronous_environment(datasette).get_template(template).render(context))
+
+
+def fragment_renderer(datasette):
+    """A template global: `{{ trialkb_render_sync("name.html") }}` renders a fragment with the
+    calling template's context (table.html's content below its header)."""
+
+    @jinja2.pass_context
+    def render(context, template: str) -> Markup:
+        return render_fragment(datasette, template, context.get_all())
+
+    return render
 
 
 def synchronous_environment(datasette):

@@ -12,12 +12,13 @@ from .fragments import synchronous_environment
 
 # Datasette's templates of table, row and query pages, with their includes, and the plugin's pages.
 PAGE_TEMPLATES = (
-    "base.html", "table.html", "row.html", "query.html", "_table.html", "_close_open_menus.html",
-    "_codemirror.html", "_codemirror_foot.html", "_crumbs.html", "_description_source_license.html",
-    "_facet_results.html", "_footer.html", "trialkb_compare.html", "trialkb_study.html",
+    "base.html", "table.html", "default:table.html", "row.html", "query.html", "_table.html",
+    "_close_open_menus.html", "_codemirror.html", "_codemirror_foot.html", "_crumbs.html",
+    "_description_source_license.html", "_footer.html", "trialkb_compare.html", "trialkb_study.html",
 )
 FRAGMENT_TEMPLATES = (
     "trialkb_compare_choices.html", "trialkb_compare_table.html", "trialkb_item.html", "trialkb_study_content.html",
+    "trialkb_table_content.html", "_table.html", "_facet_results.html", "_description_source_license.html",
 )
 
 
