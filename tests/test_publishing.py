@@ -73,7 +73,42 @@ def test_workers_run_on_asyncios_event_loop(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **options: calls.append(options))
     serving.run(tmp_path / "trials.db", "127.0.0.1", 8001, immutable=True, workers=2)
-    assert [(call["workers"], call["loop"]) for call in calls] == [(2, "asyncio")]
+    assert [(call["workers"], call["loop"], call["http"]) for call in calls] == [
+        (2, "asyncio", "trialkb.nodelay:NoDelayHttpToolsProtocol")]
+
+
+@pytest.mark.parametrize("protocol_name, nagle_off", [("HttpToolsProtocol", False), ("NoDelayHttpToolsProtocol", True)])
+def test_worker_connections_turn_nagles_algorithm_off(protocol_name, nagle_off):
+    """On asyncio's loop, uvicorn's connections (listening socket of proto 0) keep Nagle's algorithm
+    on, so a response's last packet can wait 40 ms for an ACK; the workers' protocol turns it off."""
+    import asyncio
+    import socket
+
+    import uvicorn.protocols.http.httptools_impl as httptools_impl
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from trialkb import nodelay
+
+    protocol_class = getattr(nodelay, protocol_name, None) or getattr(httptools_impl, protocol_name)
+    config = Config(app=lambda scope, receive, send: None, loop="asyncio", lifespan="off")
+    config.load()
+
+    async def accepted_connection_nodelay() -> int:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:  # as uvicorn makes it
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            client = socket.create_connection(listener.getsockname())
+            connection, _ = listener.accept()
+            transport, _ = await asyncio.get_running_loop().connect_accepted_socket(
+                lambda: protocol_class(config=config, server_state=ServerState(), app_state={}), connection)
+            try:
+                return connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            finally:
+                transport.close()
+                client.close()
+
+    assert bool(asyncio.run(accepted_connection_nodelay())) is nagle_off
 
 
 @pytest.fixture(scope="module")
