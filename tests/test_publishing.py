@@ -61,8 +61,8 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         assert settings["num_sql_threads"] == "0"
 
 
-def test_workers_run_on_asyncios_event_loop(monkeypatch, tmp_path):
-    """uvloop let a busy worker's open connections keep it from taking new ones (serving.EVENT_LOOP)."""
+def test_workers_run_on_the_one_accept_loop_and_the_no_delay_protocol(monkeypatch, tmp_path):
+    """uvloop let a busy worker's open connections keep it from taking new ones (trialkb/workers.py)."""
     import uvicorn
 
     from trialkb import serving
@@ -74,7 +74,38 @@ def test_workers_run_on_asyncios_event_loop(monkeypatch, tmp_path):
     monkeypatch.setattr(uvicorn, "run", lambda *args, **options: calls.append(options))
     serving.run(tmp_path / "trials.db", "127.0.0.1", 8001, immutable=True, workers=2)
     assert [(call["workers"], call["loop"], call["http"]) for call in calls] == [
-        (2, "asyncio", "trialkb.nodelay:NoDelayHttpToolsProtocol")]
+        (2, "trialkb.workers:OneAcceptEventLoop", "trialkb.workers:NoDelayHttpToolsProtocol")]
+
+
+@pytest.mark.parametrize("loop_name, left_waiting", [("SelectorEventLoop", 0), ("OneAcceptEventLoop", 2)])
+def test_a_worker_takes_one_waiting_connection_at_a_time(loop_name, left_waiting):
+    """asyncio's loop takes every connection waiting on the shared socket when it is ready (one worker
+    took 16-17 of 20 clients); the workers' loop takes one, leaving the others to the other workers."""
+    import asyncio
+    import socket
+
+    from trialkb import workers
+
+    loop = (getattr(workers, loop_name, None) or getattr(asyncio, loop_name))()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        server = loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=listener, start_serving=False))
+        loop._accept_connection(asyncio.Protocol, listener, server=server)  # what a readiness event runs
+        loop.run_until_complete(asyncio.sleep(0.05))
+        waiting = 0
+        while True:
+            try:
+                listener.accept()[0].close()
+            except BlockingIOError:
+                break
+            waiting += 1
+        for client in clients:
+            client.close()
+    loop.close()
+    assert waiting == left_waiting
 
 
 @pytest.mark.parametrize("protocol_name, nagle_off", [("HttpToolsProtocol", False), ("NoDelayHttpToolsProtocol", True)])
@@ -88,9 +119,9 @@ def test_worker_connections_turn_nagles_algorithm_off(protocol_name, nagle_off):
     from uvicorn.config import Config
     from uvicorn.server import ServerState
 
-    from trialkb import nodelay
+    from trialkb import workers
 
-    protocol_class = getattr(nodelay, protocol_name, None) or getattr(httptools_impl, protocol_name)
+    protocol_class = getattr(workers, protocol_name, None) or getattr(httptools_impl, protocol_name)
     config = Config(app=lambda scope, receive, send: None, loop="asyncio", lifespan="off")
     config.load()
 

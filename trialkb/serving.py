@@ -22,11 +22,10 @@ METADATA = next(
     Path("metadata.yml"),
 )
 ENVIRONMENT = "TRIALKB_SERVE"  # the workers' options (JSON), set by `run`
-# asyncio's loop, not uvloop (uvicorn's default when installed): a busy uvloop worker served the
-# next requests of its open connections before taking new ones, so the first request of each of 20
-# clients connecting at once waited up to 0.6-1.3 s (asyncio: under 0.3 s), for about the same CPU.
-EVENT_LOOP = "asyncio"
-HTTP_PROTOCOL = "trialkb.nodelay:NoDelayHttpToolsProtocol"  # httptools, answering without 40 ms waits
+# How the workers take connections and answer (trialkb/workers.py): asyncio's loop taking one
+# connection at a time, HTTP with httptools and Nagle's algorithm off.
+EVENT_LOOP = "trialkb.workers:OneAcceptEventLoop"
+HTTP_PROTOCOL = "trialkb.workers:NoDelayHttpToolsProtocol"
 
 SETTINGS = {
     "sql_time_limit_ms": 3000,
