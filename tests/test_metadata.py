@@ -375,3 +375,43 @@ def test_counted_facets_read_the_stored_counts_only_for_simple_filters(loaded_pa
              for r in fetch_all(path, pages)]
     assert min(shown[:3]) > 1000  # stored
     assert max(shown[3:]) < 1000  # counted by Datasette
+
+
+def table_count(response) -> int:
+    return response.json()["filtered_table_rows_count"]
+
+
+def test_filtered_table_pages_count_their_rows(loaded_path):
+    """A page's row count is the number of rows matching its filters, read from facet_counts or not."""
+    database = db.connect(loaded_path)
+    status, phase = database.execute(
+        "select overall_status, phase from studies group by 1, 2 order by count(*) desc limit 1").fetchone()
+    pages = {f"/trials/studies.json?overall_status={status}": ("studies", {"overall_status": status}),
+             f"/trials/studies.json?phase={phase}&overall_status={status}&_next=NCT0":
+                 ("studies", {"overall_status": status, "phase": phase}),
+             "/trials/studies.json?phase=nothing": ("studies", {"phase": "nothing"}),
+             "/trials/thresholds.json?measure=MMT-8&section=inclusion": ("thresholds", {"measure": "MMT-8", "section": "inclusion"}),
+             "/trials/comparison.json?targets=TYK2": ("comparison", {"targets": "TYK2"})}
+    for (page, (table, filters)), response in zip(pages.items(), fetch_all(loaded_path, list(pages))):
+        where = " and ".join(f"[{column}] = ?" for column in filters)
+        expected, = database.execute(f"select count(*) from [{table}] where {where}", list(filters.values())).fetchone()
+        assert table_count(response) == expected, page
+    assert expected > 0
+
+
+def test_filtered_table_pages_read_their_count_from_facet_counts_only_for_equality_filters_on_facets(loaded_path, tmp_path):
+    path = tmp_path / "trials.db"
+    with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
+        source.backup(target)
+    database = db.connect(path)
+    with database.conn:
+        database.execute("update facet_counts set count = count + 1000 where table_name = 'studies'")
+    status, phase, drugs, sponsor = database.execute(
+        "select overall_status, phase, drugs, lead_sponsor from studies where drugs is not null limit 1").fetchone()
+    stored = [f"/trials/studies.json?overall_status={status}", f"/trials/studies.json?overall_status={status}&phase={phase}&_next=NCT0"]
+    counted = [f"/trials/studies.json?overall_status={status}&phase={phase}&drugs={drugs}",  # three filters
+               f"/trials/studies.json?overall_status={status}&phase__not=x", f"/trials/studies.json?lead_sponsor={sponsor}",
+               f"/trials/studies.json?_search=a&overall_status={status}", "/trials/studies.json?phase=nothing"]
+    responses = fetch_all(path, stored + counted)
+    assert min(table_count(response) for response in responses[:len(stored)]) > 1000
+    assert max(table_count(response) for response in responses[len(stored):]) < 1000

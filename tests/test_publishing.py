@@ -58,6 +58,88 @@ def test_serve_sets_a_time_limit_and_a_row_limit(tmp_path):
         assert settings["sql_time_limit_ms"] == str(TIME_LIMIT_MS)
         assert settings["max_returned_rows"] == str(MAX_ROWS)
         assert settings["default_page_size"] == "50"
+        assert settings["num_sql_threads"] == "0"
+
+
+def test_workers_run_on_the_one_accept_loop_and_the_no_delay_protocol(monkeypatch, tmp_path):
+    """uvloop let a busy worker's open connections keep it from taking new ones (trialkb/workers.py)."""
+    import uvicorn
+
+    from trialkb import serving
+    from trialkb.web.cache import SHARED_CACHE_ENV
+
+    for name in (serving.ENVIRONMENT, SHARED_CACHE_ENV):  # set by run; restored after the test
+        monkeypatch.setenv(name, "")
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **options: calls.append(options))
+    serving.run(tmp_path / "trials.db", "127.0.0.1", 8001, immutable=True, workers=2)
+    assert [(call["workers"], call["loop"], call["http"]) for call in calls] == [
+        (2, "trialkb.workers:OneAcceptEventLoop", "trialkb.workers:NoDelayHttpToolsProtocol")]
+
+
+@pytest.mark.parametrize("loop_name, left_waiting", [("SelectorEventLoop", 0), ("OneAcceptEventLoop", 2)])
+def test_a_worker_takes_one_waiting_connection_at_a_time(loop_name, left_waiting):
+    """asyncio's loop takes every connection waiting on the shared socket when it is ready (one worker
+    took 16-17 of 20 clients); the workers' loop takes one, leaving the others to the other workers."""
+    import asyncio
+    import socket
+
+    from trialkb import workers
+
+    loop = (getattr(workers, loop_name, None) or getattr(asyncio, loop_name))()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        server = loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=listener, start_serving=False))
+        loop._accept_connection(asyncio.Protocol, listener, server=server)  # what a readiness event runs
+        loop.run_until_complete(asyncio.sleep(0.05))
+        waiting = 0
+        while True:
+            try:
+                listener.accept()[0].close()
+            except BlockingIOError:
+                break
+            waiting += 1
+        for client in clients:
+            client.close()
+    loop.close()
+    assert waiting == left_waiting
+
+
+@pytest.mark.parametrize("protocol_name, nagle_off", [("HttpToolsProtocol", False), ("NoDelayHttpToolsProtocol", True)])
+def test_worker_connections_turn_nagles_algorithm_off(protocol_name, nagle_off):
+    """On asyncio's loop, uvicorn's connections (listening socket of proto 0) keep Nagle's algorithm
+    on, so a response's last packet can wait 40 ms for an ACK; the workers' protocol turns it off."""
+    import asyncio
+    import socket
+
+    import uvicorn.protocols.http.httptools_impl as httptools_impl
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from trialkb import workers
+
+    protocol_class = getattr(workers, protocol_name, None) or getattr(httptools_impl, protocol_name)
+    config = Config(app=lambda scope, receive, send: None, loop="asyncio", lifespan="off")
+    config.load()
+
+    async def accepted_connection_nodelay() -> int:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:  # as uvicorn makes it
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            client = socket.create_connection(listener.getsockname())
+            connection, _ = listener.accept()
+            transport, _ = await asyncio.get_running_loop().connect_accepted_socket(
+                lambda: protocol_class(config=config, server_state=ServerState(), app_state={}), connection)
+            try:
+                return connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            finally:
+                transport.close()
+                client.close()
+
+    assert bool(asyncio.run(accepted_connection_nodelay())) is nagle_off
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +181,7 @@ def test_the_running_server_has_the_limits(served):
     settings = httpx.get(f"{base}/-/settings.json", timeout=10).json()
     assert settings["sql_time_limit_ms"] == TIME_LIMIT_MS
     assert settings["max_returned_rows"] == MAX_ROWS
+    assert settings["num_sql_threads"] == 0  # queries on the event loop thread (serving.SETTINGS)
 
 
 def test_arbitrary_sql_cannot_write(served):

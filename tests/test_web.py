@@ -20,7 +20,7 @@ from markupsafe import Markup
 import trialkb.web as web
 from trialkb.web.facts import MISSING, plain
 from trialkb.web.highlight import Span, highlight
-from trialkb.web.table_html import rows_html
+from trialkb.web.table_html import query_rows_html, rows_html
 from browser_support import CHANGED_ID, HOSTILE_ID, ROOT, SEED_IDS, build_database
 
 DEUCRA, RUXO = SEED_IDS
@@ -434,15 +434,69 @@ def _datasette_rows_html(display_rows) -> str:
     return env.from_string(loop_text).render(display_rows=display_rows)
 
 
-def test_table_rows_are_written_as_datasettes_template_writes_them():
-    rows = [[{"column": "nct_id", "value_type": "pk", "value": Markup('<a href="/x">NCT1</a>')},
-             {"column": "brief_title", "value_type": "str", "value": "<script>alert(1)</script> & co"},
-             {"column": "has space", "value_type": "float", "value": 1.5},
-             {"column": "_odd-name", "value_type": "none", "value": None}],
-            [{"column": "nct_id", "value_type": "int", "value": 7}]]
+def test_table_rows_are_written_as_datasettes_template_writes_them(ds):
+    rows = [[{"column": "nct_id", "value_type": "pk", "raw": "NCT1", "value": Markup('<a href="/x">NCT1</a>')},
+             {"column": "brief_title", "value_type": "str", "raw": "<script>", "value": "<script>alert(1)</script> & co"},
+             {"column": "has space", "value_type": "float", "raw": 1.5, "value": 1.5},
+             {"column": "_odd-name", "value_type": "none", "raw": None, "value": None}],
+            [{"column": "nct_id", "value_type": "int", "raw": 7, "value": 7}]]
     squeeze = lambda html: re.sub(r">\s+<", "><", html.strip())
-    assert squeeze(str(rows_html(rows))) == squeeze(_datasette_rows_html(rows))
-    assert "<script>" not in str(rows_html(rows))
+    assert squeeze(str(rows_html(rows, "other", ds.urls))) == squeeze(_datasette_rows_html(rows))
+    assert "<script>" not in str(rows_html(rows, "other", ds.urls))
+
+
+def test_table_rows_link_nct_ids_and_study_titles_to_study_pages(ds):
+    row_link = Markup(f'<a href="/trials/studies/{DEUCRA}">{DEUCRA}</a>')
+    studies_row = [{"column": "nct_id", "value_type": "pk", "raw": DEUCRA, "value": row_link},
+                   {"column": "brief_title", "value_type": "str", "raw": "A <b> study", "value": "A <b> stu\u2026"}]
+    assert str(rows_html([studies_row], "studies", ds.urls)) == (
+        f'<tr><td class="col-nct_id type-pk">{row_link}</td><td class="col-brief_title type-str">'
+        f'<a href="/-/study/{DEUCRA}" title="Study page">A &lt;b&gt; study</a></td></tr>')
+    other_row = [{"column": "nct_id", "value_type": "str", "raw": DEUCRA, "value": Markup("<a>label</a>")},
+                 {"column": "brief_title", "value_type": "str", "raw": "A study", "value": "A study"}]
+    assert str(rows_html([other_row], "arms", ds.urls)) == (
+        f'<tr><td class="col-nct_id type-str"><a href="/-/study/{DEUCRA}" title="Study page">{DEUCRA}</a></td>'
+        '<td class="col-brief_title type-str">A study</td></tr>')
+
+
+def test_row_pages_link_nct_ids_and_study_titles_to_study_pages(get):
+    page = soup(get(f"/trials/studies/{DEUCRA}"))
+    assert page.select_one(f'td.col-nct_id a[href="/-/study/{DEUCRA}"]') is not None
+    assert page.select_one(f'td.col-brief_title a[href="/-/study/{DEUCRA}"]') is not None
+
+
+def test_query_rows_are_written_byte_for_byte_as_datasettes_template_writes_them():
+    source = (Path(datasette.__file__).parent / "templates" / "query.html").read_text()
+    loop_text = source[source.index("{% for row in display_rows %}"):source.index("\n    </tbody>")]
+    env = jinja2.Environment(autoescape=True)
+    env.filters["to_css_class"] = to_css_class
+    columns = ["nct_id", "brief title", "n", "x"]
+    rows = [[Markup('<a href="/-/study/NCT1">NCT1</a>'), "<script>alert(1)</script> & 'co'", 3, None],
+            [Markup("&nbsp;"), "", 1.5, b"\x00"]]
+    assert str(query_rows_html(columns, rows, Datasette().urls)) == env.from_string(loop_text).render(
+        display_rows=rows, columns=columns, zip=zip)
+
+
+def test_query_page_rows_keep_their_study_links(get):
+    page = soup(get("/trials/side_by_side"))
+    rows = page.select("table.rows-and-columns tbody tr")
+    assert rows and len(rows[0].select("td")) == len(page.select("table.rows-and-columns thead th"))
+    assert rows[0].select_one("td.col-nct_id a")["href"].startswith("/-/study/NCT")
+
+
+def test_table_page_content_is_datasettes_rendered_synchronously(get):
+    """The plugin's table.html is Datasette's, its content below the page header moved as it is to
+    trialkb_table_content.html (rendered synchronously; Jinja drops the file's last newline)."""
+    default = (Path(datasette.__file__).parent / "templates" / "table.html").read_text()
+    ours = (web.TEMPLATES_DIR / "table.html").read_text()
+    content = (web.TEMPLATES_DIR / "trialkb_table_content.html").read_text()
+    call = '{{ trialkb_render_sync("trialkb_table_content.html") }}\n'
+    start = "{% block content %}"
+    assert ours[ours.index(start):].replace(call, content) == default[default.index(start):]
+    page = soup(get("/trials/studies?phase=Phase+2"))
+    options = page.select('form.filters select[name="_filter_column"] option')
+    assert len(options) == 1 + len(page.select("table.rows-and-columns thead th"))
+    assert page.select_one(".facet-results") is not None and page.select_one("#export") is not None
 
 
 def test_table_pages_use_the_fast_rows(get):
@@ -451,6 +505,21 @@ def test_table_pages_use_the_fast_rows(get):
     assert len(rows) == 5
     assert [td["class"] for td in rows[0].select("td")][:2] == [["col-nct_id", "type-pk"], ["col-brief_title", "type-str"]]
     assert len(page.select("table.rows-and-columns thead th")) == len(rows[0].select("td"))
+
+
+def test_startup_compiles_the_page_templates_and_reads_the_schemas(db_path, loop):
+    """A process's first pages find their templates compiled and Datasette's `_internal` tables filled."""
+    from trialkb.web import warmup
+    from trialkb.web.fragments import synchronous_environment
+
+    datasette = make_datasette(db_path)
+    loop.run_until_complete(datasette.invoke_startup())
+    compiled = {name for _, name in datasette.jinja_env.cache}
+    assert set(warmup.PAGE_TEMPLATES) <= compiled and "table.html" in compiled
+    assert set(warmup.FRAGMENT_TEMPLATES) <= {name for _, name in synchronous_environment(datasette).cache}
+    internal = loop.run_until_complete(datasette.get_database("_internal").execute(
+        "select table_name from tables where database_name = 'trials'"))
+    assert "studies" in {row["table_name"] for row in internal}
 
 # -- search ------------------------------------------------------------------------------------
 

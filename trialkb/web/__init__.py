@@ -21,8 +21,10 @@ This package holds only the Datasette hooks; the rest is, one concept a module:
     cache.py      responses of immutable databases kept in memory (ASGI wrapper)
     search.py     the studies table's search box sent to the ranked `search_studies` query
     counted_facet.py  facets read from the stored facet_counts table
-    table_html.py the rows of table pages as HTML (trialkb/templates/_table.html)
-    fragments.py  loop-heavy parts of a page (comparison table, study body) rendered synchronously
+    stored_count.py   a filtered table page's row count read from facet_counts
+    table_html.py the rows of table and query pages as HTML, nct_id cells linked to study pages
+    fragments.py  loop-heavy parts of a page (comparison table, study body, table page content) rendered synchronously
+    warmup.py     templates compiled and schemas read at startup, not on a process's first pages
 """
 
 from __future__ import annotations
@@ -31,15 +33,19 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import asgi_static
-from markupsafe import Markup
 
+from db.views import FACET_COUNTS
+
+from . import warmup
 from .cache import DEFAULT_MAX_BYTES, CachingApp
 from .compare import compare_view
 from .counted_facet import CountedFacet
+from .fragments import fragment_renderer
 from .search import TableSearchRedirect
+from .stored_count import read_counts_from_facet_counts
 from .study import study_view
-from .table_html import rows_html
-from .urls import NCT_RE, compare_url, study_url
+from .table_html import query_rows_html, rows_html
+from .urls import compare_url
 
 PACKAGE_DIR = Path(__file__).parent.parent  # trialkb/: templates and static are its package data
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -60,6 +66,8 @@ def prepare_jinja2_environment(env, datasette):
     if path not in loader.searchpath:
         loader.searchpath.insert(len(loader.searchpath) - 1, path)
     env.globals["trialkb_rows_html"] = rows_html
+    env.globals["trialkb_render_sync"] = fragment_renderer(datasette)
+    env.globals["trialkb_query_rows_html"] = query_rows_html
 
 
 @hookimpl
@@ -75,6 +83,17 @@ def asgi_wrapper(datasette):
         return CachingApp(app, datasette, max_bytes) if max_bytes > 0 else app
 
     return wrap
+
+
+@hookimpl
+def startup(datasette):
+    async def start():
+        for database in datasette.databases.values():
+            if await database.table_exists(FACET_COUNTS):
+                read_counts_from_facet_counts(database)
+        await warmup.prepare(datasette)
+
+    return start
 
 
 @hookimpl
@@ -111,28 +130,3 @@ def table_actions(datasette, table):
 def extra_template_vars(template, datasette):
     if template == "index.html":
         return {"trialkb_compare_url": compare_url(datasette)}
-
-
-@hookimpl
-def render_cell(row, value, column, table, datasette):
-    """nct_id cells link to the study page; in `studies`, the title does (nct_id is the row link)."""
-    if isinstance(value, dict):  # an expanded foreign key: {"value": ..., "label": ...}
-        value = value.get("value")
-    if column == "nct_id":
-        nct_id = value
-    elif table == "studies" and column == "brief_title" and value:
-        nct_id = _row_value(row, "nct_id")
-    else:
-        return None
-    if isinstance(nct_id, str) and NCT_RE.match(nct_id):
-        return Markup('<a href="{}" title="Study page">{}</a>').format(
-            study_url(datasette, nct_id), value
-        )
-    return None
-
-
-def _row_value(row, column):
-    try:
-        return row[column]
-    except (IndexError, KeyError, TypeError):
-        return None
