@@ -85,6 +85,9 @@ def extract_studies(
 ) -> Iterator[dict]:
     """Yield one facts dict per record, in input order, streaming."""
     nlp = nlp or shared_nlp()
+    if n_process == 1:
+        yield from _extract_in_this_process(nlp, records)
+        return
     pending: collections.deque[dict] = collections.deque()
     docs = nlp.pipe(_docs_to_run(nlp, records, pending), as_tuples=True, n_process=n_process, batch_size=batch_size)
     for doc, index in docs:  # the context is the unit's index: with n_process > 1 it comes back as a copy
@@ -97,20 +100,41 @@ def extract_studies(
         yield _finished(nlp, pending.popleft())
 
 
+def _extract_in_this_process(nlp: Language, records: Iterable[dict]) -> Iterator[dict]:
+    """extract_studies in one process: each Doc goes through the components directly, which costs
+    less than nlp.pipe's chain of generators (one per component, plus the contexts')."""
+    may_find_facts = _fact_precheck(nlp)
+    components = [component for _name, component in nlp.pipeline]
+    for record in records:
+        study, to_run = _prepared(nlp, record, may_find_facts)
+        for doc, index in to_run:
+            for component in components:
+                doc = component(doc)
+            study["_units"][index]["doc"] = doc
+        yield _finished(nlp, study)
+
+
 def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[Doc, int]]:
     may_find_facts = _fact_precheck(nlp)
     for record in records:
-        study, units = _study_units(record)
-        study["_units"] = [unit for _text, unit in units]
-        to_run = [index for index, unit in enumerate(study["_units"]) if may_find_facts(unit)]
+        study, to_run = _prepared(nlp, record, may_find_facts)
         study["_awaiting"] = len(to_run)
         pending.append(study)
-        for index in to_run:
-            unit = study["_units"][index]
+        yield from to_run
+
+
+def _prepared(nlp: Language, record: dict, may_find_facts: Callable[[dict], bool]) -> tuple[dict, list[tuple[Doc, int]]]:
+    """A record's study (its units under "_units") and the Docs of the units to run, with their indexes."""
+    study, units = _study_units(record)
+    study["_units"] = [unit for _text, unit in units]
+    to_run = []
+    for index, unit in enumerate(study["_units"]):
+        if may_find_facts(unit):
             doc = _unit_doc(nlp, unit)
             if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
                 thresholds.skip_thresholds(doc)
-            yield doc, index
+            to_run.append((doc, index))
+    return study, to_run
 
 
 def _unit_doc(nlp: Language, unit: dict) -> Doc:
