@@ -45,11 +45,13 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
 _NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
 DOSE_LIMIT = "trialkb_dose_limit"  # doc.user_data: the operator a list header gives its items' doses
+_QUANTITIES = "trialkb_thresholds_quantities"  # doc.user_data: what `read_text` found, for __call__
 
 
-def skip_thresholds(doc: Doc) -> None:
-    """The caller reads no thresholds of this doc (an intervention text): the component leaves it alone."""
-    doc.user_data[_NOT_WANTED] = True
+def skip_thresholds(user_data: dict) -> None:
+    """The caller reads no thresholds of the doc with this user_data (an intervention text): the
+    component leaves it alone."""
+    user_data[_NOT_WANTED] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -1053,22 +1055,29 @@ class ThresholdExtractor:
         self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc.user_data.get(_NOT_WANTED):
-            doc.user_data[THRESHOLDS] = []
+        user_data = doc.user_data
+        if user_data.get(_NOT_WANTED):
+            user_data[THRESHOLDS] = []
             return doc
         text = doc_text(doc)
-        quantities, scales = self.grammar.scan(text)
-        if doc.user_data.get(DOSE_LIMIT):
-            _limit_doses(quantities, doc.user_data[DOSE_LIMIT])
-        if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
-            doc.user_data[THRESHOLDS] = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
+        if _QUANTITIES not in user_data:
+            self.read_text(text, user_data)
+        quantities, scales = user_data.pop(_QUANTITIES)
+        if not quantities:  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
+            user_data[THRESHOLDS] = []
             return doc
-        doc.user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
+        user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
 
-    def may_find(self, text: str) -> bool:
-        """False when the text holds no quantity, so no threshold."""
-        return self.grammar.may_hold_quantity(text)
+    def read_text(self, text: str, user_data: dict) -> bool:
+        """Find the quantities (no tokens needed) and keep them in `user_data` for __call__; False
+        when none can be compared with a measure, so no threshold."""
+        quantities, scales = self.grammar.scan(text)
+        if user_data.get(DOSE_LIMIT):
+            _limit_doses(quantities, user_data[DOSE_LIMIT])
+        comparable = any(self.grammar.may_compare(text, quantity) for quantity in quantities)
+        user_data[_QUANTITIES] = (quantities, scales) if comparable else ([], [])
+        return comparable
 
 
 @Language.factory("trialkb_thresholds")

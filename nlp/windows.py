@@ -301,6 +301,14 @@ def _may_hold_time_expression(lowered: str) -> bool:
     return DIGIT_RE.search(lowered) is not None or NUMBER_RE.search(lowered) is not None  # digits first: quicker
 
 
+_TIMES = "trialkb_windows_times"  # doc.user_data: what `read_text` found, for __call__
+
+
+def _times_in(text: str) -> tuple[list[TimeExpression], list[TimeExpression]]:
+    """The time expressions and the 'respectively' times of a (wrap-flattened) text."""
+    return find_time_expressions(text), find_respective_times(text)
+
+
 @Language.factory("trialkb_windows")
 def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
     return WindowExtractor(nlp)
@@ -312,9 +320,8 @@ class WindowExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
-        times = find_time_expressions(text)
-        respective = find_respective_times(text)
         user_data = doc.user_data
+        times, respective = user_data.pop(_TIMES, None) or _times_in(text)
         if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
         elif times or respective:
@@ -327,9 +334,12 @@ class WindowExtractor:
         return doc
 
     @staticmethod
-    def may_find(text: str) -> bool:
-        """False when the text holds no time expression, so no window or open window."""
-        return _may_hold_time_expression(flatten_wraps(text).lower())
+    def read_text(text: str, user_data: dict) -> bool:
+        """Find the time expressions (no tokens needed) and keep them in `user_data` for __call__;
+        False when there are none, and no time-first item, so no window or open window."""
+        text = flatten_wraps(text)
+        times, respective = user_data[_TIMES] = _times_in(text)
+        return bool(times or respective) or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None)
 
     def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
         """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
