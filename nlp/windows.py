@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
-from nlp.text import doc_text, extension_key
+from nlp.text import contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
@@ -296,7 +296,7 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
 
 def _may_hold_time_expression(lowered: str) -> bool:
     """Every time expression has a time unit word and a number (digits or a number word) before it."""
-    if not any(unit in lowered for unit in TIME_UNIT_WORDS):
+    if not contains_any(lowered, TIME_UNIT_WORDS):
         return False
     return DIGIT_RE.search(lowered) is not None or NUMBER_RE.search(lowered) is not None  # digits first: quicker
 
@@ -458,12 +458,18 @@ def flatten_wraps(text: str) -> str:
 def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
     own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
-    if not WASH_RE.search(text):
+    if not _may_say_wash(text):
         return False
     text = flatten_wraps(text)
     return bool(WASHOUT_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
     ) and not find_time_expressions(text)
+
+
+def _may_say_wash(text: str) -> bool:
+    """WASH_RE.search as a substring test where that is the same (ASCII text: re.IGNORECASE also
+    folds "ſ" to "s")."""
+    return "wash" in text.lower() if text.isascii() else WASH_RE.search(text) is not None
 
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
