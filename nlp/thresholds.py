@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
-from nlp.text import doc_text, extension_key
+from nlp.text import contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -634,6 +634,7 @@ class ThresholdLinker:
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
+        self.change_noun_list = tuple(operators["change_nouns"])
         # Each word taken whole ("++"): a word split over several of the six repetitions never matches
         # more, and trying every split took seconds on one long word ("change in " + 70 letters + " ,").
         self.change_before_re = re.compile(
@@ -756,7 +757,7 @@ class ThresholdLinker:
         """'improvement in absolute forced vital capacity (FVC) > 5%': a change of the measure."""
         window = text[max(0, mention.start - 80) : mention.start]
         lowered = window.lower()
-        if not any(noun in lowered for noun in self.change_nouns):
+        if not contains_any(lowered, self.change_noun_list):
             return False
         return self.change_before_re.search(window) is not None
 
