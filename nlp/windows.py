@@ -325,10 +325,12 @@ class WindowExtractor:
         if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
         elif times or respective:
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times + respective))
+            clauses = clause_spans(text)
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective))
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
-            found, opened = extract_windows(text, times, subjects)
-            user_data[WINDOWS], user_data[OPEN_WINDOWS] = found + respective_windows(text, respective, subjects), opened
+            found, opened = extract_windows(text, times, subjects, clauses)
+            user_data[WINDOWS] = found + respective_windows(text, respective, subjects, clauses)
+            user_data[OPEN_WINDOWS] = opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
@@ -508,8 +510,8 @@ def _dose_equivalent(text: str, mention: dict) -> bool:
     )
 
 
-def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
-    return [(start, end) for start, end in clause_spans(text) if any(start <= t.start < end for t in times)]
+def _clauses_with(clauses: list[tuple[int, int]], times: list[TimeExpression]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in clauses if any(start <= t.start < end for t in times)]
 
 
 def _overlaps(a: Subject, b: Subject) -> bool:
@@ -517,12 +519,13 @@ def _overlaps(a: Subject, b: Subject) -> bool:
 
 
 def extract_windows(
-    text: str, times: list[TimeExpression], subjects: list[Subject]
+    text: str, times: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]]
 ) -> tuple[list[dict], list[dict]]:
-    """Windows with their subjects, and open windows (a time expression for the list that follows)."""
+    """Windows with their subjects, and open windows (a time expression for the list that follows);
+    `clauses` are the text's `clause_spans`."""
     windows: dict[tuple, dict] = {}
     open_windows: list[dict] = []
-    for clause_start, clause_end in clause_spans(text):
+    for clause_start, clause_end in clauses:
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
@@ -603,11 +606,14 @@ def find_respective_times(text: str) -> list[TimeExpression]:
     return found
 
 
-def respective_windows(text: str, respective: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+def respective_windows(
+    text: str, respective: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]]
+) -> list[dict]:
     """Pair the numbers of a 'respectively' time with the therapies in the same order: the list between the
-    time and 'respectively', else the list that ends before the time; nothing when the counts differ."""
+    time and 'respectively', else the list that ends before the time; nothing when the counts differ
+    (`clauses` are the text's `clause_spans`)."""
     windows = []
-    for clause_start, clause_end in clause_spans(text):
+    for clause_start, clause_end in clauses:
         for times in (r for r in respective if clause_start <= r.start < clause_end):
             listed = _respective_subjects(text, times, subjects, clause_start, clause_end)
             relation = _respective_relation(text[clause_start : times.start], times)
