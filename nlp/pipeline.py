@@ -1,15 +1,17 @@
 """Which texts of a study record go through spaCy, and how their facts get provenance.
 
 A record is cut into *units*: one per eligibility criterion (split by `nlp.criteria`) and one per
-arm/intervention text. Units are streamed through `nlp.pipe(..., as_tuples=True)` so a whole
-harvest is one batched (optionally multi-process) pass. Components only see a unit's text and
-report facts with character offsets into it; this module turns those into offsets into the
-record's original field string, adds section/criterion/field, and groups facts back per study.
+arm/intervention text. In one process each unit's Doc goes through the components directly; with
+n_process > 1 units are streamed through `nlp.pipe(..., as_tuples=True)`. Components only see a
+unit's text and report facts with character offsets into it; this module turns those into offsets
+into the record's original field string, adds section/criterion/field, and groups facts back per study.
 
-A unit in which no fact component can find anything (each states a cheap necessary condition,
-`may_find`: most criteria without a number) is not tokenized at all; its drug mentions, which later
-units may need (a nested dose item takes its parent's drug, a list item an open window's time), are
-tagged on demand. A study's units are read in order once all of its tokenized units are back.
+A unit in which no fact component can find anything is not tokenized at all. Each component first
+reads what needs no tokens (`read_text`: quantities, doses, time expressions; most criteria have
+none) and keeps it in the unit's user data for its own call. The drug mentions of a unit that
+skipped spaCy, which later units may need (a nested dose item takes its parent's drug, a list item
+an open window's time), are tagged on demand. A study's units are read in order once all of its
+tokenized units are back.
 """
 
 from __future__ import annotations
@@ -85,6 +87,9 @@ def extract_studies(
 ) -> Iterator[dict]:
     """Yield one facts dict per record, in input order, streaming."""
     nlp = nlp or shared_nlp()
+    if n_process == 1:
+        yield from _extract_in_this_process(nlp, records)
+        return
     pending: collections.deque[dict] = collections.deque()
     docs = nlp.pipe(_docs_to_run(nlp, records, pending), as_tuples=True, n_process=n_process, batch_size=batch_size)
     for doc, index in docs:  # the context is the unit's index: with n_process > 1 it comes back as a copy
@@ -97,45 +102,85 @@ def extract_studies(
         yield _finished(nlp, pending.popleft())
 
 
-def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[Doc, int]]:
-    may_find_facts = _fact_precheck(nlp)
+def _extract_in_this_process(nlp: Language, records: Iterable[dict]) -> Iterator[dict]:
+    """extract_studies in one process: each Doc goes through the components directly, which costs
+    less than nlp.pipe's chain of generators (one per component, plus the contexts')."""
+    read_unit = _fact_precheck(nlp)
+    components = [component for _name, component in nlp.pipeline]
     for record in records:
-        study, units = _study_units(record)
-        study["_units"] = [unit for _text, unit in units]
-        to_run = [index for index, unit in enumerate(study["_units"]) if may_find_facts(unit)]
+        study, to_run = _prepared(record, read_unit)
+        for index, readings in to_run:
+            doc = _unit_doc(nlp, study["_units"][index], readings)
+            for component in components:
+                doc = component(doc)
+            study["_units"][index]["doc"] = doc
+        yield _finished(nlp, study)
+
+
+def _docs_to_run(nlp: Language, records: Iterable[dict], pending: collections.deque) -> Iterator[tuple[Doc, int]]:
+    read_unit = _fact_precheck(nlp)
+    for record in records:
+        study, to_run = _prepared(record, read_unit)
         study["_awaiting"] = len(to_run)
         pending.append(study)
-        for index in to_run:
-            unit = study["_units"][index]
-            doc = _unit_doc(nlp, unit)
-            if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
-                thresholds.skip_thresholds(doc)
-            yield doc, index
+        # Without the readings: a Doc's user_data goes to the other processes as msgpack.
+        yield from ((_unit_doc(nlp, study["_units"][index]), index) for index, _readings in to_run)
 
 
-def _unit_doc(nlp: Language, unit: dict) -> Doc:
+def _prepared(record: dict, read_unit: Callable[[dict], dict | None]) -> tuple[dict, list[tuple[int, dict]]]:
+    """A record's study (its units under "_units") and the units to run: (index, what the components
+    read in its text)."""
+    study, units = _study_units(record)
+    study["_units"] = [unit for _text, unit in units]
+    to_run = []
+    for index, unit in enumerate(study["_units"]):
+        readings = read_unit(unit)
+        if readings is not None:
+            to_run.append((index, readings))
+    return study, to_run
+
+
+def _unit_doc(nlp: Language, unit: dict, readings: dict | None = None) -> Doc:
+    """The unit's Doc; its user data are `readings` (`_fact_precheck`) when given."""
     doc = make_doc_knowing_text(nlp, unit["text"])
-    if unit.get("abbreviations"):
-        doc.user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
-    if unit.get("dose_limit"):
-        doc.user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
+    doc.user_data.update(_unit_user_data(unit) if readings is None else readings)
     return doc
 
 
-def _fact_precheck(nlp: Language) -> Callable[[dict], bool]:
-    """unit -> False only when no component but the drug tagger can find anything we read in its text."""
-    checks = {}
+def _unit_user_data(unit: dict) -> dict:
+    """What the components read of a unit besides its text."""
+    user_data = {}
+    if unit.get("abbreviations"):
+        user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
+    if unit.get("dose_limit"):
+        user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
+    if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
+        thresholds.skip_thresholds(user_data)
+    return user_data
+
+
+def _fact_precheck(nlp: Language) -> Callable[[dict], dict | None]:
+    """unit -> None when no component but the drug tagger can find anything we read in its text; else
+    its user data with what the components found in the text before tokens (`read_text`)."""
+    readers = {}
     for name, component in nlp.pipeline:
         if name == DRUG_TAGGER:
             continue  # drug mentions are no facts; `_drug_mentions` tags them when a later unit asks
-        if not hasattr(component, "may_find"):
-            return lambda unit: True
-        checks[name] = component.may_find
-    checks_by_source = {
-        source: [check for name, check in checks.items() if _wanted(name, source)]
+        if not hasattr(component, "read_text"):
+            return _unit_user_data
+        readers[name] = component.read_text
+    readers_by_source = {
+        source: [read for name, read in readers.items() if _wanted(name, source)]
         for source in ("eligibility", "intervention")
     }
-    return lambda unit: any(check(unit["text"]) for check in checks_by_source[unit["source"]])
+
+    def read_unit(unit: dict) -> dict | None:
+        user_data = _unit_user_data(unit)
+        # every reader runs: each keeps what it found for its component
+        found = [read(unit["text"], user_data) for read in readers_by_source[unit["source"]]]
+        return user_data if any(found) else None
+
+    return read_unit
 
 
 def _wanted(component: str, source: str) -> bool:

@@ -93,12 +93,6 @@ RANGE_LOW_RE = re.compile(
 )
 
 
-def may_hold_dose(text: str) -> bool:
-    """Every dose `find_doses` reads is a DOSE_RE match (a number and a dose unit): without one, a text
-    ("Montanide ISA 51", "APG2575") has no dose and need not be tokenized for one."""
-    return DOSE_RE.search(text) is not None
-
-
 def find_doses(text: str) -> list[Dose]:
     """'2.4 mg/kg/d' -> Dose(2.4, 'mg/kg', 'QD'); concentrations ('5 mg/mL', '10 g/dL') are not doses."""
     doses = []

@@ -70,23 +70,37 @@ def make_regimen_extractor(nlp: Language, name: str) -> "RegimenExtractor":
     return RegimenExtractor()
 
 
+_DOSES = "trialkb_regimens_doses"  # doc.user_data: the doses `read_text` found, for __call__
+
+
 class RegimenExtractor:
     def __call__(self, doc: Doc) -> Doc:
         user_data = doc.user_data
+        doses = user_data.pop(_DOSES, None)
         if user_data.get(DOSE_LIMIT):  # an item under "maximum doses allowed:": its doses are limits
             user_data[REGIMENS] = []
             return doc
-        user_data[REGIMENS] = extract_regimens(doc_text(doc), user_data.get(DRUGS) or [])
+        user_data[REGIMENS] = extract_regimens(doc_text(doc), user_data.get(DRUGS) or [], doses)
         return doc
 
     @staticmethod
-    def may_find(text: str) -> bool:
-        """False when the text holds no dose, so no regimen."""
-        return quantities.may_hold_dose(text)
+    def read_text(text: str, user_data: dict) -> bool:
+        """Find the doses (no tokens needed) and keep them in `user_data` for __call__; False when
+        there is none, or they are limits, so no regimen."""
+        if user_data.get(DOSE_LIMIT):
+            return False
+        doses = user_data[_DOSES] = given_doses(text)
+        return bool(doses)
 
 
-def extract_regimens(text: str, drugs: list[dict]) -> list[dict]:
-    doses = [dose for dose in quantities.find_doses(text) if not written_as_threshold(text, dose)]
+def given_doses(text: str) -> list[Dose]:
+    """The doses in text that are not written as thresholds."""
+    return [dose for dose in quantities.find_doses(text) if not written_as_threshold(text, dose)]
+
+
+def extract_regimens(text: str, drugs: list[dict], doses: list[Dose] | None = None) -> list[dict]:
+    """The regimens of text; `doses` are its `given_doses` when the caller has them."""
+    doses = given_doses(text) if doses is None else doses
     if not doses:
         return []
     clauses = clause_spans(text)

@@ -38,18 +38,20 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
-from nlp.text import doc_text, extension_key
+from nlp.text import contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
 _NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
 DOSE_LIMIT = "trialkb_dose_limit"  # doc.user_data: the operator a list header gives its items' doses
+_QUANTITIES = "trialkb_thresholds_quantities"  # doc.user_data: what `read_text` found, for __call__
 
 
-def skip_thresholds(doc: Doc) -> None:
-    """The caller reads no thresholds of this doc (an intervention text): the component leaves it alone."""
-    doc.user_data[_NOT_WANTED] = True
+def skip_thresholds(user_data: dict) -> None:
+    """The caller reads no thresholds of the doc with this user_data (an intervention text): the
+    component leaves it alone."""
+    user_data[_NOT_WANTED] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -643,6 +645,7 @@ class ThresholdLinker:
         self.age_blockers_after = set(operators["implicit_age_blockers_after"])
         self.count_followers_allowed = set(operators["count_followers_allowed"])
         self.change_nouns = set(operators["change_nouns"])
+        self.change_noun_list = tuple(operators["change_nouns"])
         # Each word taken whole ("++"): a word split over several of the six repetitions never matches
         # more, and trying every split took seconds on one long word ("change in " + 70 letters + " ,").
         self.change_before_re = re.compile(
@@ -767,7 +770,7 @@ class ThresholdLinker:
         """'improvement in absolute forced vital capacity (FVC) > 5%': a change of the measure."""
         window = text[max(0, mention.start - 80) : mention.start]
         lowered = window.lower()
-        if not any(noun in lowered for noun in self.change_nouns):
+        if not contains_any(lowered, self.change_noun_list):
             return False
         return self.change_before_re.search(window) is not None
 
@@ -1085,22 +1088,29 @@ class ThresholdExtractor:
         self.linker = ThresholdLinker(self.grammar, rules, operators)
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc.user_data.get(_NOT_WANTED):
-            doc.user_data[THRESHOLDS] = []
+        user_data = doc.user_data
+        if user_data.get(_NOT_WANTED):
+            user_data[THRESHOLDS] = []
             return doc
         text = doc_text(doc)
-        quantities, scales = self.grammar.scan(text)
-        if doc.user_data.get(DOSE_LIMIT):
-            _limit_doses(quantities, doc.user_data[DOSE_LIMIT])
-        if not any(self.grammar.may_compare(text, quantity) for quantity in quantities):
-            doc.user_data[THRESHOLDS] = []  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
+        if _QUANTITIES not in user_data:
+            self.read_text(text, user_data)
+        quantities, scales = user_data.pop(_QUANTITIES)
+        if not quantities:  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
+            user_data[THRESHOLDS] = []
             return doc
-        doc.user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
+        user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
         return doc
 
-    def may_find(self, text: str) -> bool:
-        """False when the text holds no quantity, so no threshold."""
-        return self.grammar.may_hold_quantity(text)
+    def read_text(self, text: str, user_data: dict) -> bool:
+        """Find the quantities (no tokens needed) and keep them in `user_data` for __call__; False
+        when none can be compared with a measure, so no threshold."""
+        quantities, scales = self.grammar.scan(text)
+        if user_data.get(DOSE_LIMIT):
+            _limit_doses(quantities, user_data[DOSE_LIMIT])
+        comparable = any(self.grammar.may_compare(text, quantity) for quantity in quantities)
+        user_data[_QUANTITIES] = (quantities, scales) if comparable else ([], [])
+        return comparable
 
 
 @Language.factory("trialkb_thresholds")

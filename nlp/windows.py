@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
-from nlp.text import doc_text, extension_key
+from nlp.text import contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
@@ -307,9 +307,17 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
 
 def _may_hold_time_expression(lowered: str) -> bool:
     """Every time expression has a time unit word and a number (digits or a number word) before it."""
-    if not any(unit in lowered for unit in TIME_UNIT_WORDS):
+    if not contains_any(lowered, TIME_UNIT_WORDS):
         return False
     return DIGIT_RE.search(lowered) is not None or NUMBER_RE.search(lowered) is not None  # digits first: quicker
+
+
+_TIMES = "trialkb_windows_times"  # doc.user_data: what `read_text` found, for __call__
+
+
+def _times_in(text: str) -> tuple[list[TimeExpression], list[TimeExpression]]:
+    """The time expressions and the 'respectively' times of a (wrap-flattened) text."""
+    return find_time_expressions(text), find_respective_times(text)
 
 
 @Language.factory("trialkb_windows")
@@ -323,24 +331,28 @@ class WindowExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = flatten_wraps(doc_text(doc))
-        times = find_time_expressions(text)
-        respective = find_respective_times(text)
         user_data = doc.user_data
+        times, respective = user_data.pop(_TIMES, None) or _times_in(text)
         if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
         elif times or respective:
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(text, times + respective))
+            clauses = clause_spans(text)
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective))
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
-            found, opened = extract_windows(text, times, subjects)
-            user_data[WINDOWS], user_data[OPEN_WINDOWS] = found + respective_windows(text, respective, subjects), opened
+            found, opened = extract_windows(text, times, subjects, clauses)
+            user_data[WINDOWS] = found + respective_windows(text, respective, subjects, clauses)
+            user_data[OPEN_WINDOWS] = opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
         return doc
 
     @staticmethod
-    def may_find(text: str) -> bool:
-        """False when the text holds no time expression, so no window or open window."""
-        return _may_hold_time_expression(flatten_wraps(text).lower())
+    def read_text(text: str, user_data: dict) -> bool:
+        """Find the time expressions (no tokens needed) and keep them in `user_data` for __call__;
+        False when there are none, and no time-first item, so no window or open window."""
+        text = flatten_wraps(text)
+        times, respective = user_data[_TIMES] = _times_in(text)
+        return bool(times or respective) or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None)
 
     def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
         """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
@@ -459,12 +471,18 @@ def flatten_wraps(text: str) -> str:
 def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
     own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
-    if not WASH_RE.search(text):
+    if not _may_say_wash(text):
         return False
     text = flatten_wraps(text)
     return bool(WASHOUT_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
     ) and not find_time_expressions(text)
+
+
+def _may_say_wash(text: str) -> bool:
+    """WASH_RE.search as a substring test where that is the same (ASCII text: re.IGNORECASE also
+    folds "ſ" to "s")."""
+    return "wash" in text.lower() if text.isascii() else WASH_RE.search(text) is not None
 
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
@@ -510,8 +528,8 @@ def _dose_equivalent(text: str, mention: dict) -> bool:
     )
 
 
-def _clauses_with(text: str, times: list[TimeExpression]) -> list[tuple[int, int]]:
-    return [(start, end) for start, end in clause_spans(text) if any(start <= t.start < end for t in times)]
+def _clauses_with(clauses: list[tuple[int, int]], times: list[TimeExpression]) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in clauses if any(start <= t.start < end for t in times)]
 
 
 def _overlaps(a: Subject, b: Subject) -> bool:
@@ -519,12 +537,13 @@ def _overlaps(a: Subject, b: Subject) -> bool:
 
 
 def extract_windows(
-    text: str, times: list[TimeExpression], subjects: list[Subject]
+    text: str, times: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]]
 ) -> tuple[list[dict], list[dict]]:
-    """Windows with their subjects, and open windows (a time expression for the list that follows)."""
+    """Windows with their subjects, and open windows (a time expression for the list that follows);
+    `clauses` are the text's `clause_spans`."""
     windows: dict[tuple, dict] = {}
     open_windows: list[dict] = []
-    for clause_start, clause_end in clause_spans(text):
+    for clause_start, clause_end in clauses:
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
@@ -607,11 +626,14 @@ def find_respective_times(text: str) -> list[TimeExpression]:
     return found
 
 
-def respective_windows(text: str, respective: list[TimeExpression], subjects: list[Subject]) -> list[dict]:
+def respective_windows(
+    text: str, respective: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]]
+) -> list[dict]:
     """Pair the numbers of a 'respectively' time with the therapies in the same order: the list between the
-    time and 'respectively', else the list that ends before the time; nothing when the counts differ."""
+    time and 'respectively', else the list that ends before the time; nothing when the counts differ
+    (`clauses` are the text's `clause_spans`)."""
     windows = []
-    for clause_start, clause_end in clause_spans(text):
+    for clause_start, clause_end in clauses:
         for times in (r for r in respective if clause_start <= r.start < clause_end):
             listed = _respective_subjects(text, times, subjects, clause_start, clause_end)
             relation = _respective_relation(text[clause_start : times.start], times)

@@ -1,7 +1,7 @@
 """Units in which no fact component can find anything skip spaCy (nlp/pipeline.py): no fact may be lost.
 
-If a rule starts to find facts without the component's `may_find` condition (a threshold or dose
-written in words, say), these tests fail: widen that component's `may_find`."""
+If a rule starts to find facts that the component's `read_text` does not see (a threshold or dose
+written in words, say), these tests fail: widen that component's `read_text`."""
 
 import json
 from pathlib import Path
@@ -66,7 +66,8 @@ def test_crafted_record_has_facts_only_units_without_digits_state():
 def test_skipping_loses_no_fact(monkeypatch):
     records = _records()
     skipping = list(nlp.extract_studies(records, nlp=pipeline.build_nlp()))
-    monkeypatch.setattr(pipeline, "_fact_precheck", lambda nlp: lambda unit: True)  # every unit through spaCy
+    # every unit through spaCy, each component reading its text itself
+    monkeypatch.setattr(pipeline, "_fact_precheck", lambda nlp: pipeline._unit_user_data)
     assert list(nlp.extract_studies(records, nlp=pipeline.build_nlp())) == skipping
 
 
