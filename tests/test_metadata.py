@@ -358,13 +358,20 @@ def test_filter_and_facet_columns_have_serving_indexes(empty_path):
                        for columns in indexed), (table, facet)
 
 
-def test_counted_facets_read_the_stored_counts_only_for_simple_filters(loaded_path, tmp_path):
+def copy_with_inflated_studies_counts(loaded_path, tmp_path):
+    """A copy of the loaded database whose stored `studies` counts are 1000 too high: a page showing
+    such a count read it from facet_counts."""
     path = tmp_path / "trials.db"
     with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
         source.backup(target)
     database = db.connect(path)
     with database.conn:
         database.execute("update facet_counts set count = count + 1000 where table_name = 'studies'")
+    return path, database
+
+
+def test_counted_facets_read_the_stored_counts_only_for_simple_filters(loaded_path, tmp_path):
+    path, database = copy_with_inflated_studies_counts(loaded_path, tmp_path)
     status, phase, drugs = database.execute(
         "select overall_status, phase, drugs from studies where drugs is not null limit 1").fetchone()
     pages = ["/trials/studies.json", f"/trials/studies.json?overall_status={status}&_next=NCT0",
@@ -400,12 +407,7 @@ def test_filtered_table_pages_count_their_rows(loaded_path):
 
 
 def test_filtered_table_pages_read_their_count_from_facet_counts_only_for_equality_filters_on_facets(loaded_path, tmp_path):
-    path = tmp_path / "trials.db"
-    with db.connect(loaded_path).conn as source, db.connect(path).conn as target:
-        source.backup(target)
-    database = db.connect(path)
-    with database.conn:
-        database.execute("update facet_counts set count = count + 1000 where table_name = 'studies'")
+    path, database = copy_with_inflated_studies_counts(loaded_path, tmp_path)
     status, phase, drugs, sponsor = database.execute(
         "select overall_status, phase, drugs, lead_sponsor from studies where drugs is not null limit 1").fetchone()
     stored = [f"/trials/studies.json?overall_status={status}", f"/trials/studies.json?overall_status={status}&phase={phase}&_next=NCT0"]
