@@ -180,6 +180,7 @@ _ABBREVIATION_BEFORE_RE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9-]{1,7}\s?$")
 _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNORECASE)
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
+_DASH_RE = re.compile(r"\s*[-–]\s*")
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
@@ -323,13 +324,15 @@ class QuantityGrammar:
                     quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
                     quantity.form = "simple"
 
-    @staticmethod
-    def _at_least_range(text: str, match: re.Match, operator: tuple[int, str]) -> bool:
-        """'aged ≥ 12 to 17 years': a lower bound written with its operator, then 'to' the upper one."""
-        return (
-            match.re.groupindex.get("n2") is not None
-            and operator[1] == ">="
-            and _TO_RE.search(text, match.end("n1"), match.start("n2")) is not None
+    def _at_least_range(self, text: str, match: re.Match, operator: tuple[int, str]) -> bool:
+        """'aged ≥ 12 to 17 years', 'Adult (≥ 18 - 64 years)': a lower bound written with its operator,
+        then 'to' the upper one, or a dash and the upper one with its unit ('> 1-2' stays a simple 1)."""
+        if match.re.groupindex.get("n2") is None or operator[1] != ">=":
+            return False
+        if _TO_RE.search(text, match.end("n1"), match.start("n2")) is not None:
+            return True
+        return _DASH_RE.fullmatch(text, match.end("n1"), match.start("n2")) is not None and bool(
+            self.unit_re.match(text, match.end("n2"))
         )
 
     def _operator_before_class_name(self, text: str, class_start: int) -> tuple[int, str] | None:

@@ -537,6 +537,10 @@ SESSION5_CASES = [
     ("lower back pain lasting for at least 3 months", [("disease duration", ">=", 3)]),
     ("symptoms for at least 6 weeks", [("disease duration", ">=", 6)]),
     ("Currently taking daily oral steroid doses of greater than 7.5 milligrams (mg)", [("prednisone dose", ">", 7.5)]),
+    # a lower bound with its operator, a dash, the upper bound with its unit
+    ("Adult (≥ 18 - 64 years) male or non-pregnant", [("age", ">=", 18), ("age", "<=", 64)]),
+    ("patients aged ≥18-65 years", [("age", ">=", 18), ("age", "<=", 65)]),
+    ("CRP > 1-2 mg/dL", [("CRP", ">", 1)]),  # no '≥': not read as a range
 ]
 
 
