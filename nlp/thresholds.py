@@ -699,7 +699,10 @@ class ThresholdLinker:
         after = mentions.spans[after_index] if after_index is not None else None
         if quantity.form == "bare" and self._value_operator_measure(text, quantity, after):
             return
-        named_before = self._coordinated(text, mentions.spans, before_index) if self._measure_gap_ok(text, before, quantity) else []
+        named_before = (
+            self._coordinated(text, mentions.spans, before_index, _open_parenthesis_before(text, quantity.start))
+            if self._measure_gap_ok(text, before, quantity) else []
+        )
         if named_before and before.is_drug and _OPENS_PARENTHESIS_RE.fullmatch(text, before.end, quantity.start):
             named_before = self._links([before])  # "cyclosporine, voclosporin (<= 23.7 mg)": the dose of the last drug
         implied = [(None, quantity.implies)] if quantity.implies else []
@@ -807,15 +810,22 @@ class ThresholdLinker:
             and bool(_SHARED_GAP_RE.fullmatch(text, gap_start, quantity.start))
         )
 
-    def _coordinated(self, text: str, mentions: list[Mention], index: int) -> list[tuple[Mention, str]]:
+    def _coordinated(
+        self, text: str, mentions: list[Mention], index: int, open_parenthesis: int | None = None
+    ) -> list[tuple[Mention, str]]:
         """'ALT or AST', 'SGOT/SGPT', 'aspartate aminotransferase (AST)': all measures that share a value.
 
         A list's coordinator comes before its last item: in "A, B and C, D > 1" the "and" closed the
-        list "A, B and C" before D, so only D takes the value."""
+        list "A, B and C" before D, so only D takes the value. A value inside a parenthesis still open
+        belongs to the measure the parenthesis follows, not to the list before it: "tocilizumab,
+        pirfenidone or corticosteroids (prednisone equivalent dose >10 mg/day" is the corticosteroids'."""
         chain = [mentions[index]]
         comma_only_at = None  # chain length when the first gap without a coordinator was crossed
         while index > 0 and _is_coordination(text, mentions[index - 1].end, mentions[index].start):
             if _opens_other_measure(text, mentions[index - 1], mentions[index]):
+                break
+            if open_parenthesis is not None and mentions[index].start > open_parenthesis > mentions[index - 1].end:
+                chain.append(mentions[index - 1])  # the measure the parenthesis follows, and no further
                 break
             has_coordinator = _COORDINATOR_RE.search(text, mentions[index - 1].end, mentions[index].start) is not None
             if has_coordinator and comma_only_at is not None:
@@ -1021,6 +1031,12 @@ class _SpanIndex:
 
 def _is_coordination(text: str, start: int, end: int) -> bool:
     return end - start <= 30 and bool(_COORDINATION_GAP_RE.fullmatch(text, start, end))
+
+
+def _open_parenthesis_before(text: str, position: int) -> int | None:
+    """Where the parenthesis that is still open at `position` opened (within its sentence), if one is."""
+    opening = text.rfind("(", _sentence_start(text, position), position)
+    return opening if opening >= 0 and ")" not in text[opening:position] else None
 
 
 def _opens_other_measure(text: str, before: Mention, mention: Mention) -> bool:

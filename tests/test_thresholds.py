@@ -541,6 +541,11 @@ SESSION5_CASES = [
     ("Adult (≥ 18 - 64 years) male or non-pregnant", [("age", ">=", 18), ("age", "<=", 64)]),
     ("patients aged ≥18-65 years", [("age", ">=", 18), ("age", "<=", 65)]),
     ("CRP > 1-2 mg/dL", [("CRP", ">", 1)]),  # no '≥': not read as a range
+    # a value inside a parenthesis still open is the measure's the parenthesis follows, not the list's
+    ("tocilizumab, pirfenidone or corticosteroids (prednisone equivalent dose >10 mg/day)",
+     [("prednisone dose", ">", 10)]),
+    ("ALT or AST (> 3 x ULN)", [("ALT", ">", 3), ("AST", ">", 3)]),
+    ("AST (SGOT) or ALT (SGPT) > 2.5 x ULN", [("ALT", ">", 2.5), ("AST", ">", 2.5)]),
 ]
 
 
