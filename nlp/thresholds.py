@@ -954,7 +954,7 @@ class ThresholdLinker:
             for op, value in quantity.comparisons:
                 if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
-                fact = {"measure": measure, "op": op, "value": value}
+                fact = {"measure": _measure_of_value(rule, measure, value), "op": op, "value": value}
                 if unit:
                     fact["unit"] = unit
                 if quantity.scale_max is not None:
@@ -962,6 +962,12 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+def _measure_of_value(rule: dict, measure: str, value) -> str:
+    """'performance status ≥ 60': a value above the ECOG scale's top is a Karnofsky/Lansky score."""
+    beyond = rule.get("above_top")
+    return beyond["measure"] if beyond and value > beyond["top"] else measure
 
 
 def _without_members(text: str, mentions: list[Mention], rules: dict) -> list[Mention]:

@@ -546,6 +546,10 @@ SESSION5_CASES = [
      [("prednisone dose", ">", 10)]),
     ("ALT or AST (> 3 x ULN)", [("ALT", ">", 3), ("AST", ">", 3)]),
     ("AST (SGOT) or ALT (SGPT) > 2.5 x ULN", [("ALT", ">", 2.5), ("AST", ">", 2.5)]),
+    # a performance status above the ECOG scale's top (5) is a Karnofsky/Lansky score
+    ("Lansky performance status ≥60 (subjects \\< 16 years)", [("KPS", ">=", 60), ("age", "<", 16)]),
+    ("performance status ≥60", [("KPS", ">=", 60)]),
+    ("ECOG performance status ≤ 2", [("ECOG", "<=", 2)]),
 ]
 
 
