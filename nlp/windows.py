@@ -200,6 +200,9 @@ USAGE_OPENING_RE = re.compile(
     r"[\s\W]*(?:(?:any|prior|previous|recent|current)\s+)?(?:use|usage|treatment|therapy|exposure|administration|receipt|intake)",
     re.IGNORECASE,
 )
+TREATMENT_DURATION_BEFORE_RE = re.compile(
+    r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
+)
 OF_OR_WITH_RE = re.compile(r"\s+(?:of|with)\b", re.IGNORECASE)
 OF_THERAPY_RE = re.compile(
     r"\s+of\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
@@ -548,8 +551,8 @@ def extract_windows(
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
             relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end))
-            if relation is None:
-                continue
+            if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
+                continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
             if rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start):

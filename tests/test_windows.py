@@ -251,6 +251,8 @@ def test_session5_windows(components, text, expected):
 @pytest.mark.parametrize("text", [
     "Treatment within 4 weeks before screening of a serious infection",  # about the infection
     "Patients randomized within 4 weeks of screening, then given methotrexate",  # 'of' names no therapy
+    # how long a therapy was given, not how long ago
+    "systemic corticosteroids for the treatment of cGvHD for a duration of \\< 12 months prior to Day 1",
 ])
 def test_session5_not_windows(components, text):
     assert windows_of(components, text) == []
