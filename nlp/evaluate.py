@@ -221,6 +221,22 @@ def evaluate_dirs(
 evaluate = evaluate_dirs
 
 
+def evaluate_sets(set_dirs: Iterable[str | Path], *, extract: Extractor | None = None) -> dict:
+    """Pool several gold sets, each a folder with `gold/` and the records it was made from in
+    `records/` (tests/gold/unseen/setN): one report over all their studies."""
+    set_dirs = [Path(d) for d in set_dirs]
+    golds, records = [], {}
+    for set_dir in set_dirs:
+        set_golds = load_golds(set_dir / "gold")
+        golds += set_golds
+        records.update(find_records((g["nct_id"] for g in set_golds), [set_dir / "records"]))
+    ordered = [records[g["nct_id"]] for g in golds if g["nct_id"] in records]
+    extracted = {facts["nct_id"]: facts for facts in (extract or _default_extractor)(ordered)}
+    report = evaluate_studies(golds, extracted)
+    report["gold_dir"] = ", ".join(d.name for d in set_dirs)
+    return report
+
+
 def _describe(fact: dict) -> str:
     keys = ("section", "measure", "op", "value", "unit", "scale_max", "drug", "amount", "frequency", "subject", "relation")
     core = " ".join(f"{fact[key]}" for key in keys if fact.get(key) is not None)

@@ -79,3 +79,14 @@ def test_extraction_in_processes_gives_the_same_facts_in_order():
 
     records = SyntheticRegistry(150)[:]
     assert list(pipeline.extract_in_processes(records, 2)) == list(nlp.extract_studies(records))
+
+
+def test_blind_set_scores_print_per_set_and_pooled(capsys):
+    import evaluate_unseen
+
+    assert evaluate_unseen.main(["21", "22"]) == 0
+    out = capsys.readouterr().out
+    assert "gold: set21, set22" in out and "thresholds" in out
+    assert evaluate_unseen.main([]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("set1 ") and [line.split()[1] for line in lines[-3:]] == ["thresholds", "regimens", "windows"]
