@@ -237,6 +237,9 @@ SESSION5_CASES = [
     # a supplement taken with the therapy is no subject; cholinergic stimulants are a class (Sjögren's)
     ("a stable weekly dose of oral MTX with supplemental folic acid for at least 4 weeks prior to screening",
      [("methotrexate", 4, "weeks", "stable_for")]),
+    # 'current or recent use … for at least N weeks prior to': a washout, not a treatment duration
+    ("Current or recent use of methotrexate for at least 8 weeks prior to baseline visit",
+     [("methotrexate", 8, "weeks", "used_within")]),
     ("Doses of antimalarials, cholinergic stimulants and prednisone stable for at least 4 weeks before screening",
      [("antimalarials", 4, "weeks", "stable_for"), ("cholinergic stimulants", 4, "weeks", "stable_for"),
       ("prednisone", 4, "weeks", "stable_for")]),
@@ -252,6 +255,7 @@ def test_session5_windows(components, text, expected):
     "Treatment within 4 weeks before screening of a serious infection",  # about the infection
     "Patients randomized within 4 weeks of screening, then given methotrexate",  # 'of' names no therapy
     # how long a therapy was given, not how long ago
+    "Must have received methotrexate for at least 12 weeks prior to baseline",
     "systemic corticosteroids for the treatment of cGvHD for a duration of \\< 12 months prior to Day 1",
 ])
 def test_session5_not_windows(components, text):
