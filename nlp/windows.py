@@ -196,16 +196,12 @@ BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
-USAGE_OPENING_RE = re.compile(
-    r"[\s\W]*(?:(?:any|prior|previous|recent|current)\s+)?(?:use|usage|treatment|therapy|exposure|administration|receipt|intake)",
-    re.IGNORECASE,
-)
 TREATMENT_DURATION_BEFORE_RE = re.compile(
     r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
 )
-OF_OR_WITH_RE = re.compile(r"\s+(?:of|with)\b", re.IGNORECASE)
+# 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X'
 OF_THERAPY_RE = re.compile(
-    r"\s+of\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"\s+(?:of|with)\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
@@ -733,7 +729,7 @@ def _subjects_of(
     opening = text[segment_start : time.start].rstrip()
     if time.kind in SUBJECTS_BEFORE_ONLY:
         return [], None
-    if opening.endswith("(") or not LETTER_RE.search(opening) or _usage_then_subject(text, opening, time):
+    if opening.endswith("(") or not LETTER_RE.search(opening):
         # the list starts before the next comma, colon or semicolon; it may go on past commas
         after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
         if after and not LIST_STOP_RE.search(text, time.end, after[0].start):
@@ -746,18 +742,16 @@ def _subjects_of(
 def _therapy_of_the_time(
     text: str, subjects: list[Subject], time: TimeExpression, clause_end: int
 ) -> tuple[list[Subject], str | None]:
-    """'Previously treated patients within 2 weeks of topical therapy': the therapy right after 'of'."""
+    """'Previously treated patients within 2 weeks of topical therapy', 'Use in the last 3 months of
+    biological therapy': the therapy right after 'of' (or 'with')."""
     of = OF_THERAPY_RE.match(text, time.end)
-    after = [s for s in subjects if of and s.start == of.end() and s.end <= clause_end and s.medication]
+    if of is None:
+        return [], None
+    after = [s for s in subjects if s.start == of.end() and s.end <= clause_end and s.medication]
     if not after:
         return [], None
     later = [s for s in subjects if s.start >= after[0].start and s.end <= clause_end and s.medication]
     return _list_starting_with(text, later), f"window_{time.kind}_of_therapy"
-
-
-def _usage_then_subject(text: str, opening: str, time: TimeExpression) -> bool:
-    """'Use in the last 3 months of biological therapy': the therapy follows the time."""
-    return bool(USAGE_OPENING_RE.fullmatch(opening) and OF_OR_WITH_RE.match(text, time.end))
 
 
 def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, clause_end: int) -> tuple[list[Subject], str | None]:
