@@ -215,7 +215,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
     study["_arm_descriptions"] = _arm_descriptions(protocol)
-    study["_intervention_descriptions"] = _intervention_descriptions(protocol)
+    study["_intervention_frequencies"] = _intervention_frequencies(protocol)
     return study, units
 
 
@@ -316,13 +316,13 @@ def _arm_descriptions(protocol: dict) -> dict[str, str]:
     }
 
 
-def _intervention_descriptions(protocol: dict) -> dict[str, list[str]]:
-    """Each drug's intervention descriptions ('The study cream will be applied topically twice a day')."""
-    found: dict[str, list[str]] = {}
+def _intervention_frequencies(protocol: dict) -> dict[str, set[str]]:
+    """The frequencies each drug's intervention descriptions state ('applied topically twice a day')."""
+    found: dict[str, set[str]] = {}
     for intervention in _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("interventions")):
         drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
         if drug and isinstance(intervention.get("description"), str):
-            found.setdefault(drug, []).append(intervention["description"])
+            found.setdefault(drug, set()).update(quantities.stated_frequencies(intervention["description"]))
     return found
 
 
@@ -396,7 +396,7 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
             if kind == "regimens" and unit["source"] == "intervention" and "frequency" not in located:
-                _frequency_of_the_text(located, fact, unit["text"])
+                _frequency_of_the_text(located, fact, unit)
             if kind == "regimens" and not located.get("drug"):
                 located["drug"] = unit["drug"] or _inherited_drug(nlp, study, unit)
                 if not located["drug"]:
@@ -566,15 +566,17 @@ ONE_TIME_DOSE_RE = re.compile(
 ONE_TIME_REACH = 60  # characters around a dose where a one-time cue counts
 
 
-def _frequency_of_the_text(regimen: dict, fact: dict, text: str) -> None:
+def _frequency_of_the_text(regimen: dict, fact: dict, unit: dict) -> None:
     """'Baricitinib was administered QD (once daily) as a 4-mg oral tablet …; and 2 mg for children
     \\<9 years': an arm or intervention text that states one frequency states it for each of its doses,
     but for a dose given once ('600 mg as a loading dose on Day 1')."""
+    text = unit["text"]
     if ONE_TIME_DOSE_RE.search(text, max(0, fact["start"] - ONE_TIME_REACH), fact["end"] + ONE_TIME_REACH):
         return
-    stated = quantities.stated_frequencies(text)
-    if len(stated) == 1:
-        regimen["frequency"] = stated.pop()
+    if "frequencies" not in unit:  # read once per text, however many of its doses ask
+        unit["frequencies"] = quantities.stated_frequencies(text)
+    if len(unit["frequencies"]) == 1:
+        regimen["frequency"] = next(iter(unit["frequencies"]))
         regimen["rule"] = regimen["rule"] + "+text_frequency"
 
 
@@ -585,10 +587,9 @@ def _frequency_from_interventions(study: dict) -> None:
     for regimen in study["regimens"]:
         if regimen["source"] != "intervention" or "frequency" in regimen:
             continue
-        descriptions = study["_intervention_descriptions"].get(regimen["drug"], ())
-        stated = set().union(*map(quantities.stated_frequencies, descriptions))
+        stated = study["_intervention_frequencies"].get(regimen["drug"], set())
         if len(stated) == 1:
-            regimen["frequency"] = stated.pop()
+            regimen["frequency"] = next(iter(stated))
             regimen["rule"] = regimen["rule"] + "+intervention_description"
 
 
