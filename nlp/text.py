@@ -34,9 +34,10 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _COUNTED_UNIT_STEMS = ("year", "month", "week", "day", "times")
 _NUMBER_WORD_RE = re.compile("|".join(_NUMBER_WORDS))
-# "six months", "three times the upper limit of normal": a number word that counts a unit or a multiple
+# "six months", "three-month history", "three times the upper limit of normal": a number word that
+# counts a unit or a multiple
 _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
+    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=(?:[ \t]+|-)(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
 )
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.

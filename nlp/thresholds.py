@@ -202,6 +202,9 @@ class QuantityGrammar:
         self.requirement_before_re = re.compile(
             r"(?<![A-Za-z])(?:" + "|".join(_phrase_pattern(p) for p in operators["requirement_before"]) + r")\s*$", re.IGNORECASE
         )
+        self.time_limit_before_re = re.compile(
+            r"(?<![A-Za-z])(?:" + "|".join(_phrase_pattern(p) for p in operators["time_limit_before"]) + r")\s*$", re.IGNORECASE
+        )
         self.units = units
         unit_alternatives = "|".join(f"(?P<u{i}>{u['regex']})" for i, u in enumerate(units))
         unit = rf"(?:{unit_alternatives})(?![A-Za-z])"
@@ -347,6 +350,8 @@ class QuantityGrammar:
         words before it ("under age 60", ">= Grade 2 dyspnea")."""
         if quantity.form != "bare" or quantity.implies or self.is_required(text, quantity):
             return True
+        if self.is_time_limit(text, quantity):
+            return True  # "diagnosis of SLE within 2 years of screening"
         age = _AGE_OF_BEFORE_RE.search(text, max(0, quantity.start - 12), quantity.start)
         if age and self.onset_before_re.search(text, max(0, age.start() - 20), age.start()):
             return True  # "onset before the age of 16 years"
@@ -355,6 +360,13 @@ class QuantityGrammar:
     def is_required(self, text: str, quantity: Quantity) -> bool:
         """'must be 18 years': a plain number of years that the text requires."""
         return quantity.unit == "years" and self.requirement_before_re.search(text, max(0, quantity.start - 20), quantity.start) is not None
+
+    def is_time_limit(self, text: str, quantity: Quantity) -> bool:
+        """'within the past 10 years': a plain time that is the longest allowed (for the measures that
+        take it so)."""
+        return quantity.unit_kind == "time" and self.time_limit_before_re.search(
+            text, max(0, quantity.start - 25), quantity.start
+        ) is not None
 
     def operator_ending_at(self, text: str, end: int, *, allow_the: bool = False) -> tuple[int, str] | None:
         """The comparison operator right before `end` ("at least 18", "under the age"): (start, op)."""
@@ -597,6 +609,8 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
+# "within 2 years of the diagnosis of cancer": the time counts from another event
+_FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
 _PARENTHESIS_OPEN_RE = re.compile(r"\s*(?:elevations?\s*|levels?\s*)?\(", re.IGNORECASE)
 _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -731,6 +745,7 @@ class ThresholdLinker:
             quantity.links, quantity.rule = fitting, rule
             if rule == "measure-then-value" and quantity.form == "bare":
                 self._operator_before_measure(text, quantity, fitting[0][0])
+                self._time_limit(text, quantity, *fitting[0])
                 if fitting[0][1] == "age" and quantity.form == "bare":
                     self._onset_before_age(text, quantity, mention=fitting[0][0])
             if rule == "unit-implies-measure" and quantity.form == "bare":
@@ -925,6 +940,17 @@ class ThresholdLinker:
             quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
             quantity.form = "simple"
             quantity.start = min(quantity.start, start)
+
+    def _time_limit(self, text: str, quantity: Quantity, mention: Mention | None, measure: str) -> None:
+        """'Disease onset is within the past 10 years': disease duration <= 10 years."""
+        events = self.rules.get(measure, {}).get("within_is_at_most")
+        if quantity.form != "bare" or not events or mention is None:
+            return
+        if not contains_any(text[mention.start : mention.end].lower(), tuple(events)):
+            return
+        if self.grammar.is_time_limit(text, quantity) and not _FROM_OTHER_EVENT_RE.match(text, quantity.end):
+            quantity.comparisons = [("<=", value) for _, value in quantity.comparisons]
+            quantity.form = "simple"
 
     def _rule(self, measure: str, mention: Mention | None) -> dict:
         if measure in self.rules:

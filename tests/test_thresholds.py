@@ -572,3 +572,36 @@ def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
                                   "at day 3 of steroid therapy: presence of \\> 8 stools/day"])
 def test_a_number_and_a_measure_without_a_symbol_between_are_no_comparison(pipe, text):
     assert triples(pipe, text) == []
+
+
+SESSION6_CASES = [
+    # a diagnosis or onset 'within' a time before the study: the longest the disease may have lasted
+    ("Polymyositis diagnosed within the last 4 years", [("disease duration", "<=", 4)]),
+    ("Date of RA diagnosis within 18 months of randomization", [("disease duration", "<=", 18)]),
+    ("Disease onset was within 5 years before enrolment", [("disease duration", "<=", 5)]),
+    ("Diagnosis of SSc within the past 3 years", [("disease duration", "<=", 3)]),
+    # an abbreviated disease, a bracketed abbreviation, a plain 'disease', an episode
+    ("Active SLE for at least 6 months", [("disease duration", ">=", 6)]),
+    ("ulcerative colitis (UC) of at least 12 weeks duration", [("disease duration", ">=", 12)]),
+    ("duration of the skin disease more than four months", [("disease duration", ">", 4)]),
+    ("current episode of alopecia areata of no more than 5 years", [("disease duration", "<=", 5)]),
+    # a number word joined to its unit by a hyphen
+    ("at least a two-year history of psoriasis", [("disease duration", ">=", 2)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION6_CASES, ids=[c[0][:40] for c in SESSION6_CASES])
+def test_session6_phrasings(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Malignancy diagnosed within the previous 5 years",
+    "Myositis diagnosed within 3 years of the diagnosis of a cancer",  # counts from another event
+    "History of pancreatitis within 6 months",  # a history, not a diagnosis or onset
+    "Diagnosis of herpes zoster within 2 months",
+    "Diagnosed with uveitis within the last three months",  # a recent complication, not the disease's start
+    "Use of cyclosporine within 8 weeks",
+])
+def test_a_time_within_is_no_disease_duration_unless_it_counts_from_the_diagnosis(pipe, text):
+    assert [t for t in triples(pipe, text) if t[0] == "disease duration"] == []
