@@ -165,7 +165,10 @@ def _normal_phrase(text: str) -> str:
 
 
 _DOSE_LIMIT_HEADERS, _DOSE_LIMIT_OPS = _alternation(_load("threshold_operators.json")["dose_limit_headers"])
-_DOSE_LIMIT_HEADER_RE = re.compile(rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})\s*:\s*$", re.IGNORECASE)
+# "maximum doses allowed:", "(… and their maximum doses are as follows):"
+_DOSE_LIMIT_HEADER_RE = re.compile(
+    rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})(?:\s+(?:are|is)\s+as\s+follows)?\s*\)?\s*:\s*$", re.IGNORECASE
+)
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
@@ -619,7 +622,8 @@ _BRACKETED_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _MEMBERS_OPEN_RE = re.compile(
     r"\s*(?:\[|\(\s*(?=(?:e\.?\s?g|i\.?\s?e|such\s+as|includ|which\s+includ)))", re.IGNORECASE
 )
-_OPENS_PARENTHESIS_RE = re.compile(r"\s*[(\[]\s*")
+# "methotrexate (MTX) (≤ 20 mg)": after the drug or its bracketed abbreviation
+_OPENS_PARENTHESIS_RE = re.compile(r"\s*(?:\)\s*)?[(\[]\s*")
 _OF_THE_FOLLOWING_RE = re.compile(r"\s*(?:or\s+more\s+)?of\s+(?:the\s+following|these\b|those\b|them\b)", re.IGNORECASE)
 _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")

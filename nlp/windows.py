@@ -199,8 +199,10 @@ FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 TREATMENT_DURATION_BEFORE_RE = re.compile(
     r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
 )
-# 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X'
+# 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
+# 'stable for 30 days prior to Baseline and throughout the study with X'
 OF_THERAPY_RE = re.compile(
+    r"(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?)?"
     r"\s+(?:of|with)\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
@@ -216,9 +218,12 @@ DOSE_OF_BEFORE_RE = re.compile(
     r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?(?:\s+|\s*\(\s*)(?:equivalent\s+)?(?:of\s+)?$",
     re.IGNORECASE,
 )
+# what refers back to the therapy named before: 'the dose', 'it', 'the above medications'
 DOSE_SUBJECT_RE = re.compile(
-    r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:(?:the|this|that|its|their|whose)\s+)?"
-    r"(?:dose|dosage|dosing)\b",
+    r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:"
+    r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
+    r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
+    r"|(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b)",
     re.IGNORECASE,
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
@@ -559,7 +564,7 @@ def extract_windows(
             if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
                 listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
-                listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), index)
+                listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), previous_end)
             previous_end, previous_relation, previous_listed = time.end, relation, listed
             for subject in listed:
                 for name in subject.names:
@@ -592,16 +597,17 @@ def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> 
 
 
 def _subjects_elsewhere(
-    text: str, subjects: list[Subject], time: TimeExpression, clause: tuple[int, int], index: int
+    text: str, subjects: list[Subject], time: TimeExpression, clause: tuple[int, int], segment_start: int
 ) -> tuple[list[Subject], str | None]:
     """Subjects of a time expression that has none before it: the list after a colon that closes its
-    phrase, or (first in its clause) 'the dose' of the therapy named last earlier in the criterion."""
+    phrase, or ('the dose', 'it', 'the above medications' right before it since `segment_start`, the
+    previous time expression or the clause start) the therapy named last before its clause."""
     clause_start, clause_end = clause
     listed, rule = _list_after_colon(text, subjects, time, clause_end)
     if rule is None:
         listed, rule = _therapy_of_the_time(text, subjects, time, clause_end)
-    if rule is None and index == 0 and DOSE_SUBJECT_RE.match(text, clause_start, time.start):
-        # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks'
+    if rule is None and DOSE_SUBJECT_RE.match(text, segment_start, time.start):
+        # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks', '… It should be stable for'
         earlier = [s for s in subjects if s.end <= clause_start and s.medication]
         earlier = [s for s in earlier if not s.equivalent] or earlier
         if earlier:

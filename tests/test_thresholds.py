@@ -442,11 +442,15 @@ def test_a_concentration_unit_is_kept_as_written(pipe):
     assert [(f["measure"], f["unit"]) for f in facts] == [("CRP", "mg/L"), ("CRP", "ng/mL")]
 
 
-def test_a_header_of_maximum_doses_makes_its_items_doses_limits():
+@pytest.mark.parametrize("header", [
+    "Background therapy stable for 4 weeks; maximum doses allowed:",
+    "A stable regimen (the permitted medications and their maximum doses are as follows):",
+])
+def test_a_header_of_maximum_doses_makes_its_items_doses_limits(header):
     import nlp
 
     criteria = (
-        "Inclusion Criteria:\n1. Background therapy stable for 4 weeks; maximum doses allowed:\n"
+        f"Inclusion Criteria:\n1. {header}\n"
         "   - Hydroxychloroquine, 400 mg/day;\n   - Prednisone, 10 mg/day\n2. Prednisone, 5 mg/day"
     )
     facts = nlp.extract_study({"protocolSection": {
@@ -587,6 +591,8 @@ SESSION6_CASES = [
     ("current episode of alopecia areata of no more than 5 years", [("disease duration", "<=", 5)]),
     # a number word joined to its unit by a hyphen
     ("at least a two-year history of psoriasis", [("disease duration", ">=", 2)]),
+    # a dose in brackets after a drug's bracketed abbreviation is that drug's only
+    ("cyclosporine, tacrolimus or mycophenolate mofetil (MMF) (≤ 2 g)", [("mycophenolate mofetil dose", "<=", 2)]),
 ]
 
 

@@ -262,6 +262,31 @@ def test_session5_not_windows(components, text):
     assert windows_of(components, text) == []
 
 
+SESSION6_CASES = [
+    # the therapy after 'with', past the 'prior to <event>' and 'and throughout the study' of the time
+    ("Background therapy stable for 8 weeks before randomization and throughout the trial with methotrexate, "
+     "sulfasalazine or hydroxychloroquine",
+     [("methotrexate", 8, "weeks", "stable_for"), ("sulfasalazine", 8, "weeks", "stable_for"),
+      ("hydroxychloroquine", 8, "weeks", "stable_for")]),
+    # '(or prednisone equivalent)' inside a list does not end it
+    ("stable for 6 weeks with prednisolone (or prednisolone equivalent) (≤ 7.5 mg), leflunomide (≤ 20 mg)",
+     [("prednisolone", 6, "weeks", "stable_for"), ("leflunomide", 6, "weeks", "stable_for")]),
+    # 'it', 'the above drugs' and a later 'the dose' refer back to the therapy named before
+    ("Mycophenolate mofetil up to 2 g/day. It must be stable for at least 8 weeks before Day 1.",
+     [("mycophenolate mofetil", 8, "weeks", "stable_for")]),
+    ("Allowed: azathioprine (maximum dose of 150 mg/day), tacrolimus (maximum dose of 3 mg/day). "
+     "The above drugs must be stable for at least 6 weeks before Day 1.",
+     [("azathioprine", 6, "weeks", "stable_for"), ("tacrolimus", 6, "weeks", "stable_for")]),
+    ("Leflunomide 20 mg/day. It must be taken for 6 months and the dose must be stable for 4 weeks before Day 1.",
+     [("leflunomide", 4, "weeks", "stable_for")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION6_CASES, ids=[c[0][:40] for c in SESSION6_CASES])
+def test_session6_windows(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
 @pytest.mark.parametrize("text, expected", UNSEEN_CASES, ids=[c[0][:40] for c in UNSEEN_CASES])
 def test_unseen_dm_windows(components, text, expected):
     assert windows_of(components, text) == expected
