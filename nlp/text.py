@@ -75,6 +75,8 @@ def mask_escapes(text: str) -> str:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     if _may_count_units(text):  # the regex is slow to try at every word
         text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
+    if _may_name_one_unit(text):
+        text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
     return mask_punctuation_runs(text)
 
 
@@ -95,6 +97,25 @@ def _may_count_units(text: str) -> bool:
     if not contains_any(lowered, _COUNTED_UNIT_STEMS):
         return False
     return not text.isascii() or _NUMBER_WORD_RE.search(lowered) is not None
+
+
+# "in the year before screening", "during the previous month": one unit, written without its number.
+# It reads "in    1 year before", "during    previous 1 month": "the" makes room for the digit.
+_NUMBERLESS_TIME_RE = re.compile(
+    r"(?<![\w-])(in|within|during|over)([ \t]+)the([ \t]+)((?:(?:past|last|previous|preceding|prior)[ \t]+)?)"
+    r"(year|month|week)\b(?![ \t]*\d+(?![.)][ \t]))",  # not "in the year 2019"; "month 6. Renal …" numbers an item
+    re.IGNORECASE,
+)
+
+
+def _may_name_one_unit(text: str) -> bool:
+    lowered = text.lower()
+    return "the" in lowered and contains_any(lowered, ("year", "month", "week"))
+
+
+def _one_unit(match: re.Match) -> str:
+    lead, gap, space, qualifier, unit = match.groups()
+    return f"{lead}{gap}{' ' * (1 + len(space))}{qualifier}1 {unit}"
 
 
 # "³" between a space (or bracket) and a number: a "≥" copied from a Symbol font; after a unit it is a cube

@@ -228,8 +228,10 @@ class QuantityGrammar:
                 r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
-                # "(0-10 cm)" right after a value: the scale it is read on; from 0 only, so "(1-5)" stays text
-                rf"|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)",
+                # "(0-10 cm)", "(scale of 0 to 4)" right after a value: the scale it is read on; from 0 only,
+                # so "(1-5)" stays text
+                r"|\(\s*(?:(?:score\s+)?range:?\s*|(?:on\s+(?:a|the)\s+)?scale\s*(?:of|from)?:?\s*)?"
+                rf"0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)",
                 re.IGNORECASE,
             )),
             # "the minimum value on the 10 cm VAS scale is 2.0 cm": operator, then the scale, then the value

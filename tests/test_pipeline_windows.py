@@ -125,7 +125,7 @@ FLAT_OPEN_LIST = """Inclusion Criteria:
 
 - Hydroxychloroquine <= 400 mg/day
 
-- Tender joint count of 6 or more, without methotrexate in the last year
+- Tender joint count of 6 or more, never treated with methotrexate
 
 Exclusion Criteria:
 

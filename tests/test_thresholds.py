@@ -562,6 +562,12 @@ def test_session5_phrasings(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
 
 
+@pytest.mark.parametrize("text", ["vIGA-AD score of at least 3 (scale of 0 to 4)", "IGA ≥ 3 (on a scale of 0-4)"])
+def test_a_bracketed_scale_of_zero_to_n_gives_the_scale_top(pipe, text):
+    [fact] = extract(pipe, text)
+    assert (fact["measure"], fact["op"], fact["value"], fact.get("scale_max")) == ("IGA", ">=", 3, 4)
+
+
 def test_the_body_surface_of_an_egfr_unit_is_no_scale(pipe):
     [fact] = extract(pipe, "eGFR \\<30 ml / min / 1.73 sqm")
     assert (fact["unit"], fact.get("scale_max")) == ("mL/min", None)
@@ -591,6 +597,10 @@ SESSION6_CASES = [
     ("current episode of alopecia areata of no more than 5 years", [("disease duration", "<=", 5)]),
     # a number word joined to its unit by a hyphen
     ("at least a two-year history of psoriasis", [("disease duration", ">=", 2)]),
+    # "greater than and equal to"; a scale in brackets named 'scale of 0 to N'; a duration 'of' a disease abbreviation
+    ("SCORAD greater than and equal to 25", []),  # no SCORAD in the vocabulary: the operator alone is no fact
+    ("EASI score greater than and equal to 12 at baseline", [("EASI", ">=", 12)]),
+    ("Diagnosis of ulcerative colitis (UC) with a minimum duration of UC of at least 6 months", [("disease duration", ">=", 6)]),
     # a dose in brackets after a drug's bracketed abbreviation is that drug's only
     ("cyclosporine, tacrolimus or mycophenolate mofetil (MMF) (≤ 2 g)", [("mycophenolate mofetil dose", "<=", 2)]),
 ]

@@ -279,12 +279,33 @@ SESSION6_CASES = [
      [("azathioprine", 6, "weeks", "stable_for"), ("tacrolimus", 6, "weeks", "stable_for")]),
     ("Leflunomide 20 mg/day. It must be taken for 6 months and the dose must be stable for 4 weeks before Day 1.",
      [("leflunomide", 4, "weeks", "stable_for")]),
+    # a topical PDE-4 inhibitor, crisaborole, thiopurines
+    ("Use of topical phosphodiesterase-4 inhibitors or crisaborole within 1 week before Day 1",
+     [("topical pde-4 inhibitor", 1, "weeks", "used_within"), ("crisaborole", 1, "weeks", "used_within")]),
+    ("Thiopurines within 12 weeks before baseline", [("thiopurines", 12, "weeks", "used_within")]),
 ]
 
 
 @pytest.mark.parametrize("text, expected", SESSION6_CASES, ids=[c[0][:40] for c in SESSION6_CASES])
 def test_session6_windows(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("criterion, expected", [
+    # one unit written without its number (the pipeline's masked text reads "in    1 year before")
+    ("Systemic corticosteroids for more than 2 weeks in the year before screening",
+     [("corticosteroids", 1, "years", "used_within")]),
+    ("Received rituximab during the preceding month", [("rituximab", 1, "months", "used_within")]),
+    ("Methotrexate started in the year 2019 before the diagnosis", []),  # a numbered year
+])
+def test_a_unit_without_its_number_is_one_unit(criterion, expected):
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000061"},
+        "eligibilityModule": {"eligibilityCriteria": f"Exclusion Criteria:\n* {criterion}"},
+    }}
+    windows = nlp.extract_study(record)["windows"]
+    assert [(w["subject"], w["value"], w["unit"], w["relation"]) for w in windows] == expected
+    assert all(w["source_text"] in criterion for w in windows)
 
 
 @pytest.mark.parametrize("text, expected", UNSEEN_CASES, ids=[c[0][:40] for c in UNSEEN_CASES])
