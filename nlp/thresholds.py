@@ -1090,7 +1090,12 @@ def _sentence_start(text: str, offset: int) -> int:
     return max(text.rfind(". ", window, offset) + 1, text.rfind(";", window, offset) + 1, window)
 
 
-_AT_ONSET_RE = re.compile(r"\s*(?:of\s+age\s+)?at\s+(?:the\s+)?(?:time\s+of\s+)?(?:disease\s+|symptom\s+|myositis\s+)?onset\b", re.IGNORECASE)
+# "18 years or older at disease onset"; not "at the onset of Screening"
+_AT_ONSET_RE = re.compile(
+    r"\s*(?:of\s+age\s+)?at\s+(?:the\s+)?(?:time\s+of\s+)?(?:disease\s+|symptom\s+|myositis\s+)?onset\b"
+    r"(?!\s+of\s+(?:the\s+)?(?:screening|study|trial|treatment|dosing|enrol|randomi))",
+    re.IGNORECASE,
+)
 _FOR_EACH_RE = re.compile(r"\s*(?:VAS\s+)?for\s+each\b", re.IGNORECASE)
 
 

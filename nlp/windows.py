@@ -200,10 +200,11 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
     r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
 )
 # 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
-# 'stable for 30 days prior to Baseline and throughout the study with X'
+# 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X'
 OF_THERAPY_RE = re.compile(
-    r"(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?)?"
-    r"\s+(?:of|with)\s+(?:(?:the|any)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
+    r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
+    r"\s+(?:of|with)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

@@ -601,6 +601,14 @@ SESSION6_CASES = [
     ("SCORAD greater than and equal to 25", []),  # no SCORAD in the vocabulary: the operator alone is no fact
     ("EASI score greater than and equal to 12 at baseline", [("EASI", ">=", 12)]),
     ("Diagnosis of ulcerative colitis (UC) with a minimum duration of UC of at least 6 months", [("disease duration", ">=", 6)]),
+    # the onset of symptoms, a disease abbreviation of any shape, within a time
+    ("Symptom onset: onset of symptoms within 18 months of enrolment", [("disease duration", "<=", 18)]),
+    ("Kidney biopsy showing IgAN, with the diagnosis of IgAN within 5 years before Day 1", [("disease duration", "<=", 5)]),
+    # a correction of the measure is no measure of its own
+    ("DLCO corrected for haemoglobin 40% to 80% of predicted", [("DLCO", ">=", 40), ("DLCO", "<=", 80)]),
+    ("DLco (Hb-adjusted) > 35% predicted", [("DLCO", ">", 35)]),
+    # the onset of the screening period is no disease onset
+    ("Age 20 years or older at the onset of the screening period", [("age", ">=", 20)]),
     # a dose in brackets after a drug's bracketed abbreviation is that drug's only
     ("cyclosporine, tacrolimus or mycophenolate mofetil (MMF) (≤ 2 g)", [("mycophenolate mofetil dose", "<=", 2)]),
 ]
@@ -616,6 +624,7 @@ def test_session6_phrasings(pipe, text, expected):
     "Myositis diagnosed within 3 years of the diagnosis of a cancer",  # counts from another event
     "History of pancreatitis within 6 months",  # a history, not a diagnosis or onset
     "Diagnosis of herpes zoster within 2 months",
+    "Diagnosis of HIV within the last 6 months",
     "Diagnosed with uveitis within the last three months",  # a recent complication, not the disease's start
     "Use of cyclosporine within 8 weeks",
 ])

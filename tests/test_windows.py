@@ -283,6 +283,9 @@ SESSION6_CASES = [
     ("Use of topical phosphodiesterase-4 inhibitors or crisaborole within 1 week before Day 1",
      [("topical pde-4 inhibitor", 1, "weeks", "used_within"), ("crisaborole", 1, "weeks", "used_within")]),
     ("Thiopurines within 12 weeks before baseline", [("thiopurines", 12, "weeks", "used_within")]),
+    # 'within N of <event> of X': the event is skipped, the therapy after it is the subject
+    ("Use within 3 months of randomization of therapeutic monoclonal antibodies",
+     [("antibody therapy", 3, "months", "used_within")]),
 ]
 
 
