@@ -194,6 +194,7 @@ def _first_chars(pattern: str) -> set[str] | None:
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
+DOSE_REACH = 45  # characters from a dose to the drug that names its unit ("10 milligrams per day (mg/day) (prednisone")
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 TREATMENT_DURATION_BEFORE_RE = re.compile(
@@ -215,8 +216,10 @@ DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
 CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
+# '10 mg/day of', '≤10 milligrams per day (mg/day) (': a dose whose unit the drug after it names
 DOSE_OF_BEFORE_RE = re.compile(
-    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?(?:\s+|\s*\(\s*)(?:equivalent\s+)?(?:of\s+)?$",
+    r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?"
+    r"(?:\s*\(\s*mg\s*/\s*(?:kg\s*/\s*)?(?:day|d)\s*\))?(?:\s+|\s*\(\s*)(?:equivalent\s+)?(?:of\s+)?$",
     re.IGNORECASE,
 )
 # what refers back to the therapy named before: 'the dose', 'it', 'the above medications'
@@ -426,7 +429,7 @@ def _names_a_dose_unit(text: str, drug: Subject, others: list[Subject]) -> bool:
     """'glucocorticoid ≤ 20 mg/day of prednisone', 'an oral corticosteroid, …, at a stable dose ≤40
     milligrams/day prednisone': the drug right after a dose measures the dose of the therapy named
     before it in the sentence; that therapy is the subject."""
-    dose = DOSE_OF_BEFORE_RE.search(text, max(0, drug.start - 30), drug.start)
+    dose = DOSE_OF_BEFORE_RE.search(text, max(0, drug.start - DOSE_REACH), drug.start)
     return dose is not None and any(
         other is not drug and other.end <= dose.start() and dose.start() - other.end <= 80
         and not _SENTENCE_END_RE.search(text, other.end, dose.start())
@@ -438,7 +441,7 @@ def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> 
     """'An oral corticosteroid, started 4 weeks prior to screening, at a stable dose ≤ 40 mg/day prednisone
     for 2 weeks': when the only therapy named since the previous time is the unit of a dose, the therapy
     whose dose it is (named before, in the same sentence) is the subject."""
-    dose = DOSE_OF_BEFORE_RE.search(text, max(0, units[0].start - 40), units[0].start) if units else None
+    dose = DOSE_OF_BEFORE_RE.search(text, max(0, units[0].start - DOSE_REACH), units[0].start) if units else None
     if dose is None:
         return []
     earlier = [

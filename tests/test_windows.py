@@ -286,6 +286,11 @@ SESSION6_CASES = [
     # 'within N of <event> of X': the event is skipped, the therapy after it is the subject
     ("Use within 3 months of randomization of therapeutic monoclonal antibodies",
      [("antibody therapy", 3, "months", "used_within")]),
+    # a dose unit restated in brackets: the drug after it still only names the dose's unit
+    ("On oral corticosteroids, stable dose of ≤ 7.5 milligrams per day (mg/day) (prednisone or equivalent) "
+     "for at least 6 weeks before Day 1", [("corticosteroids", 6, "weeks", "stable_for")]),
+    # 'no increase in X dose for N': a stable dose
+    ("No increase in the methotrexate dose for 3 months before screening", [("methotrexate", 3, "months", "stable_for")]),
 ]
 
 
