@@ -67,7 +67,9 @@ _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility"
 _BULLET_RE = re.compile(
     r"(?P<indent>[ \t]*)"
     r"(?:(?P<dash>-{1,3})(?:[ \t]+|(?=[A-Za-z]))"
-    r"|(?P<symbol>[*+•·▪◦‣●○■□–—o][ \t]+|[•▪◦‣●■](?=[^\W\d_]))"  # "•Diagnosed": glued only for real bullets
+    # "•Diagnosed": glued only for real bullets, or a "*" with no other "*" on its line ("*Ability to …",
+    # not "*italic*")
+    r"|(?P<symbol>[*+•·▪◦‣●○■□–—o][ \t]+|[•▪◦‣●■](?=[^\W\d_])|\*(?=[^\W\d_])(?![^\n*]*\*))"
     r"|(?P<number>\d{1,3}[.)]|\(\d{1,3}\))[ \t]+"
     r"|(?P<roman>(?:[ivx]{2,5}|[IVX]{2,5})[.)]|\((?:[ivx]{1,5}|[IVX]{1,5})\))[ \t]+"
     r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"

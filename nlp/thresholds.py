@@ -253,7 +253,8 @@ class QuantityGrammar:
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
                 rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
-                rf"(?:\s*(?P<suffix>{suffix}))?(?![A-Za-z0-9])",
+                # "21 years of age or greater than 75": "or greater" opens the next comparison, no suffix
+                rf"(?:\s*(?P<suffix>{suffix})(?!\s+than\b))?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("range", re.compile(
@@ -266,7 +267,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
         ]
-        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})", re.IGNORECASE)
+        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})(?!\s+than\b)", re.IGNORECASE)
         self._unit_group_cache: dict[int, list[tuple[int, dict]]] = {}  # id(pattern) -> groups
         # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
         # text: literals, then a regex. A range needs a joiner right before its second number (the
@@ -614,6 +615,11 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
 
 # Gaps between a measure and its value ("CDASI activity score of", "(PGA) activity score", "at a dose of").
 # a hard wrap ("CDASI-Activity score\n>=15") may sit between measure and value, not a blank line
+_MEASURED_BY_RE = re.compile(
+    r"\s*,?\s*(?:as\s+)?(?:measured|assessed|evaluated|rated|scored)\s+(?:by|with|using|on)\s+(?:the\s+|a\s+)?",
+    re.IGNORECASE,
+)
+_ITEM_CLOSES_RE = re.compile(r"\s+(?:question|item|Q)\s*#?\s*\d{1,2}\s*\)", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
@@ -725,6 +731,8 @@ class ThresholdLinker:
         )
         if named_before and before.is_drug and _OPENS_PARENTHESIS_RE.fullmatch(text, before.end, quantity.start):
             named_before = self._links([before])  # "cyclosporine, voclosporin (<= 23.7 mg)": the dose of the last drug
+        if named_before and (measured := self._measured_by(text, mentions.spans, before_index)) is not None:
+            named_before = self._links([measured])  # "spinal pain as measured by BASDAI question 2 >= 4"
         implied = [(None, quantity.implies)] if quantity.implies else []
         if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
             implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
@@ -755,11 +763,28 @@ class ThresholdLinker:
                 if fitting[0][1] == "age" and quantity.form == "bare":
                     self._onset_before_age(text, quantity, mention=fitting[0][0])
             if rule == "unit-implies-measure" and quantity.form == "bare":
-                self._onset_before_age(text, quantity)
+                named = [mention for mention, measure in named_before if measure == quantity.implies]
+                self._onset_before_age(text, quantity, mention=named[0] if named else None)
+                if named and quantity.form == "bare":  # "under the age of 7 years old": the operator is before the measure
+                    self._operator_before_measure(text, quantity, named[0])
             if rule == "required-age":
                 quantity.comparisons = [(">=", value) for _, value in quantity.comparisons]
                 quantity.form = "simple"
             return
+
+    def _measured_by(self, text: str, mentions: list[Mention], index: int) -> Mention | None:
+        """The measure named before 'as measured by <instrument>' (or before '(<instrument> question N)')
+        when the value follows the instrument (a scale such as VAS keeps its own handling: 'VAS of X')."""
+        if index == 0 or self._rule(mentions[index].measure, mentions[index]).get("generic_scale"):
+            return None
+        measured, instrument = mentions[index - 1], mentions[index]
+        if measured.is_drug:
+            return None
+        if _MEASURED_BY_RE.fullmatch(text, measured.end, instrument.start):
+            return measured
+        if _OPENS_PARENTHESIS_RE.fullmatch(text, measured.end, instrument.start) and _ITEM_CLOSES_RE.match(text, instrument.end):
+            return measured  # "spinal pain (BASDAI question 2) >= 4": an item of the instrument measures it
+        return None
 
     def _counts_listed_items(self, text: str, quantity: Quantity) -> bool:
         """'1 or 2 of the following', '2 or more of these': a number of items, not a level."""

@@ -209,6 +209,14 @@ def test_dash_runs_and_glued_dashes_are_markers_and_empty_bullets_are_dropped():
     ]
 
 
+def test_a_star_glued_to_its_item_is_a_bullet_unless_it_closes_on_the_line():
+    text = "Exclusion Criteria\n\n*Intolerance to colchicine\n*Dialysis\n*Note* that this line is emphasis"
+    assert sections(text) == [
+        ("Intolerance to colchicine", "exclusion"),
+        ("Dialysis\n*Note* that this line is emphasis", "exclusion"),
+    ]
+
+
 def test_crlf_tabs_and_markup_only_lines():
     text = "Inclusion Criteria:\r\n\r\n*\tAge >= 18\r\n\t* nested\r\n***\r\n"
     assert items(text) == [("Age >= 18", "inclusion", None, 0), ("nested", "inclusion", 1, 1)]

@@ -160,7 +160,7 @@ def test_find_doses(text, amount, unit, frequency):
      ("every 2 weeks", "Q2W"), ("Q2W", "Q2W"), ("every 4 weeks", "Q4W"), ("q4w", "Q4W"), ("monthly", "QM"),
      ("every 28 days", "Q4W"), ("3-4 times a day", None), ("twice-daily", "BID"), ("Once-daily", "QD"),
      ("quaque die", "QD"), ("three-times-a-day", "TID"), ("10 mg BD", "BID"), ("b.d.", "BID"), ("TDS", "TID"),
-     ("qds", "QID")],
+     ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code

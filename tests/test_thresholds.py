@@ -218,6 +218,11 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("Age ≥18", "unit", "years"),
         ("Serum creatinine of 2.0 mg/dl or less", "unit", "mg/dL"),
         ("TIS of at least 40 points", "unit", "points"),
+        # micromoles and millimoles are told apart
+        ("Serum creatinine > 150 μmol/l", "unit", "µmol/L"),
+        ("creatinine ≥ 177 umol/L", "unit", "µmol/L"),
+        ("HbA1c > 75 mmol/mol", "unit", "mmol/mol"),
+        ("Body temperature ≥ 38.5 ℃", "unit", "°C"),
     ],
 )
 def test_units_and_scales(pipe, text, field, value):
@@ -609,6 +614,17 @@ SESSION6_CASES = [
     ("DLco (Hb-adjusted) > 35% predicted", [("DLCO", ">", 35)]),
     # the onset of the screening period is no disease onset
     ("Age 20 years or older at the onset of the screening period", [("age", ">=", 20)]),
+    # a fever or temperature in degrees; an age 'years old' after the named age with its operator before
+    ("Fever (higher than 38.5 degrees Celsius) for 3 days", [("body temperature", ">", 38.5)]),
+    ("Children under the age of 5 years old", [("age", "<", 5)]),
+    ("JIA diagnosed before the age of 16 years old", [("age at onset", "<", 16)]),
+    # 'or greater than' opens the next comparison; 'within last'; an instrument that measures the named measure
+    ("Age less than 18 years of age or greater than 70 years of age", [("age", "<", 18), ("age", ">", 70)]),
+    ("New diagnosis of PMR within last 8 weeks", [("disease duration", "<=", 8)]),
+    ("Spinal pain as assessed by BASDAI question #2 ≥ 5 cm", [("spinal pain", ">=", 5)]),
+    ("Spinal pain (BASDAI question 2) ≥ 6", [("spinal pain", ">=", 6)]),
+    # corticosteroids abbreviated
+    ("OCS at a stable dose of ≤ 10 mg/day", [("prednisone dose", "<=", 10)]),
     # a dose in brackets after a drug's bracketed abbreviation is that drug's only
     ("cyclosporine, tacrolimus or mycophenolate mofetil (MMF) (≤ 2 g)", [("mycophenolate mofetil dose", "<=", 2)]),
 ]

@@ -291,6 +291,12 @@ SESSION6_CASES = [
      "for at least 6 weeks before Day 1", [("corticosteroids", 6, "weeks", "stable_for")]),
     # 'no increase in X dose for N': a stable dose
     ("No increase in the methotrexate dose for 3 months before screening", [("methotrexate", 3, "months", "stable_for")]),
+    # bile acids, colchicine, rifampicin, erythropoietin and urate-lowering therapy are therapies too
+    ("Treatment with ursodiol, colchicine or rifampicin in the preceding 3 months",
+     [("ursodeoxycholic acid", 3, "months", "used_within"), ("colchicine", 3, "months", "used_within"),
+      ("rifampin", 3, "months", "used_within")]),
+    ("Urate-lowering therapy or epoetin alfa within 4 weeks",
+     [("urate-lowering therapy", 4, "weeks", "used_within"), ("erythropoietin", 4, "weeks", "used_within")]),
 ]
 
 
