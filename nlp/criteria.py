@@ -80,6 +80,9 @@ _BULLET_RE = re.compile(
 _STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
 _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
 _STAR_MARK_RE = re.compile(r"[*•·▪]")  # in every _STAR_SEPARATOR_RE match: a quick first test
+# "… drugs --Patient Characteristics-- Hematopoietic: …": a heading of the old PDQ layout, collapsed onto
+# one line, ends the piece before it (the heading itself is no criterion)
+_PDQ_HEADING_RE = re.compile(r"(?<![^ \t])--[A-Z][A-Za-z/,& ]{2,40}?--(?![^ \t])")
 # A section header inside a line ("... before Screening Exclusion Criteria: * Unstable DM"), as text
 # collapsed onto one line writes it. Case-sensitive (capitalized or upper case) and with "criteria" and
 # a colon, so prose such as "meets the exclusion criteria of study X" is not a header.
@@ -278,7 +281,7 @@ def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:
 
 
 def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
-    """Split "a * b * c" (and "- a - b - c") written on one line into sibling spans."""
+    """Split "a * b * c" (and "- a - b - c", and "a --Heading-- b") written on one line into sibling spans."""
     separators = []
     if _STAR_MARK_RE.search(text, block.start, block.end):  # most items have none
         separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
@@ -286,6 +289,12 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
         dashes = list(_DASH_SEPARATOR_RE.finditer(text, block.start, block.end))
         if len(dashes) >= 2 or (dashes and block.kind == "dash"):
             separators = dashes
+    if text.find("--", block.start, block.end) >= 0:
+        headings = list(_PDQ_HEADING_RE.finditer(text, block.start, block.end))
+        separators = sorted(
+            separators + [h for h in headings if not any(h.start() < s.end() and s.start() < h.end() for s in separators)],
+            key=lambda match: match.start(),
+        )
     if not separators:
         return [(block.start, block.end)]
     bounds = [block.start]

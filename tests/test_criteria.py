@@ -217,6 +217,16 @@ def test_a_star_glued_to_its_item_is_a_bullet_unless_it_closes_on_the_line():
     ]
 
 
+def test_old_pdq_headings_collapsed_onto_one_line_end_a_criterion():
+    text = ("DISEASE CHARACTERISTICS: Biopsy-proven vasculitis --Prior/Concurrent Therapy-- No concurrent NSAIDs "
+            "--Patient Characteristics-- Hematopoietic: WBC at least 3,000/mm3 -- not a heading")
+    assert texts(text) == [
+        "DISEASE CHARACTERISTICS: Biopsy-proven vasculitis",
+        "No concurrent NSAIDs",
+        "Hematopoietic: WBC at least 3,000/mm3 -- not a heading",
+    ]
+
+
 def test_crlf_tabs_and_markup_only_lines():
     text = "Inclusion Criteria:\r\n\r\n*\tAge >= 18\r\n\t* nested\r\n***\r\n"
     assert items(text) == [("Age >= 18", "inclusion", None, 0), ("nested", "inclusion", 1, 1)]
