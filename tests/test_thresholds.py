@@ -623,6 +623,13 @@ SESSION6_CASES = [
     ("New diagnosis of PMR within last 8 weeks", [("disease duration", "<=", 8)]),
     ("Spinal pain as assessed by BASDAI question #2 ≥ 5 cm", [("spinal pain", ">=", 5)]),
     ("Spinal pain (BASDAI question 2) ≥ 6", [("spinal pain", ">=", 6)]),
+    # measures of neurology, thyroid eye disease, asthma and nasal polyps
+    ("Kurtzke Expanded Disability Status Scale score between 2.0 and 5.5", [("EDSS", ">=", 2.0), ("EDSS", "<=", 5.5)]),
+    ("Clinical Activity Score of at least 4 in the study eye", [("CAS", ">=", 4)]),
+    ("pre-bronchodilator FEV1 < 70% of predicted", [("FEV1", "<", 70)]),
+    ("FEV1/FVC ratio below 0.7", [("FEV1/FVC", "<", 0.7)]),
+    ("blood eosinophil count ≥ 300 cells/µL", [("blood eosinophils", ">=", 300)]),
+    ("nasal polyp score of at least 5 and SNOT-22 total score ≥ 30", [("NPS", ">=", 5), ("SNOT-22", ">=", 30)]),
     # corticosteroids abbreviated
     ("OCS at a stable dose of ≤ 10 mg/day", [("prednisone dose", "<=", 10)]),
     # a dose in brackets after a drug's bracketed abbreviation is that drug's only

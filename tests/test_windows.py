@@ -295,6 +295,12 @@ SESSION6_CASES = [
     ("Treatment with ursodiol, colchicine or rifampicin in the preceding 3 months",
      [("ursodeoxycholic acid", 3, "months", "used_within"), ("colchicine", 3, "months", "used_within"),
       ("rifampin", 3, "months", "used_within")]),
+    # multiple sclerosis therapies; 'over-the-counter or prescription' inside a list
+    ("Treatment with glatiramer acetate, dimethyl fumarate, teriflunomide or fingolimod within 6 months",
+     [("glatiramer acetate", 6, "months", "used_within"), ("dimethyl fumarate", 6, "months", "used_within"),
+      ("teriflunomide", 6, "months", "used_within"), ("fingolimod", 6, "months", "used_within")]),
+    ("Treatment with ACTH or any over-the-counter or prescription corticosteroids 30 days prior to screening",
+     [("corticotropin", 30, "days", "used_within"), ("corticosteroids", 30, "days", "used_within")]),
     ("Urate-lowering therapy or epoetin alfa within 4 weeks",
      [("urate-lowering therapy", 4, "weeks", "used_within"), ("erythropoietin", 4, "weeks", "used_within")]),
 ]
