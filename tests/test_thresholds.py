@@ -223,6 +223,7 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("creatinine ≥ 177 umol/L", "unit", "µmol/L"),
         ("HbA1c > 75 mmol/mol", "unit", "mmol/mol"),
         ("Body temperature ≥ 38.5 ℃", "unit", "°C"),
+        ("creatinine > 2.0 mg/deciliter", "unit", "mg/dL"),
     ],
 )
 def test_units_and_scales(pipe, text, field, value):
@@ -623,6 +624,8 @@ SESSION6_CASES = [
     ("New diagnosis of PMR within last 8 weeks", [("disease duration", "<=", 8)]),
     ("Spinal pain as assessed by BASDAI question #2 ≥ 5 cm", [("spinal pain", ">=", 5)]),
     ("Spinal pain (BASDAI question 2) ≥ 6", [("spinal pain", ">=", 6)]),
+    # "transaminitis" names both transaminases
+    ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps
     ("Kurtzke Expanded Disability Status Scale score between 2.0 and 5.5", [("EDSS", ">=", 2.0), ("EDSS", "<=", 5.5)]),
     ("Clinical Activity Score of at least 4 in the study eye", [("CAS", ">=", 4)]),
