@@ -636,6 +636,7 @@ _OF_THE_FOLLOWING_RE = re.compile(r"\s*(?:or\s+more\s+)?of\s+(?:the\s+following|
 _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
+_OR_EQUIVALENT_RE = re.compile(r"\bor\s+(?:an?\s+)?equivalents?\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
 _PERCENT_OF_RE = re.compile(
     r"\s*(?:\((?:inclusive|%)\)\s*)?of\s+(?:(?:his\s+or\s+her|their|the|total)\s+){0,3}", re.IGNORECASE
@@ -812,6 +813,7 @@ class ThresholdLinker:
         # [which includes CK, aldolase] at a minimum level of 1.3 x ULN"
         gap = _BRACKETED_RE.sub(" ", text[mention.end : quantity.start])
         gap = _NAMED_INSTRUMENT_RE.sub(" ", gap)  # "VAS score on the Myositis Disease Activity Assessment Tool was"
+        gap = _OR_EQUIVALENT_RE.sub(" ", gap)  # "prednisone or equivalent of <= 40 mg/day"
         if not _MEASURE_VALUE_GAP_RE.fullmatch(gap):
             return False
         if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):

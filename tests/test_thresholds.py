@@ -624,6 +624,9 @@ SESSION6_CASES = [
     ("New diagnosis of PMR within last 8 weeks", [("disease duration", "<=", 8)]),
     ("Spinal pain as assessed by BASDAI question #2 ≥ 5 cm", [("spinal pain", ">=", 5)]),
     ("Spinal pain (BASDAI question 2) ≥ 6", [("spinal pain", ">=", 6)]),
+    # "or equivalent" between a drug and its dose is no second item
+    ("Oral prednisolone or equivalent of ≤ 15 mg/day", [("prednisone dose", "<=", 15)]),
+    ("Mizoribine ≤ 150 mg/day", [("mizoribine dose", "<=", 150)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps
