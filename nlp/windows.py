@@ -194,6 +194,9 @@ def _first_chars(pattern: str) -> set[str] | None:
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
+SUBJECT_REACH = 150  # characters from the last therapy named to the time expression that is its window
+# a sentence that ends without the capital the sentence splitter wants: "… IgA nephropathy. or the …"
+SENTENCE_IN_GAP_RE = re.compile(r"[a-z]{4}\.\s+[a-z]")
 DOSE_REACH = 45  # characters from a dose to the drug that names its unit ("10 milligrams per day (mg/day) (prednisone")
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
@@ -735,6 +738,8 @@ def _subjects_of(
         lookback = lookback[lookback.rfind(")") + 1 :]  # '(ie, on-study surgery) or has received X'
         if BLOCKERS_RE.search(between) or BLOCKERS_RE.search(lookback):
             return [], ""
+        if len(between) > SUBJECT_REACH or SENTENCE_IN_GAP_RE.search(between):
+            return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()
     if time.kind in SUBJECTS_BEFORE_ONLY:

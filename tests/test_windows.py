@@ -311,6 +311,17 @@ def test_session6_windows(components, text, expected):
     assert windows_of(components, text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Treatment with a topical investigational drug within 2 weeks before Day 1",  # investigational: no window
+    # the therapy is named in a statement the time is not part of
+    "Prior response to IVIg that was not sustained despite any appropriate course of standard of care therapy "
+    "for the disease, and no single platelet count above 35,000/µL measured by the central laboratory within 14 days",
+    "Previous immunosuppressive therapy for nephropathy. or crescents confirmed by biopsy within 12 months",
+])
+def test_session6_not_windows(components, text):
+    assert windows_of(components, text) == []
+
+
 @pytest.mark.parametrize("criterion, expected", [
     # one unit written without its number (the pipeline's masked text reads "in    1 year before")
     ("Systemic corticosteroids for more than 2 weeks in the year before screening",
