@@ -242,7 +242,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("between", re.compile(
-                rf"(?<![A-Za-z])between\s+(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*(?P<n2>{body})",
+                rf"(?<![A-Za-z])between\s+(?:the\s+(?P<ages>ages?)\s+of\s+)?(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*(?P<n2>{body})",
                 re.IGNORECASE,
             )),
             ("uln", re.compile(rf"(?<![A-Za-z]){uln}(?![A-Za-z])", re.IGNORECASE)),
@@ -439,6 +439,8 @@ class QuantityGrammar:
             comparisons = [(">=", low), (_high_end_op(match), high)]
             quantity = Quantity(match.start(), end, match.start("n1"), form, comparisons)
             self._set_unit(quantity, unit_match)
+            if form == "between" and match.group("ages"):
+                quantity.implies = "age"  # "between the ages of 40 and 85"
             suffix = self.suffix_op_re.match(text, end)
             if suffix and form == "range":
                 quantity.end = suffix.end()

@@ -624,6 +624,10 @@ SESSION6_CASES = [
     ("New diagnosis of PMR within last 8 weeks", [("disease duration", "<=", 8)]),
     ("Spinal pain as assessed by BASDAI question #2 ≥ 5 cm", [("spinal pain", ">=", 5)]),
     ("Spinal pain (BASDAI question 2) ≥ 6", [("spinal pain", ">=", 6)]),
+    # a disease named with its organ, or by an abbreviation, and its duration; ages 'between the ages of'
+    ("Chronic inflammatory bowel disease of at least 3 months' duration", [("disease duration", ">=", 3)]),
+    ("CSU duration of ≥ 6 months before Day 1", [("disease duration", ">=", 6)]),
+    ("Men and women between the ages of 40 and 85", [("age", ">=", 40), ("age", "<=", 85)]),
     # "or equivalent" between a drug and its dose is no second item
     ("Oral prednisolone or equivalent of ≤ 15 mg/day", [("prednisone dose", "<=", 15)]),
     ("Mizoribine ≤ 150 mg/day", [("mizoribine dose", "<=", 150)]),
