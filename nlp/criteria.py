@@ -41,10 +41,11 @@ class Criterion:
 
 _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
 _HEADER_WITH_COLON_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)"
+    _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
+    r"|(?P<kind>inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
     r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t])"  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
-    r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+[A-Z][a-z])))",  # "Inclusion Criteria Children aged 6 to 11 …"
+    r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+[A-Z][a-z]))))",  # "Inclusion Criteria Children aged 6 to 11 …"
     re.IGNORECASE,
 )
 # Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."
@@ -189,7 +190,7 @@ class _CriteriaSplitter:
             return False
         self._close_block()
         self.open_items.clear()
-        self._enter_section(_SECTION_OF[header.group("kind").lower()])
+        self._enter_section(_SECTION_OF[(header.group("kind") or header.group("kind_for")).lower()])
         rest_start, rest_end = strip_span(self.text, header.end(), end)
         rest_start = _HEADER_DECORATION_RE.match(self.text, rest_start, rest_end).end()
         if rest_start < rest_end:

@@ -471,8 +471,11 @@ def _flat_list_windows(nlp: Language, study: dict, unit: dict, open_windows: lis
         return
     if _found(unit["doc"], WINDOWS):
         return
-    subjects = windows.item_subjects(unit["text"], _drug_mentions(nlp, unit))
+    drugs = _drug_mentions(nlp, unit)
+    subjects = windows.item_subjects(unit["text"], drugs)
     if not subjects or not windows.starts_with_subject(unit["text"], subjects[0]):
+        if windows.is_other_therapy_item(unit["text"], drugs):
+            study["_flat_open"] = {**flat, "ordinal": unit["criterion"]}  # '- Phototherapy': no window, the list goes on
         return
     study["windows"] += _item_windows(unit, subjects, flat["windows"])
     study["_flat_open"] = {**flat, "ordinal": unit["criterion"]}

@@ -525,6 +525,13 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
     return [s for s in subjects if not s.equivalent] or subjects
 
 
+def is_other_therapy_item(text: str, drugs: list[dict]) -> bool:
+    """'- Phototherapy' in a list of washouts: an item that names a therapy that is no medication; the
+    list goes on after it."""
+    subjects = _EXTRACTOR.subjects(text, drugs)
+    return bool(subjects) and not any(s.medication for s in subjects) and starts_with_subject(text, subjects[0])
+
+
 def starts_with_subject(text: str, subject: Subject) -> bool:
     """'- Oral corticosteroids (≤ 10 mg/day)': the item is a therapy, not a sentence about one."""
     return bool(ITEM_LEAD_RE.match(text[: subject.start]))

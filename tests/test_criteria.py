@@ -74,6 +74,8 @@ def test_standard_api_layout_with_nesting_and_sections():
         ("- Exclusion criteria", "exclusion"),
         ("Main exclusion criteria for Part A:", "exclusion"),
         ("Eligibility criteria:", "inclusion"),
+        ("Main criteria for exclusion:", "exclusion"),
+        ("Criteria for inclusion:", "inclusion"),
     ],
 )
 def test_header_forms(header, section):

@@ -145,6 +145,23 @@ def test_a_flat_list_after_an_open_window_takes_it_until_an_item_is_a_sentence()
     assert {w["source_text"] for w in found} == {"NSAIDs", "oral glucocorticoids", "Hydroxychloroquine"}
 
 
+def test_a_flat_list_goes_on_past_an_item_that_is_no_medication():
+    criteria = """Exclusion Criteria
+- Treatment with any of the following medications or therapies within 4 weeks prior to Day 1:
+- Systemic corticosteroids
+- Phototherapy
+- Janus kinase inhibitors
+- Anti-pruritic drugs
+- Other topical immunosuppressive agent
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "corticosteroids", 4, "weeks", "used_within"),
+        ("exclusion", "jak inhibitor", 4, "weeks", "used_within"),
+        ("exclusion", "antipruritics", 4, "weeks", "used_within"),
+        ("exclusion", "topical immunosuppressants", 4, "weeks", "used_within"),
+    ]
+
+
 def test_a_flat_item_that_does_not_follow_the_open_window_takes_nothing():
     criteria = FLAT_OPEN_LIST.replace(
         "- NSAIDs (not topical ones)", "- Body weight over 40 kg\n\n- NSAIDs (not topical ones)"

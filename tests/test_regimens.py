@@ -102,6 +102,9 @@ CASES = [
     ("0 mg oral BID, Continuous treatment for 16 Weeks; 5 mg oral BID, Continuous Treatment for 36 Weeks",
      [R(5, "mg", frequency="BID", route="oral", duration="36 weeks")]),
     ("Baricitinib in 3 dosage strengths in tablet form: 1 mg, 2 mg, 4 mg for oral administration", []),
+    # a drug named by its development code; a topical corticosteroid named with its ester
+    ("VAY736 3 mg/kg intravenous, single dose", [R(3, "mg/kg", "ianalumab", route="intravenous")]),
+    ("mometasone furoate 0.1% cream", [R(0.1, "%", "mometasone furoate", route="topical", form="cream")]),
 ]
 
 

@@ -295,6 +295,10 @@ SESSION6_CASES = [
     ("Treatment with ursodiol, colchicine or rifampicin in the preceding 3 months",
      [("ursodeoxycholic acid", 3, "months", "used_within"), ("colchicine", 3, "months", "used_within"),
       ("rifampin", 3, "months", "used_within")]),
+    # 'corticosteroids equivalent to <dose> of prednisolone': the class, the drug only measures its dose
+    ("No corticosteroids equivalent to more than 10 mg/day of prednisolone within 2 weeks before Day 1",
+     [("corticosteroids", 2, "weeks", "used_within")]),
+    ("Topical phosphodiesterase type 4 inhibitors within 1 week", [("topical pde-4 inhibitor", 1, "weeks", "used_within")]),
     # multiple sclerosis therapies; 'over-the-counter or prescription' inside a list
     ("Treatment with glatiramer acetate, dimethyl fumarate, teriflunomide or fingolimod within 6 months",
      [("glatiramer acetate", 6, "months", "used_within"), ("dimethyl fumarate", 6, "months", "used_within"),
