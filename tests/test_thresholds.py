@@ -631,6 +631,7 @@ SESSION6_CASES = [
     # "or equivalent" between a drug and its dose is no second item
     ("Oral prednisolone or equivalent of ≤ 15 mg/day", [("prednisone dose", "<=", 15)]),
     ("Mizoribine ≤ 150 mg/day", [("mizoribine dose", "<=", 150)]),
+    ("which would limit their expectancy to less than two years", [("life expectancy", "<", 2)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps
@@ -663,3 +664,12 @@ def test_session6_phrasings(pipe, text, expected):
 ])
 def test_a_time_within_is_no_disease_duration_unless_it_counts_from_the_diagnosis(pipe, text):
     assert [t for t in triples(pipe, text) if t[0] == "disease duration"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Disease stabilized more than one year",
+    "Stable condition for less than one year",
+    "Hair loss of at least 6 months, the longest not more than 5 years",
+])
+def test_a_length_of_time_after_a_state_is_no_age(pipe, text):
+    assert [t for t in triples(pipe, text) if t[0] == "age"] == []
