@@ -30,14 +30,19 @@ _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
 # as its digits, padded to the word's length ("5    years"), so the rules that want digits see one
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
 }  # fmt: skip
 _COUNTED_UNIT_STEMS = ("year", "month", "week", "day", "times")
 _NUMBER_WORD_RE = re.compile("|".join(_NUMBER_WORDS))
-# "six months", "three-month history", "three times the upper limit of normal": a number word that
-# counts a unit or a multiple
+# "six months", "three-month history", "three times the upper limit of normal", "six and eighteen years":
+# a number word that counts a unit or a multiple
+_NUMBER_WORDS_ALTERNATION = "|".join(_NUMBER_WORDS)
 _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(_NUMBER_WORDS) + r")(?=(?:[ \t]+|-)(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE
+    rf"(?<![\w-])({_NUMBER_WORDS_ALTERNATION})(?=(?:[ \t]+|-)(?:years?|months?|weeks?|days?|times)\b"
+    # "between six and eighteen years": the first number of a range counts the same unit
+    rf"|[ \t]+(?:and|to|or)[ \t]+(?:\d+|{_NUMBER_WORDS_ALTERNATION})[ \t]+(?:years?|months?|weeks?|days?)\b)",
+    re.IGNORECASE,
 )
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.

@@ -1032,12 +1032,16 @@ def _measure_of_value(rule: dict, measure: str, value) -> str:
 
 
 def _without_members(text: str, mentions: list[Mention], rules: dict) -> list[Mention]:
-    """Drop the measures a bracket of examples or members lists right after another measure."""
-    kept, inside_until = [], -1
+    """Drop the measures a bracket of examples or members lists right after another measure (not the
+    same measure named again: 'corticosteroids [prednisone or prednisone equivalent up to 0.5 mg/kg]')."""
+    kept, inside_until, outer = [], -1, None
     for mention in mentions:
-        if mention.start < inside_until:
+        if mention.start < inside_until and mention.measure != outer:
             continue
         kept.append(mention)
+        if mention.start < inside_until:
+            continue
+        outer = mention.measure
         opening = _MEMBERS_OPEN_RE.match(text, mention.end)
         if opening is None and rules.get(mention.measure, {}).get("has_members"):
             opening = _PARENTHESIS_OPEN_RE.match(text, mention.end)

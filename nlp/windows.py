@@ -115,6 +115,8 @@ RESPECTIVE_TIMES_RE = re.compile(
 )
 FOR_RE = re.compile(r"for\b", re.IGNORECASE)
 MEMBERS_OPEN_RE = re.compile(r"[ \t]*\(")
+RESTATED_OPEN_RE = re.compile(r"\s*[(\[]\s*")
+RESTATED_CLOSE_RE = re.compile(r"\s*[)\]]")
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
@@ -409,7 +411,23 @@ class WindowExtractor:
         kept_drugs = [
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
         ]
-        return sorted(kept_drugs + kept_classes, key=lambda subject: subject.start)
+        return _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
+
+
+def _without_restatements(text: str, subjects: list[Subject]) -> list[Subject]:
+    """'non-steroidal anti-inflammatory drugs (NSAID)': the bracketed abbreviation names the same therapy
+    again; it is one item of a list, not two."""
+    kept: list[Subject] = []
+    for subject in subjects:
+        if (
+            kept
+            and kept[-1].names == subject.names
+            and RESTATED_OPEN_RE.fullmatch(text, kept[-1].end, subject.start)
+            and RESTATED_CLOSE_RE.match(text, subject.end)
+        ):
+            continue
+        kept.append(subject)
+    return kept
 
 
 def _with_bracketed_examples(

@@ -632,6 +632,14 @@ SESSION6_CASES = [
     ("Oral prednisolone or equivalent of ≤ 15 mg/day", [("prednisone dose", "<=", 15)]),
     ("Mizoribine ≤ 150 mg/day", [("mizoribine dose", "<=", 150)]),
     ("which would limit their expectancy to less than two years", [("life expectancy", "<", 2)]),
+    # an onset age; number words in an age range; a duration 'since diagnosis'; a lower-case abbreviation
+    ("Systemic JIA with onset of disease < 16 years of age", [("age at onset", "<", 16)]),
+    ("children between the ages of six and seventeen years", [("age", ">=", 6), ("age", "<=", 17)]),
+    ("Crohn's disease of at least 6 months since diagnosis", [("disease duration", ">=", 6)]),
+    ("polyarticular juvenile idiopathic arthritis (pcJIA) ≥ 6 months duration", [("disease duration", ">=", 6)]),
+    # a dose in words per kilogram; the same measure named again inside a bracket
+    ("Corticosteroids [prednisone or prednisone equivalent up to 0.5 milligram per kilogram per day]",
+     [("prednisone dose", "<=", 0.5)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps

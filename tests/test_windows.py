@@ -299,6 +299,12 @@ SESSION6_CASES = [
     ("No corticosteroids equivalent to more than 10 mg/day of prednisolone within 2 weeks before Day 1",
      [("corticosteroids", 2, "weeks", "used_within")]),
     ("Topical phosphodiesterase type 4 inhibitors within 1 week", [("topical pde-4 inhibitor", 1, "weeks", "used_within")]),
+    # a bracketed abbreviation names the same therapy again: three therapies, three times
+    ("Methotrexate, oral corticosteroids and non-steroidal anti-inflammatory drugs (NSAID) at stable dose "
+     "(at least 8, 4, and 2 weeks, respectively) before baseline",
+     [("methotrexate", 8, "weeks", "stable_for"), ("corticosteroids", 4, "weeks", "stable_for"),
+      ("nsaids", 2, "weeks", "stable_for")]),
+    ("If on oral 5-ASA, dose stable for at least 4 weeks", [("aminosalicylates", 4, "weeks", "stable_for")]),
     # multiple sclerosis therapies; 'over-the-counter or prescription' inside a list
     ("Treatment with glatiramer acetate, dimethyl fumarate, teriflunomide or fingolimod within 6 months",
      [("glatiramer acetate", 6, "months", "used_within"), ("dimethyl fumarate", 6, "months", "used_within"),
