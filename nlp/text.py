@@ -18,11 +18,13 @@ _PUNCTUATION_RUN_RE = re.compile(
 # A bullet at a line start inside one criterion: an item cut mid-sentence and joined back by the
 # criteria splitter ("inducers of\n* CYP3A isoenzymes"); the marker is not part of the sentence.
 _INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
-# "greater than or equal to (>=) 4": the symbol in parentheses restates the words before it
-_RESTATED_OPERATOR_RE = re.compile(r"(?<=[A-Za-z])[ \t]*\([ \t]*\\?(?:[<>]=?|[≤≥=])[ \t]*\)")
+# "greater than or equal to (>=) 4", "… to \\[≥\\] 4": the symbol in brackets restates the words before it
+_RESTATED_OPERATOR_RE = re.compile(
+    r"(?<=[A-Za-z])[ \t]*(?:\(|\\?\[)[ \t]*\\?(?:[<>]=?|[≤≥=])[ \t]*(?:\)|\\?\])"
+)
 # in every _RESTATED_OPERATOR_RE match: a quick first test (it starts with a literal, which the regex
 # engine skips ahead to; the one above tries its lookbehind at every letter)
-_OPERATOR_IN_PARENTHESES_RE = re.compile(r"\([ \t]*\\?[<>≤≥=]")
+_OPERATOR_IN_PARENTHESES_RE = re.compile(r"[(\[][ \t]*\\?[<>≤≥=]")
 
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
 
@@ -74,7 +76,7 @@ def mask_escapes(text: str) -> str:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:
         text = _INNER_BULLET_RE.sub(_spaces, text)
-    if "(" in text and _OPERATOR_IN_PARENTHESES_RE.search(text):
+    if ("(" in text or "[" in text) and _OPERATOR_IN_PARENTHESES_RE.search(text):
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)

@@ -319,6 +319,16 @@ def test_mask_escapes_keeps_length_and_offsets():
     assert masked == "ANC  <= 1000;  [ie, ≥ 12 months ]  &  *bold *  _x _  #  \\< 5"
 
 
+@pytest.mark.parametrize("text, masked", [
+    ("greater than or equal to \\[≥\\] 4 weeks", "greater than or equal to       4 weeks"),
+    ("at least (>=) 18 years", "at least      18 years"),
+    ("in the year before screening", "in   1 year before screening"),
+    ("between six and eighteen years", "between 6   and 18       years"),
+])
+def test_masking_restated_operators_and_unwritten_numbers(text, masked):
+    assert mask_escapes(text) == masked and len(masked) == len(text)
+
+
 def test_sentence_spans_keep_abbreviations_together():
     text = "Dose e.g. 5 mg vs. placebo. Max. 1000 patients. Next one"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Dose e.g. 5 mg vs. placebo.", "Max. 1000 patients.", "Next one"]

@@ -640,6 +640,7 @@ SESSION6_CASES = [
     # a dose in words per kilogram; the same measure named again inside a bracket
     ("Corticosteroids [prednisone or prednisone equivalent up to 0.5 milligram per kilogram per day]",
      [("prednisone dose", "<=", 0.5)]),
+    ("rheumatoid arthritis of >/=6 months duration", [("disease duration", ">=", 6)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps

@@ -305,6 +305,10 @@ SESSION6_CASES = [
      [("methotrexate", 8, "weeks", "stable_for"), ("corticosteroids", 4, "weeks", "stable_for"),
       ("nsaids", 2, "weeks", "stable_for")]),
     ("If on oral 5-ASA, dose stable for at least 4 weeks", [("aminosalicylates", 4, "weeks", "stable_for")]),
+    # a dose unit in brackets between two listed therapies; an operator restated in square brackets
+    ("Oral corticosteroids (≤10 mg/day prednisone or equivalent) and NSAIDs are permitted if on stable dose "
+     "for greater than or equal to \\[≥\\] 4 weeks prior to baseline",
+     [("corticosteroids", 4, "weeks", "stable_for"), ("nsaids", 4, "weeks", "stable_for")]),
     # multiple sclerosis therapies; 'over-the-counter or prescription' inside a list
     ("Treatment with glatiramer acetate, dimethyl fumarate, teriflunomide or fingolimod within 6 months",
      [("glatiramer acetate", 6, "months", "used_within"), ("dimethyl fumarate", 6, "months", "used_within"),
