@@ -125,7 +125,9 @@ def _reversed_alternation(phrases_by_op: dict[str, list[str]]) -> str:
     phrases = {phrase.lower() for group in phrases_by_op.values() for phrase in group}
     words = [_atoms(p)[::-1] for p in phrases if p[0].isalpha()]
     symbols = [_atoms(p)[::-1] for p in phrases if not p[0].isalpha()]
-    return "(?:" + _trie_pattern(words) + r"(?![A-Za-z])|" + _trie_pattern(symbols) + r"\\?)"
+    # symbols first: a phrase that starts with a symbol and ends in words ("> or equal to") is longer than
+    # the word phrase it ends with ("equal to")
+    return "(?:" + _trie_pattern(symbols) + r"\\?|" + _trie_pattern(words) + r"(?![A-Za-z]))"
 
 
 def _atoms(phrase: str) -> tuple[str, ...]:
@@ -223,7 +225,7 @@ class QuantityGrammar:
         self.patterns = [
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
-                r"(?:\s*(?:-?\s*points?|cm|mm))?(?:[^.;()\d\n]|\n(?![ \t]*\n)){0,60}?\b(?:scale|VAS)\b\)?"
+                r"(?:\s*(?:-?\s*points?|cm|mm))?(?:[^.;()\d\n]|\n(?![ \t]*\n)){0,60}?\b(?:scale|VAS|NRS)\b\)?"
                 rf"|\(?\s*(?:on|in)\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
                 r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
@@ -399,8 +401,8 @@ class QuantityGrammar:
     # regex (over the lowercased text) runs only when its literal is there (a substring test is cheap).
     _KEYWORDS = {
         "scale": (
-            ("scale", "vas", "out", "(0", "( 0", "range"),
-            re.compile(r"scale|\bvas\b|\(\s*out\s+of|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)"),
+            ("scale", "vas", "nrs", "out", "(0", "( 0", "range"),
+            re.compile(r"scale|\bvas\b|\bnrs\b|\(\s*out\s+of|\(\s*(?:(?:score\s+)?range:?\s*)?0\s*(?:-|–|to)"),
         ),
         "scaled": (("vas", "visual"), re.compile(r"\bvas\b|visual\s+analog")),
         "between": (("between",), re.compile("between")),

@@ -224,6 +224,8 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("HbA1c > 75 mmol/mol", "unit", "mmol/mol"),
         ("Body temperature ≥ 38.5 ℃", "unit", "°C"),
         ("creatinine > 2.0 mg/deciliter", "unit", "mg/dL"),
+        ("eGFR < 60mls/min/1.73m2", "unit", "mL/min"),
+        ("Spinal pain ≥ 4 on a 0-10 NRS", "scale_max", 10),
     ],
 )
 def test_units_and_scales(pipe, text, field, value):
@@ -641,6 +643,8 @@ SESSION6_CASES = [
     ("Corticosteroids [prednisone or prednisone equivalent up to 0.5 milligram per kilogram per day]",
      [("prednisone dose", "<=", 0.5)]),
     ("rheumatoid arthritis of >/=6 months duration", [("disease duration", ">=", 6)]),
+    ("Hemoglobin > or equal to 9 g/dL", [("hemoglobin", ">=", 9)]),
+    ("Spinal pain ≥ 4 on a 0-10 NRS", [("spinal pain", ">=", 4)]),  # the scale's ends are no thresholds
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps
