@@ -80,7 +80,7 @@ DOSE_RE = re.compile(
     r"(?P<amount>[\d.](?<![\w.,/][\d.])"
     r"(?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+))\s*-?"  # "a 4-mg tablet"
     rf"(?P<unit>{_alternation(DOSES['units'])})(?!-?[A-Za-z])"
-    rf"(?:\s*/\s*(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"
+    rf"(?:(?:\s*/\s*|\s+per\s+)(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"  # "/kg", "per kilogram"
     rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
     r"(?!\s*/\s*[\w.µμ])",
     re.IGNORECASE,

@@ -105,6 +105,12 @@ CASES = [
     # a drug named by its development code; a topical corticosteroid named with its ester
     ("VAY736 3 mg/kg intravenous, single dose", [R(3, "mg/kg", "ianalumab", route="intravenous")]),
     ("mometasone furoate 0.1% cream", [R(0.1, "%", "mometasone furoate", route="topical", form="cream")]),
+    # a dose 'per kilogram' in words; a brand of methylprednisolone; aspirin as ASA, 5-ASA as mesalamine
+    ("Ustekinumab SC injections of 0.75 milligrams per kilogram every 12 weeks",
+     [R(0.75, "mg/kg", "ustekinumab", frequency="Q12W", route="subcutaneous", form="injection")]),
+    ("Depo-Medrone 120mg", [R(120, "mg", "methylprednisolone")]),
+    ("ASA 75 mg once daily", [R(75, "mg", "aspirin", frequency="QD")]),
+    ("5-ASA 2.4 g daily", [R(2.4, "g", "mesalamine", frequency="QD")]),
 ]
 
 
