@@ -645,6 +645,9 @@ SESSION6_CASES = [
     ("rheumatoid arthritis of >/=6 months duration", [("disease duration", ">=", 6)]),
     ("Hemoglobin > or equal to 9 g/dL", [("hemoglobin", ">=", 9)]),
     ("Spinal pain ≥ 4 on a 0-10 NRS", [("spinal pain", ">=", 4)]),  # the scale's ends are no thresholds
+    ("Chronic spontaneous urticaria (CSU) >/= 6 months prior to Screening", [("disease duration", ">=", 6)]),
+    ("a current episode lasting at least 6 months and not exceeding 8 years",
+     [("disease duration", ">=", 6), ("disease duration", "<=", 8)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
     # measures of neurology, thyroid eye disease, asthma and nasal polyps

@@ -309,6 +309,11 @@ SESSION6_CASES = [
     ("Oral corticosteroids (≤10 mg/day prednisone or equivalent) and NSAIDs are permitted if on stable dose "
      "for greater than or equal to \\[≥\\] 4 weeks prior to baseline",
      [("corticosteroids", 4, "weeks", "stable_for"), ("nsaids", 4, "weeks", "stable_for")]),
+    # antihistamines by receptor, and leukotriene receptor antagonists
+    ("Use of H1-antihistamines, H2-antihistamines or leukotriene receptor antagonists within 7 days",
+     [("H1-antihistamines", 7, "days", "used_within"), ("H2-antihistamines", 7, "days", "used_within"),
+      ("leukotriene receptor antagonists", 7, "days", "used_within")]),
+    ("Antihistamines within 3 days of screening", [("antihistamines", 3, "days", "used_within")]),
     # multiple sclerosis therapies; 'over-the-counter or prescription' inside a list
     ("Treatment with glatiramer acetate, dimethyl fumarate, teriflunomide or fingolimod within 6 months",
      [("glatiramer acetate", 6, "months", "used_within"), ("dimethyl fumarate", 6, "months", "used_within"),
