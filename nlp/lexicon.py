@@ -45,7 +45,8 @@ ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  #
 # A word's letters are taken whole (possessive "*+"): a match never ends inside a word, and trying each
 # shorter prefix at each start made this search quadratic in the 60 characters it reads.
 # 'rituximab(RTX)', '/leflunomide/': a bracket or slash glued to a word can leave one token the matcher cannot see
-GLUE_RE = re.compile(r"(?<=[A-Za-z0-9])[(/]|[(/](?=[A-Za-z])")
+# (the bracket or slash first, then what is around it, so the regex engine skips ahead to them)
+GLUE_RE = re.compile(r"[(/](?:(?<=[A-Za-z0-9].)|(?=[A-Za-z]))")
 WORD_AFTER_GLUE_RE = re.compile(r"[A-Za-z][\w-]*")
 WORD_BEFORE_GLUE_RE = re.compile(r"(?<![\w-])[A-Za-z][\w-]{0,39}$")
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")

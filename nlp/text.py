@@ -136,7 +136,7 @@ def _number_word_digits(match: re.Match) -> str:
 
 def mask_punctuation_runs(text: str) -> str:
     """Runs of more than MAX_PUNCTUATION_RUN punctuation characters -> as many spaces (same length)."""
-    if _PUNCTUATION_RUN_RE.search(text) is None:
+    if len(text) <= MAX_PUNCTUATION_RUN or _PUNCTUATION_RUN_RE.search(text) is None:
         return text
     return _PUNCTUATION_RUN_RE.sub(_spaces, text)
 

@@ -277,7 +277,7 @@ class QuantityGrammar:
         joiners = [j.lower().split() for j in operators["range_joiners"]]
         joiner_hint = "|".join(r"\s*".join(re.escape(part) for part in words) for words in joiners)
         self._hints = {
-            "enumeration": (("or",), None),  # "0, 1 or 2", "0 and/or 1"
+            "enumeration": (("or",), re.compile(r"or\s+\d")),  # "0, 1 or 2", "0 and/or 1"
             "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d")),
         }
         self._passes = [(form, pattern, form in _OPERATOR_FORMS, self._gate(form)) for form, pattern in self.patterns]
@@ -514,12 +514,13 @@ class MeasureMatcher:
     """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), the regexes of
     measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
-    # A letter right before or after an operator; written to start with the operator, which the regex
-    # engine skips ahead to (texts have few), instead of trying both alternatives at every letter.
-    # also a measure glued to the item before it: '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16',
-    # 'II.Glomerular filtration rate ≤ 60ml/min'
+    # A letter right before or after an operator; also a measure glued to the item before it:
+    # '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16', 'II.Glomerular filtration rate ≤ 60ml/min'.
+    # Written to start with the character it is about, which the regex engine skips ahead to (texts
+    # have few), and then to look around it, instead of trying each alternative at every character.
     _GLUED_OPERATOR_RE = re.compile(
-        r"[<>=≥≤≦≧⩽⩾](?:(?<=[A-Za-z].)|(?=[A-Za-z]))|(?<=\S)(?:;|(?<=\d)\))(?=[A-Za-z])|(?<=[IVX\d])\.(?=[A-Z][a-z])"
+        r"[<>=≥≤≦≧⩽⩾;).](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
+        r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z]))"
     )
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
