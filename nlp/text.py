@@ -80,10 +80,13 @@ def mask_escapes(text: str) -> str:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
-    if _may_count_units(text):  # the regex is slow to try at every word
-        text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
-    if _may_name_one_unit(text):
-        text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
+    lowered = text.lower()
+    if contains_any(lowered, _COUNTED_UNIT_STEMS):  # the regexes are slow to try at every word
+        # re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"): such text skips the quick test
+        if not text.isascii() or _NUMBER_WORD_RE.search(lowered):
+            text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
+        if "the" in lowered:
+            text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
     return mask_punctuation_runs(text)
 
 
@@ -96,16 +99,6 @@ def contains_any(text: str, literals: tuple[str, ...]) -> bool:
     return False
 
 
-def _may_count_units(text: str) -> bool:
-    """Does the text name a counted unit (and, in ASCII text, a number word)? Substring tests on the
-    lowercased text; re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"), so other text
-    is only tested for the unit, as before."""
-    lowered = text.lower()
-    if not contains_any(lowered, _COUNTED_UNIT_STEMS):
-        return False
-    return not text.isascii() or _NUMBER_WORD_RE.search(lowered) is not None
-
-
 # "in the year before screening", "during the previous month": one unit, written without its number.
 # It reads "in    1 year before", "during    previous 1 month": "the" makes room for the digit.
 _NUMBERLESS_TIME_RE = re.compile(
@@ -113,11 +106,6 @@ _NUMBERLESS_TIME_RE = re.compile(
     r"(year|month|week)\b(?![ \t]*\d+(?![.)][ \t]))",  # not "in the year 2019"; "month 6. Renal …" numbers an item
     re.IGNORECASE,
 )
-
-
-def _may_name_one_unit(text: str) -> bool:
-    lowered = text.lower()
-    return "the" in lowered and contains_any(lowered, ("year", "month", "week"))
 
 
 def _one_unit(match: re.Match) -> str:
