@@ -984,7 +984,7 @@ class ThresholdLinker:
         events = self.rules.get(measure, {}).get("within_is_at_most")
         if quantity.form != "bare" or not events or mention is None:
             return
-        if not contains_any(text[mention.start : mention.end].lower(), tuple(events)):
+        if not contains_any(text[mention.start : mention.end].lower(), events):
             return
         if self.grammar.is_time_limit(text, quantity) and not _FROM_OTHER_EVENT_RE.match(text, quantity.end):
             quantity.comparisons = [("<=", value) for _, value in quantity.comparisons]
