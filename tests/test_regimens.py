@@ -111,6 +111,10 @@ CASES = [
     ("Depo-Medrone 120mg", [R(120, "mg", "methylprednisolone")]),
     ("ASA 75 mg once daily", [R(75, "mg", "aspirin", frequency="QD")]),
     ("5-ASA 2.4 g daily", [R(2.4, "g", "mesalamine", frequency="QD")]),
+    # a BTK inhibitor named by its code; a dose per square metre in words
+    ("M2951 25 mg QD", [R(25, "mg", "evobrutinib", frequency="QD")]),
+    ("cyclophosphamide 0.75 grams per square meter, intravenously, every 4 weeks",
+     [R(0.75, "g/m2", "cyclophosphamide", frequency="Q4W", route="intravenous")]),
 ]
 
 
