@@ -245,13 +245,19 @@ class _CriteriaSplitter:
             if not _numbered_pieces(self.text, block.start, block.end)[1]:
                 pieces = sentence_spans(self.text, block.start, block.end)
         parent, depth = block.parent, block.depth
+        list_parent = None  # "… for the time indicated: * X for 8 weeks * Y for 4 weeks": X and Y are its items
         for start, end in pieces:
             for piece_start, piece_end, header in _header_pieces(self.text, start, end):
                 if header is not None:
                     self._enter_section(_SECTION_OF[header.lower()])
                     self.open_items.clear()
-                    parent, depth = None, 0
+                    parent, depth, list_parent = None, 0, None
+                if list_parent is not None:
+                    self._emit_with_numbered(list_parent, depth + 1, piece_start, piece_end)
+                    continue
                 self._emit_with_numbered(parent, depth, piece_start, piece_end)
+                if len(pieces) > 1 and self.text[piece_end - 1] == ":" and self.criteria[-1].end == piece_end:
+                    list_parent = self.criteria[-1].ordinal
         if block.is_item and self.criteria and self.criteria[-1].start >= block.start:
             last = self.criteria[-1]
             opens_list = self.text[last.start : last.end].endswith(":")

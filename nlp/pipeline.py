@@ -154,6 +154,8 @@ def _unit_user_data(unit: dict) -> dict:
         user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
     if unit.get("dose_limit"):
         user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
+    if unit.get("header_relation"):
+        user_data[windows.HEADER_RELATION] = unit["header_relation"]
     if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
         thresholds.skip_thresholds(user_data)
     return user_data
@@ -226,6 +228,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
     units = []
     abbreviations = lexicon.defined_abbreviations(text)
     dose_limits = {}  # ordinal -> the operator its header gives its items' doses ("maximum doses allowed:")
+    header_relations = {}  # ordinal -> the window relation its header gives its items ("stable regimen … for:")
     for criterion in split_criteria(text):
         criterion_text = text[criterion.start : criterion.end]
         study["criteria"].append(
@@ -242,6 +245,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
         )
         unit_text = mask_escapes(criterion_text)
         dose_limits[criterion.ordinal] = thresholds.dose_limit_header(unit_text)
+        header_relations[criterion.ordinal] = windows.header_relation(unit_text)
         context = {
             "text": unit_text,
             "doc": None,
@@ -256,6 +260,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "drug": None,
             "abbreviations": abbreviations,
             "dose_limit": dose_limits.get(criterion.parent),
+            "header_relation": header_relations.get(criterion.parent),
         }
         units.append((unit_text, context))
     return units

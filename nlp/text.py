@@ -20,8 +20,8 @@ _PUNCTUATION_RUN_RE = re.compile(
 _INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
 # "greater than or equal to (>=) 4", "… to \\[≥\\] 4": the symbol in brackets restates the words before it
 _RESTATED_OPERATOR_RE = re.compile(
-    r"(?<=[A-Za-z])[ \t]*(?:\(|\\?\[)[ \t]*\\?(?:[<>]=?|[≤≥=])[ \t]*(?:\)|\\?\])"
-)
+    r"(?<=[A-Za-z])[ \t]*(?:\(|\\?\[)[ \t]*\\?(?:[<>]/?=?|=/?[<>]|[≤≥=])[ \t]*(?:\)|\\?\])"
+)  # also "(</=)", "(>/=)"
 # in every _RESTATED_OPERATOR_RE match: a quick first test (it starts with a literal, which the regex
 # engine skips ahead to; the one above tries its lookbehind at every letter)
 _OPERATOR_IN_PARENTHESES_RE = re.compile(r"[(\[][ \t]*\\?[<>≤≥=]")

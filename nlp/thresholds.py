@@ -74,6 +74,7 @@ class Quantity:
     implies: str | None = None
     scale_max: float | int | None = None
     suffix_op: str | None = None
+    low_unit: str | None = None  # "between 6 months and 80 years": the first value's own unit
     links: list[tuple[Mention | None, str]] = field(default_factory=list)
     rule: str | None = None
 
@@ -435,19 +436,29 @@ class QuantityGrammar:
             if high is None or low is None or high <= low:
                 return None
             end = match.end()
+            low_unit_match = unit_match
             trailing = self.unit_re.match(text, end)
             if trailing:
                 unit_match, end = trailing, trailing.end()
             comparisons = [(">=", low), (_high_end_op(match), high)]
             quantity = Quantity(match.start(), end, match.start("n1"), form, comparisons)
             self._set_unit(quantity, unit_match)
+            if low_unit_match is not None and low_unit_match is not unit_match:
+                low = Quantity(0, 0, 0, form, [])
+                self._set_unit(low, low_unit_match)
+                if low.unit_kind == quantity.unit_kind and low.unit != quantity.unit:
+                    quantity.low_unit = low.unit
             if form == "between" and match.group("ages"):
                 quantity.implies = "age"  # "between the ages of 40 and 85"
             suffix = self.suffix_op_re.match(text, end)
             if suffix and form == "range":
                 quantity.end = suffix.end()
             return quantity
-        return self._simple(match, low, unit_match, operator)
+        quantity = self._simple(match, low, unit_match, operator)
+        if quantity.unit == "cells/uL" and _DOT_THOUSANDS_RE.fullmatch(match.group("n1")):
+            # "Platelets <100.000/µl": a count per microlitre is whole; the dots group thousands
+            quantity.comparisons = [(op, int(match.group("n1").replace(".", ""))) for op, _ in quantity.comparisons]
+        return quantity
 
     def _simple(self, match: re.Match, value, unit_match, operator) -> Quantity:
         op = operator[1] if operator else None
@@ -490,6 +501,11 @@ class QuantityGrammar:
             self._unit_group_cache[id(pattern)] = groups
         return groups
 
+
+
+_DOSE_SUFFIX = " dose"
+_DOSE_RIGHT_AFTER_RE = re.compile(r"[\s,:]*(?:(?:at|of|in|with)\s+)?(?:(?:a|the)\s+)?(?:(?:stable|daily|maximum|total)\s+)?(?:doses?\s+(?:of\s+)?)?")
+_DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
 
 def _gate_open(gate: tuple[tuple[str, ...], re.Pattern | None, bool], lowered: str, ascii_text: bool) -> bool:
@@ -737,6 +753,12 @@ class ThresholdLinker:
         )
         if named_before and before.is_drug and _OPENS_PARENTHESIS_RE.fullmatch(text, before.end, quantity.start):
             named_before = self._links([before])  # "cyclosporine, voclosporin (<= 23.7 mg)": the dose of the last drug
+        elif (
+            len(named_before) > 1 and before.measure.endswith(_DOSE_SUFFIX)
+            and len({measure for _, measure in named_before if measure.endswith(_DOSE_SUFFIX)}) > 1
+            and _DOSE_RIGHT_AFTER_RE.fullmatch(text, before.end, quantity.start)
+        ):
+            named_before = self._links([before])  # "methotrexate, azathioprine and/or prednisone at <= 10 mg daily": different drugs share no dose
         if named_before and (measured := self._measured_by(text, mentions.spans, before_index)) is not None:
             named_before = self._links([measured])  # "spinal pain as measured by BASDAI question 2 >= 4"
         implied = [(None, quantity.implies)] if quantity.implies else []
@@ -1015,11 +1037,13 @@ class ThresholdLinker:
             onset = _AT_ONSET_RE.match(text, quantity.end) if measure == "age" else None
             if onset:  # "18 years or older at disease onset"
                 measure, end = "age at onset", max(end, onset.end())
-            for op, value in quantity.comparisons:
+            for index, (op, value) in enumerate(quantity.comparisons):
                 if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
                 fact = {"measure": _measure_of_value(rule, measure, value), "op": op, "value": value}
-                if unit:
+                if index == 0 and quantity.low_unit:
+                    fact["unit"] = rule.get("unit_aliases", {}).get(quantity.low_unit, quantity.low_unit)
+                elif unit:
                     fact["unit"] = unit
                 if quantity.scale_max is not None:
                     fact["scale_max"] = quantity.scale_max

@@ -69,13 +69,18 @@ THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(e
 
 # A range ("8-10 weeks", "4 to 6 weeks") is read as its lower bound: the minimum washout or
 # stability the text requires (a patient off a drug for 8 weeks meets "8-10 weeks prior").
-QUANTITY = rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{TIME_UNIT}))?\s*-?\s*(?P<unit>{TIME_UNIT})"
+# "6 or more months" and "4 consecutive weeks" say the same time.
+# Hours ("within 24 hours") are read as days: the guidelines' windows are in days, weeks, months or years.
+WINDOW_TIME_UNIT = rf"(?:(?:hours?|hrs?)\b|{TIME_UNIT})"
+QUANTITY = (rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{WINDOW_TIME_UNIT}))?"
+            rf"(?:\s+or\s+more|\s+consecutive)?\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})")
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
-TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo")
-UNIT_RE = re.compile(TIME_UNIT)
+TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo", "hour", "hr")
+UNIT_RE = re.compile(WINDOW_TIME_UNIT)
+HOURS_PER_DAY = 24
 NUMBER_RE = re.compile(NUMBER)
 DIGIT_RE = re.compile(r"\d")  # NUMBER_RE matches wherever a digit is
-NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})\s*-?\s*$")
+NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})(?:\s+or\s+more|\s+consecutive)?\s*-?\s*$")
 CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
 WORD_END_RE = re.compile(r"\W|$")
 TIME_KINDS = [entry["kind"] for entry in WINDOW_PATTERNS["time_expressions"]]
@@ -269,6 +274,7 @@ class TimeExpression:
     start: int
     end: int
     comparator: bool
+    in_hours: bool = False  # "within 48 hours": a time for the therapy it names, never one a list header opens
 
 
 @dataclass(frozen=True)
@@ -288,7 +294,12 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
         return None
     comparator = group in COMPARATOR_GROUPS and bool(match[f"{group}_comparator"])
     unit = time_unit(match[f"{group}_unit"])
-    return TimeExpression(TIME_KINDS[int(group[1:])], value, unit, match.start(), match.end(), comparator)
+    in_hours = unit.startswith("h")
+    if in_hours:
+        if value % HOURS_PER_DAY:
+            return None  # "within 28 hours": a dosing interval, not a washout in days
+        value, unit = int(value // HOURS_PER_DAY), "days"
+    return TimeExpression(TIME_KINDS[int(group[1:])], value, unit, match.start(), match.end(), comparator, in_hours)
 
 
 def _word_end(text: str, position: int) -> int:
@@ -302,7 +313,7 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
         return []
     found = {}
     for unit in UNIT_RE.finditer(lowered):
-        if not NUMBER_BEFORE_RE.search(lowered, max(0, unit.start() - 16), unit.start()):
+        if not NUMBER_BEFORE_RE.search(lowered, max(0, unit.start() - 24), unit.start()):
             continue
         start, end = max(0, unit.start() - CONTEXT_BEFORE), _word_end(text, unit.end() + CONTEXT_AFTER)
         for match in TIME_EXPRESSION_RE.finditer(text, start, end):
@@ -326,6 +337,26 @@ def _may_hold_time_expression(lowered: str) -> bool:
 
 
 _TIMES = "trialkb_windows_times"  # doc.user_data: what `read_text` found, for __call__
+HEADER_RELATION = "trialkb_windows_header_relation"  # doc.user_data: the relation a list header states
+
+
+def _header_relation_for(text: str, user_data: dict) -> str | None:
+    """The header's relation for an item that states none anywhere ('used for at least 12 weeks and stable
+    for at least 4 weeks' speaks for itself)."""
+    relation = user_data.get(HEADER_RELATION)
+    if relation is None or any(cue.search(text) for _relation, _kinds, cue in RELATION_CUES):
+        return None
+    return relation
+
+
+def header_relation(text: str) -> str | None:
+    """'… not on a stable regimen for the time period indicated prior to Screening:' — the relation a
+    list header states for its items' times ('* Systemic corticosteroids for at least 4 weeks'), which
+    say no relation of their own."""
+    if not text.rstrip().endswith(":"):
+        return None  # the common case, without a search over the whole criterion
+    header = text[max(0, text.rfind(". ") + 1):]  # its last sentence: what introduces the list
+    return next((relation for relation, kinds, cue in RELATION_CUES if KINDS_REQUIRING_CUE & kinds and cue.search(header)), None)
 
 
 def _times_in(text: str) -> tuple[list[TimeExpression], list[TimeExpression]]:
@@ -352,7 +383,7 @@ class WindowExtractor:
             clauses = clause_spans(text)
             subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective))
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
-            found, opened = extract_windows(text, times, subjects, clauses)
+            found, opened = extract_windows(text, times, subjects, clauses, _header_relation_for(text, user_data))
             user_data[WINDOWS] = found + respective_windows(text, respective, subjects, clauses)
             user_data[OPEN_WINDOWS] = opened
         else:
@@ -573,17 +604,19 @@ def _overlaps(a: Subject, b: Subject) -> bool:
 
 
 def extract_windows(
-    text: str, times: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]]
+    text: str, times: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]],
+    header_relation: str | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Windows with their subjects, and open windows (a time expression for the list that follows);
-    `clauses` are the text's `clause_spans`."""
+    `clauses` are the text's `clause_spans`; `header_relation` is what the list header above says
+    (`header_relation`), for times whose clause says no relation."""
     windows: dict[tuple, dict] = {}
     open_windows: list[dict] = []
     for clause_start, clause_end in clauses:
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
-            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end))
+            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end), header_relation)
             if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
                 continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
@@ -602,7 +635,7 @@ def extract_windows(
                 for name in subject.names:
                     key = (name, time.value, time.unit)
                     windows.setdefault(key, _window(name, time, relation, subject, rule))
-            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and _opens_list(text, clause_start, clause_end, time):
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and not time.in_hours and _opens_list(text, clause_start, clause_end, time):
                 open_windows.append(
                     {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
                      "end": time.end, "rule": f"window_{time.kind}_listed"}
@@ -710,7 +743,8 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
 
 
 def _relation(
-    text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None
+    text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None,
+    header_relation: str | None = None,
 ) -> str | None:
     """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
     if time.kind == "restated":
@@ -719,6 +753,8 @@ def _relation(
     for relation, kinds, cue in RELATION_CUES:
         if time.kind in kinds and cue.search(before):
             return relation
+    if time.kind in KINDS_REQUIRING_CUE and header_relation:
+        return header_relation
     if time.kind == "bare":
         return _bare_relation(text, time, reach)
     if time.kind in KINDS_REQUIRING_CUE:

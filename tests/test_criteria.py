@@ -181,6 +181,18 @@ def test_collapsed_bullets_are_split():
     assert texts("Inclusion: - Age >= 18 - ECOG 0-1 - Consent") == ["Age >= 18", "ECOG 0-1", "Consent"]
 
 
+def test_collapsed_bullets_after_a_piece_ending_in_a_colon_are_its_items():
+    text = ("Exclusion Criteria: * Not on a stable regimen for the time indicated: * Erythropoietin for 8 weeks "
+            "* Corticosteroids for 4 weeks")
+    assert items(text) == [
+        ("Not on a stable regimen for the time indicated:", "exclusion", None, 0),
+        ("Erythropoietin for 8 weeks", "exclusion", 1, 1),
+        ("Corticosteroids for 4 weeks", "exclusion", 1, 1),
+    ]
+    # without the colon they stay siblings
+    assert [i[2] for i in items("* Age >= 18 * ECOG 0-1 * Consent")] == [None, None, None]
+
+
 def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
     assert texts("* Class III or IV heart failure - New York Heart Association\n* Age 18 - 65 years") == [
         "Class III or IV heart failure - New York Heart Association",

@@ -245,3 +245,33 @@ def test_bare_drug_durations_without_a_washout_header_are_no_windows():
   * Methotrexate: 12 weeks
 """
     assert windows_of(criteria) == []
+
+
+@pytest.mark.parametrize("criteria", [
+    # the items as a nested list, and as the same list collapsed onto one line
+    "Exclusion Criteria:\n\n* Patients not on a stable regimen for the time period indicated prior to screening:\n"
+    "  * Erythropoietin or immunosuppressants for at least 8 weeks\n  * Systemic corticosteroids for at least 4 weeks\n",
+    "Exclusion Criteria: * Patients not on a stable regimen for the time period indicated prior to screening: "
+    "* Erythropoietin or immunosuppressants for at least 8 weeks * Systemic corticosteroids for at least 4 weeks",
+])
+def test_a_list_header_gives_its_relation_to_items_that_state_none(criteria):
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "erythropoietin", 8, "weeks", "stable_for"),
+        ("exclusion", "immunosuppressants", 8, "weeks", "stable_for"),
+        ("exclusion", "corticosteroids", 4, "weeks", "stable_for"),
+    ]
+
+
+def test_a_header_relation_is_not_taken_by_items_that_state_their_own_or_from_an_earlier_sentence():
+    own = ("Inclusion Criteria:\n\n* Background therapy at stable doses:\n"
+           "  * Methotrexate should be used for at least 12 weeks and stable for at least 4 weeks\n")
+    assert keys(windows_of(own)) == [("inclusion", "methotrexate", 4, "weeks", "stable_for")]
+    earlier = ("Inclusion Criteria:\n\n* No contraception is required for men. Participants who meet all of "
+               "the following:\n  * Treated with topical corticosteroids for at least 4 weeks\n")
+    assert windows_of(earlier) == []
+
+
+def test_a_time_in_hours_opens_no_window_for_the_items_below():
+    criteria = ("Inclusion Criteria:\n\n* Evident engraftment (confirmed within 48 hours prior to study treatment start):\n"
+                "  * Participants administered systemic corticosteroids alone\n")
+    assert windows_of(criteria) == []

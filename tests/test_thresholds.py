@@ -689,3 +689,45 @@ def test_a_time_within_is_no_disease_duration_unless_it_counts_from_the_diagnosi
 ])
 def test_a_length_of_time_after_a_state_is_no_age(pipe, text):
     assert [t for t in triples(pipe, text) if t[0] == "age"] == []
+
+
+def with_units(pipe, text):
+    return sorted((f["measure"], f["op"], f["value"], f.get("unit")) for f in extract(pipe, text))
+
+
+SESSION7_CASES = [
+    # each end of a range keeps its own unit
+    ("Male and female subjects aged between 6 months and 80 years of age",
+     [("age", ">=", 6, "months"), ("age", "<=", 80, "years")]),
+    ("Children aged 6 months to 17 years", [("age", ">=", 6, "months"), ("age", "<=", 17, "years")]),
+    ("Male and female patients, 8 months of age or older", [("age", ">=", 8, "months")]),
+    # negated and older operator wordings
+    ("High dose glucocorticoids not to be lower than 2 mg/kg/day prednisone equivalent",
+     [("prednisone dose", ">=", 2, "mg/kg")]),
+    ("corticosteroid treatment at a daily dose equal to or over 0.3 mg/kg", [("prednisone dose", ">=", 0.3, "mg/kg")]),
+    ("MTX at a stable dose of less than or equals (</=) 20 milligrams per meter square (mg/m^2)",
+     [("methotrexate dose", "<=", 20, "mg/m2")]),
+    ("Expectation of survival beyond 1 week", [("life expectancy", ">", 1, "weeks")]),
+    # dots grouping thousands in a count per microlitre
+    ("Platelets <100.000/μl or ANC <1.000/µl", [("ANC", "<", 1000, "cells/uL"), ("platelets", "<", 100000, "cells/uL")]),
+    # a diagnosis "within" for diseases named without a disease suffix
+    ("Diagnosis of Still's disease within 15 months prior to enrollment", [("disease duration", "<=", 15, "months")]),
+    ("Diagnosis of lupus within 2 years of screening", [("disease duration", "<=", 2, "years")]),
+    # different drugs listed before one dose: the dose is the last drug's
+    ("Use of methotrexate, azathioprine, mycophenolate, and/or prednisone at ≤ 10mg daily",
+     [("prednisone dose", "<=", 10, "mg/day")]),
+    ("Oral prednisone or prednisolone ≤ 10 mg/day", [("prednisone dose", "<=", 10, "mg/day")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION7_CASES, ids=[c[0][:40] for c in SESSION7_CASES])
+def test_session7_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Lung fibrosis (maximum 6 months old x-ray)",  # the x-ray's age, not the patient's
+    "Platelets < 1.5 x 10^9/L",
+])
+def test_session7_not_ages_or_thousands(pipe, text):
+    assert [t for t in with_units(pipe, text) if t[0] == "age" or (t[3] == "cells/uL" and t[2] >= 1000)] == []

@@ -320,6 +320,14 @@ SESSION6_CASES = [
       ("teriflunomide", 6, "months", "used_within"), ("fingolimod", 6, "months", "used_within")]),
     ("Treatment with ACTH or any over-the-counter or prescription corticosteroids 30 days prior to screening",
      [("corticotropin", 30, "days", "used_within"), ("corticosteroids", 30, "days", "used_within")]),
+    # hours in whole days; dapsone by its chemical name
+    ("Narcotic analgesics within 24 hours prior to enrollment", [("opioids", 1, "days", "used_within")]),
+    ("Diaminodiphenyl sulfone or etanercept within 3 weeks", [("dapsone", 3, "weeks", "used_within"),
+                                                              ("etanercept", 3, "weeks", "used_within")]),
+    # "N or more" and "N consecutive" units are the same time
+    ("Treated with stable doses of csDMARDs for 4 consecutive weeks prior to study entry",
+     [("immunosuppressants", 4, "weeks", "stable_for")]),
+    ("Maintained on a stable dose of UDCA for 6 or more months", [("ursodeoxycholic acid", 6, "months", "stable_for")]),
     ("Urate-lowering therapy or epoetin alfa within 4 weeks",
      [("urate-lowering therapy", 4, "weeks", "used_within"), ("erythropoietin", 4, "weeks", "used_within")]),
 ]
@@ -336,6 +344,8 @@ def test_session6_windows(components, text, expected):
     "Prior response to IVIg that was not sustained despite any appropriate course of standard of care therapy "
     "for the disease, and no single platelet count above 35,000/µL measured by the central laboratory within 14 days",
     "Previous immunosuppressive therapy for nephropathy. or crescents confirmed by biopsy within 12 months",
+    # hours that are no whole days are a dosing interval
+    "Tocilizumab 8 mg/kg IV with possible repetition of the same dosage within 28 hours",
 ])
 def test_session6_not_windows(components, text):
     assert windows_of(components, text) == []
