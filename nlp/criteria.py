@@ -45,7 +45,7 @@ _HEADER_WITH_COLON_RE = re.compile(
     r"|(?P<kind>inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
     r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t])"  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
-    r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+[A-Z][a-z]))))",  # "Inclusion Criteria Children aged 6 to 11 …"
+    r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+(?:[A-Z][a-z]|[A-Z][A-Z\d]+\b)))))",  # "Inclusion Criteria Children aged 6 to 11 …", "… Criteria CD4 …"
     re.IGNORECASE,
 )
 # Trial-finder sites that copy registry texts head the lists "You can join if…" / "You CAN'T join if..."
@@ -92,7 +92,7 @@ _INLINE_HEADER_RE = re.compile(
     r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
     r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
-    r"|[ \t]+(?=[A-Z][a-z]))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …" (Title case only)
+    r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400"
 )
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"

@@ -494,7 +494,12 @@ def _washout_items(nlp: Language, study: dict, unit: dict) -> None:
     'Drug: duration' shape; an item with windows of its own ('…: 8-10 weeks before …') keeps those."""
     text = unit["text"]
     if windows.is_washout_header(text):
-        study["_washout_header"] = {"section": unit["section"], "ordinal": unit["criterion"], "nested": False}
+        inline = windows.inline_washout_windows(text, _drug_mentions(nlp, unit))
+        if inline:  # the header's items are in the criterion itself
+            study["windows"] += [_with_provenance(fact, unit) for fact in inline]
+            study["_washout_header"] = None
+        else:
+            study["_washout_header"] = {"section": unit["section"], "ordinal": unit["criterion"], "nested": False}
         return
     header = study.get("_washout_header")
     if header is None:

@@ -234,7 +234,10 @@ class QuantityGrammar:
                 # "(0-10 cm)", "(scale of 0 to 4)" right after a value: the scale it is read on; from 0 only,
                 # so "(1-5)" stays text
                 r"|\(\s*(?:(?:score\s+)?range:?\s*|(?:on\s+(?:a|the)\s+)?scale\s*(?:of|from)?:?\s*)?"
-                rf"0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)",
+                rf"0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)"
+                # "(based on the IGA scale ranging from 0 to 4, …)", "On the WI-NRS ranging from 0 to 10": how the
+                # scale is built, no comparison
+                rf"|(?<![A-Za-z])rang(?:e|es|ing)\s+(?:from\s+)?0\s*(?:-|–|to)\s*(?P<max5>{body})(?![\d.])",
                 re.IGNORECASE,
             )),
             # "the minimum value on the 10 cm VAS scale is 2.0 cm": operator, then the scale, then the value
@@ -311,7 +314,7 @@ class QuantityGrammar:
             if start < taken_until:
                 continue
             if form == "scale":
-                scales.append((match.start(), match.end(), parse_number(next(g for g in match.group("max", "max2", "max3", "max4") if g))))
+                scales.append((match.start(), match.end(), parse_number(next(g for g in match.group("max", "max2", "max3", "max4", "max5") if g))))
                 taken_until = match.end()
                 continue
             quantity = self._quantity(form, match, text, operator)
@@ -490,6 +493,8 @@ class QuantityGrammar:
                 if unit["unit"] == "as written":  # "3 mg/L", "10 ng/mL": the text's own unit, spaces dropped
                     quantity.unit = _LITRE_RE.sub(r"\1L", "".join(match.group(group).split()).replace("μ", "µ"))
                 quantity.implies = unit.get("implies")
+                if unit.get("multiplier"):  # "<3.0 × 1000 cells/mm3" is < 3000 cells/uL
+                    quantity.comparisons = [(op, _times(value, unit["multiplier"])) for op, value in quantity.comparisons]
                 return
 
     def _unit_groups(self, pattern: re.Pattern) -> list[tuple[int, dict]]:
@@ -503,7 +508,14 @@ class QuantityGrammar:
 
 
 
+def _times(value, factor):
+    product = value * factor if value is not None else None
+    return int(product) if product is not None and product == int(product) else product
+
+
+_ORGANS_AFTER_RE = re.compile(r"\s*(?:(?:organ|body)\s+systems?|organs?|domains?)\b", re.IGNORECASE)
 _DOSE_SUFFIX = " dose"
+_DOSE_THEN_DRUG_RE = re.compile(r"\s*(?:of\s+)?")
 _DOSE_RIGHT_AFTER_RE = re.compile(r"[\s,:]*(?:(?:at|of|in|with)\s+)?(?:(?:a|the)\s+)?(?:(?:stable|daily|maximum|total)\s+)?(?:doses?\s+(?:of\s+)?)?")
 _DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
@@ -764,10 +776,12 @@ class ThresholdLinker:
         implied = [(None, quantity.implies)] if quantity.implies else []
         if implied and named_before and quantity.has_operator and all(self._rule(m, None).get("refines") == quantity.implies for _, m in named_before):
             implied = []  # "age of onset < 18 years of age": the named measure refines the implied one
+        named_after = ("value-then-measure", lambda: self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else [])
         candidates = (  # each rule's links are read only when no rule before it gave fitting ones
             ("unit-implies-measure", lambda: implied),
+            *([named_after] if self._parallel_dose_after(text, quantity, previous, after) else []),
             ("measure-then-value", lambda: named_before),
-            ("value-then-measure", lambda: self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else []),
+            named_after,
             ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
             ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
@@ -800,6 +814,15 @@ class ThresholdLinker:
                 quantity.form = "simple"
             return
 
+    @staticmethod
+    def _parallel_dose_after(text: str, quantity: Quantity, previous: Quantity | None, after: Mention | None) -> bool:
+        """'(≤ 400 mg/day hydroxychloroquine, ≤ 500 mg/day chloroquine, …)': when the value before was its
+        drug's, written before it, so is this one, whatever drug the list named before it."""
+        return (
+            previous is not None and previous.rule == "value-then-measure" and after is not None
+            and after.measure.endswith(_DOSE_SUFFIX) and _DOSE_THEN_DRUG_RE.fullmatch(text, quantity.end, after.start) is not None
+        )
+
     def _measured_by(self, text: str, mentions: list[Mention], index: int) -> Mention | None:
         """The measure named before 'as measured by <instrument>' (or before '(<instrument> question N)')
         when the value follows the instrument (a scale such as VAS keeps its own handling: 'VAS of X')."""
@@ -815,8 +838,11 @@ class ThresholdLinker:
         return None
 
     def _counts_listed_items(self, text: str, quantity: Quantity) -> bool:
-        """'1 or 2 of the following', '2 or more of these': a number of items, not a level."""
-        return quantity.unit is None and _OF_THE_FOLLOWING_RE.match(text, quantity.end) is not None
+        """'1 or 2 of the following', '2 or more of these', 'BILAG Grade B in ≥ 2 organ systems': a number of
+        items, not a level."""
+        return quantity.unit is None and (
+            _OF_THE_FOLLOWING_RE.match(text, quantity.end) is not None or _ORGANS_AFTER_RE.match(text, quantity.end) is not None
+        )
 
     def _counts_something(self, text: str, quantity: Quantity) -> bool:
         """A unit-less number directly followed by a noun quantifies that noun."""

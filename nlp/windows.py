@@ -254,7 +254,7 @@ WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
 WASH_RE = re.compile("wash", re.IGNORECASE)  # in every WASHOUT_HEADER_RE match, wrapped or not: a quick first test
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
 ITEM_DURATION_RE = re.compile(
-    rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b))",
+    rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b|or\s+\d+\s+half[\s-]?lives?\b))",
     re.IGNORECASE,
 )
 # "immunosuppressants other than oral steroids", "prednisone with or without an added
@@ -564,6 +564,29 @@ def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
     return list(found.values()) or None
 
 
+INLINE_ITEM_SEPARATOR_RE = re.compile(r"\s*;\s*")
+
+
+def inline_washout_windows(text: str, drugs: list[dict]) -> list[dict]:
+    """A washout header and its 'Drug: duration' items in one criterion: '… wash-out periods … for the
+    following treatments at Baseline: Topical psoriasis treatments: 2 weeks; Biologic psoriasis
+    treatments: 8 weeks' gives one used_within window per item, as `item_windows` reads them."""
+    if not _may_say_wash(text):
+        return []
+    colon = text.find(":")
+    if colon < 0 or not is_washout_header(text[: colon + 1]):
+        return []
+    found, start = [], colon + 1
+    while start < len(text):
+        separator = INLINE_ITEM_SEPARATOR_RE.search(text, start)
+        end = separator.start() if separator else len(text)
+        shifted = [{**d, "start": d["start"] - start, "end": d["end"] - start} for d in drugs if start <= d["start"] < end]
+        for window in item_windows(text[start:end], shifted) or []:
+            found.append({**window, "start": window["start"] + start, "end": window["end"] + start})
+        start = separator.end() if separator else len(text)
+    return found
+
+
 def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
     """The medications a list item names (a child criterion under an open window), in text order;
     not those after a blocker ('malignancy treated with chemotherapy' is about the malignancy)."""
@@ -628,6 +651,8 @@ def extract_windows(
                 relation = _relation(text, previous_end, time, previous_relation) or relation
             if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
                 listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
+            if rule is None and time.kind == "bare":
+                listed, rule = _regimen_after_bracketed_time(text, subjects, time, clause_end)
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
                 listed, rule = _subjects_elsewhere(text, subjects, time, (clause_start, clause_end), previous_end)
             previous_end, previous_relation, previous_listed = time.end, relation, listed
@@ -847,6 +872,30 @@ def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:
             break
         listed.insert(0, subject)
     return listed
+
+
+STABLE_OPEN_BEFORE_RE = re.compile(r"\bstable\s*\(\s*$", re.IGNORECASE)
+WITH_JOIN_RE = re.compile(r"(?:\s*\([A-Za-z][A-Za-z0-9-]{0,9}\))?[\s)\]]*\bwith\b[\s(\[]*", re.IGNORECASE)
+REGIMEN_OF_AFTER_RE = re.compile(r"\s*\)\s*(?:regimens?|doses?|treatment|therapy)\s+(?:of|with)\s+", re.IGNORECASE)
+
+
+def _regimen_after_bracketed_time(
+    text: str, subjects: list[Subject], time: TimeExpression, clause_end: int
+) -> tuple[list[Subject], str | None]:
+    """'Receiving a stable (>=1 month) regimen of CNI with MMF, and corticosteroids': the list after."""
+    after = REGIMEN_OF_AFTER_RE.match(text, time.end)
+    if after is None or not STABLE_OPEN_BEFORE_RE.search(text, max(0, time.start - 12), time.start):
+        return [], None
+    following = [s for s in subjects if after.end() <= s.start < clause_end]
+    if not following or following[0].start != after.end():
+        return [], None
+    listed = [following[0]]
+    for subject in following[1:]:  # a regimen 'of X with Y' is X and Y
+        if not (LIST_CONNECTORS_RE.fullmatch(text, listed[-1].end, subject.start)
+                or WITH_JOIN_RE.fullmatch(text, listed[-1].end, subject.start)):
+            break
+        listed.append(subject)
+    return listed, "window_bare_regimen_after"
 
 
 def _list_starting_with(text: str, candidates: list[Subject]) -> list[Subject]:

@@ -193,6 +193,11 @@ def test_collapsed_bullets_after_a_piece_ending_in_a_colon_are_its_items():
     assert [i[2] for i in items("* Age >= 18 * ECOG 0-1 * Consent")] == [None, None, None]
 
 
+def test_a_header_before_an_upper_case_abbreviation_in_collapsed_text():
+    text = "Inclusion Criteria Adults with psoriasis. Exclusion Criteria CD4 < 400/ml"
+    assert sections(text) == [("Adults with psoriasis.", "inclusion"), ("CD4 < 400/ml", "exclusion")]
+
+
 def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
     assert texts("* Class III or IV heart failure - New York Heart Association\n* Age 18 - 65 years") == [
         "Class III or IV heart failure - New York Heart Association",

@@ -275,3 +275,15 @@ def test_a_time_in_hours_opens_no_window_for_the_items_below():
     criteria = ("Inclusion Criteria:\n\n* Evident engraftment (confirmed within 48 hours prior to study treatment start):\n"
                 "  * Participants administered systemic corticosteroids alone\n")
     assert windows_of(criteria) == []
+
+
+def test_a_washout_header_with_its_items_in_the_same_criterion():
+    criteria = ("Exclusion Criteria:\n\n* The subject has not undergone wash-out periods of sufficient duration for the "
+                "following treatments at Baseline: Topical psoriasis treatments: 2 weeks; Systemic (non-biologic) "
+                "psoriasis treatments: 4 weeks or 5 half-lives (whichever is longer); Biologic psoriasis treatments: "
+                "8 weeks; Phototherapy: 4 weeks;\n")
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "topical medication", 2, "weeks", "used_within"),
+        ("exclusion", "systemic therapy", 4, "weeks", "used_within"),
+        ("exclusion", "biologic therapy", 8, "weeks", "used_within"),
+    ]

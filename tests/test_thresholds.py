@@ -713,6 +713,29 @@ SESSION7_CASES = [
     # a diagnosis "within" for diseases named without a disease suffix
     ("Diagnosis of Still's disease within 15 months prior to enrollment", [("disease duration", "<=", 15, "months")]),
     ("Diagnosis of lupus within 2 years of screening", [("disease duration", "<=", 2, "years")]),
+    # counts named by their cells after the number, and the cytopenias as their counts
+    ("Leukopenia (<3,000 leukocytes/µL), neutropenia (<1,500neutrophils/µL), lymphopenia (<800 lymphocytes/µL)",
+     [("WBC", "<", 3000, "cells/uL"), ("ANC", "<", 1500, "cells/uL"), ("ALC", "<", 800, "cells/uL")]),
+    ("Presences of neutropenia < 500/mm3", [("ANC", "<", 500, "cells/uL")]),
+    ("Use of systemic steroids > 15 mg/die of prednisone equivalent", [("prednisone dose", ">", 15, "mg/day")]),
+    ("Diagnosis of Behçet's Disease (according to the 1989 ICBD) for ≥3 months before screening",
+     [("disease duration", ">=", 3, "months")]),
+    ("Expected life span does not exceed 7 days", [("life expectancy", "<=", 7, "days")]),
+    ("Onset of COVID-19 symptoms > 14 days prior to randomization", [("disease duration", ">", 14, "days")]),
+    ("vitiligo with 15% to 50% of total body surface involvement", [("BSA", ">=", 15, "%"), ("BSA", "<=", 50, "%")]),
+    # a scale described as a range is no threshold; it gives the value before it its top
+    ("IGA score >= 3 (based on the IGA scale ranging from 0 to 4, in which 3 is moderate)", [("IGA", ">=", 3, None)]),
+    ("On the WI-NRS ranging from 0 to 10, patients must have an average worst itch score of ≥7",
+     [("PP-NRS", ">=", 7, None)]),
+    # an acute flare's onset within a time; counts per high-power field are no blood counts
+    ("Onset of current acute gout flare within 5 days prior to study entry", [("disease duration", "<=", 5, "days")]),
+    ("post-bronchodilator FEV1/forced vital capacity (FVC)<0.70", [("FEV1/FVC", "<", 0.7, None)]),
+    # "x 1000 cells/mm3" counts thousands
+    ("leukopenia (leukocytes <3.0× 1000 cells/mm3)", [("WBC", "<", 3000, "cells/uL")]),
+    # each dose written before its drug in a list
+    ("Anti-malarials (≤ 400 mg/day hydroxychloroquine, ≤ 500 mg/day chloroquine, ≤ 100 mg/day quinacrine)",
+     [("hydroxychloroquine dose", "<=", 400, "mg/day"), ("chloroquine dose", "<=", 500, "mg/day"),
+      ("quinacrine dose", "<=", 100, "mg/day")]),
     # different drugs listed before one dose: the dose is the last drug's
     ("Use of methotrexate, azathioprine, mycophenolate, and/or prednisone at ≤ 10mg daily",
      [("prednisone dose", "<=", 10, "mg/day")]),
@@ -727,7 +750,17 @@ def test_session7_phrasings(pipe, text, expected):
 
 @pytest.mark.parametrize("text", [
     "Lung fibrosis (maximum 6 months old x-ray)",  # the x-ray's age, not the patient's
+    "Confirmed diagnosis of AOSD as per Yamaguchi criteria (Yamaguchi M, 1992) with an onset of disease ≥ 16 years of age",
     "Platelets < 1.5 x 10^9/L",
 ])
 def test_session7_not_ages_or_thousands(pipe, text):
-    assert [t for t in with_units(pipe, text) if t[0] == "age" or (t[3] == "cells/uL" and t[2] >= 1000)] == []
+    assert [t for t in with_units(pipe, text) if t[0] in ("age", "disease duration") or (t[3] == "cells/uL" and t[2] >= 1000)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Eosinophilia of the gastric mucosa ≥30 eosinophils/HPF in 5 HPFs",
+    "a peak eosinophil count of ≥ 15 eosinophils/high powered field (hpf)",
+    "BILAG Grade B in ≥ 2 organ systems or Grade A in ≥ 1 organ system",
+])
+def test_tissue_counts_and_organ_counts_are_no_thresholds(pipe, text):
+    assert with_units(pipe, text) == []

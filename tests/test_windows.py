@@ -320,6 +320,32 @@ SESSION6_CASES = [
       ("teriflunomide", 6, "months", "used_within"), ("fingolimod", 6, "months", "used_within")]),
     ("Treatment with ACTH or any over-the-counter or prescription corticosteroids 30 days prior to screening",
      [("corticotropin", 30, "days", "used_within"), ("corticosteroids", 30, "days", "used_within")]),
+    # classes of pulmonary hypertension, cardiovascular and thyroid therapy; CNI and mTOR inhibitors
+    ("Subjects who have received a Phosphodiesterase type 5 (PDE-5) inhibitor within 1 week prior to screening",
+     [("pde-5 inhibitors", 1, "weeks", "used_within")]),
+    ("Any dose change or initiation of any of the following drugs within 1 month prior to the screening visit: "
+     "Nitrates or nitric oxide donors, ERA's, Alpha-blockers, Angiotensin Converting Enzyme (ACE) inhibitors, Beta-blockers",
+     [("nitrates", 1, "months", "dose_changed_within"), ("endothelin receptor antagonists", 1, "months", "dose_changed_within"),
+      ("alpha-blockers", 1, "months", "dose_changed_within"), ("ace inhibitors", 1, "months", "dose_changed_within"),
+      ("beta-blockers", 1, "months", "dose_changed_within")]),
+    ("Current treatment with anti-thyroid drugs within one week of starting the study treatment",
+     [("anti-thyroid drugs", 1, "weeks", "used_within")]),
+    # a therapy started within a time was used within it
+    ("Systemic treatment with CNIs or mTOR inhibitors started within 2 weeks prior to C1D1",
+     [("calcineurin inhibitors", 2, "weeks", "used_within"), ("mtor inhibitors", 2, "weeks", "used_within")]),
+    # independent of a therapy for a time: not used in it
+    ("ANC ≥ 0.5 × 109/L independent of growth factors for at least 7 days prior to study entry",
+     [("growth factors", 7, "days", "last_used_before")]),
+    # a stable time in brackets before the regimen it qualifies
+    ("Receiving a stable (≥1 month) regimen of tacrolimus with mycophenolate mofetil",
+     [("tacrolimus", 1, "months", "stable_for"), ("mycophenolate mofetil", 1, "months", "stable_for")]),
+    # a biologic that is systemic is a biologic; an investigational one no medication window
+    ("Another systemic biologic immunosuppressive agent within the last three months prior to enrollment",
+     [("biologic therapy", 3, "months", "used_within")]),
+    # urate-lowering drugs by name
+    ("Use of allopurinol, febuxostat or probenecid within 3 months prior to the screening visit",
+     [("allopurinol", 3, "months", "used_within"), ("febuxostat", 3, "months", "used_within"),
+      ("probenecid", 3, "months", "used_within")]),
     # hours in whole days; dapsone by its chemical name
     ("Narcotic analgesics within 24 hours prior to enrollment", [("opioids", 1, "days", "used_within")]),
     ("Diaminodiphenyl sulfone or etanercept within 3 weeks", [("dapsone", 3, "weeks", "used_within"),
@@ -344,6 +370,7 @@ def test_session6_windows(components, text, expected):
     "Prior response to IVIg that was not sustained despite any appropriate course of standard of care therapy "
     "for the disease, and no single platelet count above 35,000/µL measured by the central laboratory within 14 days",
     "Previous immunosuppressive therapy for nephropathy. or crescents confirmed by biopsy within 12 months",
+    "Treatment with any biological investigational agent in the past year",
     # hours that are no whole days are a dosing interval
     "Tocilizumab 8 mg/kg IV with possible repetition of the same dosage within 28 hours",
 ])
