@@ -516,6 +516,7 @@ def _times(value, factor):
 _ORGANS_AFTER_RE = re.compile(r"\s*(?:(?:organ|body)\s+systems?|organs?|domains?)\b", re.IGNORECASE)
 _DOSE_SUFFIX = " dose"
 _DOSE_THEN_DRUG_RE = re.compile(r"\s*(?:of\s+)?")
+_DOSE_OF_DRUG_RE = re.compile(r"\s+of\s+")
 _DOSE_RIGHT_AFTER_RE = re.compile(r"[\s,:]*(?:(?:at|of|in|with)\s+)?(?:(?:a|the)\s+)?(?:(?:stable|daily|maximum|total)\s+)?(?:doses?\s+(?:of\s+)?)?")
 _DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
@@ -818,9 +819,13 @@ class ThresholdLinker:
     def _parallel_dose_after(text: str, quantity: Quantity, previous: Quantity | None, after: Mention | None) -> bool:
         """'(≤ 400 mg/day hydroxychloroquine, ≤ 500 mg/day chloroquine, …)': when the value before was its
         drug's, written before it, so is this one, whatever drug the list named before it."""
+        if after is None or not after.measure.endswith(_DOSE_SUFFIX):
+            return False
+        if _DOSE_OF_DRUG_RE.fullmatch(text, quantity.end, after.start):
+            return True  # "azathioprine or MMF along with ≤5mg/day of prednisolone": the dose is prednisolone's
         return (
-            previous is not None and previous.rule == "value-then-measure" and after is not None
-            and after.measure.endswith(_DOSE_SUFFIX) and _DOSE_THEN_DRUG_RE.fullmatch(text, quantity.end, after.start) is not None
+            previous is not None and previous.rule == "value-then-measure"
+            and _DOSE_THEN_DRUG_RE.fullmatch(text, quantity.end, after.start) is not None
         )
 
     def _measured_by(self, text: str, mentions: list[Mention], index: int) -> Mention | None:

@@ -119,7 +119,9 @@ RESPECTIVE_TIMES_RE = re.compile(
     re.IGNORECASE,
 )
 FOR_RE = re.compile(r"for\b", re.IGNORECASE)
-MEMBERS_OPEN_RE = re.compile(r"[ \t]*\(")
+# the members' bracket right after the time, or after what the time counts back from ('1 month prior to
+# starting the study (methotrexate, …)')
+MEMBERS_OPEN_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before)\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,3})?[ \t\n]*\(", re.IGNORECASE)
 RESTATED_OPEN_RE = re.compile(r"\s*[(\[]\s*")
 RESTATED_CLOSE_RE = re.compile(r"\s*[)\]]")
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)

@@ -205,10 +205,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 54 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 58 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.865, 2350), "regimens": (0.87, 305), "windows": (0.795, 1075)}
+    floors = {"thresholds": (0.87, 2440), "regimens": (0.865, 320), "windows": (0.795, 1130)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)

@@ -736,6 +736,10 @@ SESSION7_CASES = [
     ("Anti-malarials (≤ 400 mg/day hydroxychloroquine, ≤ 500 mg/day chloroquine, ≤ 100 mg/day quinacrine)",
      [("hydroxychloroquine dose", "<=", 400, "mg/day"), ("chloroquine dose", "<=", 500, "mg/day"),
       ("quinacrine dose", "<=", 100, "mg/day")]),
+    ("The estimated survival time is more than 12 weeks", [("life expectancy", ">", 12, "weeks")]),
+    ("Participants with onset of weakness due to GBS < 2 weeks before screening", [("disease duration", "<", 2, "weeks")]),
+    # "<dose> of <drug>" is that drug's dose, whatever was listed before it
+    ("On either azathioprine or MMF along with ≤5mg/day of prednisolone", [("prednisone dose", "<=", 5, "mg/day")]),
     # different drugs listed before one dose: the dose is the last drug's
     ("Use of methotrexate, azathioprine, mycophenolate, and/or prednisone at ≤ 10mg daily",
      [("prednisone dose", "<=", 10, "mg/day")]),

@@ -342,6 +342,16 @@ SESSION6_CASES = [
     # a biologic that is systemic is a biologic; an investigational one no medication window
     ("Another systemic biologic immunosuppressive agent within the last three months prior to enrollment",
      [("biologic therapy", 3, "months", "used_within")]),
+    # the members' bracket after what the time counts back from; a dose in the list
+    ("No immunosuppressive systemic therapy 1 month prior to starting the study (methotrexate, azathioprine, "
+     "prednisone >=10 mg PO daily)",
+     [("methotrexate", 1, "months", "used_within"), ("azathioprine", 1, "months", "used_within"),
+      ("prednisone", 1, "months", "used_within")]),
+    ("Receiving oral or topical immunosuppression therapy within 4 weeks prior to entering the study",
+     [("topical immunosuppressants", 4, "weeks", "used_within")]),
+    # no dose change within a time is stability
+    ("Immunosuppressants with continuous use for at least 6 months and no dose increase within 4 months",
+     [("immunosuppressants", 4, "months", "stable_for")]),
     # urate-lowering drugs by name
     ("Use of allopurinol, febuxostat or probenecid within 3 months prior to the screening visit",
      [("allopurinol", 3, "months", "used_within"), ("febuxostat", 3, "months", "used_within"),
