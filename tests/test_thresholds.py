@@ -675,6 +675,8 @@ def test_session6_phrasings(pipe, text, expected):
     "History of pancreatitis within 6 months",  # a history, not a diagnosis or onset
     "Diagnosis of herpes zoster within 2 months",
     "Diagnosis of HIV within the last 6 months",
+    "First dose of study drug within 4 weeks",
+    "MTX for at least 12 weeks",
     "Diagnosed with uveitis within the last three months",  # a recent complication, not the disease's start
     "Use of cyclosporine within 8 weeks",
 ])
@@ -738,6 +740,20 @@ SESSION7_CASES = [
       ("quinacrine dose", "<=", 100, "mg/day")]),
     ("The estimated survival time is more than 12 weeks", [("life expectancy", ">", 12, "weeks")]),
     ("Participants with onset of weakness due to GBS < 2 weeks before screening", [("disease duration", "<", 2, "weeks")]),
+    # disease durations: abbreviations, a diagnosis confirmed or based on something, first non-Raynaud symptoms
+    ("SOJRA for at least 3 months, with stable systemic features", [("disease duration", ">=", 3, "months")]),
+    ("Participants with physician-diagnosed CRSwNP for at least 12 months", [("disease duration", ">=", 12, "months")]),
+    ("Diagnosed by a dermatologist for at least 3 months before the Screening visit",
+     [("disease duration", ">=", 3, "months")]),
+    ("Diagnosis of IPF based upon the Fleischner Society guidelines within 3 years from Screening",
+     [("disease duration", "<=", 3, "years")]),
+    ("Diagnosis of C3G as confirmed by renal biopsy within 12 months prior to enrollment",
+     [("disease duration", "<=", 12, "months")]),
+    ("SSc disease onset (defined by first non-Raynaud symptom) within 7 years", [("disease duration", "<=", 7, "years")]),
+    ("Onset of the first non-Raynaud manifestation of SSc within the prior 84 months",
+     [("disease duration", "<=", 84, "months")]),
+    ("first symptoms of sclerosis other than Raynaud's phenomenon within 60 months before enrollment",
+     [("disease duration", "<=", 60, "months")]),
     # "<dose> of <drug>" is that drug's dose, whatever was listed before it
     ("On either azathioprine or MMF along with ≤5mg/day of prednisolone", [("prednisone dose", "<=", 5, "mg/day")]),
     # different drugs listed before one dose: the dose is the last drug's
