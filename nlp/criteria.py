@@ -90,7 +90,9 @@ _PDQ_HEADING_RE = re.compile(r"(?<![^ \t])--[A-Z][A-Za-z/,& ]{2,40}?--(?![^ \t])
 _INLINE_HEADER_RE = re.compile(
     r"[ \t](?<=\S[ \t])[ \t]*"
     r"(?:(?:Key|KEY|Main|MAIN|Major|MAJOR|General|GENERAL|Additional|ADDITIONAL|Other|OTHER|Specific|SPECIFIC)[ \t]+)?"
-    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
+    # lower case only after a capitalized qualifier: "… consent Major exclusion criteria: * …"
+    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY"
+    r"|(?:(?<=Key[ \t])|(?<=Main[ \t])|(?<=Major[ \t])|(?<=Other[ \t]))(?:inclusion|exclusion))[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
     r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
     r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400"
 )

@@ -52,6 +52,15 @@ def _text(value) -> str:
     return " ".join(str(value).lower().split()) if value is not None else ""
 
 
+# One spelling per unit: "ug", "µg" and "mcg" are the same unit, and so are "mg/m^2" and "mg/m2".
+_UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg"}
+
+
+def _unit(value) -> str:
+    unit = _text(value).replace("^2", "2").replace("²", "2")
+    return _UNIT_SPELLINGS.get(unit, unit)
+
+
 def duration_days(value, unit) -> float | None:
     number = _number(value)
     unit = _text(unit).rstrip("s")
@@ -75,7 +84,7 @@ def regimen_matches(gold: dict, predicted: dict) -> bool:
         return False
     if not _same_number(gold.get("amount"), predicted.get("amount")):
         return False
-    if _text(gold.get("unit")) != _text(predicted.get("unit")):
+    if _unit(gold.get("unit")) != _unit(predicted.get("unit")):
         return False
     return gold.get("frequency") is None or _text(gold["frequency"]) == _text(predicted.get("frequency"))
 

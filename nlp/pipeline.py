@@ -366,6 +366,8 @@ STRENGTH_OR_FORM_TAIL_RE = re.compile(
     r"|injections?|solution|suspension|for\s+injection)\b).*$",
     re.IGNORECASE,
 )
+# "10 mg/kg CM-101": an arm's strength before the drug's name
+LEADING_STRENGTH_RE = re.compile(r"^\s*\d[\d.,]*\s*(?:mg|g|mcg|µg|%)(?:\s*/\s*(?:kg|m2|m²))?\s+(?=[A-Za-z])", re.IGNORECASE)
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
 
 
@@ -378,7 +380,7 @@ def _unlisted_drug(intervention: dict) -> str | None:
         return None  # API v2 writes 'DRUG'; older renderings 'Drug'
     if not isinstance(name, str) or PLACEBO_RE.search(name):
         return None
-    return " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", name).lower().split()) or None
+    return " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", LEADING_STRENGTH_RE.sub("", name)).lower().split()) or None
 
 
 def _collect(nlp: Language, study: dict, unit: dict) -> None:

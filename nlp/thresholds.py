@@ -517,7 +517,7 @@ _ORGANS_AFTER_RE = re.compile(r"\s*(?:(?:organ|body)\s+systems?|organs?|domains?
 _DOSE_SUFFIX = " dose"
 _DOSE_THEN_DRUG_RE = re.compile(r"\s*(?:of\s+)?")
 _DOSE_OF_DRUG_RE = re.compile(r"\s+of\s+")
-_DOSE_RIGHT_AFTER_RE = re.compile(r"[\s,:]*(?:(?:at|of|in|with)\s+)?(?:(?:a|the)\s+)?(?:(?:stable|daily|maximum|total)\s+)?(?:doses?\s+(?:of\s+)?)?")
+_DOSE_RIGHT_AFTER_RE = re.compile(r"[\s,:(]*(?:(?:at|of|in|with)\s+)?(?:(?:a|the)\s+)?(?:(?:stable|daily|maximum|total)\s+)?(?:doses?\s+(?:of\s+)?)?")
 _DOT_THOUSANDS_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 
 
@@ -715,6 +715,10 @@ class ThresholdLinker:
         self.change_before_re = re.compile(
             r"\b(?:" + "|".join(operators["change_nouns"]) + r")\s+(?:in|of)\s+(?:[\w()'-]++\s*){0,6}$", re.IGNORECASE
         )
+        # "relative decline of >10% in FVC": the value is the size of a change
+        self.change_of_before_re = re.compile(
+            r"(?<!hair\s)\b(?:" + "|".join(operators["change_nouns"]) + r")(?:\s+(?:of|by))?\s*$", re.IGNORECASE
+        )
 
     def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
         """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text."""
@@ -752,7 +756,7 @@ class ThresholdLinker:
         following: Quantity | None,
         restated_until: int | None = None,
     ) -> None:
-        if self._counts_listed_items(text, quantity):
+        if self._counts_listed_items(text, quantity) or self.change_of_before_re.search(text, max(0, quantity.start - 30), quantity.start):
             return
         before_index = mentions.last_ending_by(quantity.start)
         before = mentions.spans[before_index] if before_index is not None else None

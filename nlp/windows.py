@@ -256,7 +256,8 @@ WASHOUT_HEADER_RE = re.compile(r"\bwash-?\s?outs?\b", re.IGNORECASE)
 WASH_RE = re.compile("wash", re.IGNORECASE)  # in every WASHOUT_HEADER_RE match, wrapped or not: a quick first test
 AS_FOLLOWS_RE = re.compile(r"\bas\s+follows\b", re.IGNORECASE)
 ITEM_DURATION_RE = re.compile(
-    rf"\s*(?P<head>[^:;.]{{1,150}}?)\s*:\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b|or\s+\d+\s+half[\s-]?lives?\b))",
+    # "Belimumab: 6 months", "etanercept <28 days" (the drug used less than 28 days ago is excluded)
+    rf"\s*(?P<head>[^:;.<]{{1,150}}?)\s*(?::\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?|(?:\\?<|≤|<=)\s*){QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b|or\s+\d+\s+half[\s-]?lives?\b))",
     re.IGNORECASE,
 )
 # "immunosuppressants other than oral steroids", "prednisone with or without an added
@@ -351,6 +352,17 @@ def _header_relation_for(text: str, user_data: dict) -> str | None:
     return relation
 
 
+def _header_relation_of(text: str, user_data: dict) -> tuple[str | None, int]:
+    """(relation, from where it holds): the list header's above, else the one the criterion's own text
+    states before its first colon ('stable dose of the following for the specified time: Mesalamine for
+    at least 6 weeks; Remicade for at least 10 weeks')."""
+    inherited = _header_relation_for(text, user_data)
+    if inherited is not None or ":" not in text:
+        return inherited, 0
+    colon = text.find(":")
+    return header_relation(text[: colon + 1]), colon + 1
+
+
 def header_relation(text: str) -> str | None:
     """'… not on a stable regimen for the time period indicated prior to Screening:' — the relation a
     list header states for its items' times ('* Systemic corticosteroids for at least 4 weeks'), which
@@ -385,7 +397,7 @@ class WindowExtractor:
             clauses = clause_spans(text)
             subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective))
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
-            found, opened = extract_windows(text, times, subjects, clauses, _header_relation_for(text, user_data))
+            found, opened = extract_windows(text, times, subjects, clauses, *_header_relation_of(text, user_data))
             user_data[WINDOWS] = found + respective_windows(text, respective, subjects, clauses)
             user_data[OPEN_WINDOWS] = opened
         else:
@@ -440,6 +452,8 @@ class WindowExtractor:
         examples = {s: span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))}
         kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples.values())]
         kept_classes = [_with_bracketed_examples(text, c, examples.get(c), drug_subjects) for c in kept_classes]
+        # a class named inside another's bracket of examples ('[PUVA] light therapy', 'oral retinoids') is one of them
+        kept_classes = [c for c in kept_classes if not any(o.start < c.start and c.end <= o.end for o in kept_classes)]
         others = kept_drugs + kept_classes
         kept_drugs = [
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
@@ -631,17 +645,19 @@ def _overlaps(a: Subject, b: Subject) -> bool:
 def extract_windows(
     text: str, times: list[TimeExpression], subjects: list[Subject], clauses: list[tuple[int, int]],
     header_relation: str | None = None,
+    header_from: int = 0,
 ) -> tuple[list[dict], list[dict]]:
     """Windows with their subjects, and open windows (a time expression for the list that follows);
-    `clauses` are the text's `clause_spans`; `header_relation` is what the list header above says
-    (`header_relation`), for times whose clause says no relation."""
+    `clauses` are the text's `clause_spans`; `header_relation` is what the list header says
+    (`header_relation`), for times after `header_from` whose clause says no relation."""
     windows: dict[tuple, dict] = {}
     open_windows: list[dict] = []
     for clause_start, clause_end in clauses:
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
-            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end), header_relation)
+            relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end),
+                                 header_relation if time.start >= header_from else None)
             if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
                 continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end

@@ -198,6 +198,12 @@ def test_a_header_before_an_upper_case_abbreviation_in_collapsed_text():
     assert sections(text) == [("Adults with psoriasis.", "inclusion"), ("CD4 < 400/ml", "exclusion")]
 
 
+def test_a_lower_case_header_after_a_capitalized_qualifier_in_collapsed_text():
+    text = "Major inclusion criteria: * Adults with RA Major exclusion criteria: * Steinbrocker Class IV"
+    assert sections(text) == [("Adults with RA", "inclusion"), ("Steinbrocker Class IV", "exclusion")]
+    assert sections("* Patients meeting the main exclusion criteria: none") == [("Patients meeting the main exclusion criteria: none", "inclusion")]
+
+
 def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
     assert texts("* Class III or IV heart failure - New York Heart Association\n* Age 18 - 65 years") == [
         "Class III or IV heart failure - New York Heart Association",

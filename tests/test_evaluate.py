@@ -58,6 +58,11 @@ def test_regimen_key_fields():
     no_frequency = {"drug": "rituximab", "amount": 750, "unit": "mg"}
     assert regimen_matches(no_frequency, {"drug": "rituximab", "amount": 750, "unit": "mg", "frequency": "Q2W"})
     assert not regimen_matches(no_frequency, {"drug": "rituximab", "amount": 750, "unit": "g"})
+    # one spelling per unit: micrograms, and a square metre written with a caret
+    assert regimen_matches({"drug": "selexipag", "amount": 200, "unit": "ug"}, {"drug": "selexipag", "amount": 200, "unit": "mcg"})
+    assert regimen_matches({"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m^2"},
+                           {"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m2"})
+    assert not regimen_matches({"drug": "selexipag", "amount": 200, "unit": "ug"}, {"drug": "selexipag", "amount": 200, "unit": "mg"})
 
 
 def test_window_duration_in_days():
@@ -205,10 +210,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 58 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 66 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.87, 2440), "regimens": (0.865, 320), "windows": (0.795, 1130)}
+    floors = {"thresholds": (0.87, 2735), "regimens": (0.89, 355), "windows": (0.79, 1350)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)

@@ -137,12 +137,13 @@ def test_a_flat_list_after_an_open_window_takes_it_until_an_item_is_a_sentence()
     found = windows_of(FLAT_OPEN_LIST)
     assert keys(found) == [
         ("inclusion", "nsaids", 4, "weeks", "stable_for"),
+        ("inclusion", "acetaminophen", 4, "weeks", "stable_for"),
         ("inclusion", "corticosteroids", 4, "weeks", "stable_for"),
         ("inclusion", "hydroxychloroquine", 4, "weeks", "stable_for"),
     ]
     criteria = {c["ordinal"]: c for c in nlp.extract_study(record(FLAT_OPEN_LIST))["criteria"]}
     assert {criteria[w["criterion"]]["parent"] for w in found} == {None}  # the splitter kept them flat
-    assert {w["source_text"] for w in found} == {"NSAIDs", "oral glucocorticoids", "Hydroxychloroquine"}
+    assert {w["source_text"] for w in found} == {"NSAIDs", "acetaminophen", "oral glucocorticoids", "Hydroxychloroquine"}
 
 
 def test_a_flat_list_goes_on_past_an_item_that_is_no_medication():
@@ -286,4 +287,25 @@ def test_a_washout_header_with_its_items_in_the_same_criterion():
         ("exclusion", "topical medication", 2, "weeks", "used_within"),
         ("exclusion", "systemic therapy", 4, "weeks", "used_within"),
         ("exclusion", "biologic therapy", 8, "weeks", "used_within"),
+    ]
+
+
+def test_inline_washout_items_written_with_less_than():
+    criteria = ("Exclusion Criteria:\n\n* Concurrent or recent use of any biologic agent within the following washout "
+                "periods: etanercept <28 days; infliximab or adalimumab <60 days; rituximab <12 months; or any other "
+                "biologic agent <5 half-lives prior to baseline\n")
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "etanercept", 28, "days", "used_within"),
+        ("exclusion", "infliximab", 60, "days", "used_within"),
+        ("exclusion", "adalimumab", 60, "days", "used_within"),
+        ("exclusion", "rituximab", 12, "months", "used_within"),
+    ]
+
+
+def test_a_criterion_states_the_relation_of_the_items_after_its_colon():
+    criteria = ("Inclusion Criteria:\n\n* Patients must be on a stable dose of any of the following medications for the "
+                "specified amount of time: Mesalamine for at least 6 weeks; Remicade for at least 10 weeks.\n")
+    assert keys(windows_of(criteria)) == [
+        ("inclusion", "mesalamine", 6, "weeks", "stable_for"),
+        ("inclusion", "infliximab", 10, "weeks", "stable_for"),
     ]

@@ -371,3 +371,21 @@ def test_an_unlisted_drug_is_named_without_the_strength_or_form_its_intervention
     assert sorted((r["drug"], r["amount"], r["unit"], r["frequency"]) for r in regimens) == [
         ("hs-10374", 1, "mg", "QD"), ("hs-10374", 5, "mg", "QD")
     ]
+
+
+def test_an_unlisted_drug_is_named_without_the_strength_its_name_starts_with():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000046"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "10 mg/kg CM-101", "type": "EXPERIMENTAL", "description": "10 mg/kg CM-101",
+                           "interventionNames": ["Drug: 10 mg/kg CM-101"]}],
+            "interventions": [{"type": "DRUG", "name": "10 mg/kg CM-101", "description": "CM-101 will be administered"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert {(r["drug"], r["amount"], r["unit"]) for r in regimens} == {("cm-101", 10, "mg/kg")}
+
+
+def test_a_dose_per_metre_square_in_words(components):
+    text = "Golimumab: 80 milligram per meter square (mg/m^2) as an intravenous (IV) infusion every 8 weeks"
+    assert regimens_of(components, text) == [R(80, "mg/m2", "golimumab", frequency="Q8W", route="intravenous", form="infusion")]

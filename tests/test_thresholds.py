@@ -754,12 +754,19 @@ SESSION7_CASES = [
      [("disease duration", "<=", 84, "months")]),
     ("first symptoms of sclerosis other than Raynaud's phenomenon within 60 months before enrollment",
      [("disease duration", "<=", 60, "months")]),
+    ("IgA vasculitis with course of disease less than 2 months", [("disease duration", "<", 2, "months")]),
+    ("Clinical diagnosis of JIA by a pediatric rheumatologist within the past 6 months",
+     [("disease duration", "<=", 6, "months")]),
+    ("<24 months since the onset of the first SSc manifestation other than Raynaud's phenomenon",
+     [("disease duration", "<", 24, "months")]),
     # "<dose> of <drug>" is that drug's dose, whatever was listed before it
     ("On either azathioprine or MMF along with ≤5mg/day of prednisolone", [("prednisone dose", "<=", 5, "mg/day")]),
     # different drugs listed before one dose: the dose is the last drug's
     ("Use of methotrexate, azathioprine, mycophenolate, and/or prednisone at ≤ 10mg daily",
      [("prednisone dose", "<=", 10, "mg/day")]),
     ("Oral prednisone or prednisolone ≤ 10 mg/day", [("prednisone dose", "<=", 10, "mg/day")]),
+    ("Subject did not receive acetaminophen, or oral corticosteroids (≤ 10 mg/day prednisone)",
+     [("prednisone dose", "<=", 10, "mg/day")]),
 ]
 
 
@@ -781,6 +788,10 @@ def test_session7_not_ages_or_thousands(pipe, text):
     "Eosinophilia of the gastric mucosa ≥30 eosinophils/HPF in 5 HPFs",
     "a peak eosinophil count of ≥ 15 eosinophils/high powered field (hpf)",
     "BILAG Grade B in ≥ 2 organ systems or Grade A in ≥ 1 organ system",
+    # the size of a change is no level
+    "at least 3 months interval observed since diagnosis of colitis",  # a complication's time, not the disease's
+    "FVC decline of at least 10%",
+    "defined as relative decline of >10% in FVC predicted",
 ])
 def test_tissue_counts_and_organ_counts_are_no_thresholds(pipe, text):
     assert with_units(pipe, text) == []

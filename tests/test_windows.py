@@ -352,6 +352,28 @@ SESSION6_CASES = [
     # no dose change within a time is stability
     ("Immunosuppressants with continuous use for at least 6 months and no dose increase within 4 months",
      [("immunosuppressants", 4, "months", "stable_for")]),
+    # a dose "equivalent daily" in brackets inside a list
+    ("Systemic treatment with glucocorticoids (>10mg prednisone equivalent daily) or other immunosuppressive drugs "
+     "within 14 days before the first dose",
+     [("corticosteroids", 14, "days", "used_within"), ("immunosuppressants", 14, "days", "used_within")]),
+    # classes named inside a class's bracket of examples are among the examples
+    ("Participant has received systemic psoriasis therapy (such as psoralen and ultraviolet A [PUVA] light therapy, "
+     "cyclosporine, oral retinoids, azathioprine) or phototherapy (including ultraviolet B) within the previous 4 weeks",
+     [("systemic therapy", 4, "weeks", "used_within")]),
+    ("Methotrexate at a stable dose for at least the last 4 weeks", [("methotrexate", 4, "weeks", "stable_for")]),
+    # IL-17, IL-23 and IL-12/23 inhibitors, and TNF written with alpha
+    ("Exposure to any IL-17 or IL-23(p19) inhibitor within twelve months prior to screening, or exposure to any "
+     "inhibitors of TNF-ɑ and IL12/23 within six months prior to screening",
+     [("il-17 inhibitor", 12, "months", "used_within"), ("il-23 inhibitor", 12, "months", "used_within"),
+      ("tnf inhibitor", 6, "months", "used_within"), ("il-12/23 inhibitor", 6, "months", "used_within")]),
+    ("anti-TNF-α biologics within 9 weeks", [("tnf inhibitor", 9, "weeks", "used_within")]),
+    # IBD drugs
+    ("Imuran or Mercaptopurine at stable and unchanged dose for at least 8 weeks",
+     [("azathioprine", 8, "weeks", "stable_for"), ("mercaptopurine", 8, "weeks", "stable_for")]),
+    # a list goes on past a drug the lexicon does not know, by its INN stem
+    ("Treatment with methotrexate, foomab, cyclosporine, barcycline or colchicine within 90 days of screening",
+     [("methotrexate", 90, "days", "used_within"), ("cyclosporine", 90, "days", "used_within"),
+      ("colchicine", 90, "days", "used_within")]),
     # urate-lowering drugs by name
     ("Use of allopurinol, febuxostat or probenecid within 3 months prior to the screening visit",
      [("allopurinol", 3, "months", "used_within"), ("febuxostat", 3, "months", "used_within"),
