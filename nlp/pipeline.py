@@ -513,8 +513,9 @@ def _washout_items(nlp: Language, study: dict, unit: dict) -> None:
         return
     items = windows.item_windows(text, _drug_mentions(nlp, unit))
     if items is None:
-        study["_washout_header"] = None  # not a 'Drug: duration' item: the list has ended
-        return
+        if unit["parent"] != header["ordinal"]:
+            study["_washout_header"] = None  # not a 'Drug: duration' item of a flat list: the list has ended
+        return  # a child of the header in another shape: the items after it are still the header's
     if not _found(unit["doc"], WINDOWS):
         study["windows"] += [_with_provenance(fact, unit) for fact in items]
 

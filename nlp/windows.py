@@ -203,7 +203,11 @@ def _first_chars(pattern: str) -> set[str] | None:
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
+# "(excluding topical or nasal steroids)": the therapies a bracket leaves out are no subjects
+EXCLUDED_BRACKET_RE = re.compile(r"\((?:excluding|except(?:\s+for)?|other\s+than|not\s+including)\b[^()]*\)", re.IGNORECASE)
 SUBJECT_REACH = 150  # characters from the last therapy named to the time expression that is its window
+SUBJECT_REACH_PAST_ITS_DOSE = 180  # "… X …, the dose must be ≤ 20 mg/day for 8 weeks …, and stable for 2 weeks"
+THE_DOSE_RE = re.compile(r"\b(?:the|its|this)\s+(?:dose|dosage)\b", re.IGNORECASE)  # the therapy's dose: it is still its subject
 # a sentence that ends without the capital the sentence splitter wants: "… IgA nephropathy. or the …"
 SENTENCE_IN_GAP_RE = re.compile(r"[a-z]{4}\.\s+[a-z]")
 DOSE_REACH = 45  # characters from a dose to the drug that names its unit ("10 milligrams per day (mg/day) (prednisone")
@@ -239,7 +243,9 @@ DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:"
     r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
     r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
-    r"|(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b)",
+    r"|(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b"
+    # "…, and must have been stable for at least the last 2 weeks": the verb goes on with the subject before
+    r"|(?:must|should|shall|has|have)\s+(?:have\s+)?(?:been|be|remained)\s+(?:stable|unchanged)\b)",
     re.IGNORECASE,
 )
 NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticosteroid immunosuppressive agent"
@@ -458,7 +464,24 @@ class WindowExtractor:
         kept_drugs = [
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
         ]
-        return _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
+        return _topical_when_listed_after_topical(
+            text, _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
+        )
+
+
+TOPICAL_VARIANTS = {k: v for k, v in THERAPY_CLASSES["topical_variants"].items() if not k.startswith("_")}
+TOPICAL_JOIN_RE = re.compile(r"[\s,/]*(?:and/or|or|and|,|/)[\s,/]*", re.IGNORECASE)
+
+
+def _topical_when_listed_after_topical(text: str, subjects: list[Subject]) -> list[Subject]:
+    """'topical corticosteroids or calcineurin inhibitors': the second class is the topical one too."""
+    for index in range(1, len(subjects)):
+        before, subject = subjects[index - 1], subjects[index]
+        variant = TOPICAL_VARIANTS.get(subject.names[0]) if subject.is_class and len(subject.names) == 1 else None
+        if (variant and before.is_class and before.names[0].startswith("topical ")
+                and TOPICAL_JOIN_RE.fullmatch(text, before.end, subject.start)):
+            subjects[index] = replace(subject, names=(variant,))
+    return subjects
 
 
 def _without_restatements(text: str, subjects: list[Subject]) -> list[Subject]:
@@ -828,6 +851,8 @@ def _subjects_of(
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
+    excluded_spans = [m.span() for m in EXCLUDED_BRACKET_RE.finditer(text, segment_start, time.start)]
+    before = [s for s in before if not any(a <= s.start < b for a, b in excluded_spans)]
     before = [s for s in before if not s.equivalent] or _dosed_therapy(text, subjects, before) or before
     if before:
         listed = _list_ending_with(text, before)
@@ -842,7 +867,8 @@ def _subjects_of(
         lookback = lookback[lookback.rfind(")") + 1 :]  # '(ie, on-study surgery) or has received X'
         if BLOCKERS_RE.search(between) or BLOCKERS_RE.search(lookback):
             return [], ""
-        if len(between) > SUBJECT_REACH or SENTENCE_IN_GAP_RE.search(between):
+        reach = SUBJECT_REACH_PAST_ITS_DOSE if THE_DOSE_RE.search(between) else SUBJECT_REACH
+        if len(between) > reach or SENTENCE_IN_GAP_RE.search(between):
             return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()

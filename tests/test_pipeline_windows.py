@@ -309,3 +309,24 @@ def test_a_criterion_states_the_relation_of_the_items_after_its_colon():
         ("inclusion", "mesalamine", 6, "weeks", "stable_for"),
         ("inclusion", "infliximab", 10, "weeks", "stable_for"),
     ]
+
+
+def test_a_washout_list_goes_on_past_a_child_item_of_another_shape():
+    criteria = """Exclusion Criteria:
+
+  -  Have an insufficient wash-out period for the following medications:
+
+       -  Loratadine, Desloratadine: 10 days,
+
+       -  Chronic use (i.e. cumulatively up to 2 weeks within the last 3 months) of inhaled corticosteroids: 1 month,
+
+       -  Ketotifen: 1 month,
+
+       -  Astemizole: 6 weeks
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "loratadine", 10, "days", "used_within"),
+        ("exclusion", "desloratadine", 10, "days", "used_within"),
+        ("exclusion", "ketotifen", 1, "months", "used_within"),
+        ("exclusion", "astemizole", 6, "weeks", "used_within"),
+    ]

@@ -356,6 +356,21 @@ SESSION6_CASES = [
     ("Systemic treatment with glucocorticoids (>10mg prednisone equivalent daily) or other immunosuppressive drugs "
      "within 14 days before the first dose",
      [("corticosteroids", 14, "days", "used_within"), ("immunosuppressants", 14, "days", "used_within")]),
+    # a class listed right after a topical one is topical too; inhaled and intranasal corticosteroids
+    ("Topical corticosteroids or calcineurin inhibitors within 2 weeks",
+     [("topical corticosteroids", 2, "weeks", "used_within"), ("topical calcineurin inhibitors", 2, "weeks", "used_within")]),
+    ("Prior use of inhaled corticosteroids or intranasal steroids in the 6 months prior to screening",
+     [("inhaled corticosteroids", 6, "months", "used_within"), ("intranasal corticosteroids", 6, "months", "used_within")]),
+    ("Decongestants, chromones or SSRIs within 2 weeks",
+     [("decongestants", 2, "weeks", "used_within"), ("chromones", 2, "weeks", "used_within"), ("ssris", 2, "weeks", "used_within")]),
+    # what a bracket leaves out is no subject
+    ("Treated with systemic corticosteroid drugs (excluding topical or nasal steroids) for more than one week within the "
+     "last 24 months", [("corticosteroids", 24, "months", "used_within")]),
+    # a stability clause without its subject goes on with the therapy whose dose the criterion states
+    ("If a participant is taking oral prednisone (or prednisone equivalent) for SLE, the dose must be ≤20 milligrams "
+     "per day (mg/day) for at "
+     "least 8 weeks prior to screening, and must have been stable for at least the last 2 weeks",
+     [("prednisone", 2, "weeks", "stable_for")]),
     # classes named inside a class's bracket of examples are among the examples
     ("Participant has received systemic psoriasis therapy (such as psoralen and ultraviolet A [PUVA] light therapy, "
      "cyclosporine, oral retinoids, azathioprine) or phototherapy (including ultraviolet B) within the previous 4 weeks",
