@@ -356,6 +356,15 @@ SESSION6_CASES = [
     ("Systemic treatment with glucocorticoids (>10mg prednisone equivalent daily) or other immunosuppressive drugs "
      "within 14 days before the first dose",
      [("corticosteroids", 14, "days", "used_within"), ("immunosuppressants", 14, "days", "used_within")]),
+    # "in the N months preceding"; cyclosporin A inside a list
+    ("Patients who have received treatment with azathioprine, methotrexate, cyclosporin A or experimental therapies "
+     "in the six months preceding enrollment",
+     [("azathioprine", 6, "months", "used_within"), ("methotrexate", 6, "months", "used_within"),
+      ("cyclosporine", 6, "months", "used_within")]),
+    # drugs by the abbreviations trial texts use
+    ("TCZ within 12 weeks, IFX or ETN within 8 weeks",
+     [("tocilizumab", 12, "weeks", "used_within"), ("infliximab", 8, "weeks", "used_within"),
+      ("etanercept", 8, "weeks", "used_within")]),
     # a class listed right after a topical one is topical too; inhaled and intranasal corticosteroids
     ("Topical corticosteroids or calcineurin inhibitors within 2 weeks",
      [("topical corticosteroids", 2, "weeks", "used_within"), ("topical calcineurin inhibitors", 2, "weeks", "used_within")]),
