@@ -453,11 +453,13 @@ def _item_windows(unit: dict, subjects: list, open_windows: list[dict]) -> list[
     for subject in subjects:
         for name in subject.names:
             for window in open_windows:
-                key = (name, window["value"], window["unit"])
+                named = windows.topical_variant(name) if window.get("topical") else name
+                key = (named, window["value"], window["unit"])
                 if key in seen:
                     continue
                 seen.add(key)
-                fact = {**window, "subject": name, "start": subject.start, "end": subject.end}
+                fact = {k: v for k, v in window.items() if k != "topical"}
+                fact.update(subject=named, start=subject.start, end=subject.end)
                 found.append(_with_provenance(fact, unit))
     return found
 

@@ -473,6 +473,65 @@ TOPICAL_VARIANTS = {k: v for k, v in THERAPY_CLASSES["topical_variants"].items()
 TOPICAL_JOIN_RE = re.compile(r"[\s,/]*(?:and/or|or|and|,|/)[\s,/]*", re.IGNORECASE)
 
 
+TOPICAL_RE = re.compile(r"\btopical\b", re.IGNORECASE)
+SYSTEMIC_RE = re.compile(r"\b(?:systemic|oral|intravenous|injectable)\b", re.IGNORECASE)
+
+
+BRACKET_OPEN_RE = re.compile(r"\s*\(")
+NEXT_BRACKETED_TIME_RE = re.compile(
+    rf"\s*(?:,|;|or\b|and\b)\s*(?:(?:or|and)\s+)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})\s*(?=\()", re.IGNORECASE
+)
+
+
+def _bracketed_time_chain(text: str, subjects: list[Subject], time: TimeExpression) -> list[tuple[TimeExpression, list[Subject]]]:
+    """'within 4 weeks (etanercept), 2 months (adalimumab, alefacept, infliximab), 4 months (ustekinumab)': each
+    time and the drugs its bracket names, as long as the brackets name only drugs."""
+    pairs, current, position = [], time, time.end
+    while True:
+        opening = BRACKET_OPEN_RE.match(text, position)
+        close = text.find(")", opening.end()) if opening else -1
+        if close < 0:
+            break
+        inside = [s for s in subjects if opening.end() <= s.start and s.end <= close]
+        if not inside or any(s.is_class or not s.medication for s in inside):
+            break
+        listed = _list_starting_with(text, inside)
+        if len(listed) != len(inside) or not (LIST_CONNECTORS_RE.fullmatch(text, opening.end(), inside[0].start)
+                                              and LIST_CONNECTORS_RE.fullmatch(text, listed[-1].end, close)):
+            break
+        pairs.append((current, listed))
+        following = NEXT_BRACKETED_TIME_RE.match(text, close + 1)
+        value = number_value(following["value"]) if following else None
+        if value is None:
+            break
+        current = TimeExpression(time.kind, value, time_unit(following["unit"]), following.start("value"),
+                                 following.end("unit"), time.comparator)
+        position = following.end("unit")
+    return pairs
+
+
+FOLLOWING_BEFORE_RE = re.compile(r"\b(?:the\s+)?following\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _names_the_kind_of_the_list_below(text: str, listed: list[Subject], time: TimeExpression) -> bool:
+    """'Subjects using one of the following topical drugs within 4 weeks prior to randomisation:': the class
+    says what kind of therapy the items below are; it is no subject of its own."""
+    first = listed[0]
+    return (
+        len(listed) == 1 and first.is_class and HEADER_END_RE.match(text, time.end) is not None
+        and FOLLOWING_BEFORE_RE.search(text, max(0, first.start - 40), first.start) is not None
+    )
+
+
+def _says_topical_only(text: str, start: int, end: int) -> bool:
+    """'one of the following topical drugs within 4 weeks:' — the classes its items name are the topical ones."""
+    return TOPICAL_RE.search(text, start, end) is not None and SYSTEMIC_RE.search(text, start, end) is None
+
+
+def topical_variant(name: str) -> str:
+    return TOPICAL_VARIANTS.get(name, name)
+
+
 def _topical_when_listed_after_topical(text: str, subjects: list[Subject]) -> list[Subject]:
     """'topical corticosteroids or calcineurin inhibitors': the second class is the topical one too."""
     for index in range(1, len(subjects)):
@@ -684,7 +743,18 @@ def extract_windows(
             if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
                 continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
+            chain = _bracketed_time_chain(text, subjects, time)
+            if len(chain) >= 2:  # 'within 4 weeks (etanercept), 2 months (adalimumab, infliximab), 4 months (…)'
+                for chained_time, drugs in chain:
+                    for subject in drugs:
+                        for name in subject.names:
+                            key = (name, chained_time.value, chained_time.unit)
+                            windows.setdefault(key, _window(name, chained_time, relation, subject, f"window_{time.kind}_bracketed"))
+                previous_end, previous_relation, previous_listed = time.end, relation, []
+                continue
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            if listed and _names_the_kind_of_the_list_below(text, listed, time):
+                listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start):
                 # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each;
                 # the relation is what the words since the previous time expression say
@@ -704,7 +774,8 @@ def extract_windows(
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and not time.in_hours and _opens_list(text, clause_start, clause_end, time):
                 open_windows.append(
                     {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
-                     "end": time.end, "rule": f"window_{time.kind}_listed"}
+                     "end": time.end, "rule": f"window_{time.kind}_listed",
+                     "topical": _says_topical_only(text, clause_start, time.start)}
                 )
     return list(windows.values()), open_windows
 

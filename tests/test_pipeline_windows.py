@@ -330,3 +330,28 @@ def test_a_washout_list_goes_on_past_a_child_item_of_another_shape():
         ("exclusion", "ketotifen", 1, "months", "used_within"),
         ("exclusion", "astemizole", 6, "weeks", "used_within"),
     ]
+
+
+def test_a_header_naming_the_kind_of_its_items_gives_them_its_window_and_their_topical_form():
+    criteria = """Exclusion Criteria:
+
+  6. Subjects using one of the following topical drugs for the treatment of psoriasis within 2 weeks prior to
+     randomisation:
+
+       -  WHO group I-II corticosteroids,
+
+       -  Vitamin D analogues,
+
+       -  Anthracen derivatives,
+
+       -  Tar,
+
+       -  Salicylic acid.
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "topical corticosteroids", 2, "weeks", "used_within"),
+        ("exclusion", "vitamin d analogues", 2, "weeks", "used_within"),
+        ("exclusion", "anthralin", 2, "weeks", "used_within"),
+        ("exclusion", "coal tar", 2, "weeks", "used_within"),
+        ("exclusion", "salicylic acid", 2, "weeks", "used_within"),
+    ]

@@ -356,6 +356,17 @@ SESSION6_CASES = [
     ("Systemic treatment with glucocorticoids (>10mg prednisone equivalent daily) or other immunosuppressive drugs "
      "within 14 days before the first dose",
      [("corticosteroids", 14, "days", "used_within"), ("immunosuppressants", 14, "days", "used_within")]),
+    # respiratory controllers
+    ("Use of leukotriene receptor antagonists, long-acting beta-agonists, LAMAs, zileuton or theophylline within 2 weeks",
+     [("leukotriene receptor antagonists", 2, "weeks", "used_within"), ("long-acting beta-agonists", 2, "weeks", "used_within"),
+      ("long-acting muscarinic antagonists", 2, "weeks", "used_within"), ("zileuton", 2, "weeks", "used_within"),
+      ("theophylline", 2, "weeks", "used_within")]),
+    # each time with the drugs its bracket names
+    ("Systemic treatment with biological therapies within 4 weeks (etanercept), 2 months (adalimumab, alefacept, "
+     "infliximab), 4 months (ustekinumab) or 4 weeks/5 half-lives for experimental biological products",
+     [("etanercept", 4, "weeks", "used_within"), ("adalimumab", 2, "months", "used_within"),
+      ("alefacept", 2, "months", "used_within"), ("infliximab", 2, "months", "used_within"),
+      ("ustekinumab", 4, "months", "used_within")]),
     # "in the N months preceding"; cyclosporin A inside a list
     ("Patients who have received treatment with azathioprine, methotrexate, cyclosporin A or experimental therapies "
      "in the six months preceding enrollment",
