@@ -258,7 +258,7 @@ class _CriteriaSplitter:
                     self._emit_with_numbered(list_parent, depth + 1, piece_start, piece_end)
                     continue
                 self._emit_with_numbered(parent, depth, piece_start, piece_end)
-                if len(pieces) > 1 and self.text[piece_end - 1] == ":" and self.criteria[-1].end == piece_end:
+                if len(pieces) > 1 and self.text[piece_end - 1] == ":" and self.criteria and self.criteria[-1].end == piece_end:
                     list_parent = self.criteria[-1].ordinal
         if block.is_item and self.criteria and self.criteria[-1].start >= block.start:
             last = self.criteria[-1]

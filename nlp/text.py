@@ -118,7 +118,7 @@ _SYMBOL_FONT_GEQ_RE = re.compile(r"(?<=[\s(\[])³(?=\s?\d)")
 
 
 def _number_word_digits(match: re.Match) -> str:
-    digits = str(_NUMBER_WORDS[match.group(1).lower()])
+    digits = str(_NUMBER_WORDS[match.group(1).casefold()])  # casefold: the regex's IGNORECASE also folds "ſix"
     return digits + " " * (len(match.group(1)) - len(digits))
 
 
