@@ -88,7 +88,11 @@ class Lexicon:
 
     def exact(self, name: str) -> str | None:
         key = " ".join(name.lower().split())
-        return self.surface.get(key) or self.compact_codes.get(compact(key))
+        # `key` is lowercased and its only blanks are single spaces: without a space, hyphen or comma it is
+        # its own compact form (most words asked about are one word and no drug: no regex substitution)
+        if " " in key or "-" in key or "," in key:
+            return self.surface.get(key) or self.compact_codes.get(compact(key))
+        return self.surface.get(key) or self.compact_codes.get(key)
 
     def fuzzy(self, word: str) -> str | None:
         """Generic whose name is within a small edit distance of `word` (1, or 2 for 12+ letters)."""
@@ -164,8 +168,10 @@ class DrugTagger:
         spans = self.matcher(doc, as_spans=True)
         if len(spans) > 1:
             spans = filter_spans(spans)
-        found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
-        found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
+        found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans] if spans else []
+        misspelled = self._misspelled(text, found)
+        if misspelled:
+            found += misspelled
         if "(" in text or "/" in text:
             found += self._glued_to_punctuation(text, spans)
         abbreviations = doc.user_data.get(ABBREVIATIONS)
@@ -173,8 +179,8 @@ class DrugTagger:
             found += _abbreviation_mentions(text, abbreviations, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
 
-    def _misspelled(self, text: str, known: list[tuple[int, int]]) -> list[dict]:
-        covered = [range(start, end) for start, end in known]
+    def _misspelled(self, text: str, known: list[dict]) -> list[dict]:
+        """Misspelled '-tinib'/'-mab' names and the ones the lexicon does not list, outside the `known` mentions."""
         lowered = text.lower()
         found = []
         for ending in FUZZY_ENDING_RE.finditer(lowered):
@@ -183,7 +189,7 @@ class DrugTagger:
                 continue
             start, end = head.start(), ending.end()
             word = lowered[start:end]
-            if any(start in span for span in covered) or self.lexicon.exact(word):
+            if any(mention["start"] <= start < mention["end"] for mention in known) or self.lexicon.exact(word):
                 continue
             generic = self.lexicon.fuzzy(word) or (word if STEM_NAMED_RE.fullmatch(word) else None)
             if generic:
