@@ -62,6 +62,11 @@ _INTRO_HEADER_RE = re.compile(
     r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
     re.IGNORECASE,
 )
+# Each header above starts with one of these words: a quick first test for the lines that start with none
+_HEADER_START_RE = re.compile(
+    r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you",
+    re.IGNORECASE,
+)
 _HEADER_DECORATION_RE = re.compile(r"[#*_\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
@@ -188,8 +193,10 @@ class _CriteriaSplitter:
 
     def _read_header(self, start: int, end: int) -> bool:
         start = _HEADER_DECORATION_RE.match(self.text, start, end).end()
-        header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
-        join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
+        header = join_if = None
+        if _HEADER_START_RE.match(self.text, start, end):
+            header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
+            join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
         opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
         # `end` is a stripped line end, so an intro header's closing colon is its last character
         ends_in_colon = end > start and self.text[end - 1] == ":"
@@ -327,7 +334,9 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
 
 def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """Split a span at inline section headers: (start, end, header kind starting it or None)."""
-    if _HEADER_MARK_RE.search(text, start, end) is None:  # no "Inclusion Criteria" or the like: no header
+    if (text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0) or _HEADER_MARK_RE.search(
+        text, start, end
+    ) is None:  # no "Inclusion Criteria" or the like: no header
         start, end = strip_span(text, start, end)
         return [(start, end, None)] if end > start else []
     pieces = []
@@ -346,6 +355,8 @@ def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str 
 
 
 def _has_inline_header(text: str, start: int, end: int) -> bool:
+    if text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0:
+        return False
     return _HEADER_MARK_RE.search(text, start, end) is not None and _INLINE_HEADER_RE.search(text, start, end) is not None
 
 
