@@ -201,8 +201,7 @@ class DrugTagger:
         found, seen = [], set()
         for glue in GLUE_RE.finditer(text):
             position = glue.start()
-            words = (WORD_BEFORE_GLUE_RE.search(text, max(0, position - 40), position),
-                     WORD_AFTER_GLUE_RE.match(text, position + 1))
+            words = (_word_before_glue(text, position), WORD_AFTER_GLUE_RE.match(text, position + 1))
             for word in words:
                 if word is None or word.span() in seen:
                     continue
@@ -212,6 +211,17 @@ class DrugTagger:
                 if generic and not any(start < span.end_char and span.start_char < end for span in known):
                     found.append(_mention(generic, start, end, text))
         return found
+
+
+def _word_before_glue(text: str, position: int) -> re.Match | None:
+    """WORD_BEFORE_GLUE_RE's word ending at `position`: none when the character before is no word character
+    or hyphen (' (ALT)'), which a match would end with (or, "$" matching before a final newline, a newline)."""
+    if position == 0:
+        return None
+    before = text[position - 1]
+    if before != "\n" and not (before.isalnum() or before == "_" or before == "-"):  # "[\w-]"
+        return None
+    return WORD_BEFORE_GLUE_RE.search(text, max(0, position - 40), position)
 
 
 def defined_abbreviations(text: str) -> dict[str, str]:
@@ -224,7 +234,7 @@ def defined_abbreviations(text: str) -> dict[str, str]:
         abbreviation = match.group(1)
         if abbreviation in found or lexicon.exact(abbreviation):
             continue
-        before = WORDS_BEFORE_RE.search(text, max(0, match.start() - 60), match.start())
+        before = _words_before(text, max(0, match.start() - 60), match.start())
         if before is None:
             continue
         words = before.group(1).split()
@@ -232,6 +242,22 @@ def defined_abbreviations(text: str) -> dict[str, str]:
         if generic:
             found.setdefault(abbreviation, generic)
     return found
+
+
+def _words_before(text: str, start: int, end: int) -> re.Match | None:
+    """WORDS_BEFORE_RE.search(text, start, end), which tries every position of the window: its match has
+    at most three blank-separated tokens, so the search starts at the third-last token of the window."""
+    if end > start and text[end - 1] == "\n":  # "$" also matches before a final newline
+        return WORDS_BEFORE_RE.search(text, start, end)
+    position = end
+    for _ in range(3):
+        while position > start and text[position - 1] in " \t":
+            position -= 1
+        blank = max(text.rfind(" ", start, position), text.rfind("\t", start, position))
+        if blank < 0:  # fewer than three tokens
+            return WORDS_BEFORE_RE.search(text, start, end)
+        position = blank
+    return WORDS_BEFORE_RE.search(text, position + 1, end)
 
 
 @functools.lru_cache(maxsize=256)
