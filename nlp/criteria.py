@@ -62,6 +62,11 @@ _INTRO_HEADER_RE = re.compile(
     r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
     re.IGNORECASE,
 )
+# Each header above starts with one of these words: a quick first test for the lines that start with none
+_HEADER_START_RE = re.compile(
+    r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you",
+    re.IGNORECASE,
+)
 _HEADER_DECORATION_RE = re.compile(r"[#*_\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
@@ -80,6 +85,9 @@ _BULLET_RE = re.compile(
 # blank and check the character before it afterwards: the regex engine then skips ahead to blanks.
 _STAR_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*[*•·▪][ \t]+(?=[^\d\s])")
 _DASH_SEPARATOR_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*-[ \t]+(?=[A-Z(])")
+# in every _DASH_SEPARATOR_RE match: a quick first test (it starts with the dash, which the regex engine
+# skips ahead to; the one above stops at every blank, and most texts with a dash have no separator)
+_DASH_MARK_RE = re.compile(r"-(?<=[ \t]-)[ \t]+[A-Z(]")
 _STAR_MARK_RE = re.compile(r"[*•·▪]")  # in every _STAR_SEPARATOR_RE match: a quick first test
 # "… drugs --Patient Characteristics-- Hematopoietic: …": a heading of the old PDQ layout, collapsed onto
 # one line, ends the piece before it (the heading itself is no criterion)
@@ -96,6 +104,11 @@ _INLINE_HEADER_RE = re.compile(
     r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
     r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400"
 )
+# in every _INLINE_HEADER_RE and _HEADER_ENDING_PIECE_RE match: a quick first test (most texts that
+# say "criteria" write "the inclusion criteria", which no header is)
+_HEADER_MARK_RE = re.compile(
+    r"(?:Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteri|CRITERI|criteri)"
+)
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"
 _HEADER_ENDING_PIECE_RE = re.compile(
@@ -104,7 +117,12 @@ _HEADER_ENDING_PIECE_RE = re.compile(
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.
 _INLINE_NUMBER_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*(?P<number>\d{1,2})[.)][ \t]+(?=[^\d\s])")
-_NUMBER_MARK_RE = re.compile(r"\d[.)]")  # in every _INLINE_NUMBER_RE match: a quick first test
+# A quick first test: a run starts with item 1, so its first match holds "1." or "1)" and a blank ("01. "
+# too; decimals such as "1.5 mg" have none). int() also reads other scripts' digits, all of them non-ASCII:
+# a text that is not ASCII is searched for those too. Both start with a literal or a small class, which the
+# regex engine skips ahead to.
+_FIRST_NUMBER_MARK_RE = re.compile(r"1[.)][ \t]")
+_NON_ASCII_NUMBER_MARK_RE = re.compile(r"[.)][ \t](?<=[^\x00-\x7f]..)")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 # An item ending on one of these words was cut mid-sentence ("inhibitors or inducers of\n* CYP3A ...",
 # a hard wrap that a converter turned into a new bullet): the next sibling item continues it. Not
@@ -177,8 +195,10 @@ class _CriteriaSplitter:
 
     def _read_header(self, start: int, end: int) -> bool:
         start = _HEADER_DECORATION_RE.match(self.text, start, end).end()
-        header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
-        join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
+        header = join_if = None
+        if _HEADER_START_RE.match(self.text, start, end):
+            header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
+            join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
         opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
         # `end` is a stripped line end, so an intro header's closing colon is its last character
         ends_in_colon = end > start and self.text[end - 1] == ":"
@@ -243,7 +263,7 @@ class _CriteriaSplitter:
         if block is None:
             return
         pieces = _collapsed_pieces(self.text, block)
-        if not block.is_item and len(pieces) == 1 and not _INLINE_HEADER_RE.search(self.text, block.start, block.end):
+        if not block.is_item and len(pieces) == 1 and not _has_inline_header(self.text, block.start, block.end):
             if not _numbered_pieces(self.text, block.start, block.end)[1]:
                 pieces = sentence_spans(self.text, block.start, block.end)
         parent, depth = block.parent, block.depth
@@ -294,7 +314,7 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
     separators = []
     if _STAR_MARK_RE.search(text, block.start, block.end):  # most items have none
         separators = list(_STAR_SEPARATOR_RE.finditer(text, block.start, block.end))
-    if not separators and text.find("-", block.start, block.end) >= 0:
+    if not separators and _DASH_MARK_RE.search(text, block.start, block.end):
         dashes = list(_DASH_SEPARATOR_RE.finditer(text, block.start, block.end))
         if len(dashes) >= 2 or (dashes and block.kind == "dash"):
             separators = dashes
@@ -316,7 +336,9 @@ def _collapsed_pieces(text: str, block: _Block) -> list[tuple[int, int]]:
 
 def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """Split a span at inline section headers: (start, end, header kind starting it or None)."""
-    if text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0:  # no "criteria": no header
+    if (text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0) or _HEADER_MARK_RE.search(
+        text, start, end
+    ) is None:  # no "Inclusion Criteria" or the like: no header
         start, end = strip_span(text, start, end)
         return [(start, end, None)] if end > start else []
     pieces = []
@@ -334,9 +356,17 @@ def _header_pieces(text: str, start: int, end: int) -> list[tuple[int, int, str 
     return [piece for piece in pieces if piece[1] > piece[0] or piece[2] is not None]
 
 
+def _has_inline_header(text: str, start: int, end: int) -> bool:
+    if text.find("riteri", start, end) < 0 and text.find("RITERI", start, end) < 0:
+        return False
+    return _HEADER_MARK_RE.search(text, start, end) is not None and _INLINE_HEADER_RE.search(text, start, end) is not None
+
+
 def _numbered_pieces(text: str, start: int, end: int) -> tuple[tuple[int, int], list[tuple[int, int]]]:
     """Split "intro: 1. a 2. b" into the intro span and the item spans (no items: not a numbered run)."""
-    if _NUMBER_MARK_RE.search(text, start, end) is None:  # most spans number nothing
+    if _FIRST_NUMBER_MARK_RE.search(text, start, end) is None and (  # most spans number nothing
+        text.isascii() or _NON_ASCII_NUMBER_MARK_RE.search(text, start, end) is None
+    ):
         return (start, end), []
     expected, separators = 1, []
     for match in _INLINE_NUMBER_RE.finditer(text, start, end):

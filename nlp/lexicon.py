@@ -88,7 +88,11 @@ class Lexicon:
 
     def exact(self, name: str) -> str | None:
         key = " ".join(name.lower().split())
-        return self.surface.get(key) or self.compact_codes.get(compact(key))
+        # `key` is lowercased and its only blanks are single spaces: without a space, hyphen or comma it is
+        # its own compact form (most words asked about are one word and no drug: no regex substitution)
+        if " " in key or "-" in key or "," in key:
+            return self.surface.get(key) or self.compact_codes.get(compact(key))
+        return self.surface.get(key) or self.compact_codes.get(key)
 
     def fuzzy(self, word: str) -> str | None:
         """Generic whose name is within a small edit distance of `word` (1, or 2 for 12+ letters)."""
@@ -164,8 +168,10 @@ class DrugTagger:
         spans = self.matcher(doc, as_spans=True)
         if len(spans) > 1:
             spans = filter_spans(spans)
-        found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans]
-        found += self._misspelled(text, [(span.start_char, span.end_char) for span in spans])
+        found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans] if spans else []
+        misspelled = self._misspelled(text, found)
+        if misspelled:
+            found += misspelled
         if "(" in text or "/" in text:
             found += self._glued_to_punctuation(text, spans)
         abbreviations = doc.user_data.get(ABBREVIATIONS)
@@ -173,8 +179,8 @@ class DrugTagger:
             found += _abbreviation_mentions(text, abbreviations, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
 
-    def _misspelled(self, text: str, known: list[tuple[int, int]]) -> list[dict]:
-        covered = [range(start, end) for start, end in known]
+    def _misspelled(self, text: str, known: list[dict]) -> list[dict]:
+        """Misspelled '-tinib'/'-mab' names and the ones the lexicon does not list, outside the `known` mentions."""
         lowered = text.lower()
         found = []
         for ending in FUZZY_ENDING_RE.finditer(lowered):
@@ -183,7 +189,7 @@ class DrugTagger:
                 continue
             start, end = head.start(), ending.end()
             word = lowered[start:end]
-            if any(start in span for span in covered) or self.lexicon.exact(word):
+            if any(mention["start"] <= start < mention["end"] for mention in known) or self.lexicon.exact(word):
                 continue
             generic = self.lexicon.fuzzy(word) or (word if STEM_NAMED_RE.fullmatch(word) else None)
             if generic:
@@ -195,8 +201,7 @@ class DrugTagger:
         found, seen = [], set()
         for glue in GLUE_RE.finditer(text):
             position = glue.start()
-            words = (WORD_BEFORE_GLUE_RE.search(text, max(0, position - 40), position),
-                     WORD_AFTER_GLUE_RE.match(text, position + 1))
+            words = (_word_before_glue(text, position), WORD_AFTER_GLUE_RE.match(text, position + 1))
             for word in words:
                 if word is None or word.span() in seen:
                     continue
@@ -206,6 +211,17 @@ class DrugTagger:
                 if generic and not any(start < span.end_char and span.start_char < end for span in known):
                     found.append(_mention(generic, start, end, text))
         return found
+
+
+def _word_before_glue(text: str, position: int) -> re.Match | None:
+    """WORD_BEFORE_GLUE_RE's word ending at `position`: none when the character before is no word character
+    or hyphen (' (ALT)'), which a match would end with (or, "$" matching before a final newline, a newline)."""
+    if position == 0:
+        return None
+    before = text[position - 1]
+    if before != "\n" and not (before.isalnum() or before == "_" or before == "-"):  # "[\w-]"
+        return None
+    return WORD_BEFORE_GLUE_RE.search(text, max(0, position - 40), position)
 
 
 def defined_abbreviations(text: str) -> dict[str, str]:
@@ -218,7 +234,7 @@ def defined_abbreviations(text: str) -> dict[str, str]:
         abbreviation = match.group(1)
         if abbreviation in found or lexicon.exact(abbreviation):
             continue
-        before = WORDS_BEFORE_RE.search(text, max(0, match.start() - 60), match.start())
+        before = _words_before(text, max(0, match.start() - 60), match.start())
         if before is None:
             continue
         words = before.group(1).split()
@@ -226,6 +242,22 @@ def defined_abbreviations(text: str) -> dict[str, str]:
         if generic:
             found.setdefault(abbreviation, generic)
     return found
+
+
+def _words_before(text: str, start: int, end: int) -> re.Match | None:
+    """WORDS_BEFORE_RE.search(text, start, end), which tries every position of the window: its match has
+    at most three blank-separated tokens, so the search starts at the third-last token of the window."""
+    if end > start and text[end - 1] == "\n":  # "$" also matches before a final newline
+        return WORDS_BEFORE_RE.search(text, start, end)
+    position = end
+    for _ in range(3):
+        while position > start and text[position - 1] in " \t":
+            position -= 1
+        blank = max(text.rfind(" ", start, position), text.rfind("\t", start, position))
+        if blank < 0:  # fewer than three tokens
+            return WORDS_BEFORE_RE.search(text, start, end)
+        position = blank
+    return WORDS_BEFORE_RE.search(text, position + 1, end)
 
 
 @functools.lru_cache(maxsize=256)

@@ -178,9 +178,12 @@ def _fact_precheck(nlp: Language) -> Callable[[dict], dict | None]:
 
     def read_unit(unit: dict) -> dict | None:
         user_data = _unit_user_data(unit)
-        # every reader runs: each keeps what it found for its component
-        found = [read(unit["text"], user_data) for read in readers_by_source[unit["source"]]]
-        return user_data if any(found) else None
+        text = unit["text"]
+        found = False
+        for read in readers_by_source[unit["source"]]:  # every reader runs: each keeps what it found for its component
+            if read(text, user_data):
+                found = True
+        return user_data if found else None
 
     return read_unit
 
@@ -217,7 +220,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
     study["_arm_descriptions"] = _arm_descriptions(protocol)
-    study["_intervention_frequencies"] = _intervention_frequencies(protocol)
+    study["_protocol"] = protocol  # its interventions' frequencies are read when a dose asks (`_frequency_from_interventions`)
     return study, units
 
 
@@ -227,8 +230,10 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
         return []
     units = []
     abbreviations = lexicon.defined_abbreviations(text)
-    dose_limits = {}  # ordinal -> the operator its header gives its items' doses ("maximum doses allowed:")
-    header_relations = {}  # ordinal -> the window relation its header gives its items ("stable regimen … for:")
+    unit_texts = {}  # ordinal -> unit text
+    # ordinal -> (the operator its header gives its items' doses ("maximum doses allowed:"), the window
+    # relation it gives its items ("stable regimen … for:")); read when an item asks, as most criteria have none
+    header_values = {}
     for criterion in split_criteria(text):
         criterion_text = text[criterion.start : criterion.end]
         study["criteria"].append(
@@ -243,9 +248,10 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
                 "source_field": ELIGIBILITY_FIELD,
             }
         )
-        unit_text = mask_escapes(criterion_text)
-        dose_limits[criterion.ordinal] = thresholds.dose_limit_header(unit_text)
-        header_relations[criterion.ordinal] = windows.header_relation(unit_text)
+        unit_text = unit_texts[criterion.ordinal] = mask_escapes(criterion_text)
+        dose_limit = header_relation = None
+        if criterion.parent is not None:
+            dose_limit, header_relation = _header_values(criterion.parent, unit_texts, header_values)
         context = {
             "text": unit_text,
             "doc": None,
@@ -259,11 +265,22 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "parent": criterion.parent,
             "drug": None,
             "abbreviations": abbreviations,
-            "dose_limit": dose_limits.get(criterion.parent),
-            "header_relation": header_relations.get(criterion.parent),
+            "dose_limit": dose_limit,
+            "header_relation": header_relation,
         }
         units.append((unit_text, context))
     return units
+
+
+def _header_values(parent: int, unit_texts: dict[int, str], header_values: dict) -> tuple[str | None, str | None]:
+    """The dose operator and the window relation that the header `parent` gives its items."""
+    values = header_values.get(parent)
+    if values is None:
+        header = unit_texts.get(parent)
+        values = header_values[parent] = (
+            (None, None) if header is None else (thresholds.dose_limit_header(header), windows.header_relation(header))
+        )
+    return values
 
 
 def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
@@ -395,10 +412,12 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
         _washout_items(nlp, study, unit)
     if doc is None:
         return  # the unit skipped spaCy: no component found anything in it
+    user_data = doc.user_data
     for kind in FACT_KINDS:
-        if kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
+        facts = user_data.get(FACT_KEYS[kind])  # `_found`
+        if not facts or kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
             continue
-        for fact in _found(doc, FACT_KEYS[kind]):
+        for fact in facts:
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
@@ -535,7 +554,9 @@ def _ancestor_value(study: dict, unit: dict, value_of: Callable[[int], object]):
 
 def _with_provenance(fact: dict, unit: dict) -> dict:
     start, end = unit["offset"] + fact["start"], unit["offset"] + fact["end"]
-    located = {key: value for key, value in fact.items() if key not in ("start", "end", "mention")}
+    located = fact.copy()  # the fact without its offsets into the unit text and its "mention" flag
+    del located["start"], located["end"]
+    located.pop("mention", None)
     located.update(
         {
             "nct_id": unit["nct_id"],
@@ -602,10 +623,13 @@ def _frequency_from_interventions(study: dict) -> None:
     """An arm 'Ruxolitinib (1.5% Cream)' whose own text says nothing usable about how often, while the
     study's ruxolitinib intervention says 'applied topically twice a day': the one frequency the drug's
     interventions state is the dose's. Several different frequencies leave the dose without one."""
+    frequencies = None
     for regimen in study["regimens"]:
         if regimen["source"] != "intervention" or "frequency" in regimen:
             continue
-        stated = study["_intervention_frequencies"].get(regimen["drug"], set())
+        if frequencies is None:
+            frequencies = _intervention_frequencies(study["_protocol"])
+        stated = frequencies.get(regimen["drug"], set())
         if len(stated) == 1:
             regimen["frequency"] = next(iter(stated))
             regimen["rule"] = regimen["rule"] + "+intervention_description"

@@ -15,6 +15,9 @@ _PUNCTUATION = r"(?:[^\w\s]|_)"
 _PUNCTUATION_RUN_RE = re.compile(
     rf"[^\w\s]{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}|_{_PUNCTUATION}{{{MAX_PUNCTUATION_RUN},}}"
 )
+# A run covers one of every MAX_PUNCTUATION_RUN + 1 characters (text[MAX_PUNCTUATION_RUN::MAX_PUNCTUATION_RUN + 1]):
+# a text none of whose sampled characters is punctuation has no run, which a search of a few characters tells
+_PUNCTUATION_CHARACTER_RE = re.compile(_PUNCTUATION)
 # A bullet at a line start inside one criterion: an item cut mid-sentence and joined back by the
 # criteria splitter ("inducers of\n* CYP3A isoenzymes"); the marker is not part of the sentence.
 _INNER_BULLET_RE = re.compile(r"(?<=\n)[ \t]*[*•·▪-][ \t]+")
@@ -36,10 +39,12 @@ _NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
 }  # fmt: skip
 _COUNTED_UNIT_STEMS = ("year", "month", "week", "day", "times")
-_NUMBER_WORD_RE = re.compile("|".join(_NUMBER_WORDS))
 # "six months", "three-month history", "three times the upper limit of normal", "six and eighteen years":
 # a number word that counts a unit or a multiple
 _NUMBER_WORDS_ALTERNATION = "|".join(_NUMBER_WORDS)
+# The quick test for it, on the lowercased text: a number word at a word start, then a blank or hyphen
+# (in most texts, the number words found are inside other words: "none", "often", "bone")
+_NUMBER_WORD_RE = re.compile(rf"\b(?:{_NUMBER_WORDS_ALTERNATION})[ \t-]")
 _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
     rf"(?<![\w-])({_NUMBER_WORDS_ALTERNATION})(?=(?:[ \t]+|-)(?:years?|months?|weeks?|days?|times)\b"
     # "between six and eighteen years": the first number of a range counts the same unit
@@ -85,7 +90,7 @@ def mask_escapes(text: str) -> str:
         # re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"): such text skips the quick test
         if not text.isascii() or _NUMBER_WORD_RE.search(lowered):
             text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
-        if "the" in lowered:
+        if "the" in lowered and (not text.isascii() or _NUMBERLESS_TIME_MARK_RE.search(lowered)):
             text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
     return mask_punctuation_runs(text)
 
@@ -108,6 +113,10 @@ _NUMBERLESS_TIME_RE = re.compile(
 )
 
 
+# The quick test for it, on the lowercased text (it starts with a literal, which the regex engine skips ahead to)
+_NUMBERLESS_TIME_MARK_RE = re.compile(r"the[ \t]+(?:(?:past|last|previous|preceding|prior)[ \t]+)?(?:year|month|week)")
+
+
 def _one_unit(match: re.Match) -> str:
     lead, gap, space, qualifier, unit = match.groups()
     return f"{lead}{gap}{' ' * (1 + len(space))}{qualifier}1 {unit}"
@@ -124,7 +133,11 @@ def _number_word_digits(match: re.Match) -> str:
 
 def mask_punctuation_runs(text: str) -> str:
     """Runs of more than MAX_PUNCTUATION_RUN punctuation characters -> as many spaces (same length)."""
-    if len(text) <= MAX_PUNCTUATION_RUN or _PUNCTUATION_RUN_RE.search(text) is None:
+    if len(text) <= MAX_PUNCTUATION_RUN:
+        return text
+    if _PUNCTUATION_CHARACTER_RE.search(text[MAX_PUNCTUATION_RUN :: MAX_PUNCTUATION_RUN + 1]) is None:
+        return text
+    if _PUNCTUATION_RUN_RE.search(text) is None:
         return text
     return _PUNCTUATION_RUN_RE.sub(_spaces, text)
 
