@@ -107,7 +107,8 @@ _INLINE_HEADER_RE = re.compile(
 # in every _INLINE_HEADER_RE and _HEADER_ENDING_PIECE_RE match: a quick first test (most texts that
 # say "criteria" write "the inclusion criteria", which no header is)
 _HEADER_MARK_RE = re.compile(
-    r"(?:Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY)[ \t]+(?:Criteri|CRITERI|criteri)"
+    r"(?:Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY|(?:Key|Main|Major|Other)[ \t]+(?:inclusion|exclusion))"
+    r"[ \t]+(?:Criteri|CRITERI|criteri)"
 )
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"

@@ -202,6 +202,9 @@ def test_a_lower_case_header_after_a_capitalized_qualifier_in_collapsed_text():
     text = "Major inclusion criteria: * Adults with RA Major exclusion criteria: * Steinbrocker Class IV"
     assert sections(text) == [("Adults with RA", "inclusion"), ("Steinbrocker Class IV", "exclusion")]
     assert sections("* Patients meeting the main exclusion criteria: none") == [("Patients meeting the main exclusion criteria: none", "inclusion")]
+    prose = ("Major inclusion criteria: * Adults with RA * Patients who voluntarily provided written informed consent Major "
+             "exclusion criteria: * Patients who were Steinbrocker Class IV.")
+    assert [section for _text, section in sections(prose)] == ["inclusion", "inclusion", "exclusion"]
 
 
 def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
