@@ -3,7 +3,7 @@
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
 value, and scale_max where the gold gives one); regimens on (drug, amount, unit, and frequency where
 the gold gives one); windows on (section, subject, duration in days with months = 30.4 and years =
-365). Matching is one-to-one (a maximum bipartite matching per study and kind), so two identical
+365), the subject normalized (a drug by its generic name, a class in the singular). Matching is one-to-one (a maximum bipartite matching per study and kind), so two identical
 predictions cannot both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
 kinds are scored for its study (default: all three).
 
@@ -13,6 +13,7 @@ kinds are scored for its study (default: all three).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +51,32 @@ def _same_number(a, b) -> bool:
 
 def _text(value) -> str:
     return " ".join(str(value).lower().split()) if value is not None else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _subject(value) -> str:
+    """A window's subject after normalization: a drug by its generic name, whichever of its names
+    the text or the annotator used ('calcipotriol' = calcipotriene, 'N-acetylcysteine' =
+    acetylcysteine); a class in the singular ('tyrosine kinase inhibitors' = '… inhibitor')."""
+    text = _text(value)
+    text = _generic_names().get(text, text)
+    words = text.split(" ")
+    last = words[-1]
+    if last.endswith("ies") and len(last) > 4:
+        words[-1] = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        words[-1] = last[:-1]
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_names() -> dict[str, str]:
+    from nlp.lexicon import load_lexicon
+
+    names: dict[str, str] = {}
+    for surface, generic in load_lexicon().surface_forms():
+        names.setdefault(_text(surface), generic)
+    return names
 
 
 # One spelling per unit: "ug", "µg" and "mcg" are the same unit, and so are "mg/m^2" and "mg/m2".
@@ -92,7 +119,7 @@ def regimen_matches(gold: dict, predicted: dict) -> bool:
 def window_matches(gold: dict, predicted: dict) -> bool:
     if _text(gold.get("section")) != _text(predicted.get("section")):
         return False
-    if _text(gold.get("subject")) != _text(predicted.get("subject")):
+    if _subject(gold.get("subject")) != _subject(predicted.get("subject")):
         return False
     gold_days = duration_days(gold.get("value"), gold.get("unit"))
     predicted_days = duration_days(predicted.get("value"), predicted.get("unit"))

@@ -17,6 +17,7 @@ tokenized units are back.
 from __future__ import annotations
 
 import collections
+import gc
 import functools
 import hashlib
 import re
@@ -73,9 +74,15 @@ def shared_nlp() -> Language:
 
 def preload() -> None:
     """Build what extraction builds once per process (the pipeline, the lexicon's own drug tagger):
-    processes forked afterwards share it instead of each building its own."""
+    processes forked afterwards share it instead of each building its own.
+
+    Then move everything alive to the collector's permanent generation (`gc.freeze`): its full
+    collections no longer walk the pipeline's hundreds of thousands of objects, and forked workers
+    keep sharing those memory pages, which the collector would otherwise write to."""
     shared_nlp()
     lexicon.preload()
+    gc.collect()
+    gc.freeze()
 
 
 def extract_study(record: dict) -> dict:

@@ -934,9 +934,9 @@ def _subjects_of(
                 return [], ""
             listed = _list_ending_with(text, rest)
         between = text[listed[-1].end : time.start]
-        lookback = text[max(segment_start, listed[0].start - BLOCKER_LOOKBACK) : listed[0].start]
-        lookback = lookback[lookback.rfind(")") + 1 :]  # '(ie, on-study surgery) or has received X'
-        if BLOCKERS_RE.search(between) or BLOCKERS_RE.search(lookback):
+        lookback_start = max(segment_start, listed[0].start - BLOCKER_LOOKBACK)
+        lookback_start += text[lookback_start : listed[0].start].rfind(")") + 1  # '(ie, on-study surgery) or has received X'
+        if _blocker_in(text, listed[-1].end, time.start) or _blocker_in(text, lookback_start, listed[0].start):
             return [], ""
         reach = SUBJECT_REACH_PAST_ITS_DOSE if THE_DOSE_RE.search(between) else SUBJECT_REACH
         if len(between) > reach or SENTENCE_IN_GAP_RE.search(between):
@@ -978,6 +978,13 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
         return [], None
     listed = [s for s in subjects if colon < s.start and s.end <= clause_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
+
+
+def _blocker_in(text: str, start: int, end: int) -> bool:
+    """A blocker starts in text[start:end], read with what follows it: 'cancer chemotherapy' is a
+    therapy, no cancer."""
+    blocker = BLOCKERS_RE.search(text, start)
+    return blocker is not None and blocker.start() < end
 
 
 def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:

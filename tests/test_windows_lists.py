@@ -242,3 +242,39 @@ def test_more_list_and_time_forms(components, text, expected):
 )
 def test_brackets_that_are_not_examples(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# Blind sets 76-79: classes of pulmonary-hypertension, oncology and CYP-interaction washouts, and the
+# words that used to cut such lists short.
+CLASS_CASES = [
+    ("Use of prostaglandins (e.g., iloprost), endothelin-1 antagonists (e.g., macitentan), phosphodiesterase "
+     "inhibitors (e.g., tadalafil) or a stimulator of soluble guanylate cyclase (e.g., riociguat) in the past 30 days",
+     [("prostaglandins", 30, "days", WITHIN), ("endothelin receptor antagonists", 30, "days", WITHIN),
+      ("phosphodiesterase inhibitors", 30, "days", WITHIN), ("guanylate cyclase stimulators", 30, "days", WITHIN)]),
+    ("Exposure to tyrosine kinase inhibitors, purine analogues or other cancer chemotherapy within 21 days",
+     [("tyrosine kinase inhibitors", 21, "days", WITHIN), ("purine analogs", 21, "days", WITHIN),
+      ("chemotherapy", 21, "days", WITHIN)]),
+    ("Received tumour necrosis factor antagonists within 12 weeks of the first dose",
+     [("tnf inhibitor", 12, "weeks", WITHIN)]),
+    ("anti-tumor necrosis factor (TNF) biologics in the last 60 days", [("tnf inhibitor", 60, "days", WITHIN)]),
+    ("Strong CYP3A/5 inducers must be stopped at least 14 days before the first dose",
+     [("cyp3a inducers", 14, "days", "last_used_before")]),
+    ("Pirfenidone, nitrates or N-acetylcysteine within 28 days", [
+        ("pirfenidone", 28, "days", WITHIN), ("nitrates", 28, "days", WITHIN), ("acetylcysteine", 28, "days", WITHIN)]),
+    ("L-arginine supplements within 2 weeks", [("arginine", 2, "weeks", WITHIN)]),
+    ("No addition or subtraction of immunosuppressive drugs for 6 weeks before randomisation",
+     [("immunosuppressants", 6, "weeks", STABLE)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLASS_CASES, ids=[c[0][:40] for c in CLASS_CASES])
+def test_session8_classes_and_list_words(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "History of cancer within 5 years of screening",  # still a cancer, no therapy
+    "Any tumour resected within the past 6 months",
+])
+def test_cancer_and_tumour_still_block(components, text):
+    assert windows_with_spans(components, text) == []
