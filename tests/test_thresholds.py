@@ -795,3 +795,24 @@ def test_session7_not_ages_or_thousands(pipe, text):
 ])
 def test_tissue_counts_and_organ_counts_are_no_thresholds(pipe, text):
     assert with_units(pipe, text) == []
+
+
+# Blind sets 76-81: how long the disease has lasted, said after the time or with another verb.
+SESSION8_DURATIONS = [
+    ("Adults with at least 12 months of ulcerative colitis", [("disease duration", ">=", 12, "months")]),
+    ("Hand osteoarthritis evolving for more than 1 year", [("disease duration", ">", 1, "years")]),
+    ("A history consistent with axial SpA ≥ 3 months before screening", [("disease duration", ">=", 3, "months")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION8_DURATIONS, ids=[c[0][:40] for c in SESSION8_DURATIONS])
+def test_session8_disease_durations(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "At least 12 weeks of treatment with psoriasis biologics",  # a treatment's length
+    "≥ 6 consecutive months of controlled arthritis",  # how long it has been quiet
+])
+def test_session8_not_disease_durations(pipe, text):
+    assert [t for t in with_units(pipe, text) if t[0] == "disease duration"] == []
