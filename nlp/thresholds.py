@@ -458,6 +458,9 @@ class QuantityGrammar:
                 quantity.end = suffix.end()
             return quantity
         quantity = self._simple(match, low, unit_match, operator)
+        if unit_match is None and match.group("suffix") and (trailing := self.unit_re.match(text, match.end())):
+            self._set_unit(quantity, trailing)  # "6 or more months of SLE": the unit after the suffix
+            quantity.end = trailing.end()
         if quantity.unit == "cells/uL" and _DOT_THOUSANDS_RE.fullmatch(match.group("n1")):
             # "Platelets <100.000/µl": a count per microlitre is whole; the dots group thousands
             quantity.comparisons = [(op, int(match.group("n1").replace(".", ""))) for op, _ in quantity.comparisons]
