@@ -800,6 +800,10 @@ def test_tissue_counts_and_organ_counts_are_no_thresholds(pipe, text):
 # Blind sets 76-81: how long the disease has lasted, said after the time or with another verb.
 SESSION8_DURATIONS = [
     ("Adults with at least 12 months of ulcerative colitis", [("disease duration", ">=", 12, "months")]),
+    # diseases whose names end in no -itis/-osis, and a misspelt "diagnose"
+    ("Physician-diagnosed asthma for at least 2 years", [("disease duration", ">=", 2, "years")]),
+    ("Chronic urticaria for at least 6 weeks", [("disease duration", ">=", 6, "weeks")]),
+    ("Confirmed diagnose of lupus > 6 months", [("disease duration", ">", 6, "months")]),
     # the unit after "or more" is the value's
     ("Patients with 6 or more months of active lupus", [("disease duration", ">=", 6, "months")]),
     ("Hand osteoarthritis evolving for more than 1 year", [("disease duration", ">", 1, "years")]),

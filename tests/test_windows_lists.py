@@ -264,6 +264,8 @@ CLASS_CASES = [
     ("L-arginine supplements within 2 weeks", [("arginine", 2, "weeks", WITHIN)]),
     ("No addition or subtraction of immunosuppressive drugs for 6 weeks before randomisation",
      [("immunosuppressants", 6, "weeks", STABLE)]),
+    # a route said after the drug keeps the list going
+    ("Immune globulin given by IV or SC route, or plasma exchange within 8 weeks", [("ivig", 8, "weeks", WITHIN)]),
 ]
 
 
