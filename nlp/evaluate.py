@@ -3,8 +3,9 @@
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
 value, and scale_max where the gold gives one); regimens on (drug, amount, unit, and frequency where
 the gold gives one); windows on (section, subject, duration in days with months = 30.4 and years =
-365), the subject normalized (a drug by its generic name, a class in the singular). Matching is one-to-one (a maximum bipartite matching per study and kind), so two identical
-predictions cannot both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
+365), the subject normalized (a drug by its generic name, a class in the singular). Matching is
+one-to-one (a maximum bipartite matching per study and kind), so two identical predictions cannot
+both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
 kinds are scored for its study (default: all three).
 
     report = evaluate_dirs("tests/gold/heldout", None)   # None: the default record folders

@@ -17,8 +17,8 @@ tokenized units are back.
 from __future__ import annotations
 
 import collections
-import gc
 import functools
+import gc
 import hashlib
 import re
 from pathlib import Path

@@ -202,6 +202,7 @@ def _first_chars(pattern: str) -> set[str] | None:
 
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
+BLOCKER_LOOKAHEAD = 30  # characters after a blocker that tell it is no blocker ('cancer chemotherapy')
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 # "(excluding topical or nasal steroids)": the therapies a bracket leaves out are no subjects
 EXCLUDED_BRACKET_RE = re.compile(r"\((?:excluding|except(?:\s+for)?|other\s+than|not\s+including)\b[^()]*\)", re.IGNORECASE)
@@ -983,7 +984,7 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
 def _blocker_in(text: str, start: int, end: int) -> bool:
     """A blocker starts in text[start:end], read with what follows it: 'cancer chemotherapy' is a
     therapy, no cancer."""
-    blocker = BLOCKERS_RE.search(text, start)
+    blocker = BLOCKERS_RE.search(text, start, end + BLOCKER_LOOKAHEAD)
     return blocker is not None and blocker.start() < end
 
 
