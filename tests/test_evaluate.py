@@ -213,7 +213,7 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     assert len(set_dirs) >= 83 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.86, 3620), "regimens": (0.89, 385), "windows": (0.737, 2150)}
+    floors = {"thresholds": (0.86, 3620), "regimens": (0.89, 385), "windows": (0.74, 2150)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)

@@ -264,6 +264,10 @@ CLASS_CASES = [
     ("L-arginine supplements within 2 weeks", [("arginine", 2, "weeks", WITHIN)]),
     ("No addition or subtraction of immunosuppressive drugs for 6 weeks before randomisation",
      [("immunosuppressants", 6, "weeks", STABLE)]),
+    # IL-1 blockers as a class; pain medicines are analgesics, not "systemic therapy"; "in recent N months"
+    ("Any anti-IL-1 therapy in the 8 weeks before randomization", [("il-1 inhibitor", 8, "weeks", WITHIN)]),
+    ("Systemic pain medications (e.g., tramadol) in the past 7 days", [("analgesics", 7, "days", WITHIN)]),
+    ("Corticosteroids taken in recent 2 months", [("corticosteroids", 2, "months", WITHIN)]),
     # a route said after the drug keeps the list going
     ("Immune globulin given by IV or SC route, or plasma exchange within 8 weeks", [("ivig", 8, "weeks", WITHIN)]),
 ]
