@@ -95,6 +95,16 @@ def mask_escapes(text: str) -> str:
     return mask_punctuation_runs(text)
 
 
+_BRACKET_GAP_RE = re.compile(r"\s*[(\[]\s*")
+_BRACKET_END_RE = re.compile(r"\s*[)\]]")
+
+
+def bracketed_right_after(text: str, first_end: int, start: int, end: int) -> bool:
+    """Is text[start:end] in brackets right after what ends at first_end ('patients global assessment
+    (PGA)', 'non-steroidal anti-inflammatory drugs (NSAID)')? Then it may restate it."""
+    return _BRACKET_GAP_RE.fullmatch(text, first_end, start) is not None and _BRACKET_END_RE.match(text, end) is not None
+
+
 def contains_any(text: str, literals: tuple[str, ...]) -> bool:
     """Is one of the literals in text? A plain loop of substring tests: quicker than a regex
     alternation or any() over a generator."""

@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
-from nlp.text import contains_any, doc_text, extension_key
+from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -599,9 +599,6 @@ class MeasureMatcher:
                 taken_until = mention.end
         return mentions
 
-    _ABBREVIATION_GAP_RE = re.compile(r"\s*[(\[]\s*")
-    _ABBREVIATION_END_RE = re.compile(r"\s*[)\]]")
-
     def _as_defined(self, text: str, before: Mention, mention: Mention) -> Mention:
         """'patients global assessment (PGA)': the abbreviation names what its long form names here,
         whatever it stands for elsewhere (PGA is mostly the physician's)."""
@@ -609,8 +606,7 @@ class MeasureMatcher:
             before.measure == mention.measure
             or before.is_drug
             or mention.is_drug
-            or not self._ABBREVIATION_GAP_RE.fullmatch(text, before.end, mention.start)
-            or not self._ABBREVIATION_END_RE.match(text, mention.end)
+            or not bracketed_right_after(text, before.end, mention.start, mention.end)
         ):
             return mention
         return Mention(mention.start, mention.end, before.measure)

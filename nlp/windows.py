@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
-from nlp.text import contains_any, doc_text, extension_key
+from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 WINDOW_PATTERNS = json.loads((PATTERNS_DIR / "window_patterns.json").read_text(encoding="utf-8"))
@@ -122,8 +122,6 @@ FOR_RE = re.compile(r"for\b", re.IGNORECASE)
 # the members' bracket right after the time, or after what the time counts back from ('1 month prior to
 # starting the study (methotrexate, …)')
 MEMBERS_OPEN_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before)\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,3})?[ \t\n]*\(", re.IGNORECASE)
-RESTATED_OPEN_RE = re.compile(r"\s*[(\[]\s*")
-RESTATED_CLOSE_RE = re.compile(r"\s*[)\]]")
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
@@ -552,8 +550,7 @@ def _without_restatements(text: str, subjects: list[Subject]) -> list[Subject]:
         if (
             kept
             and kept[-1].names == subject.names
-            and RESTATED_OPEN_RE.fullmatch(text, kept[-1].end, subject.start)
-            and RESTATED_CLOSE_RE.match(text, subject.end)
+            and bracketed_right_after(text, kept[-1].end, subject.start, subject.end)
         ):
             continue
         kept.append(subject)
