@@ -105,6 +105,22 @@ def bracketed_right_after(text: str, first_end: int, start: int, end: int) -> bo
     return _BRACKET_GAP_RE.fullmatch(text, first_end, start) is not None and _BRACKET_END_RE.match(text, end) is not None
 
 
+_WHITESPACE_RUN_RE = re.compile(r"\s+")
+
+
+def squeeze_whitespace(text: str) -> tuple[str, list[int]]:
+    """`text` with every run of whitespace made one space, and for each of its characters the
+    position of that character in `text`."""
+    pieces, positions, position = [], [], 0
+    for run in _WHITESPACE_RUN_RE.finditer(text):
+        pieces.append(text[position:run.start()] + " ")
+        positions += range(position, run.start() + 1)
+        position = run.end()
+    pieces.append(text[position:])
+    positions += range(position, len(text))
+    return "".join(pieces), positions
+
+
 def contains_any(text: str, literals: tuple[str, ...]) -> bool:
     """Is one of the literals in text? A plain loop of substring tests: quicker than a regex
     alternation or any() over a generator."""

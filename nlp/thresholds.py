@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
-from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key
+from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key, squeeze_whitespace
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
@@ -542,6 +542,9 @@ def _high_end_op(match: re.Match) -> str:
     return "<" if written == "<" or written[:1].isalpha() else "<="
 
 
+_WRAPPED_RE = re.compile(r"\s\s|[\t\n\r]")
+
+
 class MeasureMatcher:
     """Measure mentions: PhraseMatchers over measures.json (exact case for acronyms), the regexes of
     measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
@@ -578,13 +581,7 @@ class MeasureMatcher:
 
     def find(self, doc: Doc, text: str) -> list[Mention]:
         drugs = doc.user_data.get(DRUGS) or []
-        if self._GLUED_OPERATOR_RE.search(text):
-            doc = self.operator_tokenizer(text)
-        # Match tuples, not Spans: a mention needs only the characters its first and last token cover.
-        found = [
-            Mention(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), self.labels[match_id])
-            for match_id, start, end in self.exact(doc) + self.lower(doc)
-        ]
+        found = self._phrase_mentions(doc, text)
         lowered = text.lower() if text.isascii() else None
         for label, regex, literal_groups in self.text_patterns:
             if lowered is not None and not _has_literals(lowered, literal_groups):
@@ -597,6 +594,26 @@ class MeasureMatcher:
             if mention.start >= taken_until:
                 mentions.append(self._as_defined(text, mentions[-1], mention) if mentions else mention)
                 taken_until = mention.end
+        return mentions
+
+    def _phrase_mentions(self, doc: Doc, text: str) -> list[Mention]:
+        """The PhraseMatchers' mentions. A hard-wrapped name ('forced vital\\n   capacity') is matched on the
+        text with each run of whitespace made one space, and mapped back to the text's characters."""
+        positions = None
+        if _WRAPPED_RE.search(text):
+            text, positions = squeeze_whitespace(text)
+            doc = None
+        if self._GLUED_OPERATOR_RE.search(text):
+            doc = self.operator_tokenizer(text)
+        elif doc is None:
+            doc = self.tokenizer(text)
+        # Match tuples, not Spans: a mention needs only the characters its first and last token cover.
+        mentions = []
+        for match_id, start, end in self.exact(doc) + self.lower(doc):
+            first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            if positions is not None:
+                first, last = positions[first], positions[last - 1] + 1
+            mentions.append(Mention(first, last, self.labels[match_id]))
         return mentions
 
     def _as_defined(self, text: str, before: Mention, mention: Mention) -> Mention:

@@ -822,3 +822,31 @@ def test_session8_disease_durations(pipe, text, expected):
 ])
 def test_session8_not_disease_durations(pipe, text):
     assert [t for t in with_units(pipe, text) if t[0] == "disease duration"] == []
+
+
+# Hard-wrapped registry text: a measure's name broken over lines (and indented) is still the measure,
+# and the fact's span points at the original characters.
+WRAPPED_NAMES = [
+    ("Post-bronchodilator FEV1/forced vital\n      capacity (FVC) below 0.70", [("FEV1/FVC", "<", 0.7, None)]),
+    ("Absolute neutrophil\n             count < 1,500/mm3", [("ANC", "<", 1500, "cells/uL")]),
+    ("Forced Expiratory Volume in one\n   second/Forced Vital Capacity <0.7", [("FEV1/FVC", "<", 0.7, None)]),
+    ("platelet   count of at least 100,000/µL", [("platelets", ">=", 100000, "cells/uL")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", WRAPPED_NAMES, ids=[c[0][:40] for c in WRAPPED_NAMES])
+def test_a_hard_wrapped_measure_name_is_still_the_measure(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+    for fact in extract(pipe, text):
+        assert text[fact["start"]:fact["end"]].split()[0] in text.split()
+
+
+def test_squeeze_whitespace_maps_each_character_back():
+    from nlp.text import squeeze_whitespace
+
+    text = "forced vital\n   capacity\t(FVC)  "
+    squeezed, positions = squeeze_whitespace(text)
+    assert squeezed == "forced vital capacity (FVC) "
+    assert len(positions) == len(squeezed)
+    assert all(text[p] == c for p, c in zip(positions, squeezed) if c != " ")
+    assert text[positions[squeezed.index("capacity")]:].startswith("capacity")
