@@ -3,7 +3,8 @@
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
 value, and scale_max where the gold gives one); regimens on (drug, amount, unit, and frequency where
 the gold gives one); windows on (section, subject, duration in days with months = 30.4 and years =
-365), the subject normalized (a drug by its generic name, a class in the singular). Matching is
+365), the subject normalized (a drug by its generic name, a class by its canonical name, in the
+singular, hyphens and spaces ignored). Matching is
 one-to-one (a maximum bipartite matching per study and kind), so two identical predictions cannot
 both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
 kinds are scored for its study (default: all three).
@@ -58,16 +59,31 @@ def _text(value) -> str:
 def _subject(value) -> str:
     """A window's subject after normalization: a drug by its generic name, whichever of its names
     the text or the annotator used ('calcipotriol' = calcipotriene, 'N-acetylcysteine' =
-    acetylcysteine); a class in the singular ('tyrosine kinase inhibitors' = '… inhibitor')."""
+    acetylcysteine); a therapy class by its canonical name, whichever name of the class was used
+    ('DMARDs' = 'immunosuppressants', 'PDE-5 inhibitors' = 'phosphodiesterase 5 inhibitors'); then in
+    the singular ('tyrosine kinase inhibitors' = '… inhibitor'), hyphens and spaces ignored
+    ('b-cell targeted therapy' = 'b cell targeted therapy')."""
     text = _text(value)
-    text = _generic_names().get(text, text)
+    text = _generic_names().get(text) or _class_name(text) or text
     words = text.split(" ")
     last = words[-1]
     if last.endswith("ies") and len(last) > 4:
         words[-1] = last[:-3] + "y"
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
         words[-1] = last[:-1]
-    return " ".join(words)
+    return "".join(words).replace("-", "")
+
+
+def _class_name(text: str) -> str | None:
+    """The canonical subject of the one therapy class (nlp/patterns/therapy_classes.json) whose
+    patterns match all of `text`; None when none does or the class stands for several subjects."""
+    from nlp.windows import THERAPY_CLASS_RE, THERAPY_CLASSES
+
+    match = THERAPY_CLASS_RE.fullmatch(text)
+    if match is None:
+        return None
+    subjects = THERAPY_CLASSES["classes"][int(match.lastgroup[1:].split("_")[0])]["subjects"]
+    return _text(subjects[0]) if len(subjects) == 1 else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,6 +215,21 @@ def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
             continue  # no gold file annotated this kind
         report["kinds"][kind] = {**counts, **_ratios(counts["gold"], counts["predicted"], counts["matched"])}
     return report
+
+
+def agreement(reference: list[dict], second: list[dict]) -> dict:
+    """How far a second, independent annotation of the same studies agrees with `reference`, scored
+    exactly as the extractor is, `second` in the place of its predictions: the F1 two annotators reach
+    is the ceiling of any extractor scored against one of them. Only the studies and kinds both
+    annotated are scored."""
+    seconds = {gold["nct_id"]: gold for gold in second}
+    shared = []
+    for gold in reference:
+        other = seconds.get(gold["nct_id"])
+        if other is not None:
+            kinds = [k for k in gold.get("annotated", KINDS) if k in other.get("annotated", KINDS)]
+            shared.append({**gold, "annotated": kinds})
+    return evaluate_studies(shared, seconds)
 
 
 def load_golds(gold_dir: str | Path) -> list[dict]:

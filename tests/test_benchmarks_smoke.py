@@ -90,3 +90,19 @@ def test_blind_set_scores_print_per_set_and_pooled(capsys):
     assert evaluate_unseen.main([]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("set1 ") and [line.split()[1] for line in lines[-3:]] == ["thresholds", "regimens", "windows"]
+
+
+def test_agreement_pairs_every_second_annotation_with_the_first(capsys):
+    import agreement
+
+    result = agreement.main(["45", "50"])
+    out = capsys.readouterr().out
+    assert result["trials"] == 21 and "pooled over 21 trials of 2 sets" in out
+    assert set(result["agreement"]) == {"thresholds", "regimens", "windows"}
+    assert all(0 < row["f1"] <= 1 for row in result["agreement"].values())
+    assert set(result["first_run"]) == set(result["agreement"])  # both sets were annotated whole
+    assert result["thresholds_on_vocabulary"]["gold"] <= result["agreement"]["thresholds"]["gold"]
+    assert "vocabulary measures only" in out
+    with pytest.raises(SystemExit):
+        agreement.main(["9999"])
+    assert "no second annotation found" in capsys.readouterr().err

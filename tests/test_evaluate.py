@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from nlp.evaluate import (
+    agreement,
     duration_days,
     evaluate_dirs,
     evaluate_sets,
@@ -127,6 +128,31 @@ def test_report_precision_recall_f1_and_lists():
     assert "thresholds" in text and "0.667" in text and "no record found for: NCT3" in text
 
 
+def test_agreement_scores_a_second_annotation_like_predictions():
+    window = {"section": "exclusion", "subject": "methotrexate", "value": 4, "unit": "weeks", "relation": "used_within"}
+    first = [
+        {"nct_id": "NCT1", "annotated": ["thresholds", "windows"], "thresholds": [th(), th(measure="BMI", op="<", value=30)],
+         "windows": [window]},
+        {"nct_id": "NCT2", "annotated": ["thresholds", "regimens"], "thresholds": [th(value=12)],
+         "regimens": [{"drug": "x", "amount": 1, "unit": "mg"}]},
+        {"nct_id": "NCT3", "thresholds": [th()]},  # the second annotator did not do this one
+    ]
+    second = [
+        {"nct_id": "NCT1", "annotated": ["thresholds", "windows"], "thresholds": [th()],
+         "windows": [{**window, "value": 1, "unit": "months"}]},  # 30.4 days is not 28
+        {"nct_id": "NCT2", "annotated": ["thresholds"], "thresholds": [th(value=12), th(measure="HbA1c", value=7)]},
+    ]
+    report = agreement(first, second)
+    assert report["studies"] == ["NCT1", "NCT2"] and report["missing_records"] == []
+    row = report["kinds"]["thresholds"]
+    assert (row["gold"], row["predicted"], row["matched"]) == (3, 3, 2)
+    assert set(report["kinds"]) == {"thresholds", "windows"}  # regimens: only the first annotated NCT2's
+    assert report["kinds"]["windows"]["f1"] == 0.0
+    assert agreement(first, first)["kinds"]["thresholds"]["f1"] == 1.0
+    swapped = agreement(second, first)["kinds"]["thresholds"]
+    assert (swapped["precision"], swapped["recall"]) == (row["recall"], row["precision"])
+
+
 # ---------------------------------------------------------------- records and folders
 
 
@@ -213,7 +239,7 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     assert len(set_dirs) >= 83 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.86, 3620), "regimens": (0.89, 385), "windows": (0.74, 2150)}
+    floors = {"thresholds": (0.86, 3620), "regimens": (0.89, 385), "windows": (0.75, 2150)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
@@ -225,6 +251,13 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     ("L-arginine", "arginine", True),
     ("topical corticosteroids", "corticosteroids", False),  # a narrower class stays narrower
     ("interleukin inhibitors", "interleukins", False),
+    # a class by any name its patterns know, and hyphens or spaces as written
+    ("DMARDs", "immunosuppressants", True),
+    ("phosphodiesterase 5 inhibitors", "PDE-5 inhibitors", True),
+    ("cytotoxic agents", "cytotoxic drugs", True),
+    ("b-cell targeted therapy", "B cell targeted therapy", True),
+    ("biologic DMARDs", "immunosuppressants", False),  # a biologic DMARD is a biologic, not any DMARD
+    ("topical immunosuppressants", "immunosuppressants", False),
 ])
 def test_window_subjects_match_after_normalization(gold, predicted, same):
     window = {"section": "exclusion", "value": 4, "unit": "weeks"}
