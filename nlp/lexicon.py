@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 from nlp.text import doc_text, extension_key, mask_punctuation_runs
 
 DRUGS_PATH = Path(__file__).parent / "patterns" / "drugs.json"
+GENERAL_DRUGS_PATH = Path(__file__).parent / "patterns" / "general_drugs.json"  # scripts/build_general_drugs.py
 
 # Words shaped like a kinase-inhibitor or antibody name, allowing a dropped/swapped vowel; found by
 # their ending in the lowercased text (a literal-led regex scans fast), then extended to the word start.
@@ -60,9 +61,10 @@ class DrugInfo:
 
 
 class Lexicon:
-    """Surface forms of every drug, and the facts about each generic."""
+    """Surface forms of every drug, and the facts about each generic: the curated `entries`, then the
+    `general` names of ordinary drugs (name -> generic), which never override a curated name."""
 
-    def __init__(self, entries: list[dict]):
+    def __init__(self, entries: list[dict], general: dict[str, str] | None = None):
         self.info: dict[str, DrugInfo] = {}
         self.surface: dict[str, str] = {}  # lowercased name/brand/code variant -> generic
         self.compact_codes: dict[str, str] = {}  # "cp690550" -> generic
@@ -76,12 +78,24 @@ class Lexicon:
                 self.compact_codes[compact(code)] = generic
                 for variant in code_variants(code):
                     self.surface[variant.lower()] = generic
-        self.fuzzy_targets = self._fuzzy_targets()
+        self.curated = dict(self.surface)
+        self.fuzzy_targets = self._fuzzy_targets()  # misspellings are looked for among the curated names only
+        # general names by their first word, longest first: found in a text by its words (`general_mentions`)
+        self.general_by_first_word: dict[str, list[str]] = {}
+        for name, generic in (general or {}).items():
+            if name in self.surface:
+                continue
+            self.surface[name] = generic
+            self.info.setdefault(generic, DrugInfo(generic, (), ""))
+            self.general_by_first_word.setdefault(name.split(" ")[0], []).append(name)
+        for names in self.general_by_first_word.values():
+            names.sort(key=len, reverse=True)
+        self.general_first_words = frozenset(self.general_by_first_word)
 
     def _fuzzy_targets(self) -> dict[str, list[str]]:
         """Single-word '-nib'/'-mab' names, bucketed by first letter."""
         buckets: dict[str, list[str]] = {}
-        for name in self.surface:
+        for name in self.curated:
             if FUZZY_TARGET_RE.fullmatch(name):
                 buckets.setdefault(name[0], []).append(name)
         return buckets
@@ -109,6 +123,36 @@ class Lexicon:
 
     def surface_forms(self) -> Iterator[tuple[str, str]]:
         yield from self.surface.items()
+
+    def general_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, generic) of the general names in `text`, whole words, the longest name at a
+        position; a name's words may be split by any whitespace (hard-wrapped text)."""
+        lowered = text.lower()
+        words = self.general_first_words.intersection(GENERAL_WORD_RE.findall(lowered))
+        found = []
+        for word in words:  # few texts name any: the set intersection above runs in C
+            for at in _whole_word_re(word).finditer(lowered):
+                for name in self.general_by_first_word[word]:
+                    match = _name_re(name).match(lowered, at.start())
+                    if match:
+                        found.append((match.start(), match.end(), self.surface[name]))
+                        break
+        return found
+
+
+# How a text is cut into the words a general name may start with: runs of letters and digits, with
+# inner hyphens, apostrophes and plus signs ('5-fluorouracil', "st john's wort")
+GENERAL_WORD_RE = re.compile(r"[a-z0-9](?:[a-z0-9'+-]*[a-z0-9])?")
+
+
+@functools.lru_cache(maxsize=2048)
+def _whole_word_re(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w'+-]){re.escape(word)}(?![\w'+-])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_re(name: str) -> re.Pattern:
+    return re.compile(r"\s+".join(map(re.escape, name.split(" "))) + r"(?![\w'+-])")
 
 
 def compact(code: str) -> str:
@@ -138,13 +182,17 @@ def bounded_levenshtein(a: str, b: str, limit: int) -> int | None:
 
 @functools.lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    return Lexicon(json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["drugs"])
+    return Lexicon(curated_entries(), json.loads(GENERAL_DRUGS_PATH.read_text(encoding="utf-8"))["names"])
+
+
+def curated_entries() -> list[dict]:
+    return json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["drugs"]
 
 
 def build_phrase_matcher(vocab, make_doc: Callable[[str], Doc]) -> PhraseMatcher:
     matcher = PhraseMatcher(vocab, attr="LOWER")
     patterns: dict[str, list[Doc]] = {}
-    for surface, generic in load_lexicon().surface_forms():
+    for surface, generic in load_lexicon().curated.items():  # general names: Lexicon.general_mentions
         patterns.setdefault(generic, []).append(make_doc(surface))
     for generic, docs in patterns.items():
         matcher.add(generic, docs)
@@ -169,11 +217,19 @@ class DrugTagger:
         if len(spans) > 1:
             spans = filter_spans(spans)
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans] if spans else []
+        general = self.lexicon.general_mentions(text)
+        if general:
+            taken = [(m["start"], m["end"]) for m in found]
+            found += [
+                {**_mention(generic, start, end, text), "general": True}
+                for start, end, generic in general
+                if not any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
+            ]
         misspelled = self._misspelled(text, found)
         if misspelled:
             found += misspelled
         if "(" in text or "/" in text:
-            found += self._glued_to_punctuation(text, spans)
+            found += self._glued_to_punctuation(text, [(m["start"], m["end"]) for m in found])
         abbreviations = doc.user_data.get(ABBREVIATIONS)
         if abbreviations:
             found += _abbreviation_mentions(text, abbreviations, found)
@@ -197,7 +253,7 @@ class DrugTagger:
         return found
 
 
-    def _glued_to_punctuation(self, text: str, known: list) -> list[dict]:
+    def _glued_to_punctuation(self, text: str, known: list[tuple[int, int]]) -> list[dict]:
         found, seen = [], set()
         for glue in GLUE_RE.finditer(text):
             position = glue.start()
@@ -208,7 +264,7 @@ class DrugTagger:
                 seen.add(word.span())
                 start, end = word.span()
                 generic = self.lexicon.exact(word.group())
-                if generic and not any(start < span.end_char and span.start_char < end for span in known):
+                if generic and not any(start < known_end and known_start < end for known_start, known_end in known):
                     found.append(_mention(generic, start, end, text))
         return found
 

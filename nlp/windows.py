@@ -251,6 +251,7 @@ NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticost
 # 'csDMARD therapy (restricted to …)', 'immunosuppressants (i.e., …)': the drugs listed are the members
 RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:(?:restricted|limited)\s+to\b|i\.\s?e\.|ie,)", re.IGNORECASE)
 EXAMPLES_OPEN_RE = re.compile(
+    r"(?:\s+(?:drugs?|medications?|medicines?|agents?|products?))?"  # 'proton pump inhibitor drugs such as …'
     r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
     re.IGNORECASE,
@@ -436,11 +437,13 @@ class WindowExtractor:
     def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
         text); a class wins over a drug name it overlaps only if it is marked over_drugs."""
-        drug_subjects = [
-            Subject((m["generic"],), True, m["start"], m["end"], _dose_equivalent(text, m))
-            for m in drugs
+        kept_mentions = [
+            m for m in drugs
             if (not MODIFIER_AFTER_RE.match(text, m["end"]) or _dose_equivalent(text, m))
             and not NEGATED_BEFORE_RE.search(text, max(0, m["start"] - 4), m["start"])
+        ]
+        drug_subjects = [
+            Subject((m["generic"],), True, m["start"], m["end"], _dose_equivalent(text, m)) for m in kept_mentions
         ]
         classes = []
         for start, end in regions if regions is not None else [(0, len(text))]:
@@ -450,6 +453,9 @@ class WindowExtractor:
                     tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end(), is_class=True
                 )
                 classes.append((subject, entry.get("over_drugs", False)))
+        # a class wins over an ordinary drug's name inside it ('vitamin D analogues'), not over a curated one
+        drug_subjects = [d for d, m in zip(drug_subjects, kept_mentions)
+                         if not (m.get("general") and any(_overlaps(d, c) for c, _over in classes))]
         kept_classes = [c for c, over in classes if over or not any(_overlaps(c, d) for d in drug_subjects)]
         # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
         kept_classes = [c for c in kept_classes if not RESTRICTED_TO_RE.match(text, c.end)]

@@ -95,8 +95,8 @@ def test_targets_and_class(name, targets, drug_class):
 
 @pytest.mark.parametrize(
     "name",
-    ["", None, "Placebo", "continuing", "containing", "Standard Adjuvant Endocrine Therapy", "bosutinib",
-     "ponatinib", "Montanide ISA 51", "methylation", "tablets", "cortisol levels", "Tests and questionnaires",
+    ["", None, "Placebo", "continuing", "containing", "Standard Adjuvant Endocrine Therapy", "zelvotinib",
+     "quorlizumab", "Montanide ISA 51", "methylation", "tablets", "cortisol levels", "Tests and questionnaires",
      "gold", "Gold"],  # 'QuantiFERON-TB Gold': only the synonyms of gold compounds name the drug
 )
 def test_non_drugs_and_unlisted_drugs_are_none(name):
@@ -144,11 +144,12 @@ def test_a_slash_glued_to_a_drug_name_hides_it_not(tagger):
 
 
 def test_a_biologic_or_kinase_inhibitor_the_lexicon_lacks_names_itself(tagger):
-    text = "Prior priliximab or Vobarilizumab; not a concept or a tabib"
+    text = "Prior quorlizumab or Zelvotinib; not a concept or a tabib"  # names no list has
     assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
-        ("priliximab", "priliximab"), ("vobarilizumab", "Vobarilizumab")
+        ("quorlizumab", "quorlizumab"), ("zelvotinib", "Zelvotinib")
     ]
-    assert normalize_drug("priliximab") is None  # the lexicon's drugs only: no targets or class to give
+    assert normalize_drug("quorlizumab") is None  # the lexicon's drugs only: no targets or class to give
+    assert normalize_drug("bosutinib") == DrugInfo("bosutinib", (), "")  # an ordinary drug: known, no targets
 
 
 def test_longest_name_wins(tagger):
@@ -189,3 +190,46 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
 
     text = "Oral corticosteroid (OCS; prednisone or equivalent) is permitted; Global assessment (GA, 0-4) at least 2"
     assert defined_abbreviations(text) == {"OCS": "corticosteroids"}
+
+
+# ---------------------------------------------------------------- ordinary drugs (general_drugs.json)
+
+
+@pytest.mark.parametrize("name, generic", [
+    ("pentoxifylline", "pentoxifylline"),
+    ("Pepcid", "famotidine"),  # a brand of a drug the curated lexicon does not list
+    ("Celebrex", "celecoxib"),
+    ("vitamin E", "vitamin e"),
+    ("hyaluronic acid", "hyaluronic acid"),
+])
+def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
+    assert normalize_drug(name).generic == generic
+
+
+def test_the_curated_lexicon_keeps_its_own_generic_names():
+    lexicon = load_lexicon()
+    assert lexicon.exact("MMF") == lexicon.exact("CellCept") == "mycophenolate mofetil"
+    assert normalize_drug("ruxolitinib").targets  # the curated facts are not overwritten by the general list
+
+
+@pytest.mark.parametrize("word", ["caps", "hops", "cocaine", "carbon monoxide", "il-2", "uric acid", "at 10",
+                                  "antibiotics", "nitrates", "corticosteroids", "green tea"])
+def test_everyday_words_analytes_and_classes_are_no_ordinary_drugs(word):
+    lexicon = load_lexicon()
+    assert word not in lexicon.surface or word in lexicon.curated
+
+
+def test_no_general_name_is_a_therapy_class():
+    from nlp.windows import THERAPY_CLASS_RE
+
+    lexicon = load_lexicon()
+    general = [name for name in lexicon.surface if name not in lexicon.curated]
+    assert len(general) > 20000
+    assert [name for name in general if THERAPY_CLASS_RE.fullmatch(name)] == []
+
+
+def test_ordinary_drugs_are_tagged_as_whole_words_even_when_wrapped(tagger):
+    text = "pentoxifylline,\ncolchicine or vitamin\n   E; not pentoxifyllines nor famotidine-like"
+    mentions = [(m["generic"], m["text"], m.get("general", False)) for m in tagger(text)._.drugs]
+    assert mentions == [("pentoxifylline", "pentoxifylline", True), ("colchicine", "colchicine", False),
+                        ("vitamin e", "vitamin\n   E", True)]

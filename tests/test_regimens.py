@@ -67,14 +67,14 @@ CASES = [
      [R(600, "mg", frequency="QD", route="oral")]),
     ("Palbociclib at a dose of 125 mg orally once daily, Day 1 to Day 21 followed by 7 days off treatment in a 28-day "
      "cycle for a total duration of 2 years, in addition to standard adjuvant endocrine therapy.",
-     [R(125, "mg", frequency="QD", route="oral", duration="2 years")]),
+     [R(125, "mg", "palbociclib", frequency="QD", route="oral", duration="2 years")]),  # an ordinary drug's name
     ("Certolizumab Pegol (CZP) 400 mg subcutaneous (sc) on Weeks 0, 2 and 4, followed by 200 mg CZP sc every 2 weeks "
      "(Q2W) from Week 6 onwards.",
      [R(400, "mg", "certolizumab pegol", route="subcutaneous"),
       R(200, "mg", "certolizumab pegol", frequency="Q2W", route="subcutaneous")]),
-    ("Abexinostat 80 mg bis in die (BID)", [R(80, "mg", frequency="BID")]),
+    ("Abexinostat 80 mg bis in die (BID)", [R(80, "mg", "abexinostat", frequency="BID")]),
     ("will be treated with repaglinide 0.5 mg before each meal that contains more than 20 grams of carbohydrate "
-     "3-4 times a day for 2 years.", [R(0.5, "mg", duration="2 years")]),
+     "3-4 times a day for 2 years.", [R(0.5, "mg", "repaglinide", duration="2 years")]),
     ("Brepocitinib tablets, 15 mg or 30 mg, once daily.",
      [R(15, "mg", "brepocitinib", frequency="QD", route="oral", form="tablet"),
       R(30, "mg", "brepocitinib", frequency="QD", route="oral", form="tablet")]),

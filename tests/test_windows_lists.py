@@ -284,3 +284,31 @@ def test_session8_classes_and_list_words(components, text, expected):
 ])
 def test_cancer_and_tumour_still_block(components, text):
     assert windows_with_spans(components, text) == []
+
+
+# A list goes on past a drug's dosage form and past one unknown word between commas; examples after a
+# class and a noun ('inhibitor drugs such as') leave the class the subject; a class is no ordinary drug.
+LIST_WORD_CASES = [
+    ("Use of abatacept, leflunomide, bextra, celecoxib or gold within 2 months of Day 1",
+     [("abatacept", 2, "months", WITHIN, "abatacept, leflunomide, bextra, celecoxib or gold within 2 months"),
+      ("leflunomide", 2, "months", WITHIN, "leflunomide, bextra, celecoxib or gold within 2 months"),
+      ("celecoxib", 2, "months", WITHIN, "celecoxib or gold within 2 months")]),
+    ("Use of topical steroid eye drops or varenicline nasal spray within 4 weeks of baseline",
+     [("topical corticosteroids", 4, "weeks", WITHIN, "topical steroid eye drops or varenicline nasal spray within 4 weeks"),
+      ("varenicline", 4, "weeks", WITHIN, "varenicline nasal spray within 4 weeks")]),
+    ("Use of proton pump inhibitor drugs such as omeprazole and esomeprazole within 3 days of Day 1",
+     [("proton-pump inhibitors", 3, "days", WITHIN,
+       "proton pump inhibitor drugs such as omeprazole and esomeprazole within 3 days")]),
+    ("Treatment with vitamin D analogues within 2 weeks of baseline",
+     [("vitamin d analogues", 2, "weeks", WITHIN, "vitamin D analogues within 2 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", LIST_WORD_CASES, ids=[c[0][:40] for c in LIST_WORD_CASES])
+def test_lists_past_forms_and_unknown_words(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+def test_a_phrase_between_commas_still_ends_a_list(components):
+    text = "Use of abatacept, any live vaccine, celecoxib within 2 months"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["celecoxib"]
