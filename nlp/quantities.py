@@ -31,7 +31,8 @@ NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
     "twenty-four": 24, "thirty": 30, "forty-eight": 48, "fifty-two": 52, "sixty": 60, "ninety": 90,
 }  # fmt: skip
-NUMBER = r"\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# '0,5 year': a decimal comma only right before a time unit ('1,2 or 3 doses' is a list)
+NUMBER = r"\d+,\d(?=\s*(?:years?|months?|weeks?)\b)|\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 TIME_UNITS = {"d": "days", "day": "days", "wk": "weeks", "week": "weeks", "mo": "months", "month": "months",
               "yr": "years", "year": "years"}  # fmt: skip
 TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"

@@ -408,6 +408,10 @@ class WindowExtractor:
             user_data[OPEN_WINDOWS] = opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
+        if (span := _drug_time_list(text)) is not None:
+            listed = drug_time_list_windows(text, self.subjects(text, user_data.get(DRUGS) or [], [span]), span)
+            taken = {(w["subject"], w["value"], w["unit"]) for w in user_data[WINDOWS]}
+            user_data[WINDOWS] += [w for w in listed if (w["subject"], w["value"], w["unit"]) not in taken]
         return doc
 
     @staticmethod
@@ -416,7 +420,11 @@ class WindowExtractor:
         False when there are none, and no time-first item, so no window or open window."""
         text = flatten_wraps(text)
         times, respective = user_data[_TIMES] = _times_in(text)
-        return bool(times or respective) or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None)
+        return (
+            bool(times or respective)
+            or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None)
+            or _drug_time_list(text) is not None
+        )
 
     def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
         """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
@@ -645,6 +653,49 @@ def _may_say_wash(text: str) -> bool:
     """WASH_RE.search as a substring test where that is the same (ASCII text: re.IGNORECASE also
     folds "ſ" to "s")."""
     return "wash" in text.lower() if text.isascii() else WASH_RE.search(text) is not None
+
+
+DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
+DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
+ITEM_TIME_RE = re.compile(
+    rf"[ \t]*(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})(?=\s*(?:[,;)]|\band\b|\bor\b|$))", re.IGNORECASE
+)
+
+
+def _drug_time_list(text: str) -> tuple[int, int] | None:
+    """'Washout period for biological DMARDs (anakinra 1 week, etanercept 1 month, …)': the span of
+    the bracket (or of what follows the colon) when it holds two or more items that end in a time."""
+    if not _may_say_wash(text) and "normali" not in text.lower():
+        return None
+    cue = DRUG_TIME_CUE_RE.search(text)
+    opening = DRUG_TIME_OPEN_RE.match(text, cue.end()) if cue else None
+    if opening is None:
+        return None
+    close = text.find(")", opening.end()) if opening.group().endswith("(") else -1
+    end = close if close >= 0 else len(text)
+    times = [m for m in ITEM_TIME_RE.finditer(text, opening.end(), end) if m.start() > opening.end()]
+    return (opening.end(), end) if len(times) >= 2 else None
+
+
+def drug_time_list_windows(text: str, subjects: list[Subject], span: tuple[int, int]) -> list[dict]:
+    """One last_used_before window per drug of a washout list whose items each end in their time
+    ('adalimumab and certolizumab 2 months'); drugs listed without a time take the next item's."""
+    start, end = span
+    found, pending = [], []
+    listed = [s for s in subjects if start <= s.start and s.end <= end]
+    for index, subject in enumerate(listed):
+        pending.append(subject)
+        timed = ITEM_TIME_RE.match(text, subject.end, end)
+        following = listed[index + 1].start if index + 1 < len(listed) else end
+        if timed:
+            time = TimeExpression("listed", number_value(timed["value"]), time_unit(timed["unit"]),
+                                  timed.start("value"), timed.end("unit"), False)
+            found += [_window(name, time, "last_used_before", s, "window_washout_drug_times")
+                      for s in pending if s.medication for name in s.names]
+            pending = []
+        elif not LIST_CONNECTORS_RE.fullmatch(text, subject.end, following):
+            pending = []
+    return found
 
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:

@@ -312,3 +312,44 @@ def test_lists_past_forms_and_unknown_words(components, text, expected):
 def test_a_phrase_between_commas_still_ends_a_list(components):
     text = "Use of abatacept, any live vaccine, celecoxib within 2 months"
     assert [w[0] for w in windows_with_spans(components, text)] == ["celecoxib"]
+
+
+# A washout list whose items each end in their own time; drugs listed without one take the next item's.
+DRUG_TIME_CASES = [
+    ("Normalisation period for biological DMARDs (anakinra 1 week, etanercept 1 month, adalimumab and "
+     "certolizumab 2 months, rituximab 9 months) prior to randomisation",
+     [("anakinra", 1, "weeks", LAST, "anakinra 1 week"), ("etanercept", 1, "months", LAST, "etanercept 1 month"),
+      ("adalimumab", 2, "months", LAST, "adalimumab and certolizumab 2 months"),
+      ("certolizumab pegol", 2, "months", LAST, "certolizumab 2 months"),
+      ("rituximab", 9, "months", LAST, "rituximab 9 months")]),
+    ("Required washout: tofacitinib 2 weeks, abatacept 8 weeks",
+     [("tofacitinib", 2, "weeks", LAST, "tofacitinib 2 weeks"), ("abatacept", 8, "weeks", LAST, "abatacept 8 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DRUG_TIME_CASES, ids=[c[0][:40] for c in DRUG_TIME_CASES])
+def test_washout_lists_of_drug_times(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Prior therapy: methotrexate 12 weeks, prednisone 6 months",  # how long they were taken: no washout
+    "Washout of the study drug is not required (abatacept 8 weeks)",  # one timed item is no list
+])
+def test_drug_times_without_a_washout_list_are_no_windows(components, text):
+    assert windows_with_spans(components, text) == []
+
+
+# "ago" counts back from now like "before"; a decimal comma before a time unit is a decimal point.
+AGO_CASES = [
+    ("Use of prednisone or hydroxychloroquine less than 1 month ago",
+     [("prednisone", 1, "months", WITHIN, "prednisone or hydroxychloroquine less than 1 month ago"),
+      ("hydroxychloroquine", 1, "months", WITHIN, "hydroxychloroquine less than 1 month ago")]),
+    ("Rituximab stopped more than 6 months ago", [("rituximab", 6, "months", LAST, "Rituximab stopped more than 6 months ago")]),
+    ("Use of azathioprine less than 0,5 year ago", [("azathioprine", 0.5, "years", WITHIN, "azathioprine less than 0,5 year ago")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", AGO_CASES, ids=[c[0][:40] for c in AGO_CASES])
+def test_times_ago(components, text, expected):
+    assert windows_with_spans(components, text) == expected
