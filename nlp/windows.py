@@ -468,6 +468,9 @@ class WindowExtractor:
         # 'csDMARD therapy (restricted to methotrexate, chloroquine or leflunomide)': the members, not the class
         kept_classes = [c for c in kept_classes if not RESTRICTED_TO_RE.match(text, c.end)]
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
+        # 'immunosuppressive therapies including cyclophosphamide, azathioprine': the listed drugs, not the class
+        listing = [c for c in kept_classes if _lists_its_members(text, c, kept_drugs)]
+        kept_classes = [c for c in kept_classes if c not in listing]
         examples = {s: span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))}
         kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples.values())]
         kept_classes = [_with_bracketed_examples(text, c, examples.get(c), drug_subjects) for c in kept_classes]
@@ -612,6 +615,18 @@ def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> 
         and not _SENTENCE_END_RE.search(text, s.end, dose.start())
     ]
     return earlier[-1:]
+
+
+INCLUDING_RE = re.compile(r"(?:\s+(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?))?,?\s+includ(?:ing|es?)\b(?!\s+but\b)(?!\s*\()", re.IGNORECASE)
+
+
+def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) -> bool:
+    """A class followed by 'including' (not 'including but not limited to') and a drug: the drugs
+    are the list, not examples."""
+    including = INCLUDING_RE.match(text, therapy_class.end)
+    if including is None:
+        return False
+    return any(0 <= d.start - including.end() <= 2 for d in drugs)
 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:

@@ -164,7 +164,13 @@ DM_CASES = [
      [("corticosteroids", 2, "weeks", "stable_for")]),
     ("Immunosuppressive treatment (methotrexate, azathioprine) introduced for more than 2 months",
      [("immunosuppressants", 2, "months", "stable_for")]),
+    # 'including' lists the drugs the window is about (the blind sets' annotators: 18 to 4); 'including but
+    # not limited to' gives examples of the class
     ("Long-term immunomodulatory therapy including prednisone or IVIG within the past 3 months",
+     [("prednisone", 3, "months", "used_within"), ("ivig", 3, "months", "used_within")]),
+    ("Immunomodulatory therapy including but not limited to prednisone or IVIG within the past 3 months",
+     [("immunosuppressants", 3, "months", "used_within")]),
+    ("Immunomodulatory therapy (including prednisone or IVIG) within the past 3 months",
      [("immunosuppressants", 3, "months", "used_within")]),
     ("Cyclophosphamide or biologic immunosuppressive drugs < 6 months prior to Day 1",
      [("cyclophosphamide", 6, "months", "used_within"), ("biologic therapy", 6, "months", "used_within")]),
