@@ -1,10 +1,10 @@
 """Score extracted facts against hand-made gold files (shared/extraction/GUIDELINES.md, "Scoring").
 
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
-value, and scale_max where the gold gives one); regimens on (drug, amount, unit, and frequency where
-the gold gives one); windows on (section, subject, duration in days with months = 30.4 and years =
-365), the subject normalized (a drug by its generic name, a class by its canonical name, in the
-singular, hyphens and spaces ignored). Matching is
+value, and scale_max where the gold gives one; a drug's dose by the drug's generic name); regimens
+on (drug, amount, unit, and frequency where the gold gives one); windows on (section, subject,
+duration in days with months = 30.4 and years = 365), the subject normalized (a drug by its generic
+name, a class by its canonical name, in the singular, hyphens and spaces ignored). Matching is
 one-to-one (a maximum bipartite matching per study and kind), so two identical predictions cannot
 both match one gold fact. A gold file may list `"annotated": [kinds]`; only those
 kinds are scored for its study (default: all three).
@@ -74,6 +74,17 @@ def _subject(value) -> str:
     return "".join(words).replace("-", "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _measure(value) -> str:
+    """A measure after normalization: a drug's dose by the drug's generic name ('mometasone furoate
+    dose' = 'mometasone dose')."""
+    text = _text(value)
+    if text.endswith(" dose"):
+        drug = text[: -len(" dose")]
+        return _generic_names().get(drug, drug) + " dose"
+    return text
+
+
 def _class_name(text: str) -> str | None:
     """The canonical subject of the one therapy class (nlp/patterns/therapy_classes.json) whose
     patterns match all of `text`; None when none does or the class stands for several subjects."""
@@ -116,7 +127,7 @@ def duration_days(value, unit) -> float | None:
 def threshold_matches(gold: dict, predicted: dict) -> bool:
     if _text(gold.get("section")) != _text(predicted.get("section")):
         return False
-    if _text(gold.get("measure")) != _text(predicted.get("measure")) or gold.get("op") != predicted.get("op"):
+    if _measure(gold.get("measure")) != _measure(predicted.get("measure")) or gold.get("op") != predicted.get("op"):
         return False
     if not _same_number(gold.get("value"), predicted.get("value")):
         return False

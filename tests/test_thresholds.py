@@ -850,3 +850,31 @@ def test_squeeze_whitespace_maps_each_character_back():
     assert len(positions) == len(squeezed)
     assert all(text[p] == c for p, c in zip(positions, squeezed) if c != " ")
     assert text[positions[squeezed.index("capacity")]:].startswith("capacity")
+
+
+# Blind sets 84-87 (asthma, COPD, transplant): respiratory and cardiovascular measures, and units
+# that name them ('10 pack-years' is a smoking history, '120 bpm' a heart rate).
+SESSION9_CASES = [
+    ("Current or former smokers with a smoking history of >= 10 pack-years", [("smoking history", ">=", 10, "pack-years")]),
+    ("Ex-smokers with >10 pack years", [("smoking history", ">", 10, "pack-years")]),
+    ("Reversibility of FEV1 of at least 12% after salbutamol", [("FEV1 reversibility", ">=", 12, "%")]),
+    ("ACQ-6 score >= 1.5 at screening", [("ACQ", ">=", 1.5, None)]),
+    ("CAT score >= 10", [("CAT", ">=", 10, None)]),
+    ("Heart rate > 120 bpm or < 45 beats per minute", [("heart rate", ">", 120, "bpm"), ("heart rate", "<", 45, "bpm")]),
+    ("Total cholesterol > 300 mg/dL", [("total cholesterol", ">", 300, "mg/dL")]),
+    ("Creatinine clearance < 40 milliliters per minute (mL/min)", [("creatinine clearance", "<", 40, "mL/min")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION9_CASES, ids=[c[0][:40] for c in SESSION9_CASES])
+def test_session9_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Increase in FEV1 measured between 20 and 60 minutes after salbutamol",  # minutes: when, not how much
+    "Pulse cyclophosphamide for more than 3 cycles",  # a pulse of a drug is no heart rate
+    "Received more than 10 mL of contrast",  # a volume names no measure by itself
+])
+def test_session9_not_these(pipe, text):
+    assert with_units(pipe, text) == []

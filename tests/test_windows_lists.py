@@ -353,3 +353,23 @@ AGO_CASES = [
 @pytest.mark.parametrize("text, expected", AGO_CASES, ids=[c[0][:40] for c in AGO_CASES])
 def test_times_ago(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+# Classes of ordinary drugs (blind sets 84-87: asthma, COPD, pain, neurology).
+CLASS_CASES = [
+    ("Use of short-acting beta-agonists (SABA) within 6 hours of spirometry or anticholinergics within 14 days",
+     [("anticholinergics", 14, "days", WITHIN, "anticholinergics within 14 days")]),
+    ("Allergen immunotherapy started within 30 days", [("allergen immunotherapy", 30, "days", WITHIN, "Allergen immunotherapy started within 30 days")]),
+    ("Use of MAO inhibitors within 14 days", [("monoamine oxidase inhibitors", 14, "days", WITHIN, "MAO inhibitors within 14 days")]),
+    ("Roflumilast or other PDE-4 inhibitors within 3 months",
+     [("roflumilast", 3, "months", WITHIN, "Roflumilast or other PDE-4 inhibitors within 3 months"),
+      ("pde-4 inhibitors", 3, "months", WITHIN, "PDE-4 inhibitors within 3 months")]),
+    ("Antidepressants or anticonvulsants within the past 3 months",
+     [("antidepressants", 3, "months", WITHIN, "Antidepressants or anticonvulsants within the past 3 months"),
+      ("anticonvulsants", 3, "months", WITHIN, "anticonvulsants within the past 3 months")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLASS_CASES, ids=[c[0][:40] for c in CLASS_CASES])
+def test_classes_of_ordinary_drugs(components, text, expected):
+    assert windows_with_spans(components, text) == expected
