@@ -631,7 +631,7 @@ def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
     """'antimalarials (e.g., hydroxychloroquine)', 'biological agents (including but not limited to
-    rituximab, …)', 'immunosuppressive therapy including corticosteroids or IVIG within 6 months': the
+    rituximab, …)', 'immunosuppressive therapy, including but not limited to IVIG, within 6 months': the
     span of examples right after a class, whose drugs only illustrate it (the class is the subject);
     a parenthesis right after a class lists its members ('immunosuppressive treatment (methotrexate,
     mycophenolate)'). Without one the examples end at the clause's next time expression or punctuation."""
