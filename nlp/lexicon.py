@@ -128,6 +128,8 @@ class Lexicon:
         """(start, end, generic) of the general names in `text`, whole words, the longest name at a
         position; a name's words may be split by any whitespace (hard-wrapped text)."""
         lowered = text.lower()
+        if len(lowered) != len(text):  # 'İ' lowercases to two characters: keep the offsets the text's own
+            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         words = self.general_first_words.intersection(GENERAL_WORD_RE.findall(lowered))
         found = []
         for word in words:  # few texts name any: the set intersection above runs in C

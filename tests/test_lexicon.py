@@ -233,3 +233,9 @@ def test_ordinary_drugs_are_tagged_as_whole_words_even_when_wrapped(tagger):
     mentions = [(m["generic"], m["text"], m.get("general", False)) for m in tagger(text)._.drugs]
     assert mentions == [("pentoxifylline", "pentoxifylline", True), ("colchicine", "colchicine", False),
                         ("vitamin e", "vitamin\n   E", True)]
+
+
+def test_ordinary_drug_offsets_survive_a_letter_that_lowercases_to_two(tagger):
+    text = "İİ Pepcid or pentoxifylline"
+    assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
+        ("famotidine", "Pepcid"), ("pentoxifylline", "pentoxifylline")]
