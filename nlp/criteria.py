@@ -52,8 +52,15 @@ _HEADER_WITH_COLON_RE = re.compile(
 _JOIN_IF_HEADER_RE = re.compile(
     r"you\s+(?P<negation>can['’]?t|cannot|can\s+not)?\s*(?:can\s+)?join\s+if\b[\s.…:]*$", re.IGNORECASE
 )
+# "Exclusion Criteria for Screening", "Inclusion criteria at randomisation", "… (Part A)": the step of
+# the trial the list applies to
+_HEADER_STEP = (
+    r"(?:\s+(?:for|at|during|in)\s+(?:the\s+)?|\s*[(\-–]\s*)"
+    r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
+)
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)[\s*_.]*$", re.IGNORECASE
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:]*$",
+    re.IGNORECASE,
 )
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
 # A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient

@@ -76,6 +76,11 @@ def test_standard_api_layout_with_nesting_and_sections():
         ("Eligibility criteria:", "inclusion"),
         ("Main criteria for exclusion:", "exclusion"),
         ("Criteria for inclusion:", "inclusion"),
+        # the step of the trial the list applies to, without a colon
+        ("Exclusion Criteria for Screening", "exclusion"),
+        ("Inclusion Criteria for Enrolment", "inclusion"),
+        ("Exclusion criteria at randomisation", "exclusion"),
+        ("Exclusion Criteria (Part B)", "exclusion"),
     ],
 )
 def test_header_forms(header, section):
@@ -90,6 +95,13 @@ def test_header_with_the_first_item_on_its_line():
         ("Age >= 18", "inclusion", None, 0),
         ("Pregnancy", "exclusion", None, 0),
         ("HIV", "exclusion", None, 0),
+    ]
+
+
+def test_a_line_that_says_more_after_criteria_for_is_no_header():
+    assert items("Inclusion Criteria:\n\n* x\n\nExclusion criteria for the sub-study are the same") == [
+        ("x", "inclusion", None, 0),
+        ("Exclusion criteria for the sub-study are the same", "inclusion", None, 0),
     ]
 
 
