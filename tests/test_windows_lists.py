@@ -364,6 +364,8 @@ CLASS_CASES = [
     ("Roflumilast or other PDE-4 inhibitors within 3 months",
      [("roflumilast", 3, "months", WITHIN, "Roflumilast or other PDE-4 inhibitors within 3 months"),
       ("pde-4 inhibitors", 3, "months", WITHIN, "PDE-4 inhibitors within 3 months")]),
+    ("Started an asthma controller medication within 30 days of screening",
+     [("controller medication", 30, "days", WITHIN, "asthma controller medication within 30 days")]),
     ("Antidepressants or anticonvulsants within the past 3 months",
      [("antidepressants", 3, "months", WITHIN, "Antidepressants or anticonvulsants within the past 3 months"),
       ("anticonvulsants", 3, "months", WITHIN, "anticonvulsants within the past 3 months")]),
