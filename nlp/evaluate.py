@@ -2,7 +2,7 @@
 
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
 value, and scale_max where the gold gives one; a drug's dose by the drug's generic name); regimens
-on (drug, amount, unit, and frequency where the gold gives one); windows on (section, subject,
+on (drug by its generic name, amount, unit, and frequency where the gold gives one); windows on (section, subject,
 duration in days with months = 30.4 and years = 365), the subject normalized (a drug by its generic
 name, a class by its canonical name, in the singular, hyphens and spaces ignored). Matching is
 one-to-one (a maximum bipartite matching per study and kind), so two identical predictions cannot
@@ -74,6 +74,12 @@ def _subject(value) -> str:
     return "".join(words).replace("-", "")
 
 
+def _drug(value) -> str:
+    """A drug by its generic name, whichever of its names was used."""
+    text = _text(value)
+    return _generic_names().get(text, text)
+
+
 @functools.lru_cache(maxsize=4096)
 def _measure(value) -> str:
     """A measure after normalization: a drug's dose by the drug's generic name ('mometasone furoate
@@ -81,7 +87,7 @@ def _measure(value) -> str:
     text = _text(value)
     if text.endswith(" dose"):
         drug = text[: -len(" dose")]
-        return _generic_names().get(drug, drug) + " dose"
+        return _drug(drug) + " dose"
     return text
 
 
@@ -135,7 +141,7 @@ def threshold_matches(gold: dict, predicted: dict) -> bool:
 
 
 def regimen_matches(gold: dict, predicted: dict) -> bool:
-    if _text(gold.get("drug")) != _text(predicted.get("drug")):
+    if _drug(gold.get("drug")) != _drug(predicted.get("drug")):
         return False
     if not _same_number(gold.get("amount"), predicted.get("amount")):
         return False

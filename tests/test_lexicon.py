@@ -37,6 +37,7 @@ def tagger():
         ("CP690550", "tofacitinib"),
         ("tofacitnib", "tofacitinib"),
         ("Rinvoq", "upadacitinib"),
+        ("AIN457", "secukinumab"),
         ("ABT-494", "upadacitinib"),
         ("PF-06700841", "brepocitinib"),
         ("PF06651600", "ritlecitinib"),
