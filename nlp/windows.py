@@ -346,6 +346,7 @@ def _may_hold_time_expression(lowered: str) -> bool:
 
 
 _TIMES = "trialkb_windows_times"  # doc.user_data: what `read_text` found, for __call__
+_DRUG_TIME_LIST = "trialkb_windows_drug_time_list"  # doc.user_data: `_drug_time_list` as `read_text` found it
 HEADER_RELATION = "trialkb_windows_header_relation"  # doc.user_data: the relation a list header states
 
 
@@ -408,7 +409,8 @@ class WindowExtractor:
             user_data[OPEN_WINDOWS] = opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
-        if (span := _drug_time_list(text)) is not None:
+        span = user_data.pop(_DRUG_TIME_LIST) if _DRUG_TIME_LIST in user_data else _drug_time_list(text)
+        if span is not None:
             listed = drug_time_list_windows(text, self.subjects(text, user_data.get(DRUGS) or [], [span]), span)
             taken = {(w["subject"], w["value"], w["unit"]) for w in user_data[WINDOWS]}
             user_data[WINDOWS] += [w for w in listed if (w["subject"], w["value"], w["unit"]) not in taken]
@@ -420,11 +422,10 @@ class WindowExtractor:
         False when there are none, and no time-first item, so no window or open window."""
         text = flatten_wraps(text)
         times, respective = user_data[_TIMES] = _times_in(text)
-        return (
-            bool(times or respective)
-            or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None)
-            or _drug_time_list(text) is not None
-        )
+        if times or respective or (":" in text and TIME_FIRST_ITEM_RE.match(text) is not None):
+            return True  # __call__ looks for a drug-time list itself
+        user_data[_DRUG_TIME_LIST] = _drug_time_list(text)
+        return user_data[_DRUG_TIME_LIST] is not None
 
     def time_first_item(self, text: str, drugs: list[dict]) -> list[dict]:
         """A list item that is only a time and the drugs it applies to, '8 weeks: infliximab (Remicade),
