@@ -208,9 +208,13 @@ def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
 
 
 def test_the_curated_lexicon_keeps_its_own_generic_names():
-    lexicon = load_lexicon()
-    assert lexicon.exact("MMF") == lexicon.exact("CellCept") == "mycophenolate mofetil"
-    assert normalize_drug("ruxolitinib").targets  # the curated facts are not overwritten by the general list
+    from nlp.lexicon import Lexicon, curated_entries
+
+    lexicon = Lexicon(curated_entries(), {"cellcept": "other drug", "pepcid": "famotidine"})
+    assert lexicon.exact("CellCept") == "mycophenolate mofetil"  # a general name never overrides a curated one
+    assert lexicon.exact("Pepcid") == "famotidine"
+    assert lexicon.info["mycophenolate mofetil"].targets == ("IMPDH",)
+    assert "cellcept" not in lexicon.general_first_words
 
 
 @pytest.mark.parametrize("word", ["caps", "hops", "cocaine", "carbon monoxide", "il-2", "uric acid", "at 10",
