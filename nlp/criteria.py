@@ -66,7 +66,7 @@ _HEADER_LINE_RE = re.compile(
 # A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient
 # who meets any of the following criteria will be excluded from participation in this study:"
 _INTRO_HEADER_RE = re.compile(
-    r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
+    r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be|were|was)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
     re.IGNORECASE,
 )
 # Each header above starts with one of these words: a quick first test for the lines that start with none
@@ -182,7 +182,11 @@ class _CriteriaSplitter:
             offset += len(line) + 1
         self._close_block()
         if self.section is None:  # no header at all: an unheaded list is what a participant must meet
-            self.criteria = [replace(c, section="inclusion") for c in self.criteria]
+            exclusion_from = _second_numbered_list_start(self.text, self.criteria)
+            self.criteria = [
+                replace(c, section="exclusion" if exclusion_from is not None and c.ordinal >= exclusion_from else "inclusion")
+                for c in self.criteria
+            ]
         return self.criteria
 
     def _read_line(self, start: int, end: int) -> None:
@@ -306,6 +310,32 @@ class _CriteriaSplitter:
     def _emit(self, parent: int | None, depth: int, start: int, end: int) -> None:
         ordinal = len(self.criteria) + 1
         self.criteria.append(Criterion(ordinal, self.section, parent, depth, start, end))
+
+
+def _second_numbered_list_start(text: str, criteria: list[Criterion]) -> int | None:
+    """Two header-less numbered lists, one after the other ("1. Adults … 6. Consent" then "1. Previous
+    treatment with …"), are the inclusion and the exclusion criteria whose headers the copy lost: the
+    ordinal where the second list starts. None unless every top-level criterion is numbered and the
+    numbers run 1, 2, … twice, each list at least two long; a list that an item ending in ":" opens
+    is that item's own."""
+    top = [c for c in criteria if c.parent is None]
+    numbers = []
+    for criterion in top:
+        line_start = text.rfind("\n", 0, criterion.start) + 1
+        number = _LEADING_NUMBER_RE.match(text, line_start, criterion.start + 5)
+        if number is None:
+            return None
+        numbers.append(int(number["number"]))
+    restarts = [i for i, n in enumerate(numbers) if i and n == 1]
+    if len(restarts) != 1 or numbers != list(range(1, restarts[0] + 1)) + list(range(1, len(numbers) - restarts[0] + 1)):
+        return None
+    split = restarts[0]
+    if split < 2 or len(numbers) - split < 2 or text[: top[split - 1].end].rstrip().endswith(":"):
+        return None
+    return top[split].ordinal
+
+
+_LEADING_NUMBER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?P<number>\d{1,3})[.)][ \t]")
 
 
 def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:

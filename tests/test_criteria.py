@@ -542,3 +542,55 @@ def test_headers_without_a_colon_before_a_capitalized_sentence():
 def test_criteria_named_in_prose_are_no_header(text):
     assert [section for _t, section, _p, _d in items(text)] == ["inclusion"]
     assert items(text)[0][0] == text
+
+
+def test_two_headerless_numbered_lists_are_the_inclusion_then_the_exclusion_criteria():
+    text = (
+        "1. Adults with palmoplantar pustulosis\n2. Disease for more than 6 months\n3. Written consent\n"
+        "1. Previous treatment with anakinra\n2. Active infection"
+    )
+    assert items(text) == [
+        ("Adults with palmoplantar pustulosis", "inclusion", None, 0),
+        ("Disease for more than 6 months", "inclusion", None, 0),
+        ("Written consent", "inclusion", None, 0),
+        ("Previous treatment with anakinra", "exclusion", None, 0),
+        ("Active infection", "exclusion", None, 0),
+    ]
+
+
+def test_dash_numbered_headerless_lists_restarting_at_one():
+    text = "- 1. Adults ≥ 18 years\n- 2. Plaque psoriasis\n- 1. Photosensitivity\n- 2. Ustekinumab within 24 weeks"
+    assert sections(text) == [
+        ("1. Adults ≥ 18 years", "inclusion"),
+        ("2. Plaque psoriasis", "inclusion"),
+        ("1. Photosensitivity", "exclusion"),
+        ("2. Ustekinumab within 24 weeks", "exclusion"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the second list is the sub-list of the item before it
+        "1. Adults\n2. One of the following:\n1. Rash\n2. Weakness",
+        # three lists: which one is which is not told by the numbering
+        "1. Adults\n2. Rash\n1. Cancer\n2. Pregnancy\n1. HIV\n2. Hepatitis",
+        # a list of one
+        "1. Adults\n2. Rash\n1. Cancer",
+        # an unnumbered criterion among them
+        "Adults with rash.\n1. Rash\n2. Weakness\n1. Cancer\n2. Pregnancy",
+        # numbers that do not restart at one
+        "1. Adults\n2. Rash\n3. Cancer\n4. Pregnancy",
+    ],
+)
+def test_headerless_lists_that_are_no_pair_of_inclusion_and_exclusion_lists(text):
+    assert {section for _t, section in sections(text)} == {"inclusion"}
+
+
+def test_a_sentence_in_the_past_tense_opening_the_exclusion_list():
+    text = "Children aged 2 to 15 with purpura.\nChildren were excluded if:\n1. Another cause of purpura\n2. Vasculitis"
+    assert sections(text) == [
+        ("Children aged 2 to 15 with purpura.", "inclusion"),
+        ("Another cause of purpura", "exclusion"),
+        ("Vasculitis", "exclusion"),
+    ]
