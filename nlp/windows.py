@@ -59,6 +59,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp import lexicon
 from nlp.quantities import NUMBER, TIME_UNIT, number_value, time_unit
 from nlp.regimens import clause_spans
 from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key
@@ -227,6 +228,10 @@ ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
+OR_EQUIVALENT_AFTER_RE = re.compile(
+    r"\s*(?:\(\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+)?equivalents?\s*\)|,?\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+)?equivalents?\b)",
+    re.IGNORECASE,
+)
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
@@ -481,9 +486,8 @@ class WindowExtractor:
         kept_drugs = [
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
         ]
-        return _topical_when_listed_after_topical(
-            text, _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
-        )
+        ordered = _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
+        return _topical_when_listed_after_topical(text, _steroid_or_equivalent_as_the_class(text, ordered))
 
 
 TOPICAL_VARIANTS = {k: v for k, v in THERAPY_CLASSES["topical_variants"].items() if not k.startswith("_")}
@@ -776,6 +780,26 @@ def is_other_therapy_item(text: str, drugs: list[dict]) -> bool:
 def starts_with_subject(text: str, subject: Subject) -> bool:
     """'- Oral corticosteroids (≤ 10 mg/day)': the item is a therapy, not a sentence about one."""
     return bool(ITEM_LEAD_RE.match(text[: subject.start]))
+
+
+def _steroid_or_equivalent_as_the_class(text: str, subjects: list[Subject]) -> list[Subject]:
+    """'prednisone (or equivalent) within 4 weeks': any corticosteroid, not prednisone alone; but in a
+    list of drugs ('antimalarials, prednisone or equivalent, and tacrolimus') the drug as named."""
+    result = list(subjects)
+    for index, subject in enumerate(subjects):
+        if subject.is_class or subject.equivalent or not OR_EQUIVALENT_AFTER_RE.match(text, subject.end):
+            continue
+        info = lexicon.normalize_drug(subject.names[0])
+        if info is None or info.drug_class != "corticosteroid":
+            continue
+        before = subjects[index - 1] if index else None
+        after = subjects[index + 1] if index + 1 < len(subjects) else None
+        if (before and LIST_CONNECTORS_RE.fullmatch(text, before.end, subject.start)) or (
+            after and LIST_CONNECTORS_RE.fullmatch(text, subject.end, after.start)
+        ):
+            continue
+        result[index] = replace(subject, names=("corticosteroids",))
+    return result
 
 
 def _dose_equivalent(text: str, mention: dict) -> bool:

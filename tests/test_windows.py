@@ -396,7 +396,7 @@ SESSION6_CASES = [
     ("If a participant is taking oral prednisone (or prednisone equivalent) for SLE, the dose must be ≤20 milligrams "
      "per day (mg/day) for at "
      "least 8 weeks prior to screening, and must have been stable for at least the last 2 weeks",
-     [("prednisone", 2, "weeks", "stable_for")]),
+     [("corticosteroids", 2, "weeks", "stable_for")]),
     # classes named inside a class's bracket of examples are among the examples
     ("Participant has received systemic psoriasis therapy (such as psoralen and ultraviolet A [PUVA] light therapy, "
      "cyclosporine, oral retinoids, azathioprine) or phototherapy (including ultraviolet B) within the previous 4 weeks",
@@ -558,3 +558,26 @@ def test_heldout_windows_stay_at_the_goal():
     report = evaluate_dirs(ROOT / "tests" / "gold" / "heldout")
     row = report["kinds"]["windows"]
     assert row["gold"] >= 35 and row["f1"] >= 0.85, row
+
+
+# 'prednisone (or equivalent)' alone names any corticosteroid; listed with other drugs, or as the unit of
+# a dose ('60 mg of prednisone equivalent'), or for a drug of another class, the drug as named
+OR_EQUIVALENT_CASES = [
+    ("Methylprednisolone (or equivalent) within 7 days before the first dose",
+     [("corticosteroids", 7, "days", "used_within")]),
+    ("Prednisone or equivalent dose below 10 mg per day, and the dose stable for more than 2 weeks",
+     [("corticosteroids", 2, "weeks", "stable_for")]),
+    ("Prednisolone or prednisolone equivalent must be stable for a minimum of 4 weeks",
+     [("corticosteroids", 4, "weeks", "stable_for")]),
+    ("Hydroxychloroquine, prednisone (or equivalent) and azathioprine stable for 8 weeks",
+     [("hydroxychloroquine", 8, "weeks", "stable_for"), ("prednisone", 8, "weeks", "stable_for"),
+      ("azathioprine", 8, "weeks", "stable_for")]),
+    ("No more than 60 mg/day of prednisone equivalent within 4 weeks prior to entry",
+     [("prednisone", 4, "weeks", "used_within")]),
+    ("Methotrexate (or equivalent) stable for 12 weeks", [("methotrexate", 12, "weeks", "stable_for")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", OR_EQUIVALENT_CASES, ids=[c[0][:40] for c in OR_EQUIVALENT_CASES])
+def test_a_steroid_or_its_equivalent_is_the_class(components, text, expected):
+    assert windows_of(components, text) == expected
