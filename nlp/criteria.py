@@ -181,6 +181,7 @@ class _CriteriaSplitter:
             self._read_line(offset, offset + len(line))
             offset += len(line) + 1
         self._close_block()
+        self.criteria = _restarted_numbers_nested(self.text, self.criteria)
         if self.section is None:  # no header at all: an unheaded list is what a participant must meet
             exclusion_from = _second_numbered_list_start(self.text, self.criteria)
             self.criteria = [
@@ -312,6 +313,40 @@ class _CriteriaSplitter:
         self.criteria.append(Criterion(ordinal, self.section, parent, depth, start, end))
 
 
+def _item_number(text: str, criterion: Criterion) -> int | None:
+    """The number a criterion's line starts with ('6. Prior treatment …', '- 1. Adults …')."""
+    line_start = text.rfind("\n", 0, criterion.start) + 1
+    number = _LEADING_NUMBER_RE.match(text, line_start, criterion.start + 5)
+    return int(number["number"]) if number else None
+
+
+def _restarted_numbers_nested(text: str, criteria: list[Criterion]) -> list[Criterion]:
+    """'6. Prior treatment with any of the following within 6 months' then '1. Abatacept', '2. Anti-TNF',
+    then '7. Active infection', all at one indentation: the run numbered from 1 again is item 6's
+    list (its items and theirs one level deeper), as the numbering going on at 7 shows."""
+    numbered = [(c, _item_number(text, c)) for c in criteria if c.parent is None]
+    moved: dict[int, int] = {}  # ordinal of a top-level item -> its new parent
+    for index, (item, number) in enumerate(numbered):
+        if number is None or number < 1:
+            continue
+        run_end = index + 1
+        while run_end < len(numbered) and numbered[run_end][1] == run_end - index:
+            run_end += 1
+        if run_end - index - 1 < 2 or run_end >= len(numbered) or numbered[run_end][1] != number + 1:
+            continue
+        for child, _number in numbered[index + 1 : run_end]:
+            moved[child.ordinal] = item.ordinal
+    if not moved:
+        return criteria
+    top_of = {}  # ordinal -> the top-level item it is in
+    for c in criteria:
+        top_of[c.ordinal] = c.ordinal if c.parent is None else top_of[c.parent]
+    return [
+        replace(c, parent=moved.get(c.ordinal, c.parent), depth=c.depth + 1) if top_of[c.ordinal] in moved else c
+        for c in criteria
+    ]
+
+
 def _second_numbered_list_start(text: str, criteria: list[Criterion]) -> int | None:
     """Two header-less numbered lists, one after the other ("1. Adults … 6. Consent" then "1. Previous
     treatment with …"), are the inclusion and the exclusion criteria whose headers the copy lost: the
@@ -319,13 +354,9 @@ def _second_numbered_list_start(text: str, criteria: list[Criterion]) -> int | N
     numbers run 1, 2, … twice, each list at least two long; a list that an item ending in ":" opens
     is that item's own."""
     top = [c for c in criteria if c.parent is None]
-    numbers = []
-    for criterion in top:
-        line_start = text.rfind("\n", 0, criterion.start) + 1
-        number = _LEADING_NUMBER_RE.match(text, line_start, criterion.start + 5)
-        if number is None:
-            return None
-        numbers.append(int(number["number"]))
+    numbers = [_item_number(text, criterion) for criterion in top]
+    if None in numbers:
+        return None
     restarts = [i for i, n in enumerate(numbers) if i and n == 1]
     if len(restarts) != 1 or numbers != list(range(1, restarts[0] + 1)) + list(range(1, len(numbers) - restarts[0] + 1)):
         return None

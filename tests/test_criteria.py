@@ -594,3 +594,34 @@ def test_a_sentence_in_the_past_tense_opening_the_exclusion_list():
         ("Another cause of purpura", "exclusion"),
         ("Vasculitis", "exclusion"),
     ]
+
+
+def test_a_run_numbered_from_one_again_is_the_list_of_the_item_before_it():
+    text = (
+        "Exclusion Criteria:\n5. Current use of prednisone\n"
+        "6. Prior treatment with any of the following within 6 months of baseline\n"
+        "1. Abatacept\n2. Intravenous immunoglobulin\n3. Belimumab\n   - given by infusion\n"
+        "7. Active infection"
+    )
+    assert items(text) == [
+        ("Current use of prednisone", "exclusion", None, 0),
+        ("Prior treatment with any of the following within 6 months of baseline", "exclusion", None, 0),
+        ("Abatacept", "exclusion", 2, 1),
+        ("Intravenous immunoglobulin", "exclusion", 2, 1),
+        ("Belimumab", "exclusion", 2, 1),
+        ("given by infusion", "exclusion", 5, 2),
+        ("Active infection", "exclusion", None, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the numbering does not go on after the run: no telling whose list it is
+        "Exclusion Criteria:\n1. Cancer\n2. Prior treatment with any of the following\n1. Abatacept\n2. Belimumab",
+        # a run of one
+        "Exclusion Criteria:\n1. Cancer\n2. Prior treatment as below\n1. Abatacept\n3. Infection",
+    ],
+)
+def test_runs_numbered_from_one_again_that_stay_at_the_top_level(text):
+    assert [parent for _t, _s, parent, _d in items(text)] == [None] * 4
