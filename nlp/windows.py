@@ -235,6 +235,11 @@ OR_EQUIVALENT_AFTER_RE = re.compile(
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",
                             re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.;]\s")
+# '… within 6 months, or B-cell stimulatory factor inhibitors within 3 months': a therapy the
+# vocabulary does not know has the second time, not the therapies before it
+OTHER_THERAPY_NAMED_RE = re.compile(
+    r"\b(?:inhibitors?|agents?|drugs?|blockers?|antagonists?|antibod(?:y|ies)|biologics?)\b", re.IGNORECASE
+)
 CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:\b(?:and|but)\b|,)[^.;:()]{0,50}", re.IGNORECASE)
 # '10 mg/day of', '≤10 milligrams per day (mg/day) (': a dose whose unit the drug after it names
 DOSE_OF_BEFORE_RE = re.compile(
@@ -850,7 +855,8 @@ def extract_windows(
             listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
             if listed and _names_the_kind_of_the_list_below(text, listed, time):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
-            if rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start):
+            if (rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)
+                    and not OTHER_THERAPY_NAMED_RE.search(text, previous_end, time.start)):
                 # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each;
                 # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"

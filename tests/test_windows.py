@@ -581,3 +581,17 @@ OR_EQUIVALENT_CASES = [
 @pytest.mark.parametrize("text, expected", OR_EQUIVALENT_CASES, ids=[c[0][:40] for c in OR_EQUIVALENT_CASES])
 def test_a_steroid_or_its_equivalent_is_the_class(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# a time after a therapy the vocabulary does not know is that therapy's, not shared with the ones before
+SHARED_TIME_CASES = [
+    ("Any B-cell depleting agents within 6 months prior to enrollment, or B-cell stimulatory factor inhibitors "
+     "within 3 months prior to enrollment", [("b-cell depleting therapy", 6, "months", "used_within")]),
+    ("Methotrexate, ongoing for at least 12 weeks and at a stable dose for at least 4 weeks",
+     [("methotrexate", 12, "weeks", "stable_for"), ("methotrexate", 4, "weeks", "stable_for")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SHARED_TIME_CASES, ids=[c[0][:40] for c in SHARED_TIME_CASES])
+def test_a_second_time_is_shared_only_when_no_other_therapy_is_named(components, text, expected):
+    assert windows_of(components, text) == expected
