@@ -50,7 +50,10 @@ STRENGTH_UNITS = frozenset(DOSES["strength_units"])
 STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
-DRUG_AFTER_DOSE_RE = re.compile(r"\s*(?:of\s+)?", re.IGNORECASE)
+# "20 mg of prednisone", "25% topical sodium thiosulfate cream"
+DRUG_AFTER_DOSE_RE = re.compile(
+    r"\s*(?:of\s+)?(?:(?:topical|inhaled|intranasal|ophthalmic)\s+)?", re.IGNORECASE
+)
 
 DRUGS, REGIMENS = extension_key("drugs"), extension_key("regimens")  # doc.user_data keys of doc._.drugs, doc._.regimens
 
@@ -156,8 +159,35 @@ def _drug_of(text: str, statement: Statement, drugs: list[dict]) -> dict | None:
             if DRUG_AFTER_DOSE_RE.fullmatch(text, dose.end, mention["start"]):
                 return mention
             break
+    if dose.unit == "%" and (named := _named_preparation(text, dose.end)):
+        return named
     before = [m for m in drugs if clause_start <= m["start"] and m["end"] <= dose.start]
+    if not before and text[:clause_start].rstrip().endswith(";"):
+        # 'prednisone, 1 mg/kg/day, PO; the dose was reduced … to a final dose of 10 mg/day': the sentence's drug
+        sentence_start = max(text.rfind(". ", 0, clause_start), text.rfind("\n", 0, clause_start)) + 1
+        before = [m for m in drugs if sentence_start <= m["start"] and m["end"] <= clause_start]
     return before[-1] if before else None
+
+
+# "25% topical sodium thiosulfate cream": the words between a strength and a topical form name the drug
+PREPARATION_NAME_RE = re.compile(
+    r"\s*(?:topical\s+)?(?P<name>[A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2}?)[ \t]+"
+    r"(?:cream|ointment|gel|lotion|foam|emulsion)\b",
+    re.IGNORECASE,
+)
+NOT_A_NAME_WORDS = frozenset(
+    "a an the in of as and or per with base vehicle placebo matching topical strength concentration w/w".split()
+)
+
+
+def _named_preparation(text: str, position: int) -> dict | None:
+    """A drug the lexicon does not know, named as the text gives it (GUIDELINES §3), from '<strength>
+    <name> cream'; None when the words between are no name ('1% in a cream', '0.5% vehicle cream')."""
+    match = PREPARATION_NAME_RE.match(text, position)
+    if match is None or any(word.lower() in NOT_A_NAME_WORDS for word in match["name"].split()):
+        return None
+    name = " ".join(match["name"].lower().split())
+    return {"generic": name, "start": match.start("name"), "end": match.end("name"), "text": match["name"]}
 
 
 def _same_drug(mention: dict, drug: dict | None) -> bool:

@@ -389,3 +389,32 @@ def test_an_unlisted_drug_is_named_without_the_strength_its_name_starts_with():
 def test_a_dose_per_metre_square_in_words(components):
     text = "Golimumab: 80 milligram per meter square (mg/m^2) as an intravenous (IV) infusion every 8 weeks"
     assert regimens_of(components, text) == [R(80, "mg/m2", "golimumab", frequency="Q8W", route="intravenous", form="infusion")]
+
+
+# a strength, the words naming a preparation, its topical form: the words are the drug, as the text gives them
+PREPARATION_CASES = [
+    ("A small amount of 25% topical sodium thiosulfate cream twice daily (bid)",
+     [R(25, "%", "sodium thiosulfate", frequency="BID", route="topical", form="cream")]),
+    ("1.5% topical ruxolitinib cream twice daily", [R(1.5, "%", "ruxolitinib", frequency="BID", route="topical", form="cream")]),
+    ("Apply 2% XYZ-101 gel once daily", [R(2, "%", "xyz-101", frequency="QD", route="topical", form="gel")]),
+    # no name between the strength and the form
+    ("0.5% vehicle cream twice daily", [R(0.5, "%", frequency="BID", route="topical", form="cream")]),
+    ("1% in a cream base", [R(1, "%", route="topical", form="cream")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", PREPARATION_CASES, ids=[c[0][:40] for c in PREPARATION_CASES])
+def test_a_topical_preparation_names_its_drug(components, text, expected):
+    assert regimens_of(components, text) == expected
+
+
+def test_a_dose_after_a_semicolon_is_of_the_drug_its_sentence_names():
+    record = arms_record(
+        "MMF, Prednisone",
+        "Participants received mycophenolate mofetil 1 g/day, PO. Participants also received prednisone, "
+        "1 mg/kg/day, PO; the dose was reduced by 5 mg/day to a final dose of 10 mg/day.",
+        "Mycophenolate mofetil",
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    first_arm = [(r["drug"], r["amount"], r["unit"]) for r in regimens if "armGroups[0]" in r["source_field"]]
+    assert first_arm == [("mycophenolate mofetil", 1, "g"), ("prednisone", 1, "mg/kg"), ("prednisone", 10, "mg")]

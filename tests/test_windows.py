@@ -562,7 +562,8 @@ def test_heldout_windows_stay_at_the_goal():
 
 # 'prednisone (or equivalent)' alone names any corticosteroid; listed with other drugs, or as the unit of
 # a dose ('60 mg of prednisone equivalent'), or for a drug of another class, the drug as named
-OR_EQUIVALENT_CASES = [
+OR_EQUIVALENT_CASES = [  # and one class name, 'cholinergics'
+    ("Patients who have used cholinergics within 1 week", [("cholinergic stimulants", 1, "weeks", "used_within")]),
     ("Methylprednisolone (or equivalent) within 7 days before the first dose",
      [("corticosteroids", 7, "days", "used_within")]),
     ("Prednisone or equivalent dose below 10 mg per day, and the dose stable for more than 2 weeks",
