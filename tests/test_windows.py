@@ -562,8 +562,7 @@ def test_heldout_windows_stay_at_the_goal():
 
 # 'prednisone (or equivalent)' alone names any corticosteroid; listed with other drugs, or as the unit of
 # a dose ('60 mg of prednisone equivalent'), or for a drug of another class, the drug as named
-OR_EQUIVALENT_CASES = [  # and one class name, 'cholinergics'
-    ("Patients who have used cholinergics within 1 week", [("cholinergic stimulants", 1, "weeks", "used_within")]),
+OR_EQUIVALENT_CASES = [
     ("Methylprednisolone (or equivalent) within 7 days before the first dose",
      [("corticosteroids", 7, "days", "used_within")]),
     ("Prednisone or equivalent dose below 10 mg per day, and the dose stable for more than 2 weeks",
@@ -596,3 +595,9 @@ SHARED_TIME_CASES = [
 @pytest.mark.parametrize("text, expected", SHARED_TIME_CASES, ids=[c[0][:40] for c in SHARED_TIME_CASES])
 def test_a_second_time_is_shared_only_when_no_other_therapy_is_named(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+def test_cholinergics_is_the_cholinergic_class(components):
+    assert windows_of(components, "Patients who have used cholinergics within 1 week") == [
+        ("cholinergic stimulants", 1, "weeks", "used_within")
+    ]
