@@ -878,3 +878,30 @@ def test_session9_phrasings(pipe, text, expected):
 ])
 def test_session9_not_these(pipe, text):
     assert with_units(pipe, text) == []
+
+
+# Myelofibrosis (the JAK inhibitors' own trials) and interstitial lung disease: spleen, blasts, dyspnoea.
+SESSION10_CASES = [
+    ("Enlarged spleen, palpable at least 5 cm below costal margin.", [("spleen size", ">=", 5, "cm")]),
+    ("Palpable splenomegaly of greater than (>) 5 centimeters (cm) below the left costal margin",
+     [("spleen size", ">", 5, "cm")]),
+    ("Peripheral blood blast count < 10%", [("peripheral blasts", "<", 10, "%")]),
+    ("Proportion of blasts in peripheral blood <10%", [("peripheral blasts", "<", 10, "%")]),
+    ("Modified Medical Research Council Dyspnea Scale grade of \\>= 1", [("MRC dyspnea grade", ">=", 1, None)]),
+    ("A score of ≥1 on the Modified Medical Research Council Dyspnoea Scale (mMRC)", [("MRC dyspnea grade", ">=", 1, None)]),
+    ("COPD assessment test (CAT) score ≥10", [("CAT", ">=", 10, None)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION10_CASES, ids=[c[0][:40] for c in SESSION10_CASES])
+def test_session10_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Spleen volume of 450 cm3 or more by MRI",  # a volume: no spleen length
+    "Prior splenectomy more than 6 months ago",
+    "Spleen grade 2 on palpation",  # no unit: a spleen threshold needs its length
+])
+def test_session10_not_these(pipe, text):
+    assert [t for t in with_units(pipe, text) if t[0] == "spleen size"] == []
