@@ -375,3 +375,11 @@ CLASS_CASES = [
 @pytest.mark.parametrize("text, expected", CLASS_CASES, ids=[c[0][:40] for c in CLASS_CASES])
 def test_classes_of_ordinary_drugs(components, text, expected):
     assert windows_with_spans(components, text) == expected
+
+
+def test_an_other_phrase_and_an_interleukin_class_keep_a_list_going(components):
+    text = ("Received TNF inhibitors, interleukin receptor blockers, other small molecules or biologics "
+            "within 3 months prior to enrollment")
+    assert [w[:4] for w in windows_with_spans(components, text)] == [
+        (subject, 3, "months", WITHIN) for subject in ("tnf inhibitor", "interleukin inhibitors", "biologic therapy")
+    ]
