@@ -364,6 +364,8 @@ class QuantityGrammar:
             return True
         if self.is_time_limit(text, quantity):
             return True  # "diagnosis of SLE within 2 years of screening"
+        if quantity.unit_kind == "time" and _FOR_BEFORE_RE.search(text, max(0, quantity.start - 8), quantity.start):
+            return True  # "plaque psoriasis for 6 months" (measures whose rule has 'for_is_at_least')
         age = _AGE_OF_BEFORE_RE.search(text, max(0, quantity.start - 12), quantity.start)
         if age and self.onset_before_re.search(text, max(0, age.start() - 20), age.start()):
             return True  # "onset before the age of 16 years"
@@ -670,6 +672,7 @@ _MEASURED_BY_RE = re.compile(
     re.IGNORECASE,
 )
 _ITEM_CLOSES_RE = re.compile(r"\s+(?:question|item|Q)\s*#?\s*\d{1,2}\s*\)", re.IGNORECASE)
+_FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
@@ -823,6 +826,7 @@ class ThresholdLinker:
             if rule == "measure-then-value" and quantity.form == "bare":
                 self._operator_before_measure(text, quantity, fitting[0][0])
                 self._time_limit(text, quantity, *fitting[0])
+                self._lasting_at_least(text, quantity, *fitting[0])
                 if fitting[0][1] == "age" and quantity.form == "bare":
                     self._onset_before_age(text, quantity, mention=fitting[0][0])
             if rule == "unit-implies-measure" and quantity.form == "bare":
@@ -1061,6 +1065,17 @@ class ThresholdLinker:
             return
         if self.grammar.is_time_limit(text, quantity) and not _FROM_OTHER_EVENT_RE.match(text, quantity.end):
             quantity.comparisons = [("<=", value) for _, value in quantity.comparisons]
+            quantity.form = "simple"
+
+    def _lasting_at_least(self, text: str, quantity: Quantity, mention: Mention | None, measure: str) -> None:
+        """'plaque psoriasis for 6 months', 'symptoms present for 3 months': the disease has lasted at least
+        that long (for the measures whose rule has 'for_is_at_least')."""
+        if quantity.form != "bare" or mention is None or not self.rules.get(measure, {}).get("for_is_at_least"):
+            return
+        if _FOR_BEFORE_RE.search(text, max(0, quantity.start - 8), quantity.start) and not _FROM_OTHER_EVENT_RE.match(
+            text, quantity.end
+        ):
+            quantity.comparisons = [(">=", value) for _, value in quantity.comparisons]
             quantity.form = "simple"
 
     def _rule(self, measure: str, mention: Mention | None) -> dict:

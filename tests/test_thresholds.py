@@ -890,6 +890,10 @@ SESSION10_CASES = [
     ("Modified Medical Research Council Dyspnea Scale grade of \\>= 1", [("MRC dyspnea grade", ">=", 1, None)]),
     ("A score of ≥1 on the Modified Medical Research Council Dyspnoea Scale (mMRC)", [("MRC dyspnea grade", ">=", 1, None)]),
     ("COPD assessment test (CAT) score ≥10", [("CAT", ">=", 10, None)]),
+    # a disease that has lasted a time: 'for N months' is at least N months
+    ("Plaque psoriasis for 6 months", [("disease duration", ">=", 6, "months")]),
+    ("A clinical diagnosis of stable (at least 3 months) plaque-type psoriasis", [("disease duration", ">=", 3, "months")]),
+    ("The disease must have been present at least 6 months.", [("disease duration", ">=", 6, "months")]),
 ]
 
 
@@ -902,6 +906,8 @@ def test_session10_phrasings(pipe, text, expected):
     "Spleen volume of 450 cm3 or more by MRI",  # a volume: no spleen length
     "Prior splenectomy more than 6 months ago",
     "Spleen grade 2 on palpation",  # no unit: a spleen threshold needs its length
+    "Treated for 6 months with methotrexate",  # 'for' a time names no disease duration by itself
+    "Stable (at least 4 weeks) dose of methotrexate",  # a stable dose, not a stable disease
 ])
 def test_session10_not_these(pipe, text):
-    assert [t for t in with_units(pipe, text) if t[0] == "spleen size"] == []
+    assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration")] == []
