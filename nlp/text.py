@@ -29,6 +29,14 @@ _RESTATED_OPERATOR_RE = re.compile(
 # engine skips ahead to; the one above tries its lookbehind at every letter)
 _OPERATOR_IN_PARENTHESES_RE = re.compile(r"[(\[][ \t]*\\?[<>≤≥=]")
 
+# "> (greater than)10 mg", "≤ (less than or equal to) 3": the words in brackets restate the symbol before them
+_RESTATED_OPERATOR_WORDS_RE = re.compile(
+    r"(?<=[<>≤≥=])[ \t]*\([ \t]*(?:greater|more|less|fewer|lower|higher)[ \t]+than(?:[ \t]+or[ \t]+equal(?:[ \t]+to)?)?"
+    r"[ \t]*\)|(?<=[<>≤≥=])[ \t]*\([ \t]*(?:at[ \t]+(?:least|most)|equal[ \t]+to|or[ \t]+equal(?:[ \t]+to)?)[ \t]*\)",
+    re.IGNORECASE,
+)
+_SYMBOL_THEN_BRACKET_RE = re.compile(r"[<>≤≥=][ \t]*\(")  # in every match above: its quick first test
+
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
 
 # "five years of age and over", "greater than six months": a number word before a time unit reads
@@ -72,7 +80,7 @@ def drop_numeric_emoticons(nlp) -> None:
 
 def mask_escapes(text: str) -> str:
     """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
-    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4"),
+    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4", "> (greater than) 10"),
     number words before a time unit ("six months" -> "6   months"), a "³" that a Symbol-font "≥"
     became in a copied document ("(CK, LDH) ³ 1.3 times ULN") and runs of more than
     MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would make
@@ -83,6 +91,8 @@ def mask_escapes(text: str) -> str:
         text = _INNER_BULLET_RE.sub(_spaces, text)
     if ("(" in text or "[" in text) and _OPERATOR_IN_PARENTHESES_RE.search(text):
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
+    if "(" in text and _SYMBOL_THEN_BRACKET_RE.search(text):
+        text = _RESTATED_OPERATOR_WORDS_RE.sub(_spaces, text)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()

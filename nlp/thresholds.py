@@ -672,6 +672,8 @@ _MEASURED_BY_RE = re.compile(
     re.IGNORECASE,
 )
 _ITEM_CLOSES_RE = re.compile(r"\s+(?:question|item|Q)\s*#?\s*\d{1,2}\s*\)", re.IGNORECASE)
+_DAILY_UNITS = {"mg": "mg/day", "g": "g/day", "mcg": "mcg/day"}
+_DAILY_DOSE_RE = re.compile(r"\b(?:daily|a\s+day|per\s+day)\s+doses?\b|\bdoses?\s+(?:per|a)\s+day\b", re.IGNORECASE)
 _FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
@@ -1098,6 +1100,10 @@ class ThresholdLinker:
         for mention, measure in quantity.links:
             rule = self._rule(measure, mention)
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
+            if unit in _DAILY_UNITS and mention is not None and measure.endswith(_DOSE_SUFFIX) and _DAILY_DOSE_RE.search(
+                text, max(0, min(mention.start, quantity.start) - 25), quantity.end
+            ):
+                unit = _DAILY_UNITS[unit]  # "daily dose of oral corticosteroids ≥ 30 mg": 30 mg/day
             start = min(quantity.start, mention.start) if mention else quantity.start
             end = max(quantity.end, mention.end) if mention else quantity.end
             onset = _AT_ONSET_RE.match(text, quantity.end) if measure == "age" else None

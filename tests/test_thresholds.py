@@ -894,6 +894,11 @@ SESSION10_CASES = [
     ("Plaque psoriasis for 6 months", [("disease duration", ">=", 6, "months")]),
     ("A clinical diagnosis of stable (at least 3 months) plaque-type psoriasis", [("disease duration", ">=", 3, "months")]),
     ("The disease must have been present at least 6 months.", [("disease duration", ">=", 6, "months")]),
+    # an operator restated in words in brackets after its symbol; a daily dose is a dose per day
+    ("ALT > (greater than) 3 x ULN", [("ALT", ">", 3, "xULN")]),
+    ("Corticosteroids at doses > (greater than)10 mg per day of prednisone", [("prednisone dose", ">", 10, "mg/day")]),
+    ("Daily dose of oral corticosteroids ≥ 30 mg prednisone or equivalent", [("prednisone dose", ">=", 30, "mg/day")]),
+    ("Methotrexate at a maximum daily dose of 25 mg", [("methotrexate dose", "<=", 25, "mg/day")]),
 ]
 
 
