@@ -664,14 +664,29 @@ def flatten_wraps(text: str) -> str:
 
 
 def is_washout_header(text: str) -> bool:
-    """'Washouts for earlier immunosuppressants are listed below:' — a washout header with no time of its
-    own: its list items ('Belimumab: 6 months;') each state the washout of the drugs they name."""
-    if not _may_say_wash(text):
+    """'Washouts for earlier immunosuppressants are listed below:', 'Use of the following medications within
+    the specified time periods:' — a washout header with no time of its own: its list items ('Belimumab:
+    6 months;') each state the washout of the drugs they name."""
+    if not _may_say_wash(text) and not _may_name_periods(text):
         return False
     text = flatten_wraps(text)
-    return bool(WASHOUT_HEADER_RE.search(text)) and bool(
+    return bool(WASHOUT_HEADER_RE.search(text) or PERIODS_HEADER_RE.search(text)) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
     ) and not find_time_expressions(text)
+
+
+# 'within the specified time periods:', 'in the time frames listed below': each item states its own time
+PERIODS_HEADER_RE = re.compile(
+    r"\b(?:within|during|in|for)\s+(?:the\s+)?(?:specified|following|indicated|listed|respective|stated|defined)\s+"
+    r"(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
+    r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
+    re.IGNORECASE,
+)
+
+
+def _may_name_periods(text: str) -> bool:
+    lowered = text.lower()
+    return ("period" in lowered or "frame" in lowered or "window" in lowered or "interval" in lowered) if text.isascii() else True
 
 
 def _may_say_wash(text: str) -> bool:
@@ -702,9 +717,11 @@ def _drug_time_list(text: str) -> tuple[int, int] | None:
     return (opening.end(), end) if len(times) >= 2 else None
 
 
-def drug_time_list_windows(text: str, subjects: list[Subject], span: tuple[int, int]) -> list[dict]:
-    """One last_used_before window per drug of a washout list whose items each end in their time
-    ('adalimumab and certolizumab 2 months'); drugs listed without a time take the next item's."""
+def drug_time_list_windows(
+    text: str, subjects: list[Subject], span: tuple[int, int], relation: str = "last_used_before"
+) -> list[dict]:
+    """One window per drug of a washout list whose items each end in their time ('adalimumab and
+    certolizumab 2 months'); drugs listed without a time take the next item's."""
     start, end = span
     found, pending = [], []
     listed = [s for s in subjects if start <= s.start and s.end <= end]
@@ -715,7 +732,7 @@ def drug_time_list_windows(text: str, subjects: list[Subject], span: tuple[int, 
         if timed:
             time = TimeExpression("listed", number_value(timed["value"]), time_unit(timed["unit"]),
                                   timed.start("value"), timed.end("unit"), False)
-            found += [_window(name, time, "last_used_before", s, "window_washout_drug_times")
+            found += [_window(name, time, relation, s, "window_washout_drug_times")
                       for s in pending if s.medication for name in s.names]
             pending = []
         elif not LIST_CONNECTORS_RE.fullmatch(text, subject.end, following):
@@ -729,8 +746,11 @@ def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
     None when the item does not have that shape."""
     text = flatten_wraps(text)
     match = ITEM_DURATION_RE.match(text)
-    if not match:
-        return None
+    if not match:  # 'adalimumab and infliximab 60 days, abatacept 90 days, anakinra 7 days'
+        subjects = item_subjects(text, drugs)
+        if not subjects or not starts_with_subject(text, subjects[0]):
+            return None
+        return drug_time_list_windows(text, subjects, (0, len(text)), "used_within") or None
     time = TimeExpression("listed", number_value(match["value"]), time_unit(match["unit"]),
                           match.start("value"), match.end("unit"), False)
     if time.value is None:
@@ -749,7 +769,7 @@ def inline_washout_windows(text: str, drugs: list[dict]) -> list[dict]:
     """A washout header and its 'Drug: duration' items in one criterion: '… wash-out periods … for the
     following treatments at Baseline: Topical psoriasis treatments: 2 weeks; Biologic psoriasis
     treatments: 8 weeks' gives one used_within window per item, as `item_windows` reads them."""
-    if not _may_say_wash(text):
+    if not _may_say_wash(text) and not _may_name_periods(text):
         return []
     colon = text.find(":")
     if colon < 0 or not is_washout_header(text[: colon + 1]):

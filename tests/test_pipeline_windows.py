@@ -366,3 +366,28 @@ def test_a_list_numbered_from_one_again_takes_the_window_of_the_item_before_it()
     assert keys(windows_of(criteria)) == [
         ("exclusion", drug, 6, "months", "used_within") for drug in ("abatacept", "cyclophosphamide", "belimumab")
     ]
+
+
+def test_a_header_of_specified_time_periods_gives_its_items_their_times():
+    criteria = (
+        "Exclusion Criteria:\n- Use of the following medications within the specified time periods:\n"
+        "  - Oral corticosteroids: 1 month\n  - Loratadine, Desloratadine: 10 days\n"
+        "- Have received other therapies within the specified time frames prior to screening (see below):\n"
+        "  - adalimumab and infliximab 60 days, abatacept 90 days, or any other biologic 5 half-lives.\n"
+    )
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "corticosteroids", 1, "months", "used_within"),
+        ("exclusion", "loratadine", 10, "days", "used_within"),
+        ("exclusion", "desloratadine", 10, "days", "used_within"),
+        ("exclusion", "adalimumab", 60, "days", "used_within"),
+        ("exclusion", "infliximab", 60, "days", "used_within"),
+        ("exclusion", "abatacept", 90, "days", "used_within"),
+    ]
+
+
+def test_items_under_a_header_that_names_no_time_periods_are_no_windows():
+    criteria = (
+        "Exclusion Criteria:\n- Use of the following medications:\n"
+        "  - adalimumab and infliximab 60 days, abatacept 90 days\n"
+    )
+    assert windows_of(criteria) == []
