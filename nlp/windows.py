@@ -483,8 +483,18 @@ class WindowExtractor:
         listing = [c for c in kept_classes if _lists_its_members(text, c, kept_drugs)]
         kept_classes = [c for c in kept_classes if c not in listing]
         examples = {s: span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))}
+        # 'TNF antagonists (etanercept, infliximab, and adalimumab)': a bracket that only enumerates drugs
+        # names the class's members; the class and its bracket stay one item of the list, named by them
+        enumerated = {
+            c: members for c in kept_classes if c in examples
+            and (members := _enumerated_members(text, c, examples[c], kept_drugs))
+        }
         kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples.values())]
-        kept_classes = [_with_bracketed_examples(text, c, examples.get(c), drug_subjects) for c in kept_classes]
+        kept_classes = [
+            _named_by_members(text, c, examples[c], enumerated[c]) if c in enumerated
+            else _with_bracketed_examples(text, c, examples.get(c), drug_subjects)
+            for c in kept_classes
+        ]
         # a class named inside another's bracket of examples ('[PUVA] light therapy', 'oral retinoids') is one of them
         kept_classes = [c for c in kept_classes if not any(o.start < c.start and c.end <= o.end for o in kept_classes)]
         others = kept_drugs + kept_classes
@@ -628,6 +638,29 @@ def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> 
 
 
 INCLUDING_RE = re.compile(r"(?:\s+(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?))?,?\s+includ(?:ing|es?)\b(?!\s+but\b)(?!\s*\()", re.IGNORECASE)
+
+
+EXAMPLE_CUE_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
+
+
+def _enumerated_members(text: str, therapy_class: Subject, span: tuple[int, int], drugs: list[Subject]) -> list[Subject]:
+    """The drugs of a bracket right after a class that holds nothing but two or more drug names and list
+    connectors, and says no 'e.g.', 'such as', 'including' or 'etc.'; else none."""
+    start, end = span
+    if text[end : end + 1] not in (")", "]") or EXAMPLE_CUE_RE.search(text, therapy_class.end, end):
+        return []
+    inside = [d for d in drugs if start <= d.start and d.end <= end]
+    if len(inside) < 2:
+        return []
+    gaps = [(start, inside[0].start)] + [(a.end, b.start) for a, b in zip(inside, inside[1:])] + [(inside[-1].end, end)]
+    return inside if all(LIST_CONNECTORS_RE.fullmatch(text, gap_start, gap_end) for gap_start, gap_end in gaps) else []
+
+
+def _named_by_members(text: str, therapy_class: Subject, span: tuple[int, int], members: list[Subject]) -> Subject:
+    """The class and its bracket as one subject whose names are its members' ('TNF antagonists (etanercept,
+    infliximab)' -> etanercept, infliximab)."""
+    names = tuple(dict.fromkeys(name for member in members for name in member.names))
+    return replace(therapy_class, names=names, medication=True, end=span[1] + 1, is_class=False)
 
 
 def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) -> bool:

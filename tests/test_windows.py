@@ -162,8 +162,9 @@ DM_CASES = [
      [("methotrexate", 6, "weeks", "stable_for"), ("azathioprine", 6, "weeks", "stable_for")]),
     ("Oral glucocorticoid ≤ 15 mg/day of prednisone. The dose must be stable for at least 2 weeks before Day 1.",
      [("corticosteroids", 2, "weeks", "stable_for")]),
+    # a bracket that enumerates the class's drugs names them (the blind sets' annotators: 27 to 1)
     ("Immunosuppressive treatment (methotrexate, azathioprine) introduced for more than 2 months",
-     [("immunosuppressants", 2, "months", "stable_for")]),
+     [("methotrexate", 2, "months", "stable_for"), ("azathioprine", 2, "months", "stable_for")]),
     # 'including' lists the drugs the window is about (the blind sets' annotators: 18 to 4); 'including but
     # not limited to' gives examples of the class
     ("Long-term immunomodulatory therapy including prednisone or IVIG within the past 3 months",

@@ -383,3 +383,21 @@ def test_an_other_phrase_and_an_interleukin_class_keep_a_list_going(components):
     assert [w[:4] for w in windows_with_spans(components, text)] == [
         (subject, 3, "months", WITHIN) for subject in ("tnf inhibitor", "interleukin inhibitors", "biologic therapy")
     ]
+
+
+# A bracket after a class that only enumerates drugs names its members; one with 'e.g.', 'such as',
+# 'including' or 'etc.' gives examples, and the class stays the subject.
+ENUMERATED_CASES = [
+    ("Treatment with TNF antagonists (etanercept, infliximab, and adalimumab), abatacept or rituximab within 8 weeks",
+     ["etanercept", "infliximab", "adalimumab", "abatacept", "rituximab"]),
+    ("Use of colchicine, tyrosine kinase inhibitors (nilotinib, imatinib), or collagen within 4 weeks",
+     ["colchicine", "nilotinib", "imatinib"]),
+    ("Treatment with TNF antagonists (e.g., etanercept, infliximab) within 8 weeks", ["tnf inhibitor"]),
+    ("Treatment with TNF antagonists (etanercept, infliximab, etc.) within 8 weeks", ["tnf inhibitor"]),
+    ("Treatment with anti-thyroid drugs (methimazole) within 8 weeks", ["anti-thyroid drugs"]),  # one drug: an example
+]
+
+
+@pytest.mark.parametrize("text, subjects", ENUMERATED_CASES, ids=[c[0][:40] for c in ENUMERATED_CASES])
+def test_a_bracket_that_enumerates_a_class_names_its_members(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
