@@ -602,3 +602,24 @@ def test_cholinergics_is_the_cholinergic_class(components):
     assert windows_of(components, "Patients who have used cholinergics within 1 week") == [
         ("cholinergic stimulants", 1, "weeks", "used_within")
     ]
+
+
+# 'off' a therapy for a time is its last use before; 'forgo changes' keeps it stable
+OFF_CASES = [
+    ("Patient must be off systemic psoriasis therapies for at least 4 weeks",
+     [("systemic therapy", 4, "weeks", "last_used_before")]),
+    ("Off of topical tacrolimus or pimecrolimus for 4 weeks prior to starting the study drug",
+     [("tacrolimus", 4, "weeks", "last_used_before"), ("pimecrolimus", 4, "weeks", "last_used_before")]),
+    ("Patient is unwilling to be off biologic therapies for 12 weeks",
+     [("biologic therapy", 12, "weeks", "last_used_before")]),
+    ("Willing to forgo changes in topical treatment (creams) for 4 weeks before receiving the study drug",
+     [("topical medication", 4, "weeks", "stable_for")]),
+    # not these: 'off-label', 'cut-off'
+    ("Received off-label rituximab for 6 months", []),
+    ("A cut-off of 10 mg methotrexate for 4 weeks", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", OFF_CASES, ids=[c[0][:40] for c in OFF_CASES])
+def test_off_a_therapy_and_forgoing_changes(components, text, expected):
+    assert windows_of(components, text) == expected
