@@ -623,3 +623,12 @@ OFF_CASES = [
 @pytest.mark.parametrize("text, expected", OFF_CASES, ids=[c[0][:40] for c in OFF_CASES])
 def test_off_a_therapy_and_forgoing_changes(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+def test_tnfi_is_the_tnf_inhibitor_class(components):
+    assert windows_of(components, "Stable medical treatment with TNFi for the last 6 months") == [
+        ("tnf inhibitor", 6, "months", "stable_for")
+    ]
+    assert windows_of(components, "Prior use of two or more TNFis within 12 weeks") == [
+        ("tnf inhibitor", 12, "weeks", "used_within")
+    ]
