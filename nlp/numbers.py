@@ -5,16 +5,17 @@ from __future__ import annotations
 import functools
 import re
 
-NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:\.\d+)?|\.\d+")
 DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")  # '7,5': thousands have three digits after the comma
 
 
 @functools.lru_cache(maxsize=4096)  # the same few numbers ("18", "1.5", "3") come back in every text
 def parse_number(text: str) -> float | int | None:
-    """'100,000' -> 100000, '3.0' -> 3.0, '.5' -> 0.5, '7,5' -> 7.5; None when text is not a number."""
+    """'100,000' -> 100000, '100 000' -> 100000, '3.0' -> 3.0, '.5' -> 0.5, '7,5' -> 7.5; None when text is
+    not a number."""
     if DECIMAL_COMMA_RE.fullmatch(text.strip()):
         return float(text.strip().replace(",", "."))
-    cleaned = text.strip().replace(",", "")
+    cleaned = "".join(text.strip().replace(",", "").split())
     if not NUMBER_RE.fullmatch(text.strip()):
         return None
     value = float(cleaned)
@@ -27,7 +28,10 @@ NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 # Starts with a digit so the regex engine can skip to digits; the lookbehind after the first digit
 # checks the character before it.
 NUMBER_PATTERN = (
-    r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+|\d*)"
+    r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+"
+    # '100 000/mm3', '1 500 cells': a space between thousands only right before a count's unit
+    r"|\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?=[ ]?(?:/|x\s*10|×|cells|per\b))"
+    r"|\d*)"
     # a decimal comma ('7,5mg', '2,5 mg/day') only right before a dose or percent unit: '1,2 or 3' is a list
     r"(?:\.\d+|,\d{1,2}(?=[ ]?(?:mg|g\b|mcg|µg|%)))?(?![\d,]\d)"
 )

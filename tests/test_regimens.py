@@ -418,3 +418,10 @@ def test_a_dose_after_a_semicolon_is_of_the_drug_its_sentence_names():
     regimens = nlp.extract_study(record)["regimens"]
     first_arm = [(r["drug"], r["amount"], r["unit"]) for r in regimens if "armGroups[0]" in r["source_field"]]
     assert first_arm == [("mycophenolate mofetil", 1, "g"), ("prednisone", 1, "mg/kg"), ("prednisone", 10, "mg")]
+
+
+@pytest.mark.parametrize("text, value", [("100,000", 100000), ("100 000", 100000), ("1 500", 1500), ("7,5", 7.5), ("12", 12)])
+def test_parse_number_reads_thousands_separators(text, value):
+    from nlp.numbers import parse_number
+
+    assert parse_number(text) == value

@@ -899,6 +899,10 @@ SESSION10_CASES = [
     ("Corticosteroids at doses > (greater than)10 mg per day of prednisone", [("prednisone dose", ">", 10, "mg/day")]),
     ("Daily dose of oral corticosteroids ≥ 30 mg prednisone or equivalent", [("prednisone dose", ">=", 30, "mg/day")]),
     ("Methotrexate at a maximum daily dose of 25 mg", [("methotrexate dose", "<=", 25, "mg/day")]),
+    # a space between thousands before a count's unit; the British 'leucocytes'
+    ("Blood cytopenia (leucocytes< 3000/mm3, platelets< 100 000/mm3)",
+     [("WBC", "<", 3000, "cells/uL"), ("platelets", "<", 100000, "cells/uL")]),
+    ("Neutrophils ≥ 1 500/µL", [("ANC", ">=", 1500, "cells/uL")]),
 ]
 
 
@@ -913,6 +917,7 @@ def test_session10_phrasings(pipe, text, expected):
     "Spleen grade 2 on palpation",  # no unit: a spleen threshold needs its length
     "Treated for 6 months with methotrexate",  # 'for' a time names no disease duration by itself
     "Stable (at least 4 weeks) dose of methotrexate",  # a stable dose, not a stable disease
+    "Platelets of 1234 567/mm3",  # four digits before the space: no thousands
 ])
 def test_session10_not_these(pipe, text):
-    assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration")] == []
+    assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration") or t[2] == 1234567] == []
