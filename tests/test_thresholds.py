@@ -903,6 +903,7 @@ SESSION10_CASES = [
     ("Blood cytopenia (leucocytes< 3000/mm3, platelets< 100 000/mm3)",
      [("WBC", "<", 3000, "cells/uL"), ("platelets", "<", 100000, "cells/uL")]),
     ("Neutrophils ≥ 1 500/µL", [("ANC", ">=", 1500, "cells/uL")]),
+    ("Eligible if the dose is equivalent to or less than prednisone 20 mg/day", [("prednisone dose", "<=", 20, "mg/day")]),
 ]
 
 
