@@ -218,6 +218,28 @@ def _read_attributes(text: str, statements: list[Statement], index: int, drugs: 
     for attribute, finder in (("route", quantities.find_route), ("form", quantities.find_form)):
         _put(found, attribute, finder(text, dose.end, right_end) or finder(text, left_start, dose.start))
     _put(found, "duration", quantities.find_duration(text, dose.end, right_end))
+    _schedule_before_the_bracket(text, statement, left_start, drugs)
+
+
+def _schedule_before_the_bracket(text: str, statement: Statement, left_start: int, drugs: list[dict]) -> None:
+    """'Indomethacin orally thrice a day (TID) for 12 days (Indomethacin 50 mg for first 3 days, …)': a
+    dose in a bracket that names its drug again takes the frequency and route stated before the bracket."""
+    found, (clause_start, _end) = statement.found, statement.clause
+    drug = statement.drug
+    if drug is None or ("frequency" in found and "route" in found) or drug["start"] != left_start:
+        return
+    opening = text.rfind("(", clause_start, drug["start"])
+    if opening < 0 or text.find(")", opening, drug["start"]) >= 0 or not _BRACKET_OPEN_BEFORE_RE.search(text, max(clause_start, opening - 2), opening + 1):
+        return
+    named_before = [m["start"] for m in drugs if clause_start <= m["start"] < opening and _same_drug(m, drug)]
+    if not named_before:
+        return
+    for attribute, finder in (("frequency", quantities.find_frequency), ("route", quantities.find_route)):
+        if attribute not in found:
+            _put(found, attribute, finder(text, named_before[-1], opening))
+
+
+_BRACKET_OPEN_BEFORE_RE = re.compile(r"\s?\($")
 
 
 def _put(found: dict[str, Found], attribute: str, value: Found | None) -> None:

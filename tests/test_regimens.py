@@ -425,3 +425,22 @@ def test_parse_number_reads_thousands_separators(text, value):
     from nlp.numbers import parse_number
 
     assert parse_number(text) == value
+
+
+def test_doses_in_a_bracket_take_the_schedule_stated_before_it():
+    record = arms_record(
+        "Indomethacin",
+        "Two subcutaneous injections of placebo on Day 1 with Indomethacin orally thrice a day (TID) for 12 days "
+        "(Indomethacin 50 mg for first 3 days and then, Indomethacin 25 mg for next 9 days).",
+        "Indomethacin",
+    )
+    regimens = [r for r in nlp.extract_study(record)["regimens"] if "armGroups[0]" in r["source_field"]]
+    assert [(r["drug"], r["amount"], r["frequency"], r["route"]) for r in regimens] == [
+        ("indomethacin", 50, "TID", "oral"), ("indomethacin", 25, "TID", "oral")
+    ]
+
+
+def test_thrice_a_day_is_tid():
+    from nlp import quantities
+
+    assert quantities.find_frequency("taken thrice a day with food").value == "TID"
