@@ -489,7 +489,10 @@ class WindowExtractor:
             c: members for c in kept_classes if c in examples
             and (members := _enumerated_members(text, c, examples[c], kept_drugs))
         }
-        kept_drugs = [d for d in kept_drugs if not any(start <= d.start < end for start, end in examples.values())]
+        further = _examples_further_after(text, kept_classes, examples)
+        kept_drugs = [
+            d for d in kept_drugs if not any(start <= d.start < end for start, end in [*examples.values(), *further])
+        ]
         kept_classes = [
             _named_by_members(text, c, examples[c], enumerated[c]) if c in enumerated
             else _with_bracketed_examples(text, c, examples.get(c), drug_subjects)
@@ -661,6 +664,35 @@ def _named_by_members(text: str, therapy_class: Subject, span: tuple[int, int], 
     infliximab)' -> etanercept, infliximab)."""
     names = tuple(dict.fromkeys(name for member in members for name in member.names))
     return replace(therapy_class, names=names, medication=True, end=span[1] + 1, is_class=False)
+
+
+# 'DMARDs or other anti-rheumatic therapies not specified above including but not limited to: gold, …'
+EXAMPLES_CUE_RE = re.compile(
+    r"\b(?:including\s+but\s+not\s+limited\s+to|such\s+as|e\.\s?g\.?|for\s+(?:example|instance))\s*[,:]?\s*",
+    re.IGNORECASE,
+)
+EXAMPLES_OWNER_REACH = 100  # characters from a class to the examples cue that still illustrates it
+
+
+def _examples_further_after(text: str, classes: list[Subject], examples: dict) -> list[tuple[int, int]]:
+    """A cue of examples a few words after a class ('… therapies not specified above including but not
+    limited to: gold, penicillamine') gives examples of that class: the spans they run over. Only words
+    may come between (no number, no time: '… within 3 days (e.g., Sudafed)' has its own examples)."""
+    found: list[tuple[int, int]] = []
+    if not classes or not contains_any(text.lower(), ("such as", "e.g", "limited to", "for example", "for instance")):
+        return found
+    for cue in EXAMPLES_CUE_RE.finditer(text):
+        owners = [c for c in classes if c.end <= cue.start() <= c.end + EXAMPLES_OWNER_REACH
+                  and not _WORDS_ONLY_BREAK_RE.search(_ABBREVIATION_IN_BRACKETS_RE.sub("", text[c.end : cue.start()]))]
+        if not owners or owners[-1] in examples:
+            continue
+        stop = EXAMPLES_END_RE.search(text, cue.end())
+        found.append((cue.end(), stop.start() if stop else len(text)))
+    return found
+
+
+_ABBREVIATION_IN_BRACKETS_RE = re.compile(r"\s*\([A-Za-z-]{1,12}\)|^\)")  # '(DMARDs)' restates the class
+_WORDS_ONLY_BREAK_RE = re.compile(r"[\d.;:()\[\]]|\b(?:within|prior|before|during|for|in\s+the\s+(?:past|last))\b", re.IGNORECASE)
 
 
 def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) -> bool:

@@ -401,3 +401,18 @@ ENUMERATED_CASES = [
 @pytest.mark.parametrize("text, subjects", ENUMERATED_CASES, ids=[c[0][:40] for c in ENUMERATED_CASES])
 def test_a_bracket_that_enumerates_a_class_names_its_members(components, text, subjects):
     assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+# a cue of examples a few words after a class ('… not specified above including but not limited to:')
+# still gives examples of that class; not past a time ('… within 3 days (e.g., Sudafed)')
+FURTHER_EXAMPLES_CASES = [
+    ("DMARDs or other anti-rheumatic therapies not specified above including but not limited to: gold, "
+     "penicillamine, dapsone - Within 12 weeks prior to the first dose", ["immunosuppressants"]),
+    ("Oral or intranasal decongestants within 3 days prior to Visit 1 (e.g., Sudafed)", ["decongestants"]),
+    ("Methotrexate, leflunomide within 12 weeks prior to the first dose", ["methotrexate", "leflunomide"]),
+]
+
+
+@pytest.mark.parametrize("text, subjects", FURTHER_EXAMPLES_CASES, ids=[c[0][:40] for c in FURTHER_EXAMPLES_CASES])
+def test_examples_a_few_words_after_their_class(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
