@@ -1099,6 +1099,8 @@ class ThresholdLinker:
         facts = []
         for mention, measure in quantity.links:
             rule = self._rule(measure, mention)
+            if rule.get("silent"):
+                continue
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
             if unit in _DAILY_UNITS and mention is not None and measure.endswith(_DOSE_SUFFIX) and _DAILY_DOSE_RE.search(
                 text, max(0, min(mention.start, quantity.start) - 25), quantity.end

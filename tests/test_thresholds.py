@@ -904,6 +904,9 @@ SESSION10_CASES = [
      [("WBC", "<", 3000, "cells/uL"), ("platelets", "<", 100000, "cells/uL")]),
     ("Neutrophils ≥ 1 500/µL", [("ANC", ">=", 1500, "cells/uL")]),
     ("Eligible if the dose is equivalent to or less than prednisone 20 mg/day", [("prednisone dose", "<=", 20, "mg/day")]),
+    # a measure the guidelines do not score keeps a list of measures together, and gives no fact itself
+    ("SGOT, SGPT, and alkaline phosphatase no greater than 1.5 times upper limit of normal (ULN)",
+     [("AST", "<=", 1.5, "xULN"), ("ALT", "<=", 1.5, "xULN")]),
     ("A duration of the current episode of AU or AT for a minimum of 6 months and a maximum of seven years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 7, "years")]),
 ]
@@ -922,6 +925,7 @@ def test_session10_phrasings(pipe, text, expected):
     "Stable (at least 4 weeks) dose of methotrexate",  # a stable dose, not a stable disease
     "Platelets of 1234 567/mm3",  # four digits before the space: no thousands
     "AT LEAST 6 MONTHS OF TREATMENT",  # 'AT' names alopecia totalis only after 'episode of'
+    "Alkaline phosphatase > 2.5 x ULN",  # not a scored measure (shared measures.json)
 ])
 def test_session10_not_these(pipe, text):
-    assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration") or t[2] == 1234567] == []
+    assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration") or t[2] in (1234567, 2.5)] == []
