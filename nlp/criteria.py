@@ -59,7 +59,7 @@ _HEADER_STEP = (
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:]*$",
+    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
@@ -74,7 +74,8 @@ _HEADER_START_RE = re.compile(
     r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you",
     re.IGNORECASE,
 )
-_HEADER_DECORATION_RE = re.compile(r"[#*_\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?")
+# ... and the table rows of an EU register copy ("| E.4 | Principal exclusion criteria |")
+_HEADER_DECORATION_RE = re.compile(r"[#*_|\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t|]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
 _BULLET_RE = re.compile(

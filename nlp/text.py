@@ -35,6 +35,7 @@ _RESTATED_OPERATOR_WORDS_RE = re.compile(
     r"[ \t]*\)|(?<=[<>≤≥=])[ \t]*\([ \t]*(?:at[ \t]+(?:least|most)|equal[ \t]+to|or[ \t]+equal(?:[ \t]+to)?)[ \t]*\)",
     re.IGNORECASE,
 )
+_MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
 _SYMBOL_THEN_BRACKET_RE = re.compile(r"[<>≤≥=][ \t]*\(")  # in every match above: its quick first test
 
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
@@ -82,7 +83,7 @@ def mask_escapes(text: str) -> str:
     """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4", "> (greater than) 10"),
     number words before a time unit ("six months" -> "6   months"), a "³" that a Symbol-font "≥"
-    became in a copied document ("(CK, LDH) ³ 1.3 times ULN") and runs of more than
+    became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between digits ("1·5") and runs of more than
     MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would make
     tokenizing quadratic) become spaces or digits."""
     if "\\" in text:
@@ -93,6 +94,8 @@ def mask_escapes(text: str) -> str:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     if "(" in text and _SYMBOL_THEN_BRACKET_RE.search(text):
         text = _RESTATED_OPERATOR_WORDS_RE.sub(_spaces, text)
+    if "·" in text:  # "1·5 times the upper limit": a middle dot between digits is a decimal point
+        text = _MIDDLE_DOT_DECIMAL_RE.sub(".", text)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()

@@ -625,3 +625,14 @@ def test_a_run_numbered_from_one_again_is_the_list_of_the_item_before_it():
 )
 def test_runs_numbered_from_one_again_that_stay_at_the_top_level(text):
     assert [parent for _t, _s, parent, _d in items(text)] == [None] * 4
+
+
+def test_headers_in_the_table_rows_of_an_eu_register_copy():
+    text = (
+        "| E.3 | Principal inclusion criteria | \nFVC >= 50% predicted | \n \n | \n"
+        "| E.4 | Principal exclusion criteria | \nAST, ALT > 1.5 x ULN;"
+    )
+    assert [(t.split(" |")[0], section) for t, section in sections(text)] == [
+        ("FVC >= 50% predicted", "inclusion"),
+        ("AST, ALT > 1.5 x ULN;", "exclusion"),
+    ]

@@ -907,6 +907,13 @@ SESSION10_CASES = [
     # a measure the guidelines do not score keeps a list of measures together, and gives no fact itself
     ("SGOT, SGPT, and alkaline phosphatase no greater than 1.5 times upper limit of normal (ULN)",
      [("AST", "<=", 1.5, "xULN"), ("ALT", "<=", 1.5, "xULN")]),
+    # lung function as IPF trials write it; a middle dot decimal; 'upper normal limit'
+    ("Dlco (corrected for Hb): 30%-79% predicted of normal", [("DLCO", ">=", 30, "%"), ("DLCO", "<=", 79, "%")]),
+    ("Diffusion capacity of the lung for carbon monoxide (DLCO) (corrected for haemoglobin [Hb] [Visit 1]) ≥ 25% "
+     "to < 80% of predicted normal", [("DLCO", ">=", 25, "%"), ("DLCO", "<", 80, "%")]),
+    ("DLCO, corrected for hemoglobin, ≥25% predicted (inclusive)", [("DLCO", ">=", 25, "%")]),
+    ("Relevant airways obstruction (i.e. pre-bronchodilator FEV1/FVC < 0.7)", [("FEV1/FVC", "<", 0.7, None)]),
+    ("Bilirubin more than 1·5 times the upper normal limit", [("bilirubin", ">", 1.5, "xULN")]),
     ("A duration of the current episode of AU or AT for a minimum of 6 months and a maximum of seven years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 7, "years")]),
 ]
