@@ -914,6 +914,10 @@ SESSION10_CASES = [
     ("DLCO, corrected for hemoglobin, ≥25% predicted (inclusive)", [("DLCO", ">=", 25, "%")]),
     ("Relevant airways obstruction (i.e. pre-bronchodilator FEV1/FVC < 0.7)", [("FEV1/FVC", "<", 0.7, None)]),
     ("Bilirubin more than 1·5 times the upper normal limit", [("bilirubin", ">", 1.5, "xULN")]),
+    # diseases named after a person, and CD
+    ("Crohn's disease for at least 6 weeks' duration", [("disease duration", ">=", 6, "weeks")]),
+    ("Sjögren's syndrome for at least 6 months", [("disease duration", ">=", 6, "months")]),
+    ("Fistulizing CD of at least 3 months duration", [("disease duration", ">=", 3, "months")]),
     ("A duration of the current episode of AU or AT for a minimum of 6 months and a maximum of seven years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 7, "years")]),
 ]
