@@ -434,7 +434,20 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
                 located["drug"] = unit["drug"] or _inherited_drug(nlp, study, unit)
                 if not located["drug"]:
                     continue
+            if kind == "regimens" and unit["source"] == "intervention" and _names_its_class(unit["drug"], located["drug"]):
+                located["drug"] = unit["drug"]  # intervention 'Prednisolone': 'oral corticosteroid initiated at 2 mg/kg/day'
             study[kind].append(located)
+
+
+def _names_its_class(drug: str | None, named: str | None) -> bool:
+    """Is `named` the class (the lexicon's class entry, 'corticosteroids') that `drug` belongs to?"""
+    if not drug or not named or drug == named:
+        return False
+    info, class_info = lexicon.normalize_drug(drug), lexicon.normalize_drug(named)
+    return (
+        info is not None and class_info is not None and class_info.generic.rstrip("s") == class_info.drug_class
+        and info.drug_class == class_info.drug_class
+    )
 
 
 def _found(doc: Doc | None, key: tuple) -> list:

@@ -444,3 +444,16 @@ def test_thrice_a_day_is_tid():
     from nlp import quantities
 
     assert quantities.find_frequency("taken thrice a day with food").value == "TID"
+
+
+def test_an_interventions_class_word_is_its_drug():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000043"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "DRUG", "name": "Prednisolone", "description": "Oral corticosteroid initiated at 2 mg/kg/day dosage."},
+            {"type": "DRUG", "name": "Azathioprine", "description": "Corticosteroids 1 mg/kg/day are allowed."},
+        ]},
+    }}
+    assert [(r["drug"], r["amount"], r["unit"]) for r in nlp.extract_study(record)["regimens"]] == [
+        ("prednisolone", 2, "mg/kg"), ("corticosteroids", 1, "mg/kg")
+    ]
