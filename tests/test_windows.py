@@ -614,6 +614,8 @@ OFF_CASES = [
      [("biologic therapy", 12, "weeks", "last_used_before")]),
     ("Willing to forgo changes in topical treatment (creams) for 4 weeks before receiving the study drug",
      [("topical medication", 4, "weeks", "stable_for")]),
+    ("Immunosuppressive agents are being used or have been discontinued for less than 3 months",
+     [("immunosuppressants", 3, "months", "last_used_before")]),
     # not these: 'off-label', 'cut-off'
     ("Received off-label rituximab for 6 months", []),
     ("A cut-off of 10 mg methotrexate for 4 weeks", []),
