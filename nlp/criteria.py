@@ -184,10 +184,9 @@ class _CriteriaSplitter:
         self._close_block()
         self.criteria = _restarted_numbers_nested(self.text, self.criteria)
         if self.section is None:  # no header at all: an unheaded list is what a participant must meet
-            exclusion_from = _second_numbered_list_start(self.text, self.criteria)
+            exclusion_from = _second_numbered_list_start(self.text, self.criteria) or len(self.criteria) + 1
             self.criteria = [
-                replace(c, section="exclusion" if exclusion_from is not None and c.ordinal >= exclusion_from else "inclusion")
-                for c in self.criteria
+                replace(c, section="exclusion" if c.ordinal >= exclusion_from else "inclusion") for c in self.criteria
             ]
         return self.criteria
 

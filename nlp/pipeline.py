@@ -435,7 +435,7 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
                 if not located["drug"]:
                     continue
             if kind == "regimens" and unit["source"] == "intervention" and _names_its_class(unit["drug"], located["drug"]):
-                located["drug"] = unit["drug"]  # intervention 'Prednisolone': 'oral corticosteroid initiated at 2 mg/kg/day'
+                located["drug"] = unit["drug"]  # under 'Prednisolone': 'oral corticosteroid initiated at 2 mg/kg/day'
             study[kind].append(located)
 
 

@@ -228,8 +228,8 @@ def _schedule_before_the_bracket(text: str, statement: Statement, left_start: in
     drug = statement.drug
     if drug is None or ("frequency" in found and "route" in found) or drug["start"] != left_start:
         return
-    opening = text.rfind("(", clause_start, drug["start"])
-    if opening < 0 or text.find(")", opening, drug["start"]) >= 0 or not _BRACKET_OPEN_BEFORE_RE.search(text, max(clause_start, opening - 2), opening + 1):
+    opening = text.rfind("(", clause_start, drug["start"])  # the bracket the dose is in, still open
+    if opening < 0 or text.find(")", opening, drug["start"]) >= 0:
         return
     named_before = [m["start"] for m in drugs if clause_start <= m["start"] < opening and _same_drug(m, drug)]
     if not named_before:
@@ -238,8 +238,6 @@ def _schedule_before_the_bracket(text: str, statement: Statement, left_start: in
         if attribute not in found:
             _put(found, attribute, finder(text, named_before[-1], opening))
 
-
-_BRACKET_OPEN_BEFORE_RE = re.compile(r"\s?\($")
 
 
 def _put(found: dict[str, Found], attribute: str, value: Found | None) -> None:

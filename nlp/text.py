@@ -81,11 +81,11 @@ def drop_numeric_emoticons(nlp) -> None:
 
 def mask_escapes(text: str) -> str:
     """The text a unit's rules read, with the same length: markdown escape backslashes (`\\>=` ->
-    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4", "> (greater than) 10"),
-    number words before a time unit ("six months" -> "6   months"), a "³" that a Symbol-font "≥"
-    became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between digits ("1·5") and runs of more than
-    MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would make
-    tokenizing quadratic) become spaces or digits."""
+    ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
+    "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
+    a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
+    digits ("1·5") and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…",
+    "()()…", which would make tokenizing quadratic) become spaces, digits or points."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:

@@ -692,7 +692,9 @@ def _examples_further_after(text: str, classes: list[Subject], examples: dict) -
 
 
 _ABBREVIATION_IN_BRACKETS_RE = re.compile(r"\s*\([A-Za-z-]{1,12}\)|^\)")  # '(DMARDs)' restates the class
-_WORDS_ONLY_BREAK_RE = re.compile(r"[\d.;:()\[\]]|\b(?:within|prior|before|during|for|in\s+the\s+(?:past|last))\b", re.IGNORECASE)
+_WORDS_ONLY_BREAK_RE = re.compile(
+    r"[\d.;:()\[\]]|\b(?:within|prior|before|during|for|in\s+the\s+(?:past|last))\b", re.IGNORECASE
+)
 
 
 def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) -> bool:
@@ -750,8 +752,8 @@ PERIODS_HEADER_RE = re.compile(
 
 
 def _may_name_periods(text: str) -> bool:
-    lowered = text.lower()
-    return ("period" in lowered or "frame" in lowered or "window" in lowered or "interval" in lowered) if text.isascii() else True
+    """PERIODS_HEADER_RE's quick first test (on ASCII text)."""
+    return contains_any(text.lower(), ("period", "frame", "window", "interval")) if text.isascii() else True
 
 
 def _may_say_wash(text: str) -> bool:
