@@ -40,7 +40,10 @@ ELIGIBILITY_FIELD = "protocolSection.eligibilityModule.eligibilityCriteria"
 ARMS_FIELD = "protocolSection.armsInterventionsModule.armGroups"
 INTERVENTIONS_FIELD = "protocolSection.armsInterventionsModule.interventions"
 
-DRUG_TAGGER, THRESHOLD_EXTRACTOR = "trialkb_drugs", "trialkb_thresholds"
+DRUG_TAGGER, THRESHOLD_EXTRACTOR, WINDOW_EXTRACTOR = "trialkb_drugs", "trialkb_thresholds", "trialkb_windows"
+# Components whose facts belong to the eligibility criteria only (GUIDELINES §1, §3), with their skip flags
+ELIGIBILITY_ONLY = {THRESHOLD_EXTRACTOR: thresholds.skip_thresholds, WINDOW_EXTRACTOR: windows.skip_windows}
+EXTRACTOR_OF_KIND = {"thresholds": THRESHOLD_EXTRACTOR, "windows": WINDOW_EXTRACTOR}
 FACT_KEYS = {kind: extension_key(kind) for kind in FACT_KINDS}  # doc.user_data keys of doc._.<kind>
 WINDOWS, OPEN_WINDOWS, DRUGS = FACT_KEYS["windows"], extension_key("open_windows"), extension_key("drugs")
 
@@ -163,8 +166,9 @@ def _unit_user_data(unit: dict) -> dict:
         user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
     if unit.get("header_relation"):
         user_data[windows.HEADER_RELATION] = unit["header_relation"]
-    if not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
-        thresholds.skip_thresholds(user_data)
+    for component, skip in ELIGIBILITY_ONLY.items():
+        if not _wanted(component, unit["source"]):
+            skip(user_data)
     return user_data
 
 
@@ -196,8 +200,9 @@ def _fact_precheck(nlp: Language) -> Callable[[dict], dict | None]:
 
 
 def _wanted(component: str, source: str) -> bool:
-    """Thresholds are facts of the eligibility criteria (GUIDELINES §1), not of dosing notes."""
-    return component != THRESHOLD_EXTRACTOR or source == "eligibility"
+    """Thresholds and windows are facts of the eligibility criteria (GUIDELINES §1, §3), not of dosing
+    notes ('30 mg/day for 2 weeks' in an arm is a regimen's duration, no washout)."""
+    return component not in ELIGIBILITY_ONLY or source == "eligibility"
 
 
 def _finished(nlp: Language, study: dict) -> dict:
@@ -422,7 +427,7 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
     user_data = doc.user_data
     for kind in FACT_KINDS:
         facts = user_data.get(FACT_KEYS[kind])  # `_found`
-        if not facts or kind == "thresholds" and not _wanted(THRESHOLD_EXTRACTOR, unit["source"]):
+        if not facts or kind in EXTRACTOR_OF_KIND and not _wanted(EXTRACTOR_OF_KIND[kind], unit["source"]):
             continue
         for fact in facts:
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":

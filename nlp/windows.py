@@ -356,6 +356,14 @@ def _may_hold_time_expression(lowered: str) -> bool:
 
 
 _TIMES = "trialkb_windows_times"  # doc.user_data: what `read_text` found, for __call__
+_NOT_WANTED = "trialkb_windows_not_wanted"  # doc.user_data flag set by `skip_windows`
+
+
+def skip_windows(user_data: dict) -> None:
+    """The caller reads no windows of the doc with this user_data (an intervention text): the component
+    leaves it alone."""
+    user_data[_NOT_WANTED] = True
+
 _DRUG_TIME_LIST = "trialkb_windows_drug_time_list"  # doc.user_data: `_drug_time_list` as `read_text` found it
 HEADER_RELATION = "trialkb_windows_header_relation"  # doc.user_data: the relation a list header states
 
@@ -405,8 +413,11 @@ class WindowExtractor:
         self.classes = THERAPY_CLASSES["classes"]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = flatten_wraps(doc_text(doc))
         user_data = doc.user_data
+        if user_data.get(_NOT_WANTED):
+            user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
+            return doc
+        text = flatten_wraps(doc_text(doc))
         times, respective = user_data.pop(_TIMES, None) or _times_in(text)
         if not times and (items := self.time_first_item(text, user_data.get(DRUGS) or [])):
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []

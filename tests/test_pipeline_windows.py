@@ -391,3 +391,17 @@ def test_items_under_a_header_that_names_no_time_periods_are_no_windows():
         "  - adalimumab and infliximab 60 days, abatacept 90 days\n"
     )
     assert windows_of(criteria) == []
+
+
+def test_an_arms_dosing_time_is_no_window():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000044"},
+        "eligibilityModule": {"eligibilityCriteria": "Exclusion Criteria:\n* Prednisone within 4 weeks"},
+        "armsInterventionsModule": {"armGroups": [{
+            "label": "Prednisone", "type": "EXPERIMENTAL",
+            "description": "Prednisone therapy at a dosage of 30 mg/day for 2 weeks, then stable at 20 mg/day for 1 week",
+        }]},
+    }}
+    for facts in (nlp.extract_study(record), next(nlp.extract_studies([record, record], n_process=2))):
+        assert keys(facts["windows"]) == [("exclusion", "prednisone", 4, "weeks", "used_within")]
+        assert [(r["drug"], r["amount"]) for r in facts["regimens"]] == [("prednisone", 30), ("prednisone", 20)]
