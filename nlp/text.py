@@ -36,6 +36,22 @@ _RESTATED_OPERATOR_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 _MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
+
+
+def _accent_folding_table() -> dict[int, str]:
+    """'é' -> 'e', 'ö' -> 'o', 'ç' -> 'c': the Latin letters with a diacritic whose base is an ASCII
+    letter, one character for one ('méthotrexate', 'ciclosporine' in European copies)."""
+    import unicodedata
+
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_ACCENT_FOLDING = _accent_folding_table()
 _SYMBOL_THEN_BRACKET_RE = re.compile(r"[<>≤≥=][ \t]*\(")  # in every match above: its quick first test
 
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")
@@ -96,6 +112,8 @@ def mask_escapes(text: str) -> str:
         text = _RESTATED_OPERATOR_WORDS_RE.sub(_spaces, text)
     if "·" in text:  # "1·5 times the upper limit": a middle dot between digits is a decimal point
         text = _MIDDLE_DOT_DECIMAL_RE.sub(".", text)
+    if not text.isascii():
+        text = text.translate(_ACCENT_FOLDING)
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()

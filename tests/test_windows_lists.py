@@ -416,3 +416,10 @@ FURTHER_EXAMPLES_CASES = [
 @pytest.mark.parametrize("text, subjects", FURTHER_EXAMPLES_CASES, ids=[c[0][:40] for c in FURTHER_EXAMPLES_CASES])
 def test_examples_a_few_words_after_their_class(components, text, subjects):
     assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+def test_accented_drug_names_of_european_copies(components):
+    text = "Treatment with any immunosuppressant (ciclosporine, mycophénolate mofetil, méthotrexate) within 2 months"
+    found = windows_with_spans(components, text)
+    assert [w[:2] for w in found] == [("cyclosporine", 2), ("mycophenolate mofetil", 2), ("methotrexate", 2)]
+    assert "mycophénolate" in found[1][4]  # the evidence is the text as written
