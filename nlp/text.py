@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # CommonMark lets a backslash escape any ASCII punctuation character; the API escapes < > [ ] & * _ # …
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -41,8 +42,6 @@ _MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
 def _accent_folding_table() -> dict[int, str]:
     """'é' -> 'e', 'ö' -> 'o', 'ç' -> 'c': the Latin letters with a diacritic whose base is an ASCII
     letter, one character for one ('méthotrexate', 'ciclosporine' in European copies)."""
-    import unicodedata
-
     table = {}
     for code in range(0xC0, 0x250):
         base = unicodedata.normalize("NFD", chr(code))[0]
