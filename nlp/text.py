@@ -99,8 +99,9 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5") and runs of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…",
-    "()()…", which would make tokenizing quadratic) become spaces, digits or points."""
+    digits ("1·5"), letters with a diacritic ("méthotrexate") and runs of more than MAX_PUNCTUATION_RUN
+    punctuation characters ("((((…", "-----…", "()()…", which would make tokenizing quadratic) become
+    spaces, digits, points or plain letters."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:
