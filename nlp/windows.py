@@ -82,7 +82,8 @@ HOURS_PER_DAY = 24
 NUMBER_RE = re.compile(NUMBER)
 DIGIT_RE = re.compile(r"\d")  # NUMBER_RE matches wherever a digit is
 NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})(?:\s+or\s+more|\s+consecutive)?\s*-?\s*$")
-CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
+CONTEXT_BEFORE, CONTEXT_AFTER = 60, 60  # how far a time expression reaches around its quantity
+# (after it: "… or 5 half-lives (whichever is longer) prior to")
 WORD_END_RE = re.compile(r"\W|$")
 TIME_KINDS = [entry["kind"] for entry in WINDOW_PATTERNS["time_expressions"]]
 
@@ -127,6 +128,7 @@ MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:ex
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
+SUBJECTS_AFTER_ONLY = {"stable_on"}  # '≥180 days on a stable dose of adalimumab': the therapy follows
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
@@ -217,11 +219,12 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
     r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
 )
 # 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
+# 'less than 14 days have elapsed since last radiation therapy or chemotherapy',
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X'
 OF_THERAPY_RE = re.compile(
     r"(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"\s+(?:of|with|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
@@ -430,9 +433,11 @@ class WindowExtractor:
             user_data[OPEN_WINDOWS] = opened
         else:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = [], []
-        span = user_data.pop(_DRUG_TIME_LIST) if _DRUG_TIME_LIST in user_data else _drug_time_list(text)
-        if span is not None:
-            listed = drug_time_list_windows(text, self.subjects(text, user_data.get(DRUGS) or [], [span]), span)
+        found = user_data.pop(_DRUG_TIME_LIST) if _DRUG_TIME_LIST in user_data else _drug_time_list(text)
+        if found is not None:
+            span, relation = found[:2], found[2]
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], [span])
+            listed = drug_time_list_windows(text, subjects, span, relation)
             taken = {(w["subject"], w["value"], w["unit"]) for w in user_data[WINDOWS]}
             user_data[WINDOWS] += [w for w in listed if (w["subject"], w["value"], w["unit"]) not in taken]
         return doc
@@ -775,24 +780,29 @@ def _may_say_wash(text: str) -> bool:
 
 DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
-ITEM_TIME_RE = re.compile(
-    rf"[ \t]*(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})(?=\s*(?:[,;)]|\band\b|\bor\b|$))", re.IGNORECASE
+ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …'
+    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})(?=\s*(?:[,;)]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
+    re.IGNORECASE,
 )
 
 
-def _drug_time_list(text: str) -> tuple[int, int] | None:
-    """'Washout period for biological DMARDs (anakinra 1 week, etanercept 1 month, …)': the span of
-    the bracket (or of what follows the colon) when it holds two or more items that end in a time."""
-    if not _may_say_wash(text) and "normali" not in text.lower():
-        return None
-    cue = DRUG_TIME_CUE_RE.search(text)
+def _drug_time_list(text: str) -> tuple[int, int, str] | None:
+    """'Washout period for biological DMARDs (anakinra 1 week, etanercept 1 month, …)', 'within the
+    following time periods prior to randomisation: - Etanercept - 4 weeks - …': the span of the bracket
+    (or of what follows the colon) when it holds two or more items that end in a time, and the relation
+    its cue states (a washout is a last use, time periods a use within)."""
+    cue = None
+    if _may_say_wash(text) or "normali" in text.lower():
+        cue, relation = DRUG_TIME_CUE_RE.search(text), "last_used_before"
+    if cue is None and _may_name_periods(text):
+        cue, relation = PERIODS_HEADER_RE.search(text), "used_within"
     opening = DRUG_TIME_OPEN_RE.match(text, cue.end()) if cue else None
     if opening is None:
         return None
     close = text.find(")", opening.end()) if opening.group().endswith("(") else -1
     end = close if close >= 0 else len(text)
     times = [m for m in ITEM_TIME_RE.finditer(text, opening.end(), end) if m.start() > opening.end()]
-    return (opening.end(), end) if len(times) >= 2 else None
+    return (opening.end(), end, relation) if len(times) >= 2 else None
 
 
 def drug_time_list_windows(
@@ -801,7 +811,7 @@ def drug_time_list_windows(
     """One window per drug of a washout list whose items each end in their time ('adalimumab and
     certolizumab 2 months'); drugs listed without a time take the next item's."""
     start, end = span
-    found, pending = [], []
+    found, pending = {}, []
     listed = [s for s in subjects if start <= s.start and s.end <= end]
     for index, subject in enumerate(listed):
         pending.append(subject)
@@ -810,12 +820,13 @@ def drug_time_list_windows(
         if timed:
             time = TimeExpression("listed", number_value(timed["value"]), time_unit(timed["unit"]),
                                   timed.start("value"), timed.end("unit"), False)
-            found += [_window(name, time, relation, s, "window_washout_drug_times")
-                      for s in pending if s.medication for name in s.names]
+            for drug in (s for s in pending if s.medication):
+                for name in drug.names:
+                    found.setdefault((name, time.value, time.unit), _window(name, time, relation, drug, "window_washout_drug_times"))
             pending = []
         elif not LIST_CONNECTORS_RE.fullmatch(text, subject.end, following):
             pending = []
-    return found
+    return list(found.values())
 
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
@@ -950,7 +961,9 @@ def extract_windows(
                             windows.setdefault(key, _window(name, chained_time, relation, subject, f"window_{time.kind}_bracketed"))
                 previous_end, previous_relation, previous_listed = time.end, relation, []
                 continue
-            listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            listed, rule = (
+                ([], None) if time.kind in SUBJECTS_AFTER_ONLY else _subjects_of(text, subjects, previous_end, time, next_start)
+            )
             if listed and _names_the_kind_of_the_list_below(text, listed, time):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if (rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)
@@ -1162,11 +1175,11 @@ def _therapy_of_the_time(
     of = OF_THERAPY_RE.match(text, time.end)
     if of is None:
         return [], None
-    after = [s for s in subjects if s.start == of.end() and s.end <= clause_end and s.medication]
-    if not after:
+    later = [s for s in subjects if s.start >= of.end() and s.end <= clause_end]
+    if not later or later[0].start != of.end():
         return [], None
-    later = [s for s in subjects if s.start >= after[0].start and s.end <= clause_end and s.medication]
-    return _list_starting_with(text, later), f"window_{time.kind}_of_therapy"
+    listed = [s for s in _list_starting_with(text, later) if s.medication]  # '… since last radiation therapy or chemotherapy'
+    return (listed, f"window_{time.kind}_of_therapy") if listed else ([], None)
 
 
 def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, clause_end: int) -> tuple[list[Subject], str | None]:

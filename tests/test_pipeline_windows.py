@@ -361,7 +361,7 @@ def test_a_list_numbered_from_one_again_takes_the_window_of_the_item_before_it()
     criteria = (
         "Exclusion Criteria:\n5. Current use of methotrexate\n"
         "6. Prior treatment with any of the following within 6 months of baseline\n"
-        "1. Abatacept\n2. An anti-TNF-a mAb\n3. Cyclophosphamide\n4. Belimumab\n7. Active infection"
+        "1. Abatacept\n2. An anti-CD40 ligand construct\n3. Cyclophosphamide\n4. Belimumab\n7. Active infection"
     )  # the second item names no therapy the lexicon knows: a flat list would end there
     assert keys(windows_of(criteria)) == [
         ("exclusion", drug, 6, "months", "used_within") for drug in ("abatacept", "cyclophosphamide", "belimumab")

@@ -423,3 +423,62 @@ def test_accented_drug_names_of_european_copies(components):
     found = windows_with_spans(components, text)
     assert [w[:2] for w in found] == [("cyclosporine", 2), ("mycophenolate mofetil", 2), ("methotrexate", 2)]
     assert "mycophénolate" in found[1][4]  # the evidence is the text as written
+
+
+# Lists that go on past a combination ('alone or in combination with'), a restated stable dose, a route
+# adverb, a dose or a strength in brackets, or a brand in brackets with its trademark sign.
+CONNECTOR_CASES = [
+    ("Stable use of cetirizine alone or in combination with montelukast for at least 2 weeks before screening",
+     ["cetirizine", "montelukast"]),
+    ("Treated with a stable dose of leflunomide or with a stable dose of sulfasalazine for at least 8 weeks",
+     ["leflunomide", "sulfasalazine"]),
+    ("Patients taking prednisone orally, concomitant azathioprine and mesalamine must be stable for 4 weeks",
+     ["prednisone", "azathioprine", "mesalamine"]),
+    ("On a stable dose of methylprednisolone (MP 4-8 mg/d) or tacrolimus (\\<= 3 mg/d) in the past 2 months",
+     ["methylprednisolone", "tacrolimus"]),
+    ("Use of pimecrolimus 1% or tacrolimus 0.1% ointment within 14 days", ["pimecrolimus", "tacrolimus"]),
+    ("Treatment with adalimumab (Humira®) infliximab or IVIG within 8 weeks", ["adalimumab", "infliximab", "ivig"]),
+]
+
+
+@pytest.mark.parametrize("text, subjects", CONNECTOR_CASES, ids=[c[0][:40] for c in CONNECTOR_CASES])
+def test_lists_that_go_on_past_these_words(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+# Items that each end in their time, under a 'time periods' header (a use within) or a washout one
+# (a last use), written with dashes or '=' between a drug and its time
+DRUG_TIME_ITEM_CASES = [
+    ("Use of the following within the specified time periods before day 1: - Etanercept - 4 weeks "
+     "- Golimumab, infliximab - 2 months - Rituximab - 6 months - Any other therapy",
+     [("etanercept", 4, "weeks", WITHIN), ("golimumab", 2, "months", WITHIN), ("infliximab", 2, "months", WITHIN),
+      ("rituximab", 6, "months", WITHIN)]),
+    ("These washouts apply before visit 1: montelukast = 14 days; cetirizine = 7 days; omalizumab = 16 weeks.",
+     [("montelukast", 14, "days", LAST), ("cetirizine", 7, "days", LAST), ("omalizumab", 16, "weeks", LAST)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DRUG_TIME_ITEM_CASES, ids=[c[0][:40] for c in DRUG_TIME_ITEM_CASES])
+def test_drug_time_items_with_dashes_or_equals(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_a_drug_time_list_names_each_drug_once(components):
+    text = "Required washouts: LABA = 2 days; ICS/LABA = 14 days; LAMA/LABA = 14 days."
+    assert [w[:3] for w in windows_with_spans(components, text)] == [
+        ("long-acting beta-agonists", 2, "days"), ("inhaled corticosteroids", 14, "days"),
+        ("long-acting beta-agonists", 14, "days"), ("long-acting muscarinic antagonists", 14, "days"),
+    ]  # LABA at 14 days once, though two items name it
+
+
+# class names as registry texts spell them
+SPELLING_CASES = [
+    ("Use of TNF-alpha-antagonists within 8 weeks", "tnf inhibitor"),
+    ("Receiving anti-TNF-a therapy within 8 weeks", "tnf inhibitor"),
+    ("Change in immunosuppresive medication in the previous 3 months", "immunosuppressants"),
+]
+
+
+@pytest.mark.parametrize("text, subject", SPELLING_CASES, ids=[c[0][:40] for c in SPELLING_CASES])
+def test_class_spellings(components, text, subject):
+    assert [w[0] for w in windows_with_spans(components, text)] == [subject]

@@ -1,0 +1,50 @@
+"""Ways registry texts state a window's time: how long ago, how long stable, and the therapy after
+the time. Sentences are invented, in the constructions registry texts use.
+
+Each case asserts the exact facts: (subject, value, unit, relation, source span text)."""
+
+import pytest
+
+from test_windows import components  # noqa: F401  (fixture: the drug and window components)
+from test_windows_lists import LAST, STABLE, WITHIN, windows_with_spans
+
+TIME_CASES = [
+    # a stable time the therapy follows
+    ("≥ 90 days on a stable dose of etanercept or a biosimilar",
+     [("etanercept", 90, "days", STABLE, "≥ 90 days on a stable dose of etanercept")]),
+    ("At least 8 weeks on a stable dosage of hydroxychloroquine",
+     [("hydroxychloroquine", 8, "weeks", STABLE, "At least 8 weeks on a stable dosage of hydroxychloroquine")]),
+    # 'in less than', and 'less than N have elapsed since' the therapy that follows
+    ("Received systemic corticosteroids in less than 2 months",
+     [("corticosteroids", 2, "months", WITHIN, "systemic corticosteroids in less than 2 months")]),
+    ("Less than 21 days have elapsed since the last dose of cyclophosphamide",
+     [("cyclophosphamide", 21, "days", WITHIN, "Less than 21 days have elapsed since the last dose of cyclophosphamide")]),
+    ("Fewer than 4 weeks since last radiotherapy or methotrexate",
+     [("methotrexate", 4, "weeks", WITHIN, "Fewer than 4 weeks since last radiotherapy or methotrexate")]),
+    # half-lives between the time and 'prior to'
+    ("Use of tacrolimus 4 weeks or 5 half-lives prior to baseline, whichever is longer",
+     [("tacrolimus", 4, "weeks", WITHIN, "tacrolimus 4 weeks or 5 half-lives prior to")]),
+    ("Abrocitinib less than 2 weeks or 5 half-lives (whichever is longer) prior to day 1",
+     [("abrocitinib", 2, "weeks", WITHIN, "Abrocitinib less than 2 weeks or 5 half-lives (whichever is longer) prior to")]),
+    # a comparator written out and restated in brackets
+    ("Methotrexate at a stable dose for greater than or equal to (>=) 6 weeks before randomization",
+     [("methotrexate", 6, "weeks", STABLE, "Methotrexate at a stable dose for greater than or equal to (>=) 6 weeks")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", TIME_CASES, ids=[c[0][:40] for c in TIME_CASES])
+def test_time_phrasings(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+# not these: a stable dose with no time before it, a count of days since a diagnosis, a duration
+NOT_WINDOW_CASES = [
+    "Patients on a stable dose of methotrexate are eligible",
+    "Less than 30 days have elapsed since the diagnosis of myositis",
+    "At least 12 weeks on treatment in the open-label extension",
+]
+
+
+@pytest.mark.parametrize("text", NOT_WINDOW_CASES, ids=[c[:40] for c in NOT_WINDOW_CASES])
+def test_no_window_without_a_therapy_after_the_time(components, text):
+    assert windows_with_spans(components, text) == []
