@@ -62,6 +62,12 @@ _HEADER_LINE_RE = re.compile(
     _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
+# "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:": a header named after the cohort it is for,
+# in capitalised words (not "Meets all inclusion criteria", a criterion)
+_PREFIXED_HEADER_LINE_RE = re.compile(
+    r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
+)
+_CRITERIA_END_RE = re.compile(r"criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE)
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
 # A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient
 # who meets any of the following criteria will be excluded from participation in this study:"
@@ -84,7 +90,7 @@ _BULLET_RE = re.compile(
     # "•Diagnosed": glued only for real bullets, or a "*" with no other "*" on its line ("*Ability to …",
     # not "*italic*")
     r"|(?P<symbol>[*+•·▪◦‣●○■□–—o][ \t]+|[•▪◦‣●■](?=[^\W\d_])|\*(?=[^\W\d_])(?![^\n*]*\*))"
-    r"|(?P<number>\d{1,3}[.)]|\(\d{1,3}\))[ \t]+"
+    r"|(?P<number>\d{1,3}[.)]|\(\d{1,3}\))(?:[ \t]+|(?-i:(?=[A-Z])))"  # "1.Adults …" glued only before a capital
     r"|(?P<roman>(?:[ivx]{2,5}|[IVX]{2,5})[.)]|\((?:[ivx]{1,5}|[IVX]{1,5})\))[ \t]+"
     r"|(?P<letter>[A-Za-z][.)]|\([A-Za-z]\))[ \t]+)"
     r"(?=\S)"
@@ -188,6 +194,8 @@ class _CriteriaSplitter:
             self.criteria = [
                 replace(c, section="exclusion" if c.ordinal >= exclusion_from else "inclusion") for c in self.criteria
             ]
+        elif self.section == "inclusion" and (exclusion_from := _unheaded_last_list_start(self.text, self.criteria)):
+            self.criteria = [replace(c, section="exclusion") if c.ordinal >= exclusion_from else c for c in self.criteria]
         return self.criteria
 
     def _read_line(self, start: int, end: int) -> None:
@@ -212,6 +220,8 @@ class _CriteriaSplitter:
         if _HEADER_START_RE.match(self.text, start, end):
             header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
             join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
+        elif _CRITERIA_END_RE.search(self.text, max(start, end - 14), end):
+            header = _PREFIXED_HEADER_LINE_RE.match(self.text, start, end)
         opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
         # `end` is a stripped line end, so an intro header's closing colon is its last character
         ends_in_colon = end > start and self.text[end - 1] == ":"
@@ -366,7 +376,28 @@ def _second_numbered_list_start(text: str, criteria: list[Criterion]) -> int | N
     return top[split].ordinal
 
 
-_LEADING_NUMBER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?P<number>\d{1,3})[.)][ \t]")
+def _unheaded_last_list_start(text: str, criteria: list[Criterion]) -> int | None:
+    """Inclusion headers and no exclusion header: a last numbered list that starts from 1 again right
+    after the last inclusion list, with no header between ("SSc-PAH Inclusion Criteria 1. … 3. NYHA
+    class I-III" then "1. Have a diagnosis of … 2. Be pregnant …"), is the exclusion list whose header
+    the copy lost: the ordinal where it starts. None unless both runs count 1, 2, … to the end."""
+    if any(c.section != "inclusion" for c in criteria):
+        return None
+    top = [c for c in criteria if c.parent is None]
+    numbers = [_item_number(text, criterion) for criterion in top]
+    restart = next((i for i in range(len(numbers) - 1, 0, -1) if numbers[i] == 1), None)
+    if restart is None or numbers[restart:] != list(range(1, len(numbers) - restart + 1)) or len(numbers) - restart < 2:
+        return None
+    before = numbers[restart - 1]
+    if before is None or before < 2 or numbers[restart - before : restart] != list(range(1, before + 1)):
+        return None
+    between = text[top[restart - 1].end : text.rfind("\n", 0, top[restart].start) + 1]
+    if between.strip() or text[: top[restart - 1].end].rstrip().endswith(":"):
+        return None  # a header or a line of its own between the lists; or an item that opens a list
+    return top[restart].ordinal
+
+
+_LEADING_NUMBER_RE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?P<number>\d{1,3})[.)](?:[ \t]|(?=[A-Z]))")
 
 
 def _nests(open_item: _OpenItem, indent: int, kind: str) -> bool:

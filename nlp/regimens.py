@@ -46,9 +46,11 @@ THRESHOLD_AFTER_RE = re.compile(DOSES["threshold_after"], re.IGNORECASE)
 LIST_LABEL_RE = re.compile(DOSES["list_label"])
 INTAKE_COUNT_RE = re.compile(DOSES["intake_count_before"], re.IGNORECASE)
 STRENGTHS_RE = re.compile(DOSES["strengths_before"], re.IGNORECASE)
+UNIT_STRENGTH_AFTER_RE = re.compile(DOSES["unit_strength_after"], re.IGNORECASE)
 STRENGTH_UNITS = frozenset(DOSES["strength_units"])
 STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
-CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n")
+CLAUSE_END_RE = re.compile(r"\.(?=\s+[A-Z(\[]|\s*$)|;|\n(?![ \t]*[a-z])")  # a line going on in lower case is wrapped
+OR_OTHER_RE = re.compile(r"\s*,?\s*or\s+(?:an)?other\s+(?:\w+\s+)?", re.IGNORECASE)
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 # "20 mg of prednisone", "25% topical sodium thiosulfate cream"
 DRUG_AFTER_DOSE_RE = re.compile(
@@ -112,6 +114,7 @@ def extract_regimens(text: str, drugs: list[dict], doses: list[Dose] | None = No
         if dose.amount
         and not _is_concentration_beside_dose(text, dose, doses, clauses)
         and not _lists_strengths(text, dose, clauses)
+        and not _is_unit_strength_beside_dose(text, dose, doses, clauses)
         and not STEP_BEFORE_RE.search(text, max(0, dose.start - 20), dose.start)
     ]  # "0 mg oral BID" is the placebo period of an arm; "tapered 5mg each 2 weeks" a step
     statements = [_per_intake(text, Statement(dose, _clause_of(clauses, dose.start))) for dose in doses]
@@ -166,6 +169,8 @@ def _drug_of(text: str, statement: Statement, drugs: list[dict]) -> dict | None:
         # 'prednisone, 1 mg/kg/day, PO; the dose was reduced … to a final dose of 10 mg/day': the sentence's drug
         sentence_start = max(text.rfind(". ", 0, clause_start), text.rfind("\n", 0, clause_start)) + 1
         before = [m for m in drugs if sentence_start <= m["start"] and m["end"] <= clause_start]
+    if len(before) >= 2 and OR_OTHER_RE.fullmatch(text, before[-2]["end"], before[-1]["start"]):
+        return before[-2]  # 'oral prednisone or other corticosteroid, including … 60mg per day': prednisone
     return before[-1] if before else None
 
 
@@ -298,6 +303,18 @@ def _lists_strengths(text: str, dose: Dose, clauses) -> bool:
     """'supplied in 4 strengths: 0.25 mg, 0.5 mg, 1 mg': what the product comes in, not a dose given."""
     clause_start = _clause_of(clauses, dose.start)[0]
     return STRENGTHS_RE.search(text, clause_start, dose.start) is not None
+
+
+def _is_unit_strength_beside_dose(text: str, dose: Dose, doses: list[Dose], clauses) -> bool:
+    """'tablets of methotrexate (2.5mg per tablet) from the initial dose of 15mg': what one tablet holds,
+    when its clause states a dose taken; alone ('one tablet (5mg per tablet), twice per day') it is the dose."""
+    if not UNIT_STRENGTH_AFTER_RE.match(text[dose.end : dose.end + 40]):
+        return False
+    clause = _clause_of(clauses, dose.start)
+    return any(
+        other is not dose and clause[0] <= other.start <= clause[1] and not UNIT_STRENGTH_AFTER_RE.match(text[other.end : other.end + 40])
+        for other in doses
+    )
 
 
 def _per_intake(text: str, statement: Statement) -> Statement:

@@ -39,14 +39,21 @@ _RESTATED_OPERATOR_WORDS_RE = re.compile(
 _MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
 
 
+# the small and full-width forms of '<', '>', '=' and the ideographic and full-width punctuation of East
+# Asian copies ("ALT/AST ≥ 3 ULN、BUN/Cr ﹥ 1.5 ULN")
+_EAST_ASIAN_FORMS = {"﹤": "<", "﹥": ">", "﹦": "=", "＜": "<", "＞": ">", "＝": "=", "、": ",", "，": ",", "；": ";", "：": ":"}
+
+
 def _accent_folding_table() -> dict[int, str]:
     """'é' -> 'e', 'ö' -> 'o', 'ç' -> 'c': the Latin letters with a diacritic whose base is an ASCII
-    letter, one character for one ('méthotrexate', 'ciclosporine' in European copies)."""
+    letter, one character for one ('méthotrexate', 'ciclosporine' in European copies); and the
+    East Asian forms above."""
     table = {}
     for code in range(0xC0, 0x250):
         base = unicodedata.normalize("NFD", chr(code))[0]
         if base != chr(code) and base.isascii() and base.isalpha():
             table[code] = base
+    table.update({ord(form): ascii for form, ascii in _EAST_ASIAN_FORMS.items()})
     return table
 
 
@@ -99,7 +106,7 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5"), letters with a diacritic ("méthotrexate") and runs of more than MAX_PUNCTUATION_RUN
+    digits ("1·5"), letters with a diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs of more than MAX_PUNCTUATION_RUN
     punctuation characters ("((((…", "-----…", "()()…", which would make tokenizing quadratic) become
     spaces, digits, points or plain letters."""
     if "\\" in text:

@@ -124,11 +124,16 @@ def _reversed_alternation(phrases_by_op: dict[str, list[str]]) -> str:
     """The phrases spelled backwards, to find the operator that ends where a number starts by matching
     the reversed text from that point: one anchored match per number instead of a scan of the text."""
     phrases = {phrase.lower() for group in phrases_by_op.values() for phrase in group}
-    words = [_atoms(p)[::-1] for p in phrases if p[0].isalpha()]
+    words = [_atoms(p)[::-1] for p in phrases if p[0].isalpha() and p[-1].isalpha()]
     symbols = [_atoms(p)[::-1] for p in phrases if not p[0].isalpha()]
-    # symbols first: a phrase that starts with a symbol and ends in words ("> or equal to") is longer than
-    # the word phrase it ends with ("equal to")
-    return "(?:" + _trie_pattern(symbols) + r"\\?|" + _trie_pattern(words) + r"(?![A-Za-z]))"
+    # words then a symbol ("not >", "not \\>") before the symbol alone: longer; the markdown backslash
+    # stands right before the symbol
+    worded_symbols = [(atoms[0] + r"\\?",) + atoms[1:] for p in phrases if p[0].isalpha() and not p[-1].isalpha()
+                      for atoms in [_atoms(p)[::-1]]]
+    # symbols before words: a phrase that starts with a symbol and ends in words ("> or equal to") is longer
+    # than the word phrase it ends with ("equal to")
+    return ("(?:" + (_trie_pattern(worded_symbols) + r"(?![A-Za-z])|" if worded_symbols else "")
+            + _trie_pattern(symbols) + r"\\?|" + _trie_pattern(words) + r"(?![A-Za-z]))")
 
 
 def _atoms(phrase: str) -> tuple[str, ...]:

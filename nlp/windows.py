@@ -128,7 +128,7 @@ MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:ex
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
-SUBJECTS_AFTER_ONLY = {"stable_on"}  # '≥180 days on a stable dose of adalimumab': the therapy follows
+SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout"}  # '≥180 days on a stable dose of X', 'a 4-week washout of X'
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
@@ -219,12 +219,12 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
     r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
 )
 # 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
-# 'less than 14 days have elapsed since last radiation therapy or chemotherapy',
+# 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X'
 OF_THERAPY_RE = re.compile(
-    r"(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
+    r"\)?(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
@@ -496,7 +496,7 @@ class WindowExtractor:
         kept_classes = [c for c in kept_classes if not RESTRICTED_TO_RE.match(text, c.end)]
         kept_drugs = [d for d in drug_subjects if not any(_overlaps(d, c) for c in kept_classes)]
         # 'immunosuppressive therapies including cyclophosphamide, azathioprine': the listed drugs, not the class
-        listing = [c for c in kept_classes if _lists_its_members(text, c, kept_drugs)]
+        listing = [c for c in kept_classes if _lists_its_members(text, c, kept_drugs + kept_classes)]
         kept_classes = [c for c in kept_classes if c not in listing]
         examples = {s: span for s in kept_drugs + kept_classes if (span := _examples_after(text, s.end))}
         # 'TNF antagonists (etanercept, infliximab, and adalimumab)': a bracket that only enumerates drugs
@@ -656,6 +656,10 @@ def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> 
     return earlier[-1:]
 
 
+# '… of any systemic therapies including methotrexate': a class that lists its members is no subject itself
+CLASS_LISTING_RE = re.compile(r"[\w-]+(?:\s+[\w-]+){0,2},?\s+includ(?:ing|es?)\b(?!\s+but\b)[\s:]{0,2}(?:(?:systemic|oral|topical)\s+)?",
+                              re.IGNORECASE)
+MEMBER_LEAD_RE = re.compile(r"[\s:]{0,2}(?:(?:systemic|oral|topical|intravenous|inhaled|injectable)\s+)?", re.IGNORECASE)
 INCLUDING_RE = re.compile(r"(?:\s+(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?))?,?\s+includ(?:ing|es?)\b(?!\s+but\b)(?!\s*\()", re.IGNORECASE)
 
 
@@ -719,7 +723,7 @@ def _lists_its_members(text: str, therapy_class: Subject, drugs: list[Subject]) 
     including = INCLUDING_RE.match(text, therapy_class.end)
     if including is None:
         return False
-    return any(0 <= d.start - including.end() <= 2 for d in drugs)
+    return any(d.start >= including.end() and MEMBER_LEAD_RE.fullmatch(text, including.end(), d.start) for d in drugs)
 
 
 def _examples_after(text: str, position: int) -> tuple[int, int] | None:
@@ -966,7 +970,8 @@ def extract_windows(
             )
             if listed and _names_the_kind_of_the_list_below(text, listed, time):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
-            if (rule is None and previous_listed and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)
+            if (rule is None and previous_listed and time.kind not in SUBJECTS_AFTER_ONLY
+                    and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)
                     and not OTHER_THERAPY_NAMED_RE.search(text, previous_end, time.start)):
                 # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each;
                 # the relation is what the words since the previous time expression say
@@ -1173,10 +1178,10 @@ def _therapy_of_the_time(
     """'Previously treated patients within 2 weeks of topical therapy', 'Use in the last 3 months of
     biological therapy': the therapy right after 'of' (or 'with')."""
     of = OF_THERAPY_RE.match(text, time.end)
-    if of is None:
-        return [], None
+    if of is None or (of.group().startswith(")") and not text[: time.start].rstrip().endswith("(")):
+        return [], None  # a bracket closes after the time only when the time is all it holds: '(within 3 months) with X'
     later = [s for s in subjects if s.start >= of.end() and s.end <= clause_end]
-    if not later or later[0].start != of.end():
+    if not later or not (later[0].start == of.end() or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)):
         return [], None
     listed = [s for s in _list_starting_with(text, later) if s.medication]  # '… since last radiation therapy or chemotherapy'
     return (listed, f"window_{time.kind}_of_therapy") if listed else ([], None)

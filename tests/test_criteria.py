@@ -636,3 +636,40 @@ def test_headers_in_the_table_rows_of_an_eu_register_copy():
         ("FVC >= 50% predicted", "inclusion"),
         ("AST, ALT > 1.5 x ULN;", "exclusion"),
     ]
+
+
+def test_numbers_glued_to_a_capitalised_item():
+    text = "Inclusion Criteria:\n1.Adults with dermatomyositis\n2.CK below 1,000 U/L\n3.1.5 mg/kg of prednisone is allowed"
+    assert texts(text) == ["Adults with dermatomyositis", "CK below 1,000 U/L\n3.1.5 mg/kg of prednisone is allowed"]
+
+
+def test_headers_named_after_their_cohort():
+    text = ("Cohort A Inclusion Criteria\n- Adults with dermatomyositis\nDM-ILD Exclusion Criteria:\n- Pregnancy\n"
+            "- Does not meet all inclusion criteria")
+    assert sections(text) == [
+        ("Adults with dermatomyositis", "inclusion"),
+        ("Pregnancy", "exclusion"),
+        ("Does not meet all inclusion criteria", "exclusion"),  # a criterion, not a header
+    ]
+
+
+def test_a_last_list_numbered_from_one_again_after_the_inclusion_lists_is_the_exclusion_list():
+    text = ("Cohort A Inclusion Criteria\n1. Adults with dermatomyositis\n2. CDASI activity > 6\n"
+            "1. Pregnancy\n2. Active infection")
+    assert sections(text) == [
+        ("Adults with dermatomyositis", "inclusion"), ("CDASI activity > 6", "inclusion"),
+        ("Pregnancy", "exclusion"), ("Active infection", "exclusion"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a line between the lists: a header this reading does not know, or a note
+        "Inclusion Criteria:\n1. Adults\n2. CDASI activity > 6\nPart B:\n1. Juveniles\n2. CDASI activity > 4",
+        # the item before the second list opens it
+        "Inclusion Criteria:\n1. Adults\n2. Any of the following:\n1. CDASI activity > 6\n2. MMT-8 < 136",
+    ],
+)
+def test_a_second_numbered_list_that_stays_inclusion(text):
+    assert {section for _text, section in sections(text)} == {"inclusion"}

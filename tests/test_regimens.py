@@ -457,3 +457,26 @@ def test_an_interventions_class_word_is_its_drug():
     assert [(r["drug"], r["amount"], r["unit"]) for r in nlp.extract_study(record)["regimens"]] == [
         ("prednisolone", 2, "mg/kg"), ("corticosteroids", 1, "mg/kg")
     ]
+
+
+def test_what_one_tablet_holds_is_no_dose_when_the_clause_states_the_dose(components):
+    text = ("Participants are given tablets of methotrexate (2.5mg per tablet) from the initial dose of 15mg, "
+            "once per week")
+    assert [(r["drug"], r["amount"]) for r in regimens_of(components, text)] == [("methotrexate", 15)]
+    alone = "Participants are given one tablet of tofacitinib (5mg per tablet), twice per day"
+    assert [(r["drug"], r["amount"], r.get("frequency")) for r in regimens_of(components, alone)] == [
+        ("tofacitinib", 5, "BID")
+    ]
+
+
+def test_a_drug_or_other_of_its_class_doses_the_drug_across_a_wrapped_line(components):
+    text = "No improvement with 28 days of oral prednisone or other corticosteroid,\nincluding 60mg per day for 14 days"
+    assert regimens_of(components, text) == [R(60, "mg", "prednisone", frequency="QD", duration="14 days")]
+
+
+@pytest.mark.parametrize("text, frequency", [
+    ("100mg of anakinra by subcutaneous injection for 84 consecutive days", "QD"),
+    ("IVIg 2 g/kg over 5 consecutive days", None),
+])
+def test_consecutive_days_of_dosing_are_daily(components, text, frequency):
+    assert [r.get("frequency") for r in regimens_of(components, text)] == [frequency]

@@ -940,3 +940,33 @@ def test_session10_phrasings(pipe, text, expected):
 ])
 def test_session10_not_these(pipe, text):
     assert [t for t in with_units(pipe, text) if t[0] in ("spleen size", "disease duration") or t[2] in (1234567, 2.5)] == []
+
+
+# operators negated ('not >'), in their small and full-width forms; creatinine as 'Cr' (not in a protein/Cr
+# ratio); a minimal dose; lung function '%pred'; ECOG scored in points; 'glomerular filtrate'
+SESSION11_CASES = [
+    ("Duration of the current episode at least 6 months, and not > 8 years",
+     [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 8, "years")]),
+    ("Duration of dermatomyositis not \\> 5 years", [("disease duration", "<=", 5, "years")]),
+    ("CK not < 2 x ULN", [("CK", ">=", 2, "xULN")]),
+    ("ALT ≥ 3 ULN、Cr ﹥ 1.5 ULN", [("ALT", ">=", 3, None), ("serum creatinine", ">", 1.5, None)]),
+    ("Platelets ＜ 100 × 10^9/L", [("platelets", "<", 100, "x10^9/L")]),
+    ("Proteinuria, or UPr/Cr ratio ≥ 0.6", [("urine protein", ">=", 0.6, None)]),
+    ("Receiving IVIg (minimal dose equivalent to 0.4 g/kg every 4 weeks)", [("ivig dose", ">=", 0.4, "g/kg")]),
+    ("Pulmonary disease with FVC %pred ≤ 45% OR DLco %pred ≤ 30%", [("FVC", "<=", 45, "%"), ("DLCO", "<=", 30, "%")]),
+    ("Physical strength status score (ECOG): 0-2 points", [("ECOG", ">=", 0, "points"), ("ECOG", "<=", 2, "points")]),
+    ("Glomerular filtrate \\<35ml/min", [("eGFR", "<", 35, "mL/min")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SESSION11_CASES, ids=[c[0][:40] for c in SESSION11_CASES])
+def test_session11_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Cr clearance below normal",  # no value
+    "CR or PR after induction",  # a response, no creatinine
+])
+def test_session11_not_these(pipe, text):
+    assert with_units(pipe, text) == []

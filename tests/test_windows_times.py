@@ -48,3 +48,29 @@ NOT_WINDOW_CASES = [
 @pytest.mark.parametrize("text", NOT_WINDOW_CASES, ids=[c[:40] for c in NOT_WINDOW_CASES])
 def test_no_window_without_a_therapy_after_the_time(components, text):
     assert windows_with_spans(components, text) == []
+
+
+# a washout stated before the therapies it is for; a class that lists its members ('including') is
+# named by them; a time in brackets before 'with X'; the end of a therapy the time counts from
+LEADING_CASES = [
+    ("All patients will have a 12-week washout of any systemic therapies including systemic corticosteroids, "
+     "methotrexate or acitretin", [("corticosteroids", 12, "weeks", LAST), ("methotrexate", 12, "weeks", LAST),
+                                   ("acitretin", 12, "weeks", LAST)]),
+    ("Stable analgesics for 30 days and a minimum of 4 week washout from antidepressants",
+     [("analgesics", 30, "days", STABLE), ("antidepressants", 4, "weeks", LAST)]),
+    ("New treatment initiation (within 3 months) with immune-regulating medication, including azathioprine or "
+     "rituximab", [("azathioprine", 3, "months", WITHIN), ("rituximab", 3, "months", WITHIN)]),
+    ("Enrollment within 14 days of completion of corticosteroid therapy", [("corticosteroids", 14, "days", WITHIN)]),
+    ("Stable dose of sildenafil or bosentan defined as 1-month with no change in dose",
+     [("sildenafil", 1, "months", STABLE), ("bosentan", 1, "months", STABLE)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", LEADING_CASES, ids=[c[0][:40] for c in LEADING_CASES])
+def test_therapies_named_after_their_time(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_a_washout_stated_before_names_no_earlier_therapy(components):
+    text = "Methotrexate is allowed. Patients will then have a 4-week washout period before the first dose."
+    assert windows_with_spans(components, text) == []
