@@ -972,6 +972,7 @@ def extract_windows(
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if (rule is None and previous_listed and time.kind not in SUBJECTS_AFTER_ONLY
                     and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)
+                    and not BLOCKERS_RE.search(text, previous_end, time.start)
                     and not OTHER_THERAPY_NAMED_RE.search(text, previous_end, time.start)):
                 # 'X, Y and Z, ongoing for >= 12 weeks and at stable dose for >= 4 weeks': both for each;
                 # the relation is what the words since the previous time expression say
@@ -1093,7 +1094,13 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
     """'Any of the following within 24 weeks before baseline:' — the subjects are the items below."""
     if BLOCKERS_RE.search(text, clause_start, clause_end):
         return False
-    return bool(HEADER_END_RE.match(text, time.end) or FOLLOWING_RE.search(text, clause_start, clause_end))
+    if FOLLOWING_RE.search(text, clause_start, clause_end):
+        return True
+    header_end = HEADER_END_RE.match(text, time.end)
+    if header_end is None or header_end.end() - time.end > COLON_LIST_REACH:
+        return False
+    between = text[time.end : header_end.end()]  # '(PFT within last 3 months is acceptable) SOC therapy:'
+    return between.count(")") <= between.count("(")  # not from inside a bracket that closes before the colon
 
 
 def _relation(

@@ -405,3 +405,16 @@ def test_an_arms_dosing_time_is_no_window():
     for facts in (nlp.extract_study(record), next(nlp.extract_studies([record, record], n_process=2))):
         assert keys(facts["windows"]) == [("exclusion", "prednisone", 4, "weeks", "used_within")]
         assert [(r["drug"], r["amount"]) for r in facts["regimens"]] == [("prednisone", 30), ("prednisone", 20)]
+
+
+def test_a_time_in_a_bracket_or_far_before_the_colon_opens_no_list():
+    criteria = (
+        "Inclusion Criteria:\n- FVC decline of 10% in last 12 months as the minimal threshold of disease severity "
+        "in this study (a PFT done within last 3 months is acceptable)\nStandard of care therapy:\n"
+        "- Azathioprine\n- Mycophenolate mofetil"
+    )
+    assert keys(windows_of(criteria)) == []
+    opened = "Exclusion Criteria:\n- Any of these within 4 weeks (28 days) of baseline:\n- Azathioprine\n- Rituximab"
+    assert keys(windows_of(opened)) == [
+        ("exclusion", "azathioprine", 4, "weeks", "used_within"), ("exclusion", "rituximab", 4, "weeks", "used_within")
+    ]

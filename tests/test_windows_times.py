@@ -74,3 +74,33 @@ def test_therapies_named_after_their_time(components, text, expected):
 def test_a_washout_stated_before_names_no_earlier_therapy(components):
     text = "Methotrexate is allowed. Patients will then have a 4-week washout period before the first dose."
     assert windows_with_spans(components, text) == []
+
+
+# stability and discontinuation said in other words
+CUE_CASES = [
+    ("Methotrexate must not be used for at least 28 days prior to baseline", [("methotrexate", 28, "days", LAST)]),
+    ("Regular use of leflunomide with a nonchanging dose for at least 8 weeks prior to entry",
+     [("leflunomide", 8, "weeks", STABLE)]),
+    ("Unless gabapentin has been steadily dosed > 4 weeks", [("gabapentin", 4, "weeks", STABLE)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CUE_CASES, ids=[c[0][:40] for c in CUE_CASES])
+def test_stability_and_discontinuation_cues(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+# not these: a tuberculosis test named after interferon; a test or an assessment between a drug and its
+# time; a hospital stay after a window that a later time would otherwise share; a time in a bracket or
+# far before a colon that ends the criterion
+NOT_MEDICATION_CASES = [
+    ("Negative interferon-gamma release assay within 2 months", []),
+    ("Use of albuterol at visit 1, or documented reversibility assessment within 1 year", []),
+    ("Systemic corticosteroids within 30 days, or any hospitalization for asthma within 2 months",
+     [("corticosteroids", 30, "days", WITHIN)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_MEDICATION_CASES, ids=[c[0][:40] for c in NOT_MEDICATION_CASES])
+def test_times_that_are_not_the_therapys(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
