@@ -124,6 +124,7 @@ FOR_RE = re.compile(r"for\b", re.IGNORECASE)
 # the members' bracket right after the time, or after what the time counts back from ('1 month prior to
 # starting the study (methotrexate, …)')
 MEMBERS_OPEN_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before)\s+)?[A-Za-z-]+(?:\s+[A-Za-z-]+){0,3})?[ \t\n]*\(", re.IGNORECASE)
+MEMBERS_COLON_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before|of)\s+)?[\w-]+(?:\s+[\w-]+){0,3})?\s*:", re.IGNORECASE)
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
@@ -207,7 +208,8 @@ BLOCKER_LOOKAHEAD = 30  # characters after a blocker that tell it is no blocker 
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 # "(excluding topical or nasal steroids)": the therapies a bracket leaves out are no subjects
 EXCLUDED_BRACKET_RE = re.compile(r"\((?:excluding|except(?:\s+for)?|other\s+than|not\s+including)\b[^()]*\)", re.IGNORECASE)
-SUBJECT_REACH = 150  # characters from the last therapy named to the time expression that is its window
+SUBJECT_REACH = 150  # characters from the last therapy named to the time expression that is its window (a run
+# of blanks, as a hard-wrapped line's indentation, counts as one)
 SUBJECT_REACH_PAST_ITS_DOSE = 180  # "… X …, the dose must be ≤ 20 mg/day for 8 weeks …, and stable for 2 weeks"
 THE_DOSE_RE = re.compile(r"\b(?:the|its|this)\s+(?:dose|dosage)\b", re.IGNORECASE)  # the therapy's dose: it is still its subject
 # a sentence that ends without the capital the sentence splitter wants: "… IgA nephropathy. or the …"
@@ -521,7 +523,8 @@ class WindowExtractor:
             replace(d, equivalent=True) if _names_a_dose_unit(text, d, others) else d for d in kept_drugs
         ]
         ordered = _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
-        return _topical_when_listed_after_topical(text, _steroid_or_equivalent_as_the_class(text, ordered))
+        ordered = _topical_when_listed_after_topical(text, _steroid_or_equivalent_as_the_class(text, ordered))
+        return _topical_under_a_topical_header(text, ordered)
 
 
 TOPICAL_VARIANTS = {k: v for k, v in THERAPY_CLASSES["topical_variants"].items() if not k.startswith("_")}
@@ -596,6 +599,20 @@ def _topical_when_listed_after_topical(text: str, subjects: list[Subject]) -> li
                 and TOPICAL_JOIN_RE.fullmatch(text, before.end, subject.start)):
             subjects[index] = replace(subject, names=(variant,))
     return subjects
+
+
+def _topical_under_a_topical_header(text: str, subjects: list[Subject]) -> list[Subject]:
+    """'… one of the following topical treatments on the treated area: Corticosteroids, …': the classes
+    listed after the header are the topical ones."""
+    following = FOLLOWING_RE.search(text) if "following" in text.lower() else None
+    colon = text.find(":", following.end()) if following else -1
+    if colon < 0 or not _says_topical_only(text, following.start(), colon):
+        return subjects
+    return [
+        replace(s, names=(TOPICAL_VARIANTS[s.names[0]],))
+        if s.start > colon and len(s.names) == 1 and s.names[0] in TOPICAL_VARIANTS else s
+        for s in subjects
+    ]
 
 
 def _without_restatements(text: str, subjects: list[Subject]) -> list[Subject]:
@@ -1001,9 +1018,12 @@ def extract_windows(
 def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> list[Subject]:
     """'Stable DMARDs for at least 1 month (methotrexate, leflunomide or sulfasalazine)': a parenthesis right
     after the time that only enumerates two or more drugs names the class's members, the window's subjects
-    (not when it gives examples: 'e.g.', 'such as'; one drug is rather a dose's unit: '(prednisone ≤ 10 mg)')."""
+    (not when it gives examples: 'e.g.', 'such as'; one drug is rather a dose's unit: '(prednisone ≤ 10 mg)');
+    so does a colon that ends the time's phrase and opens such a list to the end of the criterion."""
     opening = MEMBERS_OPEN_RE.match(text, time.end)
     close = text.find(")", time.end) if opening else -1
+    if opening is None and (opening := MEMBERS_COLON_RE.match(text, time.end)):
+        close = len(text.rstrip(" \t\n.;"))  # 'Antihistamines within 10 days prior to Visit 1: loratadine, cetirizine'
     if close < 0 or MEMBERS_EXAMPLES_RE.search(text, opening.end(), close):
         return []
     inside = [s for s in subjects if opening.end() <= s.start and s.end <= close]
@@ -1134,10 +1154,22 @@ def _bare_reach(in_clause: list[TimeExpression], index: int, clause_end: int) ->
 
 def _bare_relation(text: str, time: TimeExpression, reach: int | None) -> str | None:
     """A bare time with no cue before it ('etanercept (4 weeks), infliximab (8 weeks) before baseline') is a
-    window when its clause goes on to say 'before': at least N before is a last use, '(N weeks)' a use within."""
-    if reach is None or not BARE_BEFORE_AFTER_RE.search(text, time.end, reach):
-        return None
-    return WINDOW_PATTERNS["comparator_relation"] if time.comparator else WINDOW_PATTERNS["default_relation"]["bare"]
+    window when its clause goes on to say 'before' (at least N before is a last use, '(N weeks)' a use within),
+    or when it ends an item of a list that 'the following …:' opens."""
+    if reach is not None and BARE_BEFORE_AFTER_RE.search(text, time.end, reach):
+        return WINDOW_PATTERNS["comparator_relation"] if time.comparator else WINDOW_PATTERNS["default_relation"]["bare"]
+    if not time.comparator and _items_of_the_following(text, time):
+        return WINDOW_PATTERNS["default_relation"]["bare"]
+    return None
+
+
+def _items_of_the_following(text: str, time: TimeExpression) -> bool:
+    """'… received at least one of the following topical treatments: Corticosteroids, antibiotics (2 weeks);
+    Retinoids (4 weeks)', '… systemic retinoids [6 months];': a time in brackets that ends an item of the list
+    a 'following …:' header opens."""
+    following = FOLLOWING_RE.search(text, 0, time.start)
+    return (following is not None and text.find(":", following.end(), time.start) >= 0
+            and text[: time.start].rstrip()[-1:] in ("(", "["))
 
 
 def _subjects_of(
@@ -1163,7 +1195,7 @@ def _subjects_of(
         if _blocker_in(text, listed[-1].end, time.start) or _blocker_in(text, lookback_start, listed[0].start):
             return [], ""
         reach = SUBJECT_REACH_PAST_ITS_DOSE if THE_DOSE_RE.search(between) else SUBJECT_REACH
-        if len(between) > reach or SENTENCE_IN_GAP_RE.search(between):
+        if (len(between) > reach and len(" ".join(between.split())) > reach) or SENTENCE_IN_GAP_RE.search(between):
             return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')
         return [s for s in listed if s.medication], f"window_{time.kind}"
     opening = text[segment_start : time.start].rstrip()

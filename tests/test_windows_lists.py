@@ -482,3 +482,56 @@ SPELLING_CASES = [
 @pytest.mark.parametrize("text, subject", SPELLING_CASES, ids=[c[0][:40] for c in SPELLING_CASES])
 def test_class_spellings(components, text, subject):
     assert [w[0] for w in windows_with_spans(components, text)] == [subject]
+
+
+# Items of a list that 'the following …:' opens, each ending in its time in brackets; classes under a
+# 'topical' header are the topical ones
+FOLLOWING_ITEM_CASES = [
+    ("Received one of the following systemic treatments: Methotrexate, ciclosporin (4 weeks); Oral retinoids "
+     "(6 months); Immunomodulators (3 months)",
+     [("methotrexate", 4, "weeks", WITHIN), ("cyclosporine", 4, "weeks", WITHIN), ("retinoids", 6, "months", WITHIN),
+      ("immunosuppressants", 3, "months", WITHIN)]),
+    ("Treatment with the following therapies at the times specified prior to Baseline: systemic retinoids "
+     "[6 months]; systemic corticosteroids [4 weeks]",
+     [("retinoids", 6, "months", WITHIN), ("corticosteroids", 4, "weeks", WITHIN)]),
+    ("Received one of the following topical treatments on the face: Corticosteroids, azelaic acid (2 weeks); "
+     "Retinoids (4 weeks)",
+     [("topical corticosteroids", 2, "weeks", WITHIN), ("azelaic acid", 2, "weeks", WITHIN),
+      ("topical retinoids", 4, "weeks", WITHIN)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", FOLLOWING_ITEM_CASES, ids=[c[0][:40] for c in FOLLOWING_ITEM_CASES])
+def test_items_of_a_following_list_with_their_times_in_brackets(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_a_time_in_brackets_without_a_following_header_is_no_window(components):
+    assert windows_with_spans(components, "Treated with methotrexate (6 months) and ciclosporin") == []
+
+
+def test_a_class_whose_time_a_colon_list_of_drugs_follows_is_named_by_them(components):
+    text = "Long-acting antihistamines within 10 days prior to Visit 1: loratadine, desloratadine, cetirizine"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [
+        ("loratadine", 10), ("desloratadine", 10), ("cetirizine", 10)
+    ]
+    text = "Biologics within 3 months prior to screening: any exposure excludes"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["biologic therapy"]
+
+
+def test_examples_after_e_g_stay_in_the_clause_of_their_class(components):
+    text = "Intranasal antihistamines (e.g. Astelin) within 2 weeks prior to Visit 1"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["antihistamines"]
+
+
+def test_antileukotrienes_are_leukotriene_receptor_antagonists(components):
+    assert [w[0] for w in windows_with_spans(components, "Oral antileukotrienes within 3 days")] == [
+        "leukotriene receptor antagonists"
+    ]
+
+
+def test_the_indentation_of_a_wrapped_list_counts_once_in_the_reach(components):
+    items = ", ".join(["methotrexate", "azathioprine"] + ["some other unnamed agent"] * 4)
+    wrapped = items.replace(", ", ",\n" + " " * 40)
+    text = f"Use of the following: {wrapped} (2 weeks)"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["methotrexate", "azathioprine"]
