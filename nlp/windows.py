@@ -1163,13 +1163,19 @@ def _bare_relation(text: str, time: TimeExpression, reach: int | None) -> str | 
     return None
 
 
+PERIOD_COLUMN_RE = re.compile(r"\b(?:exclusion|wash-?\s?out|withholding)\s+periods?\s+(?:prior\s+to|before)\b", re.IGNORECASE)
+
+
 def _items_of_the_following(text: str, time: TimeExpression) -> bool:
     """'… received at least one of the following topical treatments: Corticosteroids, antibiotics (2 weeks);
     Retinoids (4 weeks)', '… systemic retinoids [6 months];': a time in brackets that ends an item of the list
-    a 'following …:' header opens."""
+    a 'following …:' header opens, or of a table whose column says 'Exclusion Period Prior to Visit 1'."""
+    if text[: time.start].rstrip()[-1:] not in ("(", "["):
+        return False
+    if PERIOD_COLUMN_RE.search(text, 0, time.start):  # 'Medication (Exclusion Period Prior to Visit 1) …'
+        return True
     following = FOLLOWING_RE.search(text, 0, time.start)
-    return (following is not None and text.find(":", following.end(), time.start) >= 0
-            and text[: time.start].rstrip()[-1:] in ("(", "["))
+    return following is not None and text.find(":", following.end(), time.start) >= 0
 
 
 def _subjects_of(

@@ -104,3 +104,21 @@ NOT_MEDICATION_CASES = [
 @pytest.mark.parametrize("text, expected", NOT_MEDICATION_CASES, ids=[c[0][:40] for c in NOT_MEDICATION_CASES])
 def test_times_that_are_not_the_therapys(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_no_dose_of_a_drug_for_a_time_is_its_last_use(components):
+    text = "Minimal exposure to methotrexate, and no methotrexate dose for 1 month prior to screening"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("methotrexate", 1, "months", LAST)]
+
+
+def test_a_biologic_or_other_therapy_names_biologic_therapy(components):
+    text = "Received any biologic or investigational therapy within 6 weeks prior to Baseline"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("biologic therapy", 6)]
+
+
+def test_times_in_brackets_under_an_exclusion_period_column(components):
+    text = ("Medication (Exclusion Period Prior to Visit 1) Oral corticosteroids (4 weeks) Omalizumab (Xolair) "
+            "(6 months)")
+    assert [w[:4] for w in windows_with_spans(components, text)] == [
+        ("corticosteroids", 4, "weeks", WITHIN), ("omalizumab", 6, "months", WITHIN)
+    ]
