@@ -37,6 +37,9 @@ _RESTATED_OPERATOR_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 _MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
+# a hyphen that glues a word to the time after it ("formoterol-48 hours"): the tokenizer keeps such a
+# word and number as one token, so the drug would go unseen
+_GLUED_TIME_HYPHEN_RE = re.compile(r"(?<=[a-z])-(?=[ \t]*\d+(?:\.\d+)?\s*(?:hours?|days?|weeks?|months?|years?)\b)")
 
 
 # the small and full-width forms of '<', '>', '=' and the ideographic and full-width punctuation of East
@@ -106,7 +109,7 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5"), letters with a diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs of more than MAX_PUNCTUATION_RUN
+    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), letters with a diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs of more than MAX_PUNCTUATION_RUN
     punctuation characters ("((((…", "-----…", "()()…", which would make tokenizing quadratic) become
     spaces, digits, points or plain letters."""
     if "\\" in text:
@@ -117,6 +120,8 @@ def mask_escapes(text: str) -> str:
         text = _RESTATED_OPERATOR_RE.sub(_spaces, text)
     if "(" in text and _SYMBOL_THEN_BRACKET_RE.search(text):
         text = _RESTATED_OPERATOR_WORDS_RE.sub(_spaces, text)
+    if "-" in text and _GLUED_TIME_HYPHEN_RE.search(text):  # "Depot corticosteroids-12 weeks"
+        text = _GLUED_TIME_HYPHEN_RE.sub(" ", text)
     if "·" in text:  # "1·5 times the upper limit": a middle dot between digits is a decimal point
         text = _MIDDLE_DOT_DECIMAL_RE.sub(".", text)
     if not text.isascii():

@@ -781,8 +781,8 @@ def is_washout_header(text: str) -> bool:
 
 # 'within the specified time periods:', 'in the time frames listed below': each item states its own time
 PERIODS_HEADER_RE = re.compile(
-    r"\b(?:within|during|in|for)\s+(?:the\s+)?(?:specified|following|indicated|listed|respective|stated|defined)\s+"
-    r"(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
+    r"\b(?:within|during|in|for|according\s+to)\s+(?:the\s+)?(?:specified|following|indicated|listed|respective|stated|defined)\s+"
+    r"(?:defined\s+)?(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
     r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
     re.IGNORECASE,
 )
@@ -802,7 +802,7 @@ def _may_say_wash(text: str) -> bool:
 DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
 ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …'
-    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{TIME_UNIT})(?=\s*(?:[,;)]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
+    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
     re.IGNORECASE,
 )
 
@@ -812,18 +812,21 @@ def _drug_time_list(text: str) -> tuple[int, int, str] | None:
     following time periods prior to randomisation: - Etanercept - 4 weeks - …': the span of the bracket
     (or of what follows the colon) when it holds two or more items that end in a time, and the relation
     its cue states (a washout is a last use, time periods a use within)."""
-    cue = None
+    cues = []
     if _may_say_wash(text) or "normali" in text.lower():
-        cue, relation = DRUG_TIME_CUE_RE.search(text), "last_used_before"
-    if cue is None and _may_name_periods(text):
-        cue, relation = PERIODS_HEADER_RE.search(text), "used_within"
-    opening = DRUG_TIME_OPEN_RE.match(text, cue.end()) if cue else None
-    if opening is None:
-        return None
-    close = text.find(")", opening.end()) if opening.group().endswith("(") else -1
-    end = close if close >= 0 else len(text)
-    times = [m for m in ITEM_TIME_RE.finditer(text, opening.end(), end) if m.start() > opening.end()]
-    return (opening.end(), end, relation) if len(times) >= 2 else None
+        cues.append((DRUG_TIME_CUE_RE.search(text), "last_used_before"))
+    if _may_name_periods(text):
+        cues.append((PERIODS_HEADER_RE.search(text), "used_within"))
+    for cue, relation in sorted((c for c in cues if c[0]), key=lambda c: c[0].start()):
+        opening = DRUG_TIME_OPEN_RE.match(text, cue.end())
+        if opening is None:
+            continue
+        close = text.find(")", opening.end()) if opening.group().endswith("(") else -1
+        end = close if close >= 0 else len(text)
+        times = [m for m in ITEM_TIME_RE.finditer(text, opening.end(), end) if m.start() > opening.end()]
+        if len(times) >= 2:
+            return opening.end(), end, relation
+    return None
 
 
 def drug_time_list_windows(
@@ -838,9 +841,10 @@ def drug_time_list_windows(
         pending.append(subject)
         timed = ITEM_TIME_RE.match(text, subject.end, end)
         following = listed[index + 1].start if index + 1 < len(listed) else end
-        if timed:
-            time = TimeExpression("listed", number_value(timed["value"]), time_unit(timed["unit"]),
-                                  timed.start("value"), timed.end("unit"), False)
+        time = _listed_time(timed) if timed else None
+        if timed and time is None:
+            pending = []  # '… short-acting 12 hours': a time of hours that is no whole number of days
+        elif time is not None:
             for drug in (s for s in pending if s.medication):
                 for name in drug.names:
                     found.setdefault((name, time.value, time.unit), _window(name, time, relation, drug, "window_washout_drug_times"))
@@ -848,6 +852,18 @@ def drug_time_list_windows(
         elif not LIST_CONNECTORS_RE.fullmatch(text, subject.end, following):
             pending = []
     return list(found.values())
+
+
+def _listed_time(match: re.Match) -> TimeExpression | None:
+    """The time of a drug-time item, hours as whole days ('salmeterol, formoterol-48 hours')."""
+    value, unit = number_value(match["value"]), time_unit(match["unit"])
+    if value is not None and unit.startswith("h"):
+        if value % HOURS_PER_DAY:
+            return None
+        value, unit = int(value // HOURS_PER_DAY), "days"
+    if value is None:
+        return None
+    return TimeExpression("listed", value, unit, match.start("value"), match.end("unit"), False)
 
 
 def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:

@@ -535,3 +535,13 @@ def test_the_indentation_of_a_wrapped_list_counts_once_in_the_reach(components):
     wrapped = items.replace(", ", ",\n" + " " * 40)
     text = f"Use of the following: {wrapped} (2 weeks)"
     assert [w[0] for w in windows_with_spans(components, text)] == ["methotrexate", "azathioprine"]
+
+
+def test_drug_time_items_glued_by_hyphens_in_days_or_whole_days_of_hours(components):
+    text = ("Use of the following medications according to the following defined time intervals prior to Visit 1: "
+            "Depot corticosteroids-12 weeks; salmeterol, formoterol-48 hours, indacaterol- 14 days; "
+            "albuterol- 4 hours; Theophyllines- 48 hours (the washout of a combination is its longest)")
+    assert [w[:4] for w in windows_with_spans(components, text)] == [
+        ("corticosteroids", 12, "weeks", WITHIN), ("salmeterol", 2, "days", WITHIN), ("formoterol", 2, "days", WITHIN),
+        ("indacaterol", 14, "days", WITHIN), ("theophylline", 2, "days", WITHIN),
+    ]  # 4 hours is no whole day: albuterol has no window; 'washout' at the end opens no list of its own
