@@ -39,7 +39,7 @@ _RESTATED_OPERATOR_WORDS_RE = re.compile(
 _MIDDLE_DOT_DECIMAL_RE = re.compile(r"(?<=\d)·(?=\d)")
 # a hyphen that glues a word to the time after it ("formoterol-48 hours"): the tokenizer keeps such a
 # word and number as one token, so the drug would go unseen
-_GLUED_TIME_HYPHEN_RE = re.compile(r"(?<=[a-z])-(?=[ \t]*\d+(?:\.\d+)?\s*(?:hours?|days?|weeks?|months?|years?)\b)")
+_GLUED_TIME_HYPHEN_RE = re.compile(r"-(?<=[a-z]-)(?=[ \t]*\d+(?:\.\d+)?\s*(?:hours?|days?|weeks?|months?|years?)\b)")
 
 
 # the small and full-width forms of '<', '>', '=' and the ideographic and full-width punctuation of East

@@ -82,8 +82,8 @@ HOURS_PER_DAY = 24
 NUMBER_RE = re.compile(NUMBER)
 DIGIT_RE = re.compile(r"\d")  # NUMBER_RE matches wherever a digit is
 NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})(?:\s+or\s+more|\s+consecutive)?\s*-?\s*$")
-CONTEXT_BEFORE, CONTEXT_AFTER = 60, 60  # how far a time expression reaches around its quantity
-# (after it: "… or 5 half-lives (whichever is longer) prior to")
+CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
+CONTEXT_AFTER_HALF_LIVES = 60  # "… or 5 half-lives (whichever is longer) prior to"
 WORD_END_RE = re.compile(r"\W|$")
 TIME_KINDS = [entry["kind"] for entry in WINDOW_PATTERNS["time_expressions"]]
 
@@ -336,10 +336,12 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
     if not _may_hold_time_expression(lowered):
         return []
     found = {}
+    says_half = "half" in lowered
     for unit in UNIT_RE.finditer(lowered):
         if not NUMBER_BEFORE_RE.search(lowered, max(0, unit.start() - 24), unit.start()):
             continue
-        start, end = max(0, unit.start() - CONTEXT_BEFORE), _word_end(text, unit.end() + CONTEXT_AFTER)
+        after = CONTEXT_AFTER_HALF_LIVES if says_half and "half" in lowered[unit.end() : unit.end() + 16] else CONTEXT_AFTER
+        start, end = max(0, unit.start() - CONTEXT_BEFORE), _word_end(text, unit.end() + after)
         for match in TIME_EXPRESSION_RE.finditer(text, start, end):
             if match.span() not in found:
                 found[match.span()] = _time_expression(match)
