@@ -67,12 +67,13 @@ _HEADER_LINE_RE = re.compile(
 _PREFIXED_HEADER_LINE_RE = re.compile(
     r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
 )
-_CRITERIA_END_RE = re.compile(r"criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE)
 
 
 def _may_end_in_criteria(tail: str) -> bool:
-    """_CRITERIA_END_RE's quick first test, on a line's last characters."""
+    """_PREFIXED_HEADER_LINE_RE's quick first test, on a line's last characters."""
     return "riteri" in tail or "RITERI" in tail
+
+
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
 # A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient
 # who meets any of the following criteria will be excluded from participation in this study:"
@@ -200,7 +201,9 @@ class _CriteriaSplitter:
                 replace(c, section="exclusion" if c.ordinal >= exclusion_from else "inclusion") for c in self.criteria
             ]
         elif self.section == "inclusion" and (exclusion_from := _unheaded_last_list_start(self.text, self.criteria)):
-            self.criteria = [replace(c, section="exclusion") if c.ordinal >= exclusion_from else c for c in self.criteria]
+            self.criteria = [
+                replace(c, section="exclusion") if c.ordinal >= exclusion_from else c for c in self.criteria
+            ]
         return self.criteria
 
     def _read_line(self, start: int, end: int) -> None:
@@ -225,7 +228,7 @@ class _CriteriaSplitter:
         if _HEADER_START_RE.match(self.text, start, end):
             header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
             join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
-        elif _may_end_in_criteria(self.text[max(start, end - 14) : end]) and _CRITERIA_END_RE.search(self.text, start, end):
+        elif _may_end_in_criteria(self.text[max(start, end - 14) : end]):
             header = _PREFIXED_HEADER_LINE_RE.match(self.text, start, end)
         opens_exclusion = not (header or join_if) and self.section != "exclusion"  # else it is a criterion
         # `end` is a stripped line end, so an intro header's closing colon is its last character

@@ -313,7 +313,8 @@ def _is_unit_strength_beside_dose(text: str, dose: Dose, doses: list[Dose], clau
         return False
     clause = _clause_of(clauses, dose.start)
     return any(
-        other is not dose and clause[0] <= other.start <= clause[1] and not UNIT_STRENGTH_AFTER_RE.match(text[other.end : other.end + 40])
+        other is not dose and clause[0] <= other.start <= clause[1]
+        and not UNIT_STRENGTH_AFTER_RE.match(text[other.end : other.end + 40])
         for other in doses
     )
 

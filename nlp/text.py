@@ -44,7 +44,9 @@ _GLUED_TIME_HYPHEN_RE = re.compile(r"-(?<=[a-z]-)(?=[ \t]*\d+(?:\.\d+)?\s*(?:hou
 
 # the small and full-width forms of '<', '>', '=' and the ideographic and full-width punctuation of East
 # Asian copies ("ALT/AST ≥ 3 ULN、BUN/Cr ﹥ 1.5 ULN")
-_EAST_ASIAN_FORMS = {"﹤": "<", "﹥": ">", "﹦": "=", "＜": "<", "＞": ">", "＝": "=", "、": ",", "，": ",", "；": ";", "：": ":"}
+_EAST_ASIAN_FORMS = {
+    "﹤": "<", "﹥": ">", "﹦": "=", "＜": "<", "＞": ">", "＝": "=", "、": ",", "，": ",", "；": ";", "：": ":",
+}  # fmt: skip
 
 
 def _accent_folding_table() -> dict[int, str]:
@@ -109,9 +111,10 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), letters with a diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs of more than MAX_PUNCTUATION_RUN
-    punctuation characters ("((((…", "-----…", "()()…", which would make tokenizing quadratic) become
-    spaces, digits, points or plain letters."""
+    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), letters with a
+    diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs
+    of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would
+    make tokenizing quadratic) become spaces, digits, points or plain letters."""
     if "\\" in text:
         text = _ESCAPE_RE.sub(r" \1", text)
     if "\n" in text:

@@ -224,9 +224,11 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X'
 OF_THERAPY_RE = re.compile(
-    r"\)?(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
+    r"\)?(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
+    r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?"
+    r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
@@ -340,7 +342,8 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
     for unit in UNIT_RE.finditer(lowered):
         if not NUMBER_BEFORE_RE.search(lowered, max(0, unit.start() - 24), unit.start()):
             continue
-        after = CONTEXT_AFTER_HALF_LIVES if says_half and "half" in lowered[unit.end() : unit.end() + 16] else CONTEXT_AFTER
+        half_lives = says_half and "half" in lowered[unit.end() : unit.end() + 16]
+        after = CONTEXT_AFTER_HALF_LIVES if half_lives else CONTEXT_AFTER
         start, end = max(0, unit.start() - CONTEXT_BEFORE), _word_end(text, unit.end() + after)
         for match in TIME_EXPRESSION_RE.finditer(text, start, end):
             if match.span() not in found:
@@ -676,9 +679,13 @@ def _dosed_therapy(text: str, subjects: list[Subject], units: list[Subject]) -> 
 
 
 # '… of any systemic therapies including methotrexate': a class that lists its members is no subject itself
-CLASS_LISTING_RE = re.compile(r"[\w-]+(?:\s+[\w-]+){0,2},?\s+includ(?:ing|es?)\b(?!\s+but\b)[\s:]{0,2}(?:(?:systemic|oral|topical)\s+)?",
-                              re.IGNORECASE)
-MEMBER_LEAD_RE = re.compile(r"[\s:]{0,2}(?:(?:systemic|oral|topical|intravenous|inhaled|injectable)\s+)?", re.IGNORECASE)
+CLASS_LISTING_RE = re.compile(
+    r"[\w-]+(?:\s+[\w-]+){0,2},?\s+includ(?:ing|es?)\b(?!\s+but\b)[\s:]{0,2}(?:(?:systemic|oral|topical)\s+)?",
+    re.IGNORECASE,
+)
+MEMBER_LEAD_RE = re.compile(
+    r"[\s:]{0,2}(?:(?:systemic|oral|topical|intravenous|inhaled|injectable)\s+)?", re.IGNORECASE
+)
 INCLUDING_RE = re.compile(r"(?:\s+(?:drugs?|medications?|agents?|therap(?:y|ies)|treatments?))?,?\s+includ(?:ing|es?)\b(?!\s+but\b)(?!\s*\()", re.IGNORECASE)
 
 
@@ -783,7 +790,8 @@ def is_washout_header(text: str) -> bool:
 
 # 'within the specified time periods:', 'in the time frames listed below': each item states its own time
 PERIODS_HEADER_RE = re.compile(
-    r"\b(?:within|during|in|for|according\s+to)\s+(?:the\s+)?(?:specified|following|indicated|listed|respective|stated|defined)\s+"
+    r"\b(?:within|during|in|for|according\s+to)\s+(?:the\s+)?"
+    r"(?:specified|following|indicated|listed|respective|stated|defined)\s+"
     r"(?:defined\s+)?(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
     r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
     re.IGNORECASE,
@@ -804,7 +812,8 @@ def _may_say_wash(text: str) -> bool:
 DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
 ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …'
-    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
+    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
+    r"(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
     re.IGNORECASE,
 )
 
@@ -849,7 +858,8 @@ def drug_time_list_windows(
         elif time is not None:
             for drug in (s for s in pending if s.medication):
                 for name in drug.names:
-                    found.setdefault((name, time.value, time.unit), _window(name, time, relation, drug, "window_washout_drug_times"))
+                    window = _window(name, time, relation, drug, "window_washout_drug_times")
+                    found.setdefault((name, time.value, time.unit), window)
             pending = []
         elif not LIST_CONNECTORS_RE.fullmatch(text, subject.end, following):
             pending = []
@@ -1000,9 +1010,10 @@ def extract_windows(
                             windows.setdefault(key, _window(name, chained_time, relation, subject, f"window_{time.kind}_bracketed"))
                 previous_end, previous_relation, previous_listed = time.end, relation, []
                 continue
-            listed, rule = (
-                ([], None) if time.kind in SUBJECTS_AFTER_ONLY else _subjects_of(text, subjects, previous_end, time, next_start)
-            )
+            if time.kind in SUBJECTS_AFTER_ONLY:
+                listed, rule = [], None
+            else:
+                listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
             if listed and _names_the_kind_of_the_list_below(text, listed, time):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if (rule is None and previous_listed and time.kind not in SUBJECTS_AFTER_ONLY
@@ -1181,7 +1192,9 @@ def _bare_relation(text: str, time: TimeExpression, reach: int | None) -> str | 
     return None
 
 
-PERIOD_COLUMN_RE = re.compile(r"\b(?:exclusion|wash-?\s?out|withholding)\s+periods?\s+(?:prior\s+to|before)\b", re.IGNORECASE)
+PERIOD_COLUMN_RE = re.compile(
+    r"\b(?:exclusion|wash-?\s?out|withholding)\s+periods?\s+(?:prior\s+to|before)\b", re.IGNORECASE
+)
 
 
 def _items_of_the_following(text: str, time: TimeExpression) -> bool:
@@ -1241,12 +1254,14 @@ def _therapy_of_the_time(
     """'Previously treated patients within 2 weeks of topical therapy', 'Use in the last 3 months of
     biological therapy': the therapy right after 'of' (or 'with')."""
     of = OF_THERAPY_RE.match(text, time.end)
+    # a bracket closes after the time only when the time is all it holds: '(within 3 months) with X'
     if of is None or (of.group().startswith(")") and not text[: time.start].rstrip().endswith("(")):
-        return [], None  # a bracket closes after the time only when the time is all it holds: '(within 3 months) with X'
+        return [], None
     later = [s for s in subjects if s.start >= of.end() and s.end <= clause_end]
     if not later or not (later[0].start == of.end() or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)):
         return [], None
-    listed = [s for s in _list_starting_with(text, later) if s.medication]  # '… since last radiation therapy or chemotherapy'
+    # '… since last radiation therapy or chemotherapy': the list goes on past a therapy that is no medication
+    listed = [s for s in _list_starting_with(text, later) if s.medication]
     return (listed, f"window_{time.kind}_of_therapy") if listed else ([], None)
 
 
