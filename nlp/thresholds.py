@@ -192,6 +192,8 @@ _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNO
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _DASH_RE = re.compile(r"\s*[-–]\s*")
+_PAIR_GAP_RE = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
+_DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
@@ -328,6 +330,7 @@ class QuantityGrammar:
                 taken_until = quantity.end
         if "following" in lowered:
             self._share_listed_operator(text, quantities)
+        _share_the_unit_after_a_pair(text, quantities)
         return quantities, scales
 
     def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
@@ -468,6 +471,9 @@ class QuantityGrammar:
         if unit_match is None and match.group("suffix") and (trailing := self.unit_re.match(text, match.end())):
             self._set_unit(quantity, trailing)  # "6 or more months of SLE": the unit after the suffix
             quantity.end = trailing.end()
+        elif unit_match is None and operator and (dashed := _DASHED_HIGH_RE.match(text, match.end())):
+            if trailing := self.unit_re.match(text, dashed.end()):
+                self._set_unit(quantity, trailing)  # "> 18-36 months": 18 months, the value before the dash
         if quantity.unit == "cells/uL" and _DOT_THOUSANDS_RE.fullmatch(match.group("n1")):
             # "Platelets <100.000/µl": a count per microlitre is whole; the dots group thousands
             quantity.comparisons = [(op, int(match.group("n1").replace(".", ""))) for op, _ in quantity.comparisons]
@@ -516,6 +522,18 @@ class QuantityGrammar:
             self._unit_group_cache[id(pattern)] = groups
         return groups
 
+
+
+def _share_the_unit_after_a_pair(text: str, quantities: list[Quantity]) -> None:
+    """'≥ 18 and ≤ 75 years of age': a bound written without a unit right before another bound takes
+    that bound's unit (and what the unit implies: an age)."""
+    for first, second in zip(quantities, quantities[1:]):
+        if (
+            first.form == "simple" and first.unit is None and first.scale_max is None
+            and second.form == "simple" and second.unit is not None
+            and _PAIR_GAP_RE.fullmatch(text, first.end, second.start)
+        ):
+            first.unit, first.unit_kind, first.implies = second.unit, second.unit_kind, second.implies
 
 
 def _times(value, factor):
@@ -695,6 +713,10 @@ _OPENS_PARENTHESIS_RE = re.compile(r"\s*(?:\)\s*)?[(\[]\s*")
 _OF_THE_FOLLOWING_RE = re.compile(r"\s*(?:or\s+more\s+)?of\s+(?:the\s+following|these\b|those\b|them\b)", re.IGNORECASE)
 _NAMED_INSTRUMENT_RE = re.compile(r"\b(?:on|of|from|in|by|using)\s+the\s+(?:[A-Z][\w'-]*\s+){2,6}")
 _SENTENCE_BREAK_RE = re.compile(r"\.\s+[A-Z]|;")
+_DOSE_WORD_RE = re.compile(r"\b(?:doses?|dosages?|dosing|prescription)\b", re.IGNORECASE)
+_CUMULATIVE_BEFORE_RE = re.compile(r"\bcumulative\b", re.IGNORECASE)
+_DOSE_OF_AFTER_RE = re.compile(r"\s*\)?\s*of\s+")
+_CLAUSE_DRUG_REACH = 160
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _OR_EQUIVALENT_RE = re.compile(r"\bor\s+(?:an?\s+)?equivalents?\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
@@ -814,6 +836,7 @@ class ThresholdLinker:
             ("measure-then-value", lambda: named_before),
             named_after,
             ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
+            ("dose-of-the-clause", lambda: self._dose_of_the_clause(text, quantity, mentions.spans, before_index, after)),
             ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
             ("required-age", lambda: [(None, "age")] if self._required_age(text, quantity) else []),
@@ -858,6 +881,28 @@ class ThresholdLinker:
             previous is not None and previous.rule == "value-then-measure"
             and _DOSE_THEN_DRUG_RE.fullmatch(text, quantity.end, after.start) is not None
         )
+
+    def _dose_of_the_clause(
+        self, text: str, quantity: Quantity, mentions: list[Mention], before_index: int | None, after: Mention | None
+    ) -> list[tuple[Mention, str]]:
+        """'MTX for at least 12 weeks prior to Screening at a dose of 15 to 25 mg/week', 'a stable dose
+        (15 to 25 mg/week) of MTX': a dose said to be one is the dose of the one drug its sentence names."""
+        if quantity.unit_kind != "dose" or _CUMULATIVE_BEFORE_RE.search(text, max(0, quantity.start - 30), quantity.start):
+            return []  # a cumulative dose is an exposure, not the dose taken
+        if after is not None and after.measure.endswith(_DOSE_SUFFIX) and _DOSE_OF_AFTER_RE.fullmatch(text, quantity.end, after.start) and (
+            _DOSE_WORD_RE.search(text, max(0, quantity.start - 30), quantity.start)
+        ):
+            return self._links([after])
+        drugs = []
+        for index in range(before_index if before_index is not None else -1, -1, -1):
+            mention = mentions[index]
+            if quantity.start - mention.end > _CLAUSE_DRUG_REACH or _SENTENCE_BREAK_RE.search(text, mention.end, quantity.start):
+                break
+            if mention.measure.endswith(_DOSE_SUFFIX):
+                drugs.append(mention)
+        if not drugs or len({mention.measure for mention in drugs}) > 1:
+            return []
+        return self._links([drugs[0]]) if _DOSE_WORD_RE.search(text, drugs[0].start, quantity.start) else []
 
     def _measured_by(self, text: str, mentions: list[Mention], index: int) -> Mention | None:
         """The measure named before 'as measured by <instrument>' (or before '(<instrument> question N)')

@@ -970,3 +970,78 @@ def test_session11_phrasings(pipe, text, expected):
 ])
 def test_session11_not_these(pipe, text):
     assert with_units(pipe, text) == []
+
+
+# A dose said to be one ("at a dose of", "stable dose (…) of", "stable prescription of") far from its drug:
+# it is the dose of the one drug its sentence names.
+CLAUSE_DOSE_CASES = [
+    ("Insufficient response to MTX given for 16 weeks or more before randomisation at a dose of 12.5 to 20 mg/week",
+     [("methotrexate dose", ">=", 12.5, "mg/week"), ("methotrexate dose", "<=", 20, "mg/week")]),
+    ("Taking a stable dose (10 to 20 mg/week) of methotrexate",
+     [("methotrexate dose", ">=", 10, "mg/week"), ("methotrexate dose", "<=", 20, "mg/week")]),
+    ("Receiving leflunomide for 6 months, on a stable weekly dose between 10 and 20 mg",
+     [("leflunomide dose", ">=", 10, "mg"), ("leflunomide dose", "<=", 20, "mg")]),
+    ("Oral corticosteroid dose must be unchanged and not more than 15 mg/day for 28 days",
+     [("prednisone dose", "<=", 15, "mg/day")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLAUSE_DOSE_CASES, ids=[c[0][:40] for c in CLAUSE_DOSE_CASES])
+def test_a_dose_far_from_its_drug_is_the_dose_of_the_one_drug_its_sentence_names(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    # two drugs: whose dose it is stays open
+    "Methotrexate or azathioprine taken for 12 weeks, at a stable dose of 10 to 25 mg/week",
+    # a cumulative dose is an exposure
+    "Methylprednisolone pulses within 2 weeks, cumulative dose 1.0-2.0 g",
+    # no word says it is a dose
+    "Methotrexate for 12 weeks before day 1, weight 40 to 120 kg",
+])
+def test_a_dose_far_from_its_drug_needs_one_drug_and_a_dose_word(pipe, text):
+    assert [t for t in with_units(pipe, text) if t[0].endswith(" dose")] == []
+
+
+# A length of time followed by "duration" is the disease's ("of greater than 4 months duration"), unless a
+# value follows the word in the same stretch of text. A disease duration needs a unit: "> 18-36 months" keeps
+# the value before the dash (as "CRP > 1-2 mg/dL" does) with the unit written after it.
+DURATION_SUFFIX_CASES = [
+    ("Diagnosis of type 1 diabetes of greater than 4 months duration", [("disease duration", ">", 4, "months")]),
+    ("Persistent disease (3 to <12 months duration) or chronic disease (≥12 months duration)",
+     [("disease duration", ">=", 3, "months"), ("disease duration", "<", 12, "months"), ("disease duration", ">=", 12, "months")]),
+    ("For a disease duration of >24-60 months: skin score of 15 or more",
+     [("disease duration", ">", 24, "months")]),
+    ("Symptoms of at least 6 months duration, HAQ-DI ≥ 0.5", [("disease duration", ">=", 6, "months"), ("HAQ", ">=", 0.5, None)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", DURATION_SUFFIX_CASES, ids=[c[0][:40] for c in DURATION_SUFFIX_CASES])
+def test_a_length_of_time_then_duration_is_the_disease_duration(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Recurrent fever of at least 2 weeks duration that is documented to be daily for at least 3 days",
+    "Treatment duration of 12 weeks",
+])
+def test_duration_takes_no_value_written_after_it(pipe, text):
+    assert [t for t in with_units(pipe, text) if t[0] == "disease duration" and t[2] in (3, 12)] == []
+
+
+# Two bounds joined by "and" with one unit after the second: the first bound is in that unit too.
+PAIRED_BOUND_CASES = [
+    ("Women aged ≥ 21 and ≤ 70 years old", [("age", ">=", 21, "years"), ("age", "<=", 70, "years")]),
+    ("Adolescents ≥12 and <18 years of age", [("age", ">=", 12, "years"), ("age", "<", 18, "years")]),
+    ("Methotrexate at stable doses ≥ 10 and ≤ 20 mg/week",
+     [("methotrexate dose", ">=", 10, "mg/week"), ("methotrexate dose", "<=", 20, "mg/week")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", PAIRED_BOUND_CASES, ids=[c[0][:40] for c in PAIRED_BOUND_CASES])
+def test_the_first_of_two_bounds_takes_the_unit_written_after_the_second(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+def test_a_bound_of_another_measure_keeps_its_own_unit(pipe):
+    assert ("CRP", ">=", 10, None) in with_units(pipe, "CRP ≥ 10 and ESR ≥ 28 mm/h")
