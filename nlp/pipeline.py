@@ -603,7 +603,21 @@ def _finish(study: dict) -> dict:
     _schedule_from_arm_descriptions(study)
     _frequency_from_interventions(study)
     study["regimens"] = _merge_duplicate_regimens(study["regimens"])
+    study["thresholds"] = _first_statement_of_each(study["thresholds"], THRESHOLD_KEY)
+    study["windows"] = _first_statement_of_each(study["windows"], WINDOW_KEY)
     return {key: value for key, value in study.items() if not key.startswith("_")}
+
+
+def _first_statement_of_each(facts: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
+    """'at least 50 years of age' in one criterion and '≥ 50 years of age' in another are one fact of
+    the trial: keep its first statement (its span still shows where the text says it)."""
+    seen, kept = set(), []
+    for fact in facts:
+        key = tuple(fact.get(field) for field in key_fields)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept
 
 
 def _schedule_from_arm_descriptions(study: dict) -> None:
@@ -661,6 +675,8 @@ def _frequency_from_interventions(study: dict) -> None:
 
 
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")
+THRESHOLD_KEY = ("section", "measure", "op", "value", "unit", "scale_max")
+WINDOW_KEY = ("section", "subject", "value", "unit", "relation")
 
 
 def _merge_duplicate_regimens(regimens: list[dict]) -> list[dict]:

@@ -192,6 +192,7 @@ _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNO
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _DASH_RE = re.compile(r"\s*[-–]\s*")
+_AGE_ONLY_SUFFIXES = {_normal_phrase(p) for p in ("or older", "and older", "or younger", "and younger")}
 _PAIR_GAP_RE = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
 _DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
@@ -1063,7 +1064,11 @@ class ThresholdLinker:
         return []
 
     def _implicit_age(self, text: str, quantity: Quantity) -> bool:
-        if quantity.unit != "years" or quantity.form == "bare":
+        if quantity.form == "bare":
+            return False
+        if quantity.unit is None and quantity.suffix_op in _AGE_ONLY_SUFFIXES:
+            return True  # "must be 18 or older": only an age is older
+        if quantity.unit != "years":
             return False
         if quantity.suffix_op in self.grammar.age_suffixes:
             return True
@@ -1164,7 +1169,7 @@ class ThresholdLinker:
             for index, (op, value) in enumerate(quantity.comparisons):
                 if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
-                fact = {"measure": _measure_of_value(rule, measure, value), "op": op, "value": value}
+                fact = {"measure": _measure_of_value(rule, measure, value, quantity.unit), "op": op, "value": value}
                 if index == 0 and quantity.low_unit:
                     fact["unit"] = rule.get("unit_aliases", {}).get(quantity.low_unit, quantity.low_unit)
                 elif unit:
@@ -1176,10 +1181,13 @@ class ThresholdLinker:
         return facts
 
 
-def _measure_of_value(rule: dict, measure: str, value) -> str:
-    """'performance status ≥ 60': a value above the ECOG scale's top is a Karnofsky/Lansky score."""
+def _measure_of_value(rule: dict, measure: str, value, unit: str | None) -> str:
+    """'performance status ≥ 60': a value above the ECOG scale's top is a Karnofsky/Lansky score;
+    'ICS dose ≥ 440 mcg': a corticosteroid dosed in micrograms is inhaled."""
     beyond = rule.get("above_top")
-    return beyond["measure"] if beyond and value > beyond["top"] else measure
+    if beyond and value > beyond["top"]:
+        return beyond["measure"]
+    return rule.get("measure_by_unit", {}).get(unit, measure)
 
 
 def _without_members(text: str, mentions: list[Mention], rules: dict) -> list[Mention]:

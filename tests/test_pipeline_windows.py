@@ -418,3 +418,18 @@ def test_a_time_in_a_bracket_or_far_before_the_colon_opens_no_list():
     assert keys(windows_of(opened)) == [
         ("exclusion", "azathioprine", 4, "weeks", "used_within"), ("exclusion", "rituximab", 4, "weeks", "used_within")
     ]
+
+
+def test_a_fact_the_criteria_state_twice_is_kept_once_at_its_first_statement():
+    criteria = (
+        "Inclusion Criteria:\n\n* Adults at least 50 years of age\n* Participants ≥ 50 years of age at consent\n"
+        "* No rituximab within 6 months before baseline\n\n"
+        "Exclusion Criteria:\n\n* Rituximab within 6 months before baseline\n* Rituximab within six months of day 1\n"
+        "* Age ≥ 50 years with heart failure\n"
+    )
+    facts = nlp.extract_study(record(criteria))
+    ages = [(f["section"], f["op"], f["value"]) for f in facts["thresholds"] if f["measure"] == "age"]
+    assert ages == [("inclusion", ">=", 50), ("exclusion", ">=", 50)]  # once per section
+    assert criteria[facts["thresholds"][0]["span_start"] :].startswith("at least 50 years")  # the first statement
+    rituximab = [(w["section"], w["value"], w["unit"]) for w in facts["windows"] if w["subject"] == "rituximab"]
+    assert rituximab == [("inclusion", 6, "months"), ("exclusion", 6, "months")]

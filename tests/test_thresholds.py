@@ -1045,3 +1045,45 @@ def test_the_first_of_two_bounds_takes_the_unit_written_after_the_second(pipe, t
 
 def test_a_bound_of_another_measure_keeps_its_own_unit(pipe):
     assert ("CRP", ">=", 10, None) in with_units(pipe, "CRP ≥ 10 and ESR ≥ 28 mm/h")
+
+
+# Units spelt out ("milligrams/deciliter"), the minus sign U+2212 between the ends of a range, two misspelt
+# lab names ("serum creatine", "leukocyte cell count") and an age given only by "or older".
+SPELT_OUT_CASES = [
+    ("Total bilirubin higher than 2.0 milligrams/deciliter (mg/dL)", [("bilirubin", ">", 2.0, "mg/dL")]),
+    ("Aged 20−65.", [("age", ">=", 20, "years"), ("age", "<=", 65, "years")]),
+    ("Serum creatine > 2.0 mg/dl", [("serum creatinine", ">", 2.0, "mg/dL")]),
+    ("Leukocyte cell count below 3.5×10^9/L", [("WBC", "<", 3.5, "x10^9/L")]),
+    ("Participant must be 16 or older", [("age", ">=", 16, "years")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SPELT_OUT_CASES, ids=[c[0][:40] for c in SPELT_OUT_CASES])
+def test_spelt_out_units_minus_signs_misspelt_labs_and_or_older(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+def test_or_higher_without_a_unit_is_no_age(pipe):
+    assert [t for t in with_units(pipe, "Neuropathy of grade 2 or higher") if t[0] == "age"] == []
+
+
+# The DAS28 computed with CRP or ESR is a DAS28, not a CRP or ESR level.
+@pytest.mark.parametrize("text", [
+    "Disease Activity Score 28 based on C-reactive protein score ≥3.2",
+    "Disease Activity Score 28 (DAS28)-C-reactive protein (CRP) greater than 3.2",
+    "Disease Activity Score (DAS28, based on C-reactive protein) greater than 3.2",
+    "DAS 28 ESR> 3.2",
+])
+def test_a_das28_computed_with_crp_or_esr_is_a_das28(pipe, text):
+    assert triples(pipe, text) == [("DAS28", ">=" if "≥" in text else ">", 3.2)]
+
+
+def test_crp_after_a_das28_with_its_own_value_stays_crp(pipe):
+    text = "DAS28-ESR > 3.2, and C reactive protein (CRP) > 1.0 mg/dL"
+    assert triples(pipe, text) == [("CRP", ">", 1.0), ("DAS28", ">", 3.2)]
+
+
+def test_a_corticosteroid_dosed_in_micrograms_is_an_inhaled_one(pipe):
+    assert triples(pipe, "Inhaled corticosteroid at a dose of at least 400 mcg daily") == [("inhaled corticosteroid dose", ">=", 400)]
+    assert triples(pipe, "Use of inhaled corticosteroids at a dose >800 mcg/day") == [("inhaled corticosteroid dose", ">", 800)]
+    assert triples(pipe, "Oral corticosteroids at a dose of at least 10 mg daily") == [("prednisone dose", ">=", 10)]
