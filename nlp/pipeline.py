@@ -611,9 +611,11 @@ def _finish(study: dict) -> dict:
 def _first_statement_of_each(facts: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
     """'at least 50 years of age' in one criterion and '≥ 50 years of age' in another are one fact of
     the trial: keep its first statement (its span still shows where the text says it)."""
+    if len(facts) < 2:
+        return facts
     seen, kept = set(), []
     for fact in facts:
-        key = tuple(fact.get(field) for field in key_fields)
+        key = tuple(map(fact.get, key_fields))
         if key not in seen:
             seen.add(key)
             kept.append(fact)

@@ -331,7 +331,8 @@ class QuantityGrammar:
                 taken_until = quantity.end
         if "following" in lowered:
             self._share_listed_operator(text, quantities)
-        _share_the_unit_after_a_pair(text, quantities)
+        if len(quantities) > 1:
+            _share_the_unit_after_a_pair(text, quantities)
         return quantities, scales
 
     def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
@@ -530,8 +531,8 @@ def _share_the_unit_after_a_pair(text: str, quantities: list[Quantity]) -> None:
     that bound's unit (and what the unit implies: an age)."""
     for first, second in zip(quantities, quantities[1:]):
         if (
-            first.form == "simple" and first.unit is None and first.scale_max is None
-            and second.form == "simple" and second.unit is not None
+            first.unit is None and second.unit is not None and first.form == "simple" and first.scale_max is None
+            and second.form == "simple"
             and _PAIR_GAP_RE.fullmatch(text, first.end, second.start)
         ):
             first.unit, first.unit_kind, first.implies = second.unit, second.unit_kind, second.implies

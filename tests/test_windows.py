@@ -634,3 +634,15 @@ def test_tnfi_is_the_tnf_inhibitor_class(components):
     assert windows_of(components, "Prior use of two or more TNFis within 12 weeks") == [
         ("tnf inhibitor", 12, "weeks", "used_within")
     ]
+
+
+# "immunosuppression" is a therapy when someone receives it or is on it, not when it is a state.
+@pytest.mark.parametrize("text, expected", [
+    ("Patients receiving concomitant immunosuppression must be on a stable dose for at least 8 weeks before day 1",
+     [("immunosuppressants", 8, "weeks", "stable_for")]),
+    ("Patients on immunosuppression must have been stable for 12 weeks", [("immunosuppressants", 12, "weeks", "stable_for")]),
+    ("History of immunosuppression within 3 months", []),
+    ("Received tacrolimus as maintenance immunosuppression in the preceding 3 months", [("tacrolimus", 3, "months", "used_within")]),
+])
+def test_immunosuppression_received_is_a_therapy(components, text, expected):
+    assert windows_of(components, text) == expected
