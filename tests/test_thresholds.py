@@ -1087,3 +1087,23 @@ def test_a_corticosteroid_dosed_in_micrograms_is_an_inhaled_one(pipe):
     assert triples(pipe, "Inhaled corticosteroid at a dose of at least 400 mcg daily") == [("inhaled corticosteroid dose", ">=", 400)]
     assert triples(pipe, "Use of inhaled corticosteroids at a dose >800 mcg/day") == [("inhaled corticosteroid dose", ">", 800)]
     assert triples(pipe, "Oral corticosteroids at a dose of at least 10 mg daily") == [("prednisone dose", ">=", 10)]
+
+
+# A weight alone is a body weight; "forced expiratory volume" without its second; plural eosinophil counts;
+# "kg/m x m" as printed by one register for kg/m².
+WEIGHT_AND_LUNG_CASES = [
+    ("Adolescents (≥12 years and ≥35 kg)", [("age", ">=", 12, "years"), ("body weight", ">=", 35, "kg")]),
+    ("Children weighing less than 20 kilograms", [("body weight", "<", 20, "kg")]),
+    ("Forced expiratory volume 60% or less of predicted", [("FEV1", "<=", 60, "%")]),
+    ("Blood eosinophil counts greater than 500 cells/mcl", [("blood eosinophils", ">", 500, "cells/uL")]),
+    ("Body Mass Index (BMI) of 19 to 35 kg/m x m", [("BMI", ">=", 19, "kg/m2"), ("BMI", "<=", 35, "kg/m2")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", WEIGHT_AND_LUNG_CASES, ids=[c[0][:40] for c in WEIGHT_AND_LUNG_CASES])
+def test_weights_lung_volumes_and_eosinophil_counts(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+def test_a_dose_per_kilogram_is_no_body_weight(pipe):
+    assert [t for t in with_units(pipe, "Methotrexate ≥ 0.3 mg/kg weekly") if t[0] == "body weight"] == []
