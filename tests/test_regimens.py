@@ -480,3 +480,21 @@ def test_a_drug_or_other_of_its_class_doses_the_drug_across_a_wrapped_line(compo
 ])
 def test_consecutive_days_of_dosing_are_daily(components, text, frequency):
     assert [r.get("frequency") for r in regimens_of(components, text)] == [frequency]
+
+
+@pytest.mark.parametrize("text, frequency", [
+    ("Abatacept 10 mg/kg IV on day 1, week 2, week 4 and then every 4 week", "Q4W"),
+    ("Drug 5 mg every 2 week", "Q2W"),
+])
+def test_every_n_week_in_the_singular(components, text, frequency):
+    assert [r.get("frequency") for r in regimens_of(components, text)] == [frequency]
+
+
+@pytest.mark.parametrize("text, amount, unit, frequency", [
+    ("TCZ 8 mg/Kg/iv monthly", 8, "mg/kg", None),  # a route written into the unit; the frequency comes after
+    ("162 mg/weekly", 162, "mg", "QW"),
+    ("400 mg/monthly", 400, "mg", "QM"),
+])
+def test_a_unit_with_a_route_or_a_rate_word_in_it(text, amount, unit, frequency):
+    dose = find_doses(text)[0]
+    assert (dose.amount, dose.unit, dose.frequency) == (amount, unit, frequency)
