@@ -27,6 +27,7 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -838,7 +839,8 @@ class ThresholdLinker:
             ("measure-then-value", lambda: named_before),
             named_after,
             ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
-            ("dose-of-the-clause", lambda: self._dose_of_the_clause(text, quantity, mentions.spans, before_index, after)),
+            ("dose-of-the-clause",
+             lambda: self._dose_of_the_clause(text, quantity, mentions.spans, before_index, after)),
             ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
             ("required-age", lambda: [(None, "age")] if self._required_age(text, quantity) else []),
@@ -889,22 +891,32 @@ class ThresholdLinker:
     ) -> list[tuple[Mention, str]]:
         """'MTX for at least 12 weeks prior to Screening at a dose of 15 to 25 mg/week', 'a stable dose
         (15 to 25 mg/week) of MTX': a dose said to be one is the dose of the one drug its sentence names."""
-        if quantity.unit_kind != "dose" or _CUMULATIVE_BEFORE_RE.search(text, max(0, quantity.start - 30), quantity.start):
+        lead_start = max(0, quantity.start - 30)
+        if quantity.unit_kind != "dose" or _CUMULATIVE_BEFORE_RE.search(text, lead_start, quantity.start):
             return []  # a cumulative dose is an exposure, not the dose taken
-        if after is not None and after.measure.endswith(_DOSE_SUFFIX) and _DOSE_OF_AFTER_RE.fullmatch(text, quantity.end, after.start) and (
-            _DOSE_WORD_RE.search(text, max(0, quantity.start - 30), quantity.start)
+        if (
+            after is not None and after.measure.endswith(_DOSE_SUFFIX)
+            and _DOSE_OF_AFTER_RE.fullmatch(text, quantity.end, after.start)
+            and _DOSE_WORD_RE.search(text, lead_start, quantity.start)
         ):
             return self._links([after])
-        drugs = []
-        for index in range(before_index if before_index is not None else -1, -1, -1):
-            mention = mentions[index]
-            if quantity.start - mention.end > _CLAUSE_DRUG_REACH or _SENTENCE_BREAK_RE.search(text, mention.end, quantity.start):
-                break
-            if mention.measure.endswith(_DOSE_SUFFIX):
-                drugs.append(mention)
+        nearby = self._mentions_of_the_sentence(text, quantity, mentions, before_index)
+        drugs = [mention for mention in nearby if mention.measure.endswith(_DOSE_SUFFIX)]
         if not drugs or len({mention.measure for mention in drugs}) > 1:
             return []
         return self._links([drugs[0]]) if _DOSE_WORD_RE.search(text, drugs[0].start, quantity.start) else []
+
+    @staticmethod
+    def _mentions_of_the_sentence(
+        text: str, quantity: Quantity, mentions: list[Mention], before_index: int | None
+    ) -> Iterator[Mention]:
+        """The mentions before the quantity, nearest first, back to the sentence start or the reach."""
+        for index in range(before_index if before_index is not None else -1, -1, -1):
+            mention = mentions[index]
+            too_far = quantity.start - mention.end > _CLAUSE_DRUG_REACH
+            if too_far or _SENTENCE_BREAK_RE.search(text, mention.end, quantity.start):
+                return
+            yield mention
 
     def _measured_by(self, text: str, mentions: list[Mention], index: int) -> Mention | None:
         """The measure named before 'as measured by <instrument>' (or before '(<instrument> question N)')
