@@ -193,7 +193,6 @@ _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNO
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _DASH_RE = re.compile(r"\s*[-–]\s*")
-_AGE_ONLY_SUFFIXES = {_normal_phrase(p) for p in ("or older", "and older", "or younger", "and younger")}
 _PAIR_GAP_RE = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
 _DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
@@ -211,6 +210,8 @@ class QuantityGrammar:
         self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
         suffix, self.suffix_op = _alternation(operators["suffix"])
         self.age_suffixes = {_normal_phrase(p) for p in operators["age_suffixes"]}
+        # "older" and "younger" compare nothing but ages ("18 or older"); "and above" compares anything
+        self.age_only_suffixes = {s for s in self.age_suffixes if s.endswith(("older", "younger"))}
         self.onset_before_re = re.compile(
             "(?:" + "|".join(_phrase_pattern(p) for p in operators["onset_before"]) + r")\s*(?:the\s*)?$", re.IGNORECASE
         )
@@ -1079,7 +1080,7 @@ class ThresholdLinker:
     def _implicit_age(self, text: str, quantity: Quantity) -> bool:
         if quantity.form == "bare":
             return False
-        if quantity.unit is None and quantity.suffix_op in _AGE_ONLY_SUFFIXES:
+        if quantity.unit is None and quantity.suffix_op in self.grammar.age_only_suffixes:
             return True  # "must be 18 or older": only an age is older
         if quantity.unit != "years":
             return False
