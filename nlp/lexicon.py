@@ -191,6 +191,20 @@ def curated_entries() -> list[dict]:
     return json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["drugs"]
 
 
+NOT_NAMES_AFTER_PERCENT = frozenset(
+    json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["not_names_after_percent"]["names"]
+)
+PERCENT_BEFORE_RE = re.compile(r"%[ \t]*$")
+
+
+def _not_after_percent(text: str, found: list[dict]) -> list[dict]:
+    """Without the names a percent sign makes another word ('FVC %pred' is percent predicted)."""
+    return [
+        m for m in found
+        if m["text"].lower() not in NOT_NAMES_AFTER_PERCENT or not PERCENT_BEFORE_RE.search(text, 0, m["start"])
+    ]
+
+
 def build_phrase_matcher(vocab, make_doc: Callable[[str], Doc]) -> PhraseMatcher:
     matcher = PhraseMatcher(vocab, attr="LOWER")
     patterns: dict[str, list[Doc]] = {}
@@ -235,6 +249,8 @@ class DrugTagger:
         abbreviations = doc.user_data.get(ABBREVIATIONS)
         if abbreviations:
             found += _abbreviation_mentions(text, abbreviations, found)
+        if "%" in text and found:
+            found = _not_after_percent(text, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
 
     def _misspelled(self, text: str, known: list[dict]) -> list[dict]:

@@ -129,7 +129,7 @@ MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:ex
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
-SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout"}  # '≥180 days on a stable dose of X', 'a 4-week washout of X'
+SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout", "since"}  # '≥180 days on a stable dose of X', 'a 4-week washout of X', 'at least 3 months since X'
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
@@ -227,7 +227,7 @@ OF_THERAPY_RE = re.compile(
     r"\)?(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?since)\s+(?:(?:the|any|therapeutic)\s+)?"
+    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))\s+(?:(?:the|any|therapeutic)\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
@@ -1000,6 +1000,8 @@ def extract_windows(
                                  header_relation if time.start >= header_from else None)
             if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
                 continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
+            if _exposure_before_its_window(text, in_clause, index):
+                continue
             next_start = in_clause[index + 1].start if index + 1 < len(in_clause) else clause_end
             chain = _bracketed_time_chain(text, subjects, time)
             if len(chain) >= 2:  # 'within 4 weeks (etanercept), 2 months (adalimumab, infliximab), 4 months (…)'
@@ -1042,6 +1044,14 @@ def extract_windows(
                      "topical": _says_topical_only(text, clause_start, time.start)}
                 )
     return list(windows.values()), open_windows
+
+
+def _exposure_before_its_window(text: str, in_clause: list[TimeExpression], index: int) -> bool:
+    """'corticosteroids for more than 2 weeks within the last 24 weeks': the first time is how long the
+    exposure lasted, the window is the one right after it."""
+    time, following = in_clause[index], in_clause[index + 1 : index + 2]
+    return (time.kind == "for" and bool(following) and following[0].kind in ("within", "before")
+            and not text[time.end : following[0].start].strip(" ,"))
 
 
 def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> list[Subject]:

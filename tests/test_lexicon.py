@@ -244,3 +244,13 @@ def test_ordinary_drug_offsets_survive_a_letter_that_lowercases_to_two(tagger):
     text = "İİ Pepcid or pentoxifylline"
     assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
         ("famotidine", "Pepcid"), ("pentoxifylline", "pentoxifylline")]
+
+
+@pytest.mark.parametrize("text, generics", [
+    ("Clinically significant decline in FVC % predicted (%pred) over the preceding one year", []),
+    ("Pulmonary disease with FVC %pred ≤ 45% OR DLco % pred ≤ 30%", []),
+    ("IM Steroid in last 7 days or Oral Pred >10 mg/d", ["corticosteroids", "prednisolone"]),
+    ("a stable dose of prednisolone (PRED 5-7.5 mg/D)", ["prednisolone", "prednisolone"]),
+])
+def test_a_percent_sign_makes_pred_predicted_not_prednisolone(tagger, text, generics):
+    assert [m["generic"] for m in tagger(text)._.drugs] == generics

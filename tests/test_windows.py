@@ -646,3 +646,45 @@ def test_tnfi_is_the_tnf_inhibitor_class(components):
 ])
 def test_immunosuppression_received_is_a_therapy(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# A steady dose in other words; 'consistent with' describes a finding, not a dose.
+@pytest.mark.parametrize("text, expected", [
+    ("Hydroxychloroquine or methotrexate in a consistent dose for ≥ 3 months prior to randomization is allowed",
+     [("hydroxychloroquine", 3, "months", "stable_for"), ("methotrexate", 3, "months", "stable_for")]),
+    ("The patient has required high dose ICS plus another asthma controller for at least 6 months prior to screening",
+     [("inhaled corticosteroids", 6, "months", "stable_for")]),
+    ("HRCT within 3 months consistent with SSc-ILD and mycophenolate for 6 months", []),
+    ("Patients treated with methotrexate for at least 12 weeks", []),
+])
+def test_a_consistent_or_required_therapy_is_stable(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+def test_how_long_an_exposure_lasted_is_not_its_window(components):
+    text = ("History of any non-SLE disease that has required treatment with oral corticosteroids for more than "
+            "2 weeks within the last 24 weeks prior to signing the ICF")
+    assert windows_of(components, text) == [("corticosteroids", 24, "weeks", "used_within")]
+
+
+def test_a_combination_joined_by_plus_names_each_member(components):
+    text = "Background triple therapy (ICS + LABA + LAMA) for 3 months before randomization with a consistent dose"
+    assert windows_of(components, text) == [
+        ("inhaled corticosteroids", 3, "months", "stable_for"),
+        ("long-acting beta-agonists", 3, "months", "stable_for"),
+        ("long-acting muscarinic antagonists", 3, "months", "stable_for"),
+    ]
+
+
+# 'at least N since / after' a therapy is its last use before; the therapy follows the time.
+@pytest.mark.parametrize("text, expected", [
+    ("More than 3 months after rituximab treatment", [("rituximab", 3, "months", "last_used_before")]),
+    ("At least 6 months since the last dose of rituximab", [("rituximab", 6, "months", "last_used_before")]),
+    ("At least 4 weeks since participation in other investigational drug studies At least 2 months since "
+     "prostanoid therapy At least 12 months since sympathectomy of upper limb",
+     [("prostanoids", 2, "months", "last_used_before")]),
+    ("Women must use contraception until at least 12 weeks after the last dose of tofacitinib", []),
+    ("Endocrine therapy: No greater than 20 days since initiation of prednisone therapy", []),
+])
+def test_a_time_since_a_therapy_is_its_last_use(components, text, expected):
+    assert windows_of(components, text) == expected
