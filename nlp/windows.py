@@ -235,8 +235,12 @@ ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
+# 'prednisone (or equivalent)', 'prednisone >10 mg/day [or equivalent other corticosteroid]', 'prednisone (<= 10
+# mg/day), or oral corticosteroid equivalents': a dose may come between the drug and its 'or equivalent'
 OR_EQUIVALENT_AFTER_RE = re.compile(
-    r"\s*(?:\(\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+)?equivalents?\s*\)|,?\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+)?equivalents?\b)",
+    r"(?:\s*[(\[]?\s*(?:\\?[<>≤≥]=?|up\s+to|of)?\s*\d+(?:\.\d+)?\s*(?:mg|mcg|µg)(?:\s*/\s*(?:kg|day|d))*\s*[)\]]?)?"
+    r"\s*(?:[(\[]\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+){0,2}equivalents?\b[^()\[\]]{0,30}[)\]]"
+    r"|,?\s*or\s+(?:an?\s+|its\s+)?(?:\w+\s+){0,2}equivalents?\b)",
     re.IGNORECASE,
 )
 DOSE_BEFORE_RE = re.compile(r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*(?:day|d|daily))?\s+(?:of\s+)?(?:daily\s+)?$",

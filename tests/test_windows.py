@@ -91,7 +91,7 @@ CASES = [
     ("Rituximab within 6 months or cyclophosphamide within 3 months before baseline.",
      [("rituximab", 6, "months", "used_within"), ("cyclophosphamide", 3, "months", "used_within")]),
     ("Prednisone  <= 20 mg/day (or equivalent), stable for at least 4 weeks before baseline.",
-     [("prednisone", 4, "weeks", "stable_for")]),
+     [("corticosteroids", 4, "weeks", "stable_for")]),  # any steroid at that dose, as the annotators read it
     ("oral glucocorticoid  <= 15 mg/day prednisone-equivalent, unchanged for  >= 4 weeks before randomisation",
      [("corticosteroids", 4, "weeks", "stable_for")]),
     ("Previous treatment with tofacitinib, baricitinib, ruxolitinib or any other JAK inhibitor within 8 weeks.",
@@ -576,6 +576,11 @@ OR_EQUIVALENT_CASES = [
     ("No more than 60 mg/day of prednisone equivalent within 4 weeks prior to entry",
      [("prednisone", 4, "weeks", "used_within")]),
     ("Methotrexate (or equivalent) stable for 12 weeks", [("methotrexate", 12, "weeks", "stable_for")]),
+    # a dose between the drug and its 'or equivalent'
+    ("Prednisone \\>7.5 mg/day (or equivalent) or a change in dose within 28 days",
+     [("corticosteroids", 28, "days", "dose_changed_within")]),
+    ("Stable prednisone (<= 10 mg/day), or oral corticosteroid equivalents, for at least 14 days",
+     [("corticosteroids", 14, "days", "stable_for")]),
 ]
 
 
