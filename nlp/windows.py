@@ -204,6 +204,12 @@ def _first_chars(pattern: str) -> set[str] | None:
 
 THERAPY_CLASS_RE = _compile_therapy_classes()
 BLOCKER_LOOKBACK = 30
+# 'exacerbations requiring treatment with', 'an attack requiring rescue therapy (': the therapy names an event
+EVENT_TREATED_WITH_RE = re.compile(
+    r"\b(?:exacerbations?|attacks?|flares?)\s+(?:that\s+|which\s+)?(?:requir\w*|treated\s+with|needing)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+EVENT_LOOKBACK = 60
 BLOCKER_LOOKAHEAD = 30  # characters after a blocker that tell it is no blocker ('cancer chemotherapy')
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 # "(excluding topical or nasal steroids)": the therapies a bracket leaves out are no subjects
@@ -1245,6 +1251,8 @@ def _subjects_of(
         lookback_start += text[lookback_start : listed[0].start].rfind(")") + 1  # '(ie, on-study surgery) or has received X'
         if _blocker_in(text, listed[-1].end, time.start) or _blocker_in(text, lookback_start, listed[0].start):
             return [], ""
+        if EVENT_TREATED_WITH_RE.search(text, max(segment_start, listed[0].start - EVENT_LOOKBACK), listed[0].start):
+            return [], ""  # 'two exacerbations requiring systemic corticosteroids in the past year' counts events
         reach = SUBJECT_REACH_PAST_ITS_DOSE if THE_DOSE_RE.search(between) else SUBJECT_REACH
         if (len(between) > reach and len(" ".join(between.split())) > reach) or SENTENCE_IN_GAP_RE.search(between):
             return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')

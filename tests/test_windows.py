@@ -693,3 +693,20 @@ def test_a_combination_joined_by_plus_names_each_member(components):
 ])
 def test_a_time_since_a_therapy_is_its_last_use(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# A therapy that says how an event was treated counts events, it is no medication window.
+@pytest.mark.parametrize("text", [
+    "Previously confirmed history of two or more exacerbations requiring treatment with systemic Corticosteroid (CS) "
+    "(intramuscular, intravenous, or oral), in the 12 months prior to visit 1",
+    "Any asthma exacerbation requiring oral corticosteroids within 1 month of the Screening Visit",
+    "No more than 2 prednisone treated exacerbations in the past 6 months",
+    "Corticosteroid-sensitive rejection episode within 30 days",
+])
+def test_a_therapy_that_treated_an_event_is_no_window(components, text):
+    assert windows_of(components, text) == []
+
+
+def test_a_therapy_after_an_event_sentence_keeps_its_window(components):
+    text = "Asthma exacerbation within 3 months. Oral corticosteroids within 4 weeks before screening"
+    assert windows_of(components, text) == [("corticosteroids", 4, "weeks", "used_within")]
