@@ -199,6 +199,18 @@ _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
 
+def _dosing_rate(text: str, quantity: Quantity, mention: Mention) -> str | None:
+    """'day' or 'week' when the text says how often a mass-unit dose is taken: after the drug it doses ('10 mg of
+    prednisone/day'), or before ('daily dose of oral corticosteroids ≥ 30 mg', 'Daily prednisone > 10mg')."""
+    after = _RATE_AFTER_DRUG_RE.match(text, quantity.end)
+    if after:
+        return "day" if after["day"] else "week"
+    lead = text[max(0, min(mention.start, quantity.start) - 40) : quantity.end]
+    if _DAILY_DOSE_RE.search(lead) or _DAILY_DRUG_RE.search(text, max(0, mention.start - 25), mention.end):
+        return "day"
+    return "week" if _WEEKLY_DOSE_RE.search(lead) else None
+
+
 class QuantityGrammar:
     """Compiled regexes for operators, numbers, units, scales and ranges (built once per component)."""
 
@@ -699,8 +711,24 @@ _MEASURED_BY_RE = re.compile(
     re.IGNORECASE,
 )
 _ITEM_CLOSES_RE = re.compile(r"\s+(?:question|item|Q)\s*#?\s*\d{1,2}\s*\)", re.IGNORECASE)
-_DAILY_UNITS = {"mg": "mg/day", "g": "g/day", "mcg": "mcg/day"}
-_DAILY_DOSE_RE = re.compile(r"\b(?:daily|a\s+day|per\s+day)\s+doses?\b|\bdoses?\s+(?:per|a)\s+day\b", re.IGNORECASE)
+_RATE_UNITS = {
+    "day": {"mg": "mg/day", "g": "g/day", "mcg": "mcg/day", "mg/kg": "mg/kg/day"},
+    "week": {"mg": "mg/week", "g": "g/week", "mg/kg": "mg/kg/week"},
+}
+_DAILY_DOSE_RE = re.compile(
+    r"\b(?:daily|a\s+day|per\s+day)\s+(?:[\w-]+\s+){0,2}?doses?\b|\bdoses?\s+(?:per|a)\s+day\b", re.IGNORECASE
+)
+_DAILY_DRUG_RE = re.compile(r"\bdaily\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.IGNORECASE)  # 'Daily prednisone', 'daily oral MTX'
+_WEEKLY_DOSE_RE = re.compile(r"\b(?:weekly|a\s+week|per\s+week)\s+(?:[\w-]+\s+){0,2}?doses?\b", re.IGNORECASE)
+# '15 mg of prednisone or equivalent per day', '10mg of Prednisone/day', '20 mg prednisone daily', '25 mg
+# methotrexate per week': the rate is written after the drug that the mass unit doses
+_RATE_AFTER_DRUG_RE = re.compile(
+    r"(?:\s+(?:of\s+)?(?!(?:for|and|with|to)\b|or\s+(?!(?:an?\s+)?equivalent))[A-Za-z][A-Za-z'’-]*\.?"
+    r"(?:,?\s+(?!for\b|and\b|with\b|to\b|or\s+(?!equivalent))[A-Za-z][A-Za-z'’-]*\.?){0,4}?,?)?"
+    r"\s*(?:(?P<day>/\s*(?:day|d)\b|per\s+day\b|a\s+day\b|(?:once\s+)?daily\b|QD\b)"
+    r"|(?P<week>/\s*(?:week|wk|w)\b|per\s+week\b|a\s+week\b|(?:once\s+)?weekly\b))",
+    re.IGNORECASE,
+)
 _FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
@@ -1171,10 +1199,8 @@ class ThresholdLinker:
             if rule.get("silent"):
                 continue
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
-            if unit in _DAILY_UNITS and mention is not None and measure.endswith(_DOSE_SUFFIX) and _DAILY_DOSE_RE.search(
-                text, max(0, min(mention.start, quantity.start) - 25), quantity.end
-            ):
-                unit = _DAILY_UNITS[unit]  # "daily dose of oral corticosteroids ≥ 30 mg": 30 mg/day
+            if unit in _RATE_UNITS["day"] and mention is not None and measure.endswith(_DOSE_SUFFIX):
+                unit = _RATE_UNITS.get(_dosing_rate(text, quantity, mention), {}).get(unit, unit)
             start = min(quantity.start, mention.start) if mention else quantity.start
             end = max(quantity.end, mention.end) if mention else quantity.end
             onset = _AT_ONSET_RE.match(text, quantity.end) if measure == "age" else None

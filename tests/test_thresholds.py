@@ -229,6 +229,26 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         # a rate word after the slash
         ("Methotrexate therapy at a dose of 10-25 mg/weekly", "unit", "mg/week"),
         ("prednisone ≤ 10 mg/daily", "unit", "mg/day"),
+        ("Methotrexate <=12.5mg/w", "unit", "mg/week"),
+        ("methotrexate ≤15 milligrams per week (mg/week)", "unit", "mg/week"),
+        ("MMF at a dose of ≥ 2 grams daily", "unit", "g/day"),
+        ("MMF (maximum of 3 gm/day)", "unit", "g/day"),
+        ("Budesonide DPI ≥ 1600 mcg/day", "unit", "mcg/day"),
+        # a weight- or surface-based dose keeps its rate
+        ("prednisone≥1mg/kg/d", "unit", "mg/kg/day"),
+        ("steroids treatment (0.75-1mg per kg per day)", "unit", "mg/kg/day"),
+        ("methotrexate ≥ 15 mg/m2/week", "unit", "mg/m2/week"),
+        ("prednisone ≥ 1 mg/kg", "unit", "mg/kg"),
+        # the rate written after the drug the dose is of, or before it
+        ("Intake of greater than 15 mg of prednisone or equivalent per day", "unit", "mg/day"),
+        ("must be on stable dose (\\< 10mg of Prednisone/day or equivalent)", "unit", "mg/day"),
+        ("cannot be taking \\> 20 mg prednisone daily", "unit", "mg/day"),
+        ("not to exceed 25 mg methotrexate per week", "unit", "mg/week"),
+        ("Daily prednisone \\> 10mg", "unit", "mg/day"),
+        ("The daily dose of concomitant glucocorticoid therapy must not exceed 40mg", "unit", "mg/day"),
+        ("receiving a stable weekly dose between 10 and 25 mg of methotrexate", "unit", "mg/week"),
+        ("prednisone ≤ 10 mg and methotrexate weekly", "unit", "mg"),
+        ("prednisone ≤ 10 mg for at least 4 weeks", "unit", "mg"),
     ],
 )
 def test_units_and_scales(pipe, text, field, value):
@@ -708,8 +728,8 @@ SESSION7_CASES = [
     ("Male and female patients, 8 months of age or older", [("age", ">=", 8, "months")]),
     # negated and older operator wordings
     ("High dose glucocorticoids not to be lower than 2 mg/kg/day prednisone equivalent",
-     [("prednisone dose", ">=", 2, "mg/kg")]),
-    ("corticosteroid treatment at a daily dose equal to or over 0.3 mg/kg", [("prednisone dose", ">=", 0.3, "mg/kg")]),
+     [("prednisone dose", ">=", 2, "mg/kg/day")]),
+    ("corticosteroid treatment at a daily dose equal to or over 0.3 mg/kg", [("prednisone dose", ">=", 0.3, "mg/kg/day")]),
     ("MTX at a stable dose of less than or equals (</=) 20 milligrams per meter square (mg/m^2)",
      [("methotrexate dose", "<=", 20, "mg/m2")]),
     ("Expectation of survival beyond 1 week", [("life expectancy", ">", 1, "weeks")]),
@@ -983,7 +1003,7 @@ CLAUSE_DOSE_CASES = [
     ("Taking a stable dose (10 to 20 mg/week) of methotrexate",
      [("methotrexate dose", ">=", 10, "mg/week"), ("methotrexate dose", "<=", 20, "mg/week")]),
     ("Receiving leflunomide for 6 months, on a stable weekly dose between 10 and 20 mg",
-     [("leflunomide dose", ">=", 10, "mg"), ("leflunomide dose", "<=", 20, "mg")]),
+     [("leflunomide dose", ">=", 10, "mg/week"), ("leflunomide dose", "<=", 20, "mg/week")]),
     ("Oral corticosteroid dose must be unchanged and not more than 15 mg/day for 28 days",
      [("prednisone dose", "<=", 15, "mg/day")]),
 ]
