@@ -249,6 +249,23 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("receiving a stable weekly dose between 10 and 25 mg of methotrexate", "unit", "mg/week"),
         ("prednisone ≤ 10 mg and methotrexate weekly", "unit", "mg"),
         ("prednisone ≤ 10 mg for at least 4 weeks", "unit", "mg"),
+        # the ways registries write 'times the upper limit of normal'
+        ("Alanine Aminotransferase (ALT)≤3.0 ULN", "unit", "xULN"),
+        ("alanine aminotransferase (ALT) at or below 1.2 x upper limit", "unit", "xULN"),
+        ("ALT level > 2 times of upper limit of normal (ULN)", "unit", "xULN"),
+        ("total bilirubin over 2 fold of upper normal level", "unit", "xULN"),
+        ("serum bilirubin levels ≥ 1.5× the upper limit", "unit", "xULN"),
+        ("ALT \\> 5 times the upper limit of the normality", "unit", "xULN"),
+        ("AST =< 2.5 upper limit of normal", "unit", "xULN"),
+        ("AST > 5 X upper limit for age", "unit", "xULN"),
+        ("ALT >3 times the central laboratory's ULN", "unit", "xULN"),
+        ("ALT levels greater than 3 times the upper value of the normal range", "unit", "xULN"),
+        ("AST levels more than two times the upper level of normal", "unit", "xULN"),
+        ("transaminases more than three times above the normal upper limit", "unit", "xULN"),
+        # a sedimentation rate is per hour
+        ("ESR > 28 mm", "unit", "mm/h"),
+        ("erythrocyte sedimentation rate of at least 40 mm in one hour", "unit", "mm/h"),
+        ("VAS ≥ 40 mm", "unit", "mm"),
     ],
 )
 def test_units_and_scales(pipe, text, field, value):
@@ -972,7 +989,7 @@ SESSION11_CASES = [
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 8, "years")]),
     ("Duration of dermatomyositis not \\> 5 years", [("disease duration", "<=", 5, "years")]),
     ("CK not < 2 x ULN", [("CK", ">=", 2, "xULN")]),
-    ("ALT ≥ 3 ULN、Cr ﹥ 1.5 ULN", [("ALT", ">=", 3, None), ("serum creatinine", ">", 1.5, None)]),
+    ("ALT ≥ 3 ULN、Cr ﹥ 1.5 ULN", [("ALT", ">=", 3, "xULN"), ("serum creatinine", ">", 1.5, "xULN")]),
     ("Platelets ＜ 100 × 10^9/L", [("platelets", "<", 100, "x10^9/L")]),
     ("Proteinuria, or UPr/Cr ratio ≥ 0.6", [("urine protein", ">=", 0.6, None)]),
     ("Receiving IVIg (minimal dose equivalent to 0.4 g/kg every 4 weeks)", [("ivig dose", ">=", 0.4, "g/kg")]),
