@@ -114,11 +114,15 @@ def _generic_names() -> dict[str, str]:
 
 
 # One spelling per unit: "ug", "µg" and "mcg" are the same unit, and so are "mg/m^2" and "mg/m2".
-_UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg"}
+_UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "msec": "ms", "iu/l": "u/l", "mg%": "mg/dl", "mm/hr": "mm/h",
+                   "g/24hr": "g/24h", "sec": "s"}
+_UNIT_PARTS = (("^2", "2"), ("²", "2"), ("μ", "µ"), ("umol", "µmol"), ("ug/", "mcg/"), ("µg/", "mcg/"), (" ", ""))
 
 
 def _unit(value) -> str:
-    unit = _text(value).replace("^2", "2").replace("²", "2")
+    unit = _text(value)
+    for written, spelled in _UNIT_PARTS:
+        unit = unit.replace(written, spelled)
     return _UNIT_SPELLINGS.get(unit, unit)
 
 
@@ -187,13 +191,28 @@ def match_facts(kind: str, gold: list[dict], predicted: list[dict]) -> dict[int,
 # ---------------------------------------------------------------- scoring
 
 
+# What the match key leaves out but a reader relies on: a matched threshold's unit, a matched window's
+# relation, a matched regimen's route. Compared only where the gold gives a value.
+UNSCORED_FIELDS = {"thresholds": "unit", "regimens": "route", "windows": "relation"}
+_FIELD_NORMALS: dict[str, Callable] = {"unit": _unit}
+
+
+def _field_agrees(field: str, gold: dict, predicted: dict) -> bool:
+    normal = _FIELD_NORMALS.get(field, _text)
+    return normal(gold.get(field)) == normal(predicted.get(field))
+
+
 def score(kind: str, gold: list[dict], predicted: list[dict]) -> dict:
     matched = match_facts(kind, gold, predicted)
     used = set(matched.values())
+    field = UNSCORED_FIELDS[kind]
+    compared = [(gold[i], predicted[j]) for i, j in matched.items() if gold[i].get(field) is not None]
     return {
         "gold": len(gold),
         "predicted": len(predicted),
         "matched": len(matched),
+        "field_compared": len(compared),
+        "field_agrees": sum(_field_agrees(field, g, p) for g, p in compared),
         "misses": [g for i, g in enumerate(gold) if i not in matched],
         "false_positives": [p for j, p in enumerate(predicted) if j not in used],
     }
@@ -208,7 +227,8 @@ def _ratios(gold: int, predicted: int, matched: int) -> dict:
 
 def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
     """Score extracted facts ({nct_id: extract_study output}) against gold dicts."""
-    totals = {kind: {"gold": 0, "predicted": 0, "matched": 0} for kind in KINDS}
+    counted = ("gold", "predicted", "matched", "field_compared", "field_agrees")
+    totals = {kind: dict.fromkeys(counted, 0) for kind in KINDS}
     scored_kinds: set[str] = set()
     report = {"kinds": {}, "studies": [], "misses": [], "false_positives": [], "missing_records": []}
     for gold in golds:
@@ -221,7 +241,7 @@ def evaluate_studies(golds: list[dict], extracted: dict[str, dict]) -> dict:
         for kind in gold.get("annotated", KINDS):
             scored_kinds.add(kind)
             result = score(kind, gold.get(kind, []), facts.get(kind, []))
-            for key in ("gold", "predicted", "matched"):
+            for key in counted:
                 totals[kind][key] += result[key]
             report["misses"] += [{"nct_id": nct_id, "kind": kind, "fact": f} for f in result["misses"]]
             report["false_positives"] += [
@@ -340,6 +360,12 @@ def format_report(report: dict) -> str:
             f"{kind:<11} {row['gold']:>5} {row['predicted']:>5} {row['matched']:>5} "
             f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}"
         )
+    for kind, row in report["kinds"].items():
+        if row.get("field_compared"):
+            lines.append(
+                f"{kind}: {UNSCORED_FIELDS[kind]} (not scored) agrees on {row['field_agrees']} of "
+                f"{row['field_compared']} matched facts that give one ({row['field_agrees'] / row['field_compared']:.1%})"
+            )
     for title, key in (("misses (gold not found)", "misses"), ("false positives", "false_positives")):
         entries = report[key]
         lines.append(f"\n{title}: {len(entries)}")

@@ -232,7 +232,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
     study["_arm_descriptions"] = _arm_descriptions(protocol)
-    study["_protocol"] = protocol  # its interventions' frequencies are read when a dose asks (`_frequency_from_interventions`)
+    study["_protocol"] = protocol  # its interventions' schedules are read when a dose asks (`_schedule_from_interventions`)
     return study, units
 
 
@@ -350,13 +350,14 @@ def _arm_descriptions(protocol: dict) -> dict[str, str]:
     }
 
 
-def _intervention_frequencies(protocol: dict) -> dict[str, set[str]]:
-    """The frequencies each drug's intervention descriptions state ('applied topically twice a day')."""
+def _intervention_statements(protocol: dict, stated: Callable[[str], set[str]]) -> dict[str, set[str]]:
+    """What each drug's intervention descriptions state: its frequencies ('applied topically twice a
+    day'), its routes ('Administered orally')."""
     found: dict[str, set[str]] = {}
     for intervention in _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("interventions")):
         drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
         if drug and isinstance(intervention.get("description"), str):
-            found.setdefault(drug, set()).update(quantities.stated_frequencies(intervention["description"]))
+            found.setdefault(drug, set()).update(stated(intervention["description"]))
     return found
 
 
@@ -433,8 +434,8 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
             located = _with_provenance(fact, unit)
-            if kind == "regimens" and unit["source"] == "intervention" and "frequency" not in located:
-                _frequency_of_the_text(located, fact, unit)
+            if kind == "regimens" and unit["source"] == "intervention":
+                _schedule_of_the_text(located, fact, unit, user_data.get(DRUGS) or [])
             if kind == "regimens" and not located.get("drug"):
                 located["drug"] = unit["drug"] or _inherited_drug(nlp, study, unit)
                 if not located["drug"]:
@@ -601,7 +602,7 @@ def _with_provenance(fact: dict, unit: dict) -> dict:
 
 def _finish(study: dict) -> dict:
     _schedule_from_arm_descriptions(study)
-    _frequency_from_interventions(study)
+    _schedule_from_interventions(study)
     study["regimens"] = _merge_duplicate_regimens(study["regimens"])
     study["thresholds"] = _first_statement_of_each(study["thresholds"], THRESHOLD_KEY)
     study["windows"] = _first_statement_of_each(study["windows"], WINDOW_KEY)
@@ -646,34 +647,48 @@ ONE_TIME_DOSE_RE = re.compile(
 ONE_TIME_REACH = 60  # characters around a dose where a one-time cue counts
 
 
-def _frequency_of_the_text(regimen: dict, fact: dict, unit: dict) -> None:
+def _schedule_of_the_text(regimen: dict, fact: dict, unit: dict, drugs: list[dict]) -> None:
     """'Baricitinib was administered QD (once daily) as a 4-mg oral tablet …; and 2 mg for children
-    \\<9 years': an arm or intervention text that states one frequency states it for each of its doses,
-    but for a dose given once ('600 mg as a loading dose on Day 1')."""
+    \\<9 years', 'Adalimumab is administered subcutaneously at a loading dose of 80 mg, followed by 40 mg
+    every other week': an arm or intervention text that states one frequency, or one route, states it for
+    each of its doses when the text doses one drug; but a dose given once ('600 mg as a loading dose on Day
+    1') keeps its own frequency."""
     text = unit["text"]
-    if ONE_TIME_DOSE_RE.search(text, max(0, fact["start"] - ONE_TIME_REACH), fact["end"] + ONE_TIME_REACH):
+    if "route" not in regimen and all(m["generic"] == (fact.get("drug") or unit["drug"]) for m in drugs):
+        if "routes" not in unit:  # read once per text, however many of its doses ask
+            unit["routes"] = quantities.stated_routes(text)
+        if len(unit["routes"]) == 1:
+            regimen["route"] = next(iter(unit["routes"]))
+            regimen["rule"] = regimen["rule"] + "+text_route"
+    if "frequency" in regimen or ONE_TIME_DOSE_RE.search(
+        text, max(0, fact["start"] - ONE_TIME_REACH), fact["end"] + ONE_TIME_REACH
+    ):
         return
-    if "frequencies" not in unit:  # read once per text, however many of its doses ask
+    if "frequencies" not in unit:
         unit["frequencies"] = quantities.stated_frequencies(text)
     if len(unit["frequencies"]) == 1:
         regimen["frequency"] = next(iter(unit["frequencies"]))
         regimen["rule"] = regimen["rule"] + "+text_frequency"
 
 
-def _frequency_from_interventions(study: dict) -> None:
-    """An arm 'Ruxolitinib (1.5% Cream)' whose own text says nothing usable about how often, while the
-    study's ruxolitinib intervention says 'applied topically twice a day': the one frequency the drug's
-    interventions state is the dose's. Several different frequencies leave the dose without one."""
-    frequencies = None
+def _schedule_from_interventions(study: dict) -> None:
+    """An arm 'Ruxolitinib (1.5% Cream)' or 'Jaktinib 50mg Bid' whose own text does not say how often or
+    how, while the study's intervention of that drug says 'applied topically twice a day' or 'Administered
+    orally': the one frequency and the one route the drug's interventions state are the dose's. Several
+    different ones leave the dose without."""
+    stated_by_attribute = {}
     for regimen in study["regimens"]:
-        if regimen["source"] != "intervention" or "frequency" in regimen:
+        if regimen["source"] != "intervention":
             continue
-        if frequencies is None:
-            frequencies = _intervention_frequencies(study["_protocol"])
-        stated = frequencies.get(regimen["drug"], set())
-        if len(stated) == 1:
-            regimen["frequency"] = next(iter(stated))
-            regimen["rule"] = regimen["rule"] + "+intervention_description"
+        for attribute, stated in (("frequency", quantities.stated_frequencies), ("route", quantities.stated_routes)):
+            if attribute in regimen:
+                continue
+            if attribute not in stated_by_attribute:
+                stated_by_attribute[attribute] = _intervention_statements(study["_protocol"], stated)
+            values = stated_by_attribute[attribute].get(regimen["drug"], set())
+            if len(values) == 1:
+                regimen[attribute] = next(iter(values))
+                regimen["rule"] = regimen["rule"].removesuffix("+intervention_description") + "+intervention_description"
 
 
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")

@@ -206,6 +206,18 @@ def find_route(text: str, start: int = 0, end: int | None = None) -> Found | Non
     return _leftmost(ROUTE_VOCABULARY, text, start, end)
 
 
+def stated_routes(text: str) -> set[str]:
+    """Every route a text states, directly or through a dosage form ('tablets' is oral)."""
+    found = set()
+    for finder, route_of in ((find_route, lambda value: value), (find_form, route_of_form)):
+        position = 0
+        while (match := finder(text, position)) is not None:
+            if route := route_of(match.value):
+                found.add(route)
+            position = match.end
+    return found
+
+
 def find_form(text: str, start: int = 0, end: int | None = None) -> Found | None:
     """'cream', 'XR', 'capsules', 'pill' -> a normalized dosage form (see `route_of_form`)."""
     return _leftmost(FORM_VOCABULARY, text, start, end)

@@ -221,10 +221,38 @@ def _read_attributes(text: str, statements: list[Statement], index: int, drugs: 
         _put(found, "frequency", quantities.find_frequency(text, dose.end, right_end))
         if "frequency" not in found:
             _put(found, "frequency", quantities.find_frequency(text, left_start, dose.start))
+    # 'X intravenously 6 mg/kg at Week 0 followed by X subcutaneously 90 mg': the drug named again starts
+    # another dose's words about how it is given
+    named_again = min(
+        [m["start"] for m in drugs if dose.end <= m["start"] < right_end and m is not statement.drug], default=right_end
+    )
     for attribute, finder in (("route", quantities.find_route), ("form", quantities.find_form)):
-        _put(found, attribute, finder(text, dose.end, right_end) or finder(text, left_start, dose.start))
+        if attribute == "route":  # a route may be written into the dose's unit: '8 mg/kg/iv'
+            value = finder(text, dose.start, named_again) or finder(text, left_start, dose.start)
+        else:
+            value = finder(text, dose.end, right_end) or finder(text, left_start, dose.start)
+        _put(found, attribute, value)
+    if "route" not in found:
+        _put(found, "route", _route_before_the_drug(text, statements, index, drugs))
     _put(found, "duration", quantities.find_duration(text, dose.end, right_end))
     _schedule_before_the_bracket(text, statement, left_start, drugs)
+
+
+ROUTE_BEFORE_DRUG_REACH = 30  # 'Oral medication tofacitinib 5 mg', 'IV methylprednisolone 1 g'
+
+
+def _route_before_the_drug(text: str, statements: list[Statement], index: int, drugs: list[dict]) -> Found | None:
+    """The route said right before the statement's own drug, with no other dose or drug in between."""
+    statement = statements[index]
+    drug = statement.drug
+    if drug is None or drug["end"] > statement.dose.start:
+        return None
+    reach_start = max(
+        [statement.clause[0], drug["start"] - ROUTE_BEFORE_DRUG_REACH]
+        + [s.dose.end for s in statements[:index] if s.dose.end <= drug["start"]]
+        + [m["end"] for m in drugs if m["end"] <= drug["start"] and not _same_drug(m, drug)]
+    )
+    return quantities.find_route(text, reach_start, drug["start"])
 
 
 def _schedule_before_the_bracket(text: str, statement: Statement, left_start: int, drugs: list[dict]) -> None:

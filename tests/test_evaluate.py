@@ -128,6 +128,25 @@ def test_report_precision_recall_f1_and_lists():
     assert "thresholds" in text and "0.667" in text and "no record found for: NCT3" in text
 
 
+def test_fields_the_match_key_leaves_out_are_compared_on_matched_facts():
+    window = {"section": "exclusion", "subject": "methotrexate", "value": 4, "unit": "weeks"}
+    golds = [{
+        "nct_id": "NCT1",
+        "thresholds": [th(value=2, unit="ug/day"), th(measure="ALT", value=3, unit="xULN"), th(measure="BMI", value=30)],
+        "windows": [{**window, "relation": "used_within"}, {**window, "value": 8, "relation": "stable_for"}],
+    }]
+    extracted = {"NCT1": {
+        "thresholds": [th(value=2, unit="mcg/day"), th(measure="ALT", value=3), th(measure="BMI", value=30, unit="kg/m2")],
+        "windows": [{**window, "relation": "used_within"}, {**window, "value": 8, "relation": "used_within"}],
+    }}
+    kinds = evaluate_studies(golds, extracted)["kinds"]
+    # the BMI gold gives no unit: not compared; "ug/day" and "mcg/day" are one unit
+    assert (kinds["thresholds"]["field_compared"], kinds["thresholds"]["field_agrees"]) == (2, 1)
+    assert (kinds["windows"]["field_compared"], kinds["windows"]["field_agrees"]) == (2, 1)
+    assert kinds["thresholds"]["f1"] == 1.0  # still not part of the score
+    assert "relation (not scored) agrees on 1 of 2" in format_report(evaluate_studies(golds, extracted))
+
+
 def test_agreement_scores_a_second_annotation_like_predictions():
     window = {"section": "exclusion", "subject": "methotrexate", "value": 4, "unit": "weeks", "relation": "used_within"}
     first = [

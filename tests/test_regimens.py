@@ -471,7 +471,7 @@ def test_what_one_tablet_holds_is_no_dose_when_the_clause_states_the_dose(compon
 
 def test_a_drug_or_other_of_its_class_doses_the_drug_across_a_wrapped_line(components):
     text = "No improvement with 28 days of oral prednisone or other corticosteroid,\nincluding 60mg per day for 14 days"
-    assert regimens_of(components, text) == [R(60, "mg", "prednisone", frequency="QD", duration="14 days")]
+    assert regimens_of(components, text) == [R(60, "mg", "prednisone", frequency="QD", route="oral", duration="14 days")]
 
 
 @pytest.mark.parametrize("text, frequency", [
@@ -498,3 +498,59 @@ def test_every_n_week_in_the_singular(components, text, frequency):
 def test_a_unit_with_a_route_or_a_rate_word_in_it(text, amount, unit, frequency):
     dose = find_doses(text)[0]
     assert (dose.amount, dose.unit, dose.frequency) == (amount, unit, frequency)
+
+
+def routes_of(record: dict) -> list[tuple]:
+    return sorted((r["drug"], r["amount"], r.get("route")) for r in nlp.extract_study(record)["regimens"])
+
+
+def test_a_route_said_right_before_the_drug_is_the_doses():
+    record = arms_record("Tofacitinib", "Oral medication tofacitinib 5 mg twice a day for 24 weeks.", "Tofacitinib")
+    assert routes_of(record) == [("tofacitinib", 5, "oral")]
+
+
+def test_a_route_written_into_the_unit_is_the_doses():
+    record = arms_record("Tocilizumab", "TCZ 8 mg/Kg/iv monthly", "Tocilizumab")
+    assert routes_of(record) == [("tocilizumab", 8, "intravenous")]
+
+
+def test_one_route_stated_in_a_text_that_doses_one_drug_holds_for_each_of_its_doses():
+    record = arms_record(
+        "Adalimumab",
+        "Adalimumab is administered subcutaneously at an initial loading dose of 80 mg, followed by a 40 mg dose "
+        "every other week",
+        "Adalimumab",
+    )
+    assert routes_of(record) == [("adalimumab", 40, "subcutaneous"), ("adalimumab", 80, "subcutaneous")]
+
+
+def test_a_text_that_doses_two_drugs_lends_neither_its_route():
+    record = arms_record(
+        "Combination",
+        "Infliximab infusions 5 mg/kg at weeks 0, 2 and 6; azathioprine capsules AZA daily 2.5 mg/kg/day",
+        "Infliximab",
+    )
+    assert ("azathioprine", 2.5, "intravenous") not in routes_of(record)
+
+
+def test_the_drug_named_again_starts_another_doses_route():
+    record = arms_record(
+        "Ustekinumab",
+        "Participants received ustekinumab intravenously (IV) 6 mg/kg at Week 0 followed by ustekinumab "
+        "subcutaneously (SC) 90 mg at Week 8 and every 8 weeks thereafter",
+        "Ustekinumab",
+    )
+    assert routes_of(record) == [("ustekinumab", 6, "intravenous"), ("ustekinumab", 90, "subcutaneous")]
+
+
+def test_an_arm_dose_without_a_route_takes_the_one_its_drugs_intervention_states():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000045"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "Jaktinib 50mg Bid", "type": "EXPERIMENTAL", "interventionNames": ["Drug: Jaktinib"]}],
+            "interventions": [{"type": "DRUG", "name": "Jaktinib", "description": "Administered orally"}],
+        },
+    }}
+    [regimen] = nlp.extract_study(record)["regimens"]
+    assert (regimen["drug"], regimen["amount"], regimen["frequency"], regimen["route"]) == ("jaktinib", 50, "BID", "oral")
+    assert regimen["rule"].endswith("+intervention_description")
