@@ -1172,6 +1172,19 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
     return between.count(")") <= between.count("(")  # not from inside a bracket that closes before the colon
 
 
+def _nearest_cue(before: str, kind: str) -> str | None:
+    """The relation whose cue ends nearest the time: in '… is not allowed - must stop at least 1 week prior',
+    'stop' speaks for the time, not a 'stable' said earlier in the clause."""
+    best, best_end = None, -1
+    for relation, kinds, cue in RELATION_CUES:
+        if kind not in kinds:
+            continue
+        end = max((match.end() for match in cue.finditer(before)), default=-1)
+        if end > best_end:
+            best, best_end = relation, end
+    return best
+
+
 def _relation(
     text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None,
     header_relation: str | None = None,
@@ -1180,9 +1193,9 @@ def _relation(
     if time.kind == "restated":
         return previous or WINDOW_PATTERNS["default_relation"][time.kind]
     before = text[clause_start : time.start]
-    for relation, kinds, cue in RELATION_CUES:
-        if time.kind in kinds and cue.search(before):
-            return relation
+    cued = _nearest_cue(before, time.kind)
+    if cued:
+        return cued
     if time.kind in KINDS_REQUIRING_CUE and header_relation:
         return header_relation
     if time.kind == "bare":

@@ -710,3 +710,18 @@ def test_a_therapy_that_treated_an_event_is_no_window(components, text):
 def test_a_therapy_after_an_event_sentence_keeps_its_window(components):
     text = "Asthma exacerbation within 3 months. Oral corticosteroids within 4 weeks before screening"
     assert windows_of(components, text) == [("corticosteroids", 4, "weeks", "used_within")]
+
+
+# The cue nearest the time says the relation; a dose that is not stable is one that changed.
+@pytest.mark.parametrize("text, expected", [
+    ("Infliximab, adalimumab, certolizumab, vedolizumab, or tofacitinib is not allowed, even at a stable dose - "
+     "must stop at least 1 week prior to randomization",
+     [(s, 1, "weeks", "last_used_before")
+      for s in ("infliximab", "adalimumab", "certolizumab pegol", "vedolizumab", "tofacitinib")]),
+    ("Ongoing use of high dose steroids (>10 mg/day) or unstable steroid dose in past 4 weeks",
+     [("corticosteroids", 4, "weeks", "dose_changed_within")]),
+    ("Leflunomide at not stable dose within 3 months", [("leflunomide", 3, "months", "dose_changed_within")]),
+    ("Prednisolone but the dose was not stable for last 4 weeks", [("prednisolone", 4, "weeks", "dose_changed_within")]),
+])
+def test_the_nearest_cue_says_the_relation(components, text, expected):
+    assert windows_of(components, text) == expected
