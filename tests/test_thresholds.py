@@ -1147,3 +1147,14 @@ def test_weights_lung_volumes_and_eosinophil_counts(pipe, text, expected):
 
 def test_a_dose_per_kilogram_is_no_body_weight(pipe):
     assert [t for t in with_units(pipe, "Methotrexate ≥ 0.3 mg/kg weekly") if t[0] == "body weight"] == []
+
+
+# The FEV1/FVC ratio written out, with its abbreviations in brackets: one measure, not FEV1 or FVC.
+@pytest.mark.parametrize("text", [
+    "Forced Expiratory Volume in 1 second (FEV1)/FVC <0.7",
+    "FEV1/Forced Vital Capacity (FVC) ratio of <0.70",
+    "Forced expiratory volume in 1 second/Forced vital capacity (FEV1/FVC) ratio of <0.70",
+    "pre-bronchodilator Forced Expiratory Volume in one second (FEV1)/Forced Vital Capacity (FVC) < 0.7",
+])
+def test_the_fev1_fvc_ratio_written_out_is_one_measure(pipe, text):
+    assert triples(pipe, text) == [("FEV1/FVC", "<", 0.7)]
