@@ -255,7 +255,7 @@ class QuantityGrammar:
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
                 # "(0-10 cm)", "(scale of 0 to 4)" right after a value: the scale it is read on; from 0 only,
                 # so "(1-5)" stays text
-                r"|\(\s*(?:(?:score\s+)?range:?\s*|(?:on\s+(?:a|the)\s+)?scale\s*(?:of|from)?:?\s*)?"
+                r"|\(\s*(?:(?:score\s+)?range:?\s*|(?:(?:based\s+)?on\s+(?:a|the)\s+(?:[A-Za-z-]+\s+)?)?scale\s*(?:of|from)?:?\s*)?"
                 rf"0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)"
                 # "(based on the IGA scale ranging from 0 to 4, …)", "On the WI-NRS ranging from 0 to 10": how the
                 # scale is built, no comparison

@@ -226,6 +226,7 @@ def test_mmt_keeps_scale_when_followed_by_a_count(pipe):
         ("creatinine > 2.0 mg/deciliter", "unit", "mg/dL"),
         ("eGFR < 60mls/min/1.73m2", "unit", "mL/min"),
         ("Spinal pain ≥ 4 on a 0-10 NRS", "scale_max", 10),
+        ("sPGA score of 3 or greater (based on a static scale of 0 - 5)", "scale_max", 5),
         # a rate word after the slash
         ("Methotrexate therapy at a dose of 10-25 mg/weekly", "unit", "mg/week"),
         ("prednisone ≤ 10 mg/daily", "unit", "mg/day"),
