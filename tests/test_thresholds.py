@@ -1159,3 +1159,17 @@ def test_a_dose_per_kilogram_is_no_body_weight(pipe):
 ])
 def test_the_fev1_fvc_ratio_written_out_is_one_measure(pipe, text):
     assert triples(pipe, text) == [("FEV1/FVC", "<", 0.7)]
+
+
+# A time in years is no age when it says how long since menopause, or how long a history or dependency lasted.
+@pytest.mark.parametrize("text", [
+    "Female subjects of childbearing potential (includes women who are less than 1 year postmenopausal)",
+    "Women who are postmenopausal (>1 year), sterile, or hysterectomized",
+    "any female who is post-menopausal [i.e., >1 year without menses]",
+    "Non-childbearing potential is defined as: Amenorrheic \\>2 years",
+    "participants with ≥ 8-year history of extensive or limited colitis",
+    "At least a 1-year clinical history of perennial allergic rhinitis",
+    "alcoholism, ongoing or < 1 year drug dependency",
+])
+def test_a_time_since_menopause_or_of_a_history_is_no_age(pipe, text):
+    assert [t for t in triples(pipe, text) if t[0] == "age"] == []
