@@ -1173,3 +1173,15 @@ def test_the_fev1_fvc_ratio_written_out_is_one_measure(pipe, text):
 ])
 def test_a_time_since_menopause_or_of_a_history_is_no_age(pipe, text):
     assert [t for t in triples(pipe, text) if t[0] == "age"] == []
+
+
+# A disease's duration said as the length of its history, or in a bracket right after 'Diagnosed'.
+@pytest.mark.parametrize("text, expected", [
+    ("All patients must have at least a 3-month history of asthma at the time of enrollment",
+     [("disease duration", ">=", 3)]),
+    ("participants with ≥ 8-year history of extensive or limited colitis", [("disease duration", ">=", 8)]),
+    ("Diagnosed (> 6 weeks) or recently relapsed active mild-to-moderate disease", [("disease duration", ">", 6)]),
+    ("Less than 10 pack-years history of smoking", [("smoking history", "<", 10)]),
+])
+def test_a_history_of_a_given_length_is_a_disease_duration(pipe, text, expected):
+    assert triples(pipe, text) == expected
