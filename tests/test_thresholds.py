@@ -1185,3 +1185,19 @@ def test_a_time_since_menopause_or_of_a_history_is_no_age(pipe, text):
 ])
 def test_a_history_of_a_given_length_is_a_disease_duration(pipe, text, expected):
     assert triples(pipe, text) == expected
+
+
+# Steroid ceilings as trials write them.
+@pytest.mark.parametrize("text, expected", [
+    ("Prednisone is allowed up to a daily dose of 20 mg, with a stable dose for at least 1 week",
+     [("prednisone dose", "<=", 20)]),
+    ("Use in the prior month of corticosteroids at doses exceeding the equivalent of prednisone 10 mg daily",
+     [("prednisone dose", ">", 10)]),
+    ("Corticosteroid therapy ((1-2 mg/kg/d up to maximum of 60 mg/day) with taper",
+     [("prednisone dose", "<=", 2), ("prednisone dose", "<=", 60), ("prednisone dose", ">=", 1)]),
+    ("Participants must be on prednisone of at least 7.5 milligrams per day (mg/day) (or equivalent) and not "
+     "exceeding 20 mg/day at screening", [("prednisone dose", "<=", 20), ("prednisone dose", ">=", 7.5)]),
+    ("Use of more than 10 milligrams/day (mg/day) of oral steroids in the past 6 weeks", [("prednisone dose", ">", 10)]),
+])
+def test_steroid_ceilings(pipe, text, expected):
+    assert triples(pipe, text) == expected
