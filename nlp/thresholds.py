@@ -1223,7 +1223,8 @@ class ThresholdLinker:
 
 def _measure_of_value(rule: dict, measure: str, value, unit: str | None) -> str:
     """'performance status ≥ 60': a value above the ECOG scale's top is a Karnofsky/Lansky score;
-    'ICS dose ≥ 440 mcg': a corticosteroid dosed in micrograms is inhaled."""
+    'ICS dose ≥ 440 mcg': a corticosteroid dosed in micrograms is inhaled, '≥ 1 g of methylprednisolone' in grams
+    a methylprednisolone pulse."""
     beyond = rule.get("above_top")
     if beyond and value > beyond["top"]:
         return beyond["measure"]

@@ -1201,3 +1201,14 @@ def test_a_history_of_a_given_length_is_a_disease_duration(pipe, text, expected)
 ])
 def test_steroid_ceilings(pipe, text, expected):
     assert triples(pipe, text) == expected
+
+
+# A glucocorticoid dose in grams is a methylprednisolone pulse, no prednisone-equivalent dose.
+@pytest.mark.parametrize("text, expected", [
+    ("Use of any steroid with a cumulative dose equivalent to ≥ 1 g of methylprednisolone",
+     [("methylprednisolone dose", ">=", 1)]),
+    ("glucocorticoids (at least 4.5 g of methylprednisolone)", [("methylprednisolone dose", ">=", 4.5)]),
+    ("prednisone ≤ 10 mg/day", [("prednisone dose", "<=", 10)]),
+])
+def test_a_steroid_dose_in_grams_is_a_methylprednisolone_pulse(pipe, text, expected):
+    assert triples(pipe, text) == expected
