@@ -522,6 +522,8 @@ class QuantityGrammar:
         for group, unit in self._unit_groups(match.re):
             if regs[group][0] != -1:  # the first unit alternative that took part in the match
                 quantity.unit, quantity.unit_kind = unit["unit"], unit["kind"]
+                if "rates" in unit:  # "2 mg/kg/day", "2 mg/kg daily": mg/kg/day
+                    quantity.unit = unit["rates"].get(_rate_in(match.group(group)), unit["unit"])
                 if unit["unit"] == "as written":  # "3 mg/L", "10 ng/mL": the text's own unit, spaces dropped
                     quantity.unit = _LITRE_RE.sub(r"\1L", "".join(match.group(group).split()).replace("μ", "µ"))
                 quantity.implies = unit.get("implies")
@@ -538,6 +540,19 @@ class QuantityGrammar:
             self._unit_group_cache[id(pattern)] = groups
         return groups
 
+
+
+_RATES_IN_UNIT = (
+    ("day", re.compile(r"/\s*(?:day|d)\b|\b(?:per|a)\s+day\b|\bdaily\b", re.IGNORECASE)),
+    ("week", re.compile(r"/\s*(?:week|wk)\b|\b(?:per|a)\s+week\b|\bweekly\b", re.IGNORECASE)),
+    ("month", re.compile(r"/\s*month\b|\b(?:per|a)\s+month\b|\bmonthly\b", re.IGNORECASE)),
+    ("hour", re.compile(r"(?:/|\bper)\s*(?:h|hr|hour)\b|\bhour\b", re.IGNORECASE)),
+)
+
+
+def _rate_in(unit_text: str) -> str | None:
+    """The rate a unit's text states ('mg/kg/d' -> 'day'), if any."""
+    return next((rate for rate, written in _RATES_IN_UNIT if written.search(unit_text)), None)
 
 
 def _share_the_unit_after_a_pair(text: str, quantities: list[Quantity]) -> None:

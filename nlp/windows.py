@@ -335,7 +335,19 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
         if value % HOURS_PER_DAY:
             return None  # "within 28 hours": a dosing interval, not a washout in days
         value, unit = int(value // HOURS_PER_DAY), "days"
-    return TimeExpression(TIME_KINDS[int(group[1:])], value, unit, match.start(), match.end(), comparator, in_hours)
+    kind = TIME_KINDS[int(group[1:])]
+    if kind == "bare" and comparator and _is_time_since(match.string, match.start(), match.end()):
+        kind = "since"
+    return TimeExpression(kind, value, unit, match.start(), match.end(), comparator, in_hours)
+
+
+SINCE_AFTER_RE = re.compile(WINDOW_PATTERNS["since"]["after"], re.IGNORECASE)
+NOT_SINCE_BEFORE_RE = re.compile(WINDOW_PATTERNS["since"]["not_before"], re.IGNORECASE)
+
+
+def _is_time_since(text: str, start: int, end: int) -> bool:
+    """'More than 3 months after rituximab treatment' (see window_patterns.json 'since')."""
+    return SINCE_AFTER_RE.match(text, end) is not None and not NOT_SINCE_BEFORE_RE.search(text, max(0, start - 10), start)
 
 
 def _word_end(text: str, position: int) -> int:
@@ -1175,14 +1187,11 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
 def _nearest_cue(before: str, kind: str) -> str | None:
     """The relation whose cue ends nearest the time: in '… is not allowed - must stop at least 1 week prior',
     'stop' speaks for the time, not a 'stable' said earlier in the clause."""
-    best, best_end = None, -1
-    for relation, kinds, cue in RELATION_CUES:
-        if kind not in kinds:
-            continue
-        end = max((match.end() for match in cue.finditer(before)), default=-1)
-        if end > best_end:
-            best, best_end = relation, end
-    return best
+    cued = [(relation, cue, found) for relation, kinds, cue in RELATION_CUES if kind in kinds and (found := cue.search(before))]
+    if len(cued) < 2:
+        return cued[0][0] if cued else None
+    # several cues: the one whose last match ends nearest (a search stops at the first match; most clauses have one cue)
+    return max(cued, key=lambda c: max(m.end() for m in c[1].finditer(before, c[2].start())))[0]
 
 
 def _relation(
