@@ -258,10 +258,15 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     assert len(set_dirs) >= 103 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.885, 4611), "regimens": (0.895, 480), "windows": (0.789, 2830)}
+    floors = {"thresholds": (0.890, 4611), "regimens": (0.896, 480), "windows": (0.793, 2830)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
+    # what the score leaves out: a matched threshold's unit, regimen's route, window's relation
+    field_floors = {"thresholds": 0.965, "regimens": 0.89, "windows": 0.93}
+    for kind, floor in field_floors.items():
+        row = report["kinds"][kind]
+        assert row["field_agrees"] >= floor * row["field_compared"], (kind, row["field_agrees"], row["field_compared"])
 
 
 def test_a_regimen_drug_matches_by_the_generic_name():

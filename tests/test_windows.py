@@ -725,3 +725,11 @@ def test_a_therapy_after_an_event_sentence_keeps_its_window(components):
 ])
 def test_the_nearest_cue_says_the_relation(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+def test_a_list_goes_on_past_a_clause_that_allows_its_item(components):
+    text = ("If a participant is on treatment with low potency topical glucocorticoids (GC) that are allowed in the study "
+            "or topical tacrolimus (TAC) to treat skin lesions, the dose should be stable for >= 4 weeks")
+    assert windows_of(components, text) == [
+        ("topical corticosteroids", 4, "weeks", "stable_for"), ("tacrolimus", 4, "weeks", "stable_for")
+    ]
