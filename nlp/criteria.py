@@ -44,7 +44,7 @@ _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
     r"|(?P<kind>inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
-    r"|\s+criteri(?:a|on)(?=[ \t]+[*•][ \t])"  # "Inclusion Criteria * Age >= 18 * …" collapsed onto one line
+    r"|\s+criteri(?:a|on)(?=[ \t]+(?:[*•]|1[.)])[ \t])"  # "Inclusion Criteria * Age >= 18 * …", "… CRITERIA 1. Provision …"
     r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+(?:[A-Z][a-z]|[A-Z][A-Z\d]+\b)))))",  # "Inclusion Criteria Children aged 6 to 11 …", "… Criteria CD4 …"
     re.IGNORECASE,
 )
@@ -122,7 +122,9 @@ _INLINE_HEADER_RE = re.compile(
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY"
     r"|(?:(?<=Key[ \t])|(?<=Main[ \t])|(?<=Major[ \t])|(?<=Other[ \t]))(?:inclusion|exclusion))[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
     r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
-    r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b))"  # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400"
+    # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400", "… period. EXCLUSION
+    # CRITERIA 1. Patient has …"
+    r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b|1[.)][ \t]))"
 )
 # in every _INLINE_HEADER_RE and _HEADER_ENDING_PIECE_RE match: a quick first test (most texts that
 # say "criteria" write "the inclusion criteria", which no header is)
@@ -143,6 +145,7 @@ _INLINE_NUMBER_RE = re.compile(r"[ \t](?<=\S[ \t])[ \t]*(?P<number>\d{1,2})[.)][
 # a text that is not ASCII is searched for those too. Both start with a literal or a small class, which the
 # regex engine skips ahead to.
 _FIRST_NUMBER_MARK_RE = re.compile(r"1[.)][ \t]")
+_SPAN_OPENING_ONE_RE = re.compile(r"[ \t]*1[.)][ \t]+(?=[^\d\s])")
 _NON_ASCII_NUMBER_MARK_RE = re.compile(r"[.)][ \t](?<=[^\x00-\x7f]..)")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 # An item ending on one of these words was cut mid-sentence ("inhibitors or inducers of\n* CYP3A ...",
@@ -248,7 +251,7 @@ class _CriteriaSplitter:
         rest_start = _HEADER_DECORATION_RE.match(self.text, rest_start, rest_end).end()
         if rest_start < rest_end:
             bullet = _BULLET_RE.match(self.text, rest_start, rest_end)
-            if bullet:
+            if bullet and not bullet.group("number"):  # a numbered run on the header's line is split as text
                 self._start_item(0, "dash" if bullet.group("dash") else "symbol", bullet.end(), rest_end)
             else:
                 self.block = _Block(rest_start, rest_end, 0, False, None, None, 0)
@@ -476,7 +479,9 @@ def _numbered_pieces(text: str, start: int, end: int) -> tuple[tuple[int, int], 
         text.isascii() or _NON_ASCII_NUMBER_MARK_RE.search(text, start, end) is None
     ):
         return (start, end), []
-    expected, separators = 1, []
+    # a run may open the span itself: "EXCLUSION CRITERIA 1. Patient has … 2. …" split at its header
+    first = _SPAN_OPENING_ONE_RE.match(text, start, end)
+    expected, separators = (2, [first]) if first else (1, [])
     for match in _INLINE_NUMBER_RE.finditer(text, start, end):
         if int(match.group("number")) == expected:
             separators.append(match)

@@ -673,3 +673,21 @@ def test_a_last_list_numbered_from_one_again_after_the_inclusion_lists_is_the_ex
 )
 def test_a_second_numbered_list_that_stays_inclusion(text):
     assert {section for _text, section in sections(text)} == {"inclusion"}
+
+
+def test_upper_case_headers_and_numbered_items_all_on_flowing_lines():
+    text = (
+        "INCLUSION CRITERIA 1. Provision of informed consent prior to any study specific procedures. 2. Male or\n"
+        "        Female, ≥12 years of age 3. Documented diagnosis of asthma for at least 6 months prior to Visit 1\n"
+        "        in period. EXCLUSION CRITERIA 1. Patient has a history of life-threatening asthma 2. Patient has\n"
+        "        required treatment with oral glucocorticosteroids (GCS) within 30 days 3. Pregnancy."
+    )
+    found = [(c.section, c.parent, " ".join(text[c.start : c.end].split())[:30]) for c in split_criteria(text)]
+    assert found == [
+        ("inclusion", None, "Provision of informed consent "),
+        ("inclusion", None, "Male or Female, ≥12 years of a"),
+        ("inclusion", None, "Documented diagnosis of asthma"),
+        ("exclusion", None, "Patient has a history of life-"),
+        ("exclusion", None, "Patient has required treatment"),
+        ("exclusion", None, "Pregnancy."),
+    ]
