@@ -1212,3 +1212,16 @@ def test_steroid_ceilings(pipe, text, expected):
 ])
 def test_a_steroid_dose_in_grams_is_a_methylprednisolone_pulse(pipe, text, expected):
     assert triples(pipe, text) == expected
+
+
+# Hemodynamic, lung and sweat-test measures, not the blood pressure or the unit-less value they resemble.
+@pytest.mark.parametrize("text, expected", [
+    ("pulmonary capillary wedge pressure (PCWP) or left atrial pressure (LAP) or left ventricular end-diastolic "
+     "pressure (LVEDP) > 18 mmHg", [("LAP", ">", 18), ("LVEDP", ">", 18), ("PCWP", ">", 18)]),
+    ("systolic pulmonary artery pressure exceeds 35 mmHg", [("sPAP", ">", 35)]),
+    ("Sweat chloride ≥ 60 mEq/L by quantitative pilocarpine iontophoresis", [("sweat chloride", ">=", 60)]),
+    ("PC20 ≤ 8 mg/mL", [("PC20", "<=", 8)]),
+    ("gamma-glutamyltransferase <= 1.5 x upper limit of normal", [("GGT", "<=", 1.5)]),
+])
+def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
+    assert triples(pipe, text) == expected
