@@ -733,3 +733,15 @@ def test_a_list_goes_on_past_a_clause_that_allows_its_item(components):
     assert windows_of(components, text) == [
         ("topical corticosteroids", 4, "weeks", "stable_for"), ("tacrolimus", 4, "weeks", "stable_for")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Concomitant administration of inhaled mannitol or hypertonic saline within 7 days prior to Day 1",
+     [("mannitol", 7, "days", "used_within"), ("hypertonic saline", 7, "days", "used_within")]),
+    ("Has been using mucolytic agents on any occasion for the 2 months prior to study entry",
+     [("mucolytics", 2, "months", "used_within")]),
+    ("Use of drugs known to prolong QT interval within 30 days", [("qt-prolonging drugs", 30, "days", "used_within")]),
+    ("Use of QT-prolonging medications within 14 days", [("qt-prolonging drugs", 14, "days", "used_within")]),
+])
+def test_airway_and_qt_prolonging_therapies(components, text, expected):
+    assert windows_of(components, text) == expected
