@@ -44,7 +44,8 @@ _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
     r"|(?P<kind>inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
-    r"|\s+criteri(?:a|on)(?=[ \t]+(?:[*•]|1[.)])[ \t])"  # "Inclusion Criteria * Age >= 18 * …", "… CRITERIA 1. Provision …"
+    # "Inclusion Criteria * Age >= 18 * …", "… CRITERIA 1. Provision …" collapsed onto one line
+    r"|\s+criteri(?:a|on)(?=[ \t]+(?:[*•]|1[.)])[ \t])"
     r"|\s+criteri(?:a|on)(?=(?-i:[ \t]+(?:[A-Z][a-z]|[A-Z][A-Z\d]+\b)))))",  # "Inclusion Criteria Children aged 6 to 11 …", "… Criteria CD4 …"
     re.IGNORECASE,
 )
@@ -122,8 +123,8 @@ _INLINE_HEADER_RE = re.compile(
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY"
     r"|(?:(?<=Key[ \t])|(?<=Main[ \t])|(?<=Major[ \t])|(?<=Other[ \t]))(?:inclusion|exclusion))[ \t]+(?:Criteria|CRITERIA|Criterion|criteria)"
     r"(?:(?:[ \t]+(?:at|for|in)[ \t][^:.;*\n]{0,40})?[ \t]*:"  # "Exclusion criteria at the time of enrollment:"
-    # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400", "… period. EXCLUSION
-    # CRITERIA 1. Patient has …"
+    # "… ≥15 kg Exclusion Criteria Participants are excluded …", "… Exclusion Criteria CD4 < 400",
+    # "… period. EXCLUSION CRITERIA 1. Patient has …"
     r"|[ \t]+(?=[A-Z][a-z]|[A-Z][A-Z\d]+\b|1[.)][ \t]))"
 )
 # in every _INLINE_HEADER_RE and _HEADER_ENDING_PIECE_RE match: a quick first test (most texts that

@@ -362,9 +362,10 @@ def format_report(report: dict) -> str:
         )
     for kind, row in report["kinds"].items():
         if row.get("field_compared"):
+            share = row["field_agrees"] / row["field_compared"]
             lines.append(
                 f"{kind}: {UNSCORED_FIELDS[kind]} (not scored) agrees on {row['field_agrees']} of "
-                f"{row['field_compared']} matched facts that give one ({row['field_agrees'] / row['field_compared']:.1%})"
+                f"{row['field_compared']} matched facts that give one ({share:.1%})"
             )
     for title, key in (("misses (gold not found)", "misses"), ("false positives", "false_positives")):
         entries = report[key]

@@ -232,7 +232,7 @@ def _study_units(record: dict) -> tuple[dict, list[tuple[str, dict]]]:
     units = _eligibility_units(study, protocol)
     units += _intervention_units(nct_id, protocol)
     study["_arm_descriptions"] = _arm_descriptions(protocol)
-    study["_protocol"] = protocol  # its interventions' schedules are read when a dose asks (`_schedule_from_interventions`)
+    study["_protocol"] = protocol  # read when a dose asks for its schedule (`_schedule_from_interventions`)
     return study, units
 
 

@@ -255,7 +255,8 @@ class QuantityGrammar:
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
                 # "(0-10 cm)", "(scale of 0 to 4)" right after a value: the scale it is read on; from 0 only,
                 # so "(1-5)" stays text
-                r"|\(\s*(?:(?:score\s+)?range:?\s*|(?:(?:based\s+)?on\s+(?:a|the)\s+(?:[A-Za-z-]+\s+)?)?scale\s*(?:of|from)?:?\s*)?"
+                r"|\(\s*(?:(?:score\s+)?range:?\s*"
+                r"|(?:(?:based\s+)?on\s+(?:a|the)\s+(?:[A-Za-z-]+\s+)?)?scale\s*(?:of|from)?:?\s*)?"
                 rf"0\s*(?:-|–|to)\s*(?P<max4>{body})\s*(?:cm|mm|points?)?\s*(?:[,;][^()]{{0,80}})?\)"
                 # "(based on the IGA scale ranging from 0 to 4, …)", "On the WI-NRS ranging from 0 to 10": how the
                 # scale is built, no comparison
@@ -733,7 +734,8 @@ _RATE_UNITS = {
 _DAILY_DOSE_RE = re.compile(
     r"\b(?:daily|a\s+day|per\s+day)\s+(?:[\w-]+\s+){0,2}?doses?\b|\bdoses?\s+(?:per|a)\s+day\b", re.IGNORECASE
 )
-_DAILY_DRUG_RE = re.compile(r"\bdaily\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.IGNORECASE)  # 'Daily prednisone', 'daily oral MTX'
+# 'Daily prednisone', 'daily oral MTX': the drug the dose is of, said to be daily
+_DAILY_DRUG_RE = re.compile(r"\bdaily\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.IGNORECASE)
 _WEEKLY_DOSE_RE = re.compile(r"\b(?:weekly|a\s+week|per\s+week)\s+(?:[\w-]+\s+){0,2}?doses?\b", re.IGNORECASE)
 # '15 mg of prednisone or equivalent per day', '10mg of Prednisone/day', '20 mg prednisone daily', '25 mg
 # methotrexate per week': the rate is written after the drug that the mass unit doses

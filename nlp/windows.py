@@ -129,7 +129,8 @@ MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:ex
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
 SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
-SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout", "since"}  # '≥180 days on a stable dose of X', 'a 4-week washout of X', 'at least 3 months since X'
+# '≥180 days on a stable dose of X', 'a 4-week washout of X', 'at least 3 months since X'
+SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout", "since"}
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
 
 
@@ -347,7 +348,9 @@ NOT_SINCE_BEFORE_RE = re.compile(WINDOW_PATTERNS["since"]["not_before"], re.IGNO
 
 def _is_time_since(text: str, start: int, end: int) -> bool:
     """'More than 3 months after rituximab treatment' (see window_patterns.json 'since')."""
-    return SINCE_AFTER_RE.match(text, end) is not None and not NOT_SINCE_BEFORE_RE.search(text, max(0, start - 10), start)
+    if SINCE_AFTER_RE.match(text, end) is None:
+        return False
+    return NOT_SINCE_BEFORE_RE.search(text, max(0, start - 10), start) is None
 
 
 def _word_end(text: str, position: int) -> int:
@@ -1187,7 +1190,11 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
 def _nearest_cue(before: str, kind: str) -> str | None:
     """The relation whose cue ends nearest the time: in '… is not allowed - must stop at least 1 week prior',
     'stop' speaks for the time, not a 'stable' said earlier in the clause."""
-    cued = [(relation, cue, found) for relation, kinds, cue in RELATION_CUES if kind in kinds and (found := cue.search(before))]
+    cued = [
+        (relation, cue, found)
+        for relation, kinds, cue in RELATION_CUES
+        if kind in kinds and (found := cue.search(before))
+    ]
     if len(cued) < 2:
         return cued[0][0] if cued else None
     # several cues: the one whose last match ends nearest (a search stops at the first match; most clauses have one cue)

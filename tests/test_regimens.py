@@ -504,24 +504,19 @@ def routes_of(record: dict) -> list[tuple]:
     return sorted((r["drug"], r["amount"], r.get("route")) for r in nlp.extract_study(record)["regimens"])
 
 
-def test_a_route_said_right_before_the_drug_is_the_doses():
-    record = arms_record("Tofacitinib", "Oral medication tofacitinib 5 mg twice a day for 24 weeks.", "Tofacitinib")
-    assert routes_of(record) == [("tofacitinib", 5, "oral")]
-
-
-def test_a_route_written_into_the_unit_is_the_doses():
-    record = arms_record("Tocilizumab", "TCZ 8 mg/Kg/iv monthly", "Tocilizumab")
-    assert routes_of(record) == [("tocilizumab", 8, "intravenous")]
-
-
-def test_one_route_stated_in_a_text_that_doses_one_drug_holds_for_each_of_its_doses():
-    record = arms_record(
-        "Adalimumab",
-        "Adalimumab is administered subcutaneously at an initial loading dose of 80 mg, followed by a 40 mg dose "
-        "every other week",
-        "Adalimumab",
-    )
-    assert routes_of(record) == [("adalimumab", 40, "subcutaneous"), ("adalimumab", 80, "subcutaneous")]
+# The route: said right before the drug, written into the unit, stated once by a text that doses one drug,
+# and started afresh where the drug is named again.
+@pytest.mark.parametrize("drug, description, expected", [
+    ("Tofacitinib", "Oral medication tofacitinib 5 mg twice a day for 24 weeks.", [("tofacitinib", 5, "oral")]),
+    ("Tocilizumab", "TCZ 8 mg/Kg/iv monthly", [("tocilizumab", 8, "intravenous")]),
+    ("Adalimumab", "Adalimumab is administered subcutaneously at an initial loading dose of 80 mg, followed by a 40 mg "
+     "dose every other week", [("adalimumab", 40, "subcutaneous"), ("adalimumab", 80, "subcutaneous")]),
+    ("Ustekinumab", "Participants received ustekinumab intravenously (IV) 6 mg/kg at Week 0 followed by ustekinumab "
+     "subcutaneously (SC) 90 mg at Week 8 and every 8 weeks thereafter",
+     [("ustekinumab", 6, "intravenous"), ("ustekinumab", 90, "subcutaneous")]),
+])
+def test_the_route_of_an_arm_dose(drug, description, expected):
+    assert routes_of(arms_record(drug, description, drug)) == expected
 
 
 def test_a_text_that_doses_two_drugs_lends_neither_its_route():
@@ -531,16 +526,6 @@ def test_a_text_that_doses_two_drugs_lends_neither_its_route():
         "Infliximab",
     )
     assert ("azathioprine", 2.5, "intravenous") not in routes_of(record)
-
-
-def test_the_drug_named_again_starts_another_doses_route():
-    record = arms_record(
-        "Ustekinumab",
-        "Participants received ustekinumab intravenously (IV) 6 mg/kg at Week 0 followed by ustekinumab "
-        "subcutaneously (SC) 90 mg at Week 8 and every 8 weeks thereafter",
-        "Ustekinumab",
-    )
-    assert routes_of(record) == [("ustekinumab", 6, "intravenous"), ("ustekinumab", 90, "subcutaneous")]
 
 
 def test_an_arm_dose_without_a_route_takes_the_one_its_drugs_intervention_states():
