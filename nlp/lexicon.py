@@ -187,13 +187,16 @@ def load_lexicon() -> Lexicon:
     return Lexicon(curated_entries(), json.loads(GENERAL_DRUGS_PATH.read_text(encoding="utf-8"))["names"])
 
 
+@functools.lru_cache(maxsize=1)
+def _drugs_file() -> dict:
+    return json.loads(DRUGS_PATH.read_text(encoding="utf-8"))
+
+
 def curated_entries() -> list[dict]:
-    return json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["drugs"]
+    return _drugs_file()["drugs"]
 
 
-NOT_NAMES_AFTER_PERCENT = frozenset(
-    json.loads(DRUGS_PATH.read_text(encoding="utf-8"))["not_names_after_percent"]["names"]
-)
+NOT_NAMES_AFTER_PERCENT = frozenset(_drugs_file()["not_names_after_percent"]["names"])
 PERCENT_BEFORE_RE = re.compile(r"%[ \t]*$")
 
 
