@@ -162,6 +162,8 @@ def _unit_user_data(unit: dict) -> dict:
     user_data = {}
     if unit.get("abbreviations"):
         user_data[lexicon.ABBREVIATIONS] = unit["abbreviations"]
+    if unit.get("class_abbreviations"):
+        user_data[windows.CLASS_ABBREVIATIONS] = unit["class_abbreviations"]
     if unit.get("dose_limit"):
         user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
     if unit.get("header_relation"):
@@ -242,6 +244,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
         return []
     units = []
     abbreviations = lexicon.defined_abbreviations(text)
+    class_abbreviations = windows.defined_class_abbreviations(text)
     unit_texts = {}  # ordinal -> unit text
     # ordinal -> (the operator its header gives its items' doses ("maximum doses allowed:"), the window
     # relation it gives its items ("stable regimen … for:")); read when an item asks, as most criteria have none
@@ -277,6 +280,7 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "parent": criterion.parent,
             "drug": None,
             "abbreviations": abbreviations,
+            "class_abbreviations": class_abbreviations,
             "dose_limit": dose_limit,
             "header_relation": header_relation,
         }

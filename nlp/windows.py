@@ -423,6 +423,48 @@ def _header_relation_of(text: str, user_data: dict) -> tuple[str | None, int]:
     return header_relation(text[: colon + 1]), colon + 1
 
 
+CLASS_BEFORE_ABBREVIATION_REACH = 60
+VAGUE_CLASSES = {"concomitant medications"}
+CLASS_ABBREVIATIONS = "trialkb_windows_class_abbreviations"  # doc.user_data: `defined_class_abbreviations`
+
+
+def defined_class_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations a text defines for a therapy class: 'treatment response to immunosuppressant (IS)
+    therapy' -> {"IS": "immunosuppressants"}, so that a later 'stable treatment with any IS agent' names
+    the class (`WindowExtractor.subjects` reads them from the doc's user data)."""
+    if "(" not in text:
+        return {}
+    known = lexicon.load_lexicon()
+    found: dict[str, str] = {}
+    for match in lexicon.ABBREVIATION_RE.finditer(text):
+        abbreviation, end = match.group(1), match.start()
+        if abbreviation in found or known.exact(abbreviation) or THERAPY_CLASS_RE.fullmatch(abbreviation):
+            continue  # a drug's abbreviation, or one the class patterns know ('ICS')
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+        named = [m for m in THERAPY_CLASS_RE.finditer(text, max(0, end - CLASS_BEFORE_ABBREVIATION_REACH), end)]
+        if not named or named[-1].end() != end:
+            continue
+        entry = THERAPY_CLASSES["classes"][int(named[-1].lastgroup[1:].split("_")[0])]
+        # 'standard of care (SOC)' names whatever the trial's care is, no class of drugs
+        if len(entry["subjects"]) == 1 and entry.get("medication", True) and entry["subjects"][0] not in VAGUE_CLASSES:
+            found[abbreviation] = entry["subjects"][0]
+    return found
+
+
+def _abbreviated_classes(text: str, abbreviations: dict[str, str], start: int, end: int) -> list[Subject]:
+    """'any IS agent': a class named by the abbreviation the criteria define for it; not the bracket
+    that defines it ('immunosuppressant (IS)')."""
+    found = []
+    for abbreviation, name in abbreviations.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", text[start:end]):
+            at = start + match.start()
+            if text[:at].rstrip().endswith("("):
+                continue
+            found.append(Subject((name,), True, at, at + len(abbreviation), is_class=True))
+    return found
+
+
 def header_relation(text: str) -> str | None:
     """'… not on a stable regimen for the time period indicated prior to Screening:' — the relation a
     list header states for its items' times ('* Systemic corticosteroids for at least 4 weeks'), which
@@ -458,7 +500,10 @@ class WindowExtractor:
             user_data[WINDOWS], user_data[OPEN_WINDOWS] = items, []
         elif times or respective:
             clauses = clause_spans(text)
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective))
+            subjects = self.subjects(
+                text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective),
+                user_data.get(CLASS_ABBREVIATIONS),
+            )
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
             found, opened = extract_windows(text, times, subjects, clauses, *_header_relation_of(text, user_data))
             user_data[WINDOWS] = found + respective_windows(text, respective, subjects, clauses)
@@ -468,7 +513,7 @@ class WindowExtractor:
         found = user_data.pop(_DRUG_TIME_LIST) if _DRUG_TIME_LIST in user_data else _drug_time_list(text)
         if found is not None:
             span, relation = found[:2], found[2]
-            subjects = self.subjects(text, user_data.get(DRUGS) or [], [span])
+            subjects = self.subjects(text, user_data.get(DRUGS) or [], [span], user_data.get(CLASS_ABBREVIATIONS))
             listed = drug_time_list_windows(text, subjects, span, relation)
             taken = {(w["subject"], w["value"], w["unit"]) for w in user_data[WINDOWS]}
             user_data[WINDOWS] += [w for w in listed if (w["subject"], w["value"], w["unit"]) not in taken]
@@ -501,9 +546,13 @@ class WindowExtractor:
             return []
         return [_window(name, time, "used_within", s, "window_time_first_item") for s in listed for name in s.names]
 
-    def subjects(self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None) -> list[Subject]:
+    def subjects(
+        self, text: str, drugs: list[dict], regions: list[tuple[int, int]] | None = None,
+        class_abbreviations: dict[str, str] | None = None,
+    ) -> list[Subject]:
         """Drug names and therapy classes (classes looked for in `regions` only, default the whole
-        text); a class wins over a drug name it overlaps only if it is marked over_drugs."""
+        text, and named by the abbreviations the criteria define for them); a class wins over a drug
+        name it overlaps only if it is marked over_drugs."""
         kept_mentions = [
             m for m in drugs
             if (not MODIFIER_AFTER_RE.match(text, m["end"]) or _dose_equivalent(text, m))
@@ -520,6 +569,8 @@ class WindowExtractor:
                     tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end(), is_class=True
                 )
                 classes.append((subject, entry.get("over_drugs", False)))
+            if class_abbreviations:
+                classes += [(c, False) for c in _abbreviated_classes(text, class_abbreviations, start, end)]
         # a class wins over an ordinary drug's name inside it ('vitamin D analogues'), not over a curated one
         drug_subjects = [d for d, m in zip(drug_subjects, kept_mentions)
                          if not (m.get("general") and any(_overlaps(d, c) for c, _over in classes))]

@@ -433,3 +433,17 @@ def test_a_fact_the_criteria_state_twice_is_kept_once_at_its_first_statement():
     assert criteria[facts["thresholds"][0]["span_start"] :].startswith("at least 50 years")  # the first statement
     rituximab = [(w["section"], w["value"], w["unit"]) for w in facts["windows"] if w["subject"] == "rituximab"]
     assert rituximab == [("inclusion", 6, "months"), ("exclusion", 6, "months")]
+
+
+def test_a_therapy_class_the_criteria_abbreviate_is_named_by_its_abbreviation():
+    criteria = (
+        "Inclusion Criteria:\n"
+        "* No improvement as a treatment response to immunosuppressant (IS) therapy.\n"
+        "* Participants must be on stable treatment with any IS agent for ≥6 months.\n"
+        "* Standard of care (SOC) therapy should be reached 4 weeks prior to Visit 1.\n"
+        "* Stable inhaled corticosteroid (ICS) for 4 weeks; ICS dose must be stable for 4 weeks."
+    )
+    assert [k[1:] for k in keys(windows_of(criteria))] == [
+        ("immunosuppressants", 6, "months", "stable_for"),
+        ("inhaled corticosteroids", 4, "weeks", "stable_for"),
+    ]
