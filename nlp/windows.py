@@ -459,7 +459,7 @@ def _abbreviated_classes(text: str, abbreviations: dict[str, str], start: int, e
     for abbreviation, name in abbreviations.items():
         for match in re.finditer(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", text[start:end]):
             at = start + match.start()
-            if text[:at].rstrip().endswith("("):
+            if text[max(0, at - 3) : at].rstrip().endswith("("):  # the defining bracket (a blank may follow it)
                 continue
             found.append(Subject((name,), True, at, at + len(abbreviation), is_class=True))
     return found
