@@ -1387,10 +1387,24 @@ def _blocker_in(text: str, start: int, end: int) -> bool:
 def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:
     listed = [candidates[-1]]
     for subject in reversed(candidates[:-1]):
-        if not LIST_CONNECTORS_RE.fullmatch(text, subject.end, listed[0].start):
+        if not _joined_in_a_list(text, subject, listed[0]):
             break
         listed.insert(0, subject)
     return listed
+
+
+# 'PDE-4 inhibitors such as crisaborole, or cannabinoids within 2 weeks': the class's examples, then the list goes on
+EXAMPLES_THEN_LIST_RE = re.compile(
+    r",?\s*(?:such\s+as|e\.\s?g\.?,?|for\s+(?:example|instance),?)\s+[^;:.()\[\]\d]{1,60}?,\s*(?:(?:and/or|or|and)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _joined_in_a_list(text: str, earlier: Subject, later: Subject) -> bool:
+    if LIST_CONNECTORS_RE.fullmatch(text, earlier.end, later.start):
+        return True
+    return (earlier.is_class and bool(EXAMPLES_THEN_LIST_RE.fullmatch(text, earlier.end, later.start))
+            and not _WORDS_ONLY_BREAK_RE.search(text, earlier.end, later.start))
 
 
 STABLE_OPEN_BEFORE_RE = re.compile(r"\bstable\s*\(\s*$", re.IGNORECASE)

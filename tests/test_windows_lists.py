@@ -545,3 +545,19 @@ def test_drug_time_items_glued_by_hyphens_in_days_or_whole_days_of_hours(compone
         ("corticosteroids", 12, "weeks", WITHIN), ("salmeterol", 2, "days", WITHIN), ("formoterol", 2, "days", WITHIN),
         ("indacaterol", 14, "days", WITHIN), ("theophylline", 2, "days", WITHIN),
     ]  # 4 hours is no whole day: albuterol has no window; 'washout' at the end opens no list of its own
+
+
+# A class illustrated by examples without brackets, then more of the list: the list goes on past them
+EXAMPLES_INSIDE_A_LIST_CASES = [
+    ("Treatment with methotrexate, immunosuppressants such as azathioprine or tacrolimus, or antimalarials "
+     "within 8 weeks of baseline", ["methotrexate", "immunosuppressants", "antimalarials"]),
+    ("Use of topical corticosteroids, phosphodiesterase-4 inhibitors such as crisaborole, or cannabinoids within "
+     "1 week before day 1", ["topical corticosteroids", "topical pde-4 inhibitor", "cannabinoids"]),
+    ("Use of immunosuppressants such as azathioprine, tacrolimus, or methotrexate within 2 weeks",
+     ["immunosuppressants"]),  # every drug after 'such as' is an example
+]
+
+
+@pytest.mark.parametrize("text, subjects", EXAMPLES_INSIDE_A_LIST_CASES, ids=[c[0][:40] for c in EXAMPLES_INSIDE_A_LIST_CASES])
+def test_a_list_goes_on_past_a_class_and_its_examples(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
