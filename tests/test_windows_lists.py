@@ -558,6 +558,8 @@ EXAMPLES_INSIDE_A_LIST_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, subjects", EXAMPLES_INSIDE_A_LIST_CASES, ids=[c[0][:40] for c in EXAMPLES_INSIDE_A_LIST_CASES])
+@pytest.mark.parametrize(
+    "text, subjects", EXAMPLES_INSIDE_A_LIST_CASES, ids=[c[0][:40] for c in EXAMPLES_INSIDE_A_LIST_CASES]
+)
 def test_a_list_goes_on_past_a_class_and_its_examples(components, text, subjects):
     assert [w[0] for w in windows_with_spans(components, text)] == subjects
