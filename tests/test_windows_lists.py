@@ -438,6 +438,13 @@ CONNECTOR_CASES = [
      ["methylprednisolone", "tacrolimus"]),
     ("Use of pimecrolimus 1% or tacrolimus 0.1% ointment within 14 days", ["pimecrolimus", "tacrolimus"]),
     ("Treatment with adalimumab (Humira®) infliximab or IVIG within 8 weeks", ["adalimumab", "infliximab", "ivig"]),
+    ("Unstable corticosteroid therapy or cyclophosphamide use in the last 6 months",
+     ["corticosteroids", "cyclophosphamide"]),
+    ("Methotrexate treatment, leflunomide or azathioprine within 3 months", ["methotrexate", "leflunomide", "azathioprine"]),
+    ("History of steroid therapy (oral, intravenous or periocular) or other immunosuppressive therapy within the "
+     "previous 3 months", ["corticosteroids", "immunosuppressants"]),
+    ("Use of mesalamine, rectal steroids or rectal aminosalicylates within 12 months",
+     ["mesalamine", "corticosteroids", "aminosalicylates"]),
 ]
 
 
