@@ -483,6 +483,11 @@ SPELLING_CASES = [
     ("Use of TNF-alpha-antagonists within 8 weeks", "tnf inhibitor"),
     ("Receiving anti-TNF-a therapy within 8 weeks", "tnf inhibitor"),
     ("Change in immunosuppresive medication in the previous 3 months", "immunosuppressants"),
+    ("Documented failure of topical TCS treatment within 6 months", "topical corticosteroids"),
+    ("Use of topical CNIs within 4 weeks", "topical calcineurin inhibitors"),
+    ("No use of SCS within the past 12 months", "corticosteroids"),
+    ("Participants on antimalarials, with the exception of OCS doses which must be stable for ≥ 2 weeks",
+     "corticosteroids"),  # the time is the OCS dose's alone
 ]
 
 
