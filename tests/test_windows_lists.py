@@ -488,6 +488,9 @@ SPELLING_CASES = [
     ("No use of SCS within the past 12 months", "corticosteroids"),
     ("Participants on antimalarials, with the exception of OCS doses which must be stable for ≥ 2 weeks",
      "corticosteroids"),  # the time is the OCS dose's alone
+    ("Immunotherapy for the treatment of allergies initiated within 30 days", "allergen immunotherapy"),
+    ("Immunotherapy treatment with any HDM allergen within 3 years", "allergen immunotherapy"),
+    ("Prior immunotherapy for melanoma within 3 months", "immunotherapy"),
 ]
 
 
