@@ -178,6 +178,8 @@ _DOSE_LIMIT_HEADERS, _DOSE_LIMIT_OPS = _alternation(_load("threshold_operators.j
 _DOSE_LIMIT_HEADER_RE = re.compile(
     rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})(?:\s+(?:are|is)\s+as\s+follows)?\s*\)?\s*:\s*$", re.IGNORECASE
 )
+# 'aged 18 and ≤ 75 years': a bare lower end joined by 'and' to an upper end with its operator
+_AND_UPPER_BOUND = r"and(?=\s*(?:\\?<|≤))"
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
@@ -287,7 +289,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("range", re.compile(
-                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![0-9])(?!(?!{unit_unnamed})[A-Za-z])",
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner}|{_AND_UPPER_BOUND})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![0-9])(?!(?!{unit_unnamed})[A-Za-z])",
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
@@ -305,7 +307,10 @@ class QuantityGrammar:
         joiner_hint = "|".join(r"\s*".join(re.escape(part) for part in words) for words in joiners)
         self._hints = {
             "enumeration": (("or",), re.compile(r"or\s+\d")),  # "0, 1 or 2", "0 and/or 1"
-            "range": (tuple(words[0] for words in joiners), re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d")),
+            "range": (
+                (*(words[0] for words in joiners), "and"),
+                re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d|{_AND_UPPER_BOUND}"),
+            ),
         }
         self._passes = [(form, pattern, form in _OPERATOR_FORMS, self._gate(form)) for form, pattern in self.patterns]
 

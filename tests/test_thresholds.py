@@ -1076,6 +1076,9 @@ PAIRED_BOUND_CASES = [
     ("Adolescents ≥12 and <18 years of age", [("age", ">=", 12, "years"), ("age", "<", 18, "years")]),
     ("Methotrexate at stable doses ≥ 10 and ≤ 20 mg/week",
      [("methotrexate dose", ">=", 10, "mg/week"), ("methotrexate dose", "<=", 20, "mg/week")]),
+    # the lower end written bare, the upper with its operator: a range whose lower end is inclusive
+    ("Adult men or women 18 and ≤ 75 years of age", [("age", ">=", 18, "years"), ("age", "<=", 75, "years")]),
+    ("Children 6 and < 12 years old", [("age", ">=", 6, "years"), ("age", "<", 12, "years")]),
 ]
 
 
