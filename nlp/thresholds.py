@@ -221,7 +221,7 @@ class QuantityGrammar:
         self.operator_then_word_re = re.compile(rf"{prefix}\s*(?:the\s+)?[A-Za-z]", re.IGNORECASE)
         reversed_prefix = _reversed_alternation(operators["prefix"])
         self.reversed_operator_re = re.compile(rf"\s*(?P<op>{reversed_prefix})", re.IGNORECASE)
-        self.reversed_operator_the_re = re.compile(rf"\s*(?:eht\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
+        self.reversed_operator_the_re = re.compile(rf"\s*(?:(?:eht|n?a)\s+)?(?P<op>{reversed_prefix})", re.IGNORECASE)
         suffix, self.suffix_op = _alternation(operators["suffix"])
         self.age_suffixes = {_normal_phrase(p) for p in operators["age_suffixes"]}
         # "older" and "younger" compare nothing but ages ("18 or older"); "and above" compares anything

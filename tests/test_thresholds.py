@@ -1201,6 +1201,9 @@ def test_a_history_of_a_given_length_is_a_disease_duration(pipe, text, expected)
     ("Participants must be on prednisone of at least 7.5 milligrams per day (mg/day) (or equivalent) and not "
      "exceeding 20 mg/day at screening", [("prednisone dose", "<=", 20), ("prednisone dose", ">=", 7.5)]),
     ("Use of more than 10 milligrams/day (mg/day) of oral steroids in the past 6 weeks", [("prednisone dose", ">", 10)]),
+    # the operator before 'a' measure, as before 'the' measure
+    ("Steroid therapy exceeding a prednisolone equivalent dose of 0.6 mg/kg/day", [("prednisone dose", ">", 0.6)]),
+    ("Treatment with more than a prednisone dose of 10 mg daily", [("prednisone dose", ">", 10)]),
 ])
 def test_steroid_ceilings(pipe, text, expected):
     assert triples(pipe, text) == expected
