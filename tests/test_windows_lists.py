@@ -491,6 +491,10 @@ SPELLING_CASES = [
     ("Immunotherapy for the treatment of allergies initiated within 30 days", "allergen immunotherapy"),
     ("Immunotherapy treatment with any HDM allergen within 3 years", "allergen immunotherapy"),
     ("Prior immunotherapy for melanoma within 3 months", "immunotherapy"),
+    ("Cromone doses must have been stable for at least 4 weeks", "chromones"),
+    ("LTM doses must have been stable for at least 4 weeks", "leukotriene receptor antagonists"),
+    ("Probiotics in the previous 2 weeks", "probiotics"),
+    ("Antimotility agents in the previous 2 weeks", "antimotility agents"),
 ]
 
 
