@@ -356,12 +356,21 @@ def _arm_descriptions(protocol: dict) -> dict[str, str]:
 
 def _intervention_statements(protocol: dict, stated: Callable[[str], set[str]]) -> dict[str, set[str]]:
     """What each drug's intervention descriptions state: its frequencies ('applied topically twice a
-    day'), its routes ('Administered orally')."""
+    day'), its routes ('Administered orally'); also the descriptions of the arms that give that one
+    drug ('apply Ruxolitinib cream to your skin at home twice daily')."""
+    module = protocol.get("armsInterventionsModule") or {}
     found: dict[str, set[str]] = {}
-    for intervention in _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get("interventions")):
+    drug_by_name = {}
+    for intervention in _list_of_dicts(module.get("interventions")):
         drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
+        drug_by_name[intervention.get("name")] = drug
         if drug and isinstance(intervention.get("description"), str):
             found.setdefault(drug, set()).update(stated(intervention["description"]))
+    for arm in _list_of_dicts(module.get("armGroups")):
+        names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
+        drugs = {drug_by_name.get(name) or _drug_of(name) for name in names} - {None}
+        if len(drugs) == 1 and isinstance(arm.get("description"), str):
+            found.setdefault(drugs.pop(), set()).update(stated(arm["description"]))
     return found
 
 

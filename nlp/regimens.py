@@ -53,9 +53,10 @@ STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"\.(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s+[A-Z(\[]|\s*$)|;|\n(?![ \t]*[a-z])")
 OR_OTHER_RE = re.compile(r"\s*,?\s*or\s+(?:an)?other\s+(?:\w+\s+)?", re.IGNORECASE)
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
-# "20 mg of prednisone", "25% topical sodium thiosulfate cream"
+# "20 mg of prednisone", "25% topical sodium thiosulfate cream", "60mg of oral prednisone"
 DRUG_AFTER_DOSE_RE = re.compile(
-    r"\s*(?:of\s+)?(?:(?:topical|inhaled|intranasal|ophthalmic)\s+)?", re.IGNORECASE
+    r"\s*(?:of\s+)?(?:(?:topical|inhaled|intranasal|ophthalmic|oral|intravenous|subcutaneous|i\.?v\.?|s\.?c\.?)\s+)?",
+    re.IGNORECASE,
 )
 
 DRUGS, REGIMENS = extension_key("drugs"), extension_key("regimens")  # doc.user_data keys of doc._.drugs, doc._.regimens

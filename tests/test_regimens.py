@@ -358,6 +358,42 @@ def test_an_arm_dose_without_a_frequency_takes_the_one_its_drugs_intervention_st
     assert regimen["rule"].endswith("+intervention_description")
 
 
+def arm_and_intervention_record(arms: list[tuple[str, str, list[str]]], interventions: list[tuple[str, str]]) -> dict:
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000047"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": label, "description": description, "interventionNames": names}
+                          for label, description, names in arms],
+            "interventions": [{"type": "DRUG", "name": name, "description": description}
+                              for name, description in interventions],
+        },
+    }}
+
+
+def test_an_intervention_dose_takes_the_frequency_of_the_arm_that_gives_its_one_drug():
+    record = arm_and_intervention_record(
+        [("All Participants", "Apply Ruxolitinib cream to your skin at home twice daily.", ["Drug: Ruxolitinib"])],
+        [("Ruxolitinib", "1.5% Ruxolitinib cream")],
+    )
+    [regimen] = nlp.extract_study(record)["regimens"]
+    assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["frequency"]) == ("ruxolitinib", 1.5, "%", "BID")
+    assert regimen["rule"].endswith("+intervention_description")
+
+
+def test_an_arm_of_two_drugs_or_two_frequencies_lends_no_frequency():
+    two_drugs = arm_and_intervention_record(
+        [("Combination", "Methotrexate weekly with folic acid daily", ["Drug: Methotrexate", "Drug: Folic acid"])],
+        [("Methotrexate", "Methotrexate 15 mg tablets"), ("Folic acid", "Folic acid 5 mg tablets")],
+    )
+    two_schedules = arm_and_intervention_record(
+        [("Once daily", "Ruxolitinib cream once daily", ["Drug: Ruxolitinib"]),
+         ("Twice daily", "Ruxolitinib cream twice daily", ["Drug: Ruxolitinib"])],
+        [("Ruxolitinib", "1.5% Ruxolitinib cream")],
+    )
+    for record in (two_drugs, two_schedules):
+        assert all("frequency" not in r or r["frequency"] is None for r in nlp.extract_study(record)["regimens"])
+
+
 def test_an_unlisted_drug_is_named_without_the_strength_or_form_its_intervention_adds():
     record = {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000045"},
@@ -539,3 +575,14 @@ def test_an_arm_dose_without_a_route_takes_the_one_its_drugs_intervention_states
     [regimen] = nlp.extract_study(record)["regimens"]
     assert (regimen["drug"], regimen["amount"], regimen["frequency"], regimen["route"]) == ("jaktinib", 50, "BID", "oral")
     assert regimen["rule"].endswith("+intervention_description")
+
+
+def test_a_route_between_the_dose_and_its_drug_keeps_the_schedule_after_the_drug():
+    record = arms_record(
+        "Prednisone Taper Group", "The initial dose is expected to range between 40 to 60mg of oral prednisone per day",
+        "Prednisone",
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["drug"], r["amount"], r.get("frequency"), r.get("route")) for r in regimens) == [
+        ("prednisone", 40, "QD", "oral"), ("prednisone", 60, "QD", "oral"),
+    ]
