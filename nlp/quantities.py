@@ -88,6 +88,14 @@ DOSE_RE = re.compile(
     re.IGNORECASE,
 )
 UNIT_OF = {surface.lower(): unit for surface, unit in DOSES["units"].items()}
+# '1 x 10^6 IU', '1×10\\~6 IU', '1.5 million IU', '2 MIU': an amount written with a power of ten
+SCALED_DOSE_RE = re.compile(
+    r"(?<![\w.,/])(?P<mantissa>\d+(?:\.\d+)?)\s*"
+    r"(?:[x×*]\s*10\s*(?:\^|\\?~|\*\*)\s*(?P<exponent>\d{1,2})\s*|(?P<million>million\s+|M(?=IU\b)))"
+    rf"(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z])"
+    rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?",
+    re.IGNORECASE,
+)
 RANGE_LOW_RE = re.compile(
     r"(?<![\w.,/])(?P<amount>\d+(?:\.\d+)?)\s*"
     rf"(?:(?P<unit>{_alternation(DOSES['units'])})(?![A-Za-z/]))?\s*(?:-|–|to)\s*$",
@@ -108,7 +116,24 @@ def find_doses(text: str) -> list[Dose]:
         rate = match["rate"].lower() if match["rate"] else None
         frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
         doses.append(Dose(amount, unit, frequency, match.start(), match.end()))
+    if "10" in text or "illion" in text or "MIU" in text:
+        doses = _with_scaled_doses(text, doses)
     return _with_range_lows(text, doses)
+
+
+def _with_scaled_doses(text: str, doses: list[Dose]) -> list[Dose]:
+    """A dose written with a power of ten replaces what DOSE_RE read inside it (the exponent as an amount)."""
+    scaled = []
+    for match in SCALED_DOSE_RE.finditer(text):
+        power = 6 if match["million"] else int(match["exponent"])
+        amount = round(float(match["mantissa"]) * 10**power, 6)
+        unit = UNIT_OF[match["unit"].lower()]
+        frequency = FREQUENCIES["rate_suffixes"].get(match["rate"].lower()) if match["rate"] else None
+        scaled.append(Dose(int(amount) if amount.is_integer() else amount, unit, frequency, match.start(), match.end()))
+    if not scaled:
+        return doses
+    kept = [d for d in doses if not any(s.start <= d.start < s.end for s in scaled)]
+    return sorted(kept + scaled, key=lambda d: d.start)
 
 
 def _with_range_lows(text: str, doses: list[Dose]) -> list[Dose]:

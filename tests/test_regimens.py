@@ -173,7 +173,8 @@ def test_find_doses(text, amount, unit, frequency):
      ("every 2 weeks", "Q2W"), ("Q2W", "Q2W"), ("every 4 weeks", "Q4W"), ("q4w", "Q4W"), ("monthly", "QM"),
      ("every 28 days", "Q4W"), ("3-4 times a day", None), ("twice-daily", "BID"), ("Once-daily", "QD"),
      ("quaque die", "QD"), ("three-times-a-day", "TID"), ("10 mg BD", "BID"), ("b.d.", "BID"), ("TDS", "TID"),
-     ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID")],
+     ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID"),
+     ("twice weekly", "BIW"), ("2 times per week", "BIW"), ("three times a week", "TIW"), ("2-3 times a week", None)],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
@@ -586,3 +587,15 @@ def test_a_route_between_the_dose_and_its_drug_keeps_the_schedule_after_the_drug
     assert sorted((r["drug"], r["amount"], r.get("frequency"), r.get("route")) for r in regimens) == [
         ("prednisone", 40, "QD", "oral"), ("prednisone", 60, "QD", "oral"),
     ]
+
+
+@pytest.mark.parametrize("description, amount, frequency", [
+    ("interleukin-2 injected subcutaneously, at a dose of 1 x 10\\~6 IU once every other day", 1_000_000, None),
+    ("Interleukin-2 1×10^6 IU/day for 5 days", 1_000_000, "QD"),
+    ("low-dose interleukin-2, 1.5 million IU once daily", 1_500_000, "QD"),
+    ("interleukin-2 2 MIU twice weekly", 2_000_000, "BIW"),
+])
+def test_a_dose_written_with_a_power_of_ten_is_its_whole_amount(description, amount, frequency):
+    record = arms_record("Interleukin-2", description, "Interleukin-2")
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted({(r["amount"], r["unit"], r.get("frequency")) for r in regimens}) == [(amount, "IU", frequency)]
