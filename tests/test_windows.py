@@ -621,6 +621,9 @@ OFF_CASES = [
      [("topical medication", 4, "weeks", "stable_for")]),
     ("Immunosuppressive agents are being used or have been discontinued for less than 3 months",
      [("immunosuppressants", 3, "months", "last_used_before")]),
+    ("Must not have received MTX or any other non-biologic DMARD for at least 2 weeks prior to day 1",
+     [("methotrexate", 2, "weeks", "last_used_before"), ("immunosuppressants", 2, "weeks", "last_used_before")]),
+    ("Subjects who has not been treated with azathioprine for 3 months", [("azathioprine", 3, "months", "last_used_before")]),
     # not these: 'off-label', 'cut-off'
     ("Received off-label rituximab for 6 months", []),
     ("A cut-off of 10 mg methotrexate for 4 weeks", []),
