@@ -279,7 +279,7 @@ NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticost
 # 'csDMARD therapy (restricted to …)', 'immunosuppressants (i.e., …)': the drugs listed are the members
 RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:(?:restricted|limited)\s+to\b|i\.\s?e\.|ie,)", re.IGNORECASE)
 EXAMPLES_OPEN_RE = re.compile(
-    r"(?:\s+(?:drugs?|medications?|medicines?|agents?|products?))?"  # 'proton pump inhibitor drugs such as …'
+    r"(?:\s+(?:combination\s+)?(?:drugs?|medications?|medicines?|agents?|products?))?"  # 'proton pump inhibitor drugs such as …'
     r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
     re.IGNORECASE,

@@ -495,6 +495,7 @@ SPELLING_CASES = [
     ("LTM doses must have been stable for at least 4 weeks", "leukotriene receptor antagonists"),
     ("Probiotics in the previous 2 weeks", "probiotics"),
     ("Antimotility agents in the previous 2 weeks", "antimotility agents"),
+    ("Use of intranasal and ocular corticosteroids within 28 days", "intranasal corticosteroids"),
 ]
 
 
@@ -582,3 +583,8 @@ EXAMPLES_INSIDE_A_LIST_CASES = [
 )
 def test_a_list_goes_on_past_a_class_and_its_examples(components, text, subjects):
     assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+def test_examples_after_a_combination_product_illustrate_its_classes(components):
+    text = "Use of inhaled corticosteroid/long-acting beta2-agonist combination product (e.g., ADVAIR) within 14 days"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["inhaled corticosteroids", "long-acting beta-agonists"]
