@@ -748,3 +748,19 @@ def test_a_list_goes_on_past_a_clause_that_allows_its_item(components):
 ])
 def test_airway_and_qt_prolonging_therapies(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# changes of a therapy, its dose named after 'or', the NSAIDs written 'non-steroid antiinflammatory'
+@pytest.mark.parametrize("text, expected", [
+    ("Changes of NSAIDS or dose of prednisolone within 2 weeks of baseline",
+     [("nsaids", 2, "weeks", "dose_changed_within"), ("prednisolone", 2, "weeks", "dose_changed_within")]),
+    ("Had any changes in COPD medication in the 4 weeks prior to Visit 1",
+     [("controller medication", 4, "weeks", "dose_changed_within")]),
+    ("Requirement in non-steroid antiinflammatory drugs if their dose was not stable during last 8 weeks",
+     [("nsaids", 8, "weeks", "dose_changed_within")]),
+    # the drug after 'dose of' measures the class's dose: the class alone
+    ("Oral corticosteroid dose of prednisone >7.5 mg/day (or equivalent) or a change in dose within 28 days",
+     [("corticosteroids", 28, "days", "dose_changed_within")]),
+])
+def test_changes_of_a_therapy_or_its_dose(components, text, expected):
+    assert windows_of(components, text) == expected
