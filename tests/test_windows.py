@@ -758,6 +758,10 @@ def test_airway_and_qt_prolonging_therapies(components, text, expected):
      [("controller medication", 4, "weeks", "dose_changed_within")]),
     ("Requirement in non-steroid antiinflammatory drugs if their dose was not stable during last 8 weeks",
      [("nsaids", 8, "weeks", "dose_changed_within")]),
+    ("Biologic therapy the dose of which has changed in the last 4 weeks",
+     [("biologic therapy", 4, "weeks", "dose_changed_within")]),
+    ("Glucocorticoids where the dose has changed within 4 weeks", [("corticosteroids", 4, "weeks", "dose_changed_within")]),
+    ("Prednisone dosage should NOT be increased within one month", [("prednisone", 1, "months", "dose_changed_within")]),
     # the drug after 'dose of' measures the class's dose: the class alone
     ("Oral corticosteroid dose of prednisone >7.5 mg/day (or equivalent) or a change in dose within 28 days",
      [("corticosteroids", 28, "days", "dose_changed_within")]),
