@@ -179,6 +179,7 @@ _DOSE_LIMIT_HEADER_RE = re.compile(
     rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})(?:\s+(?:are|is)\s+as\s+follows)?\s*\)?\s*:\s*$", re.IGNORECASE
 )
 # 'aged 18 and ≤ 75 years': a bare lower end joined by 'and' to an upper end with its operator
+EARLIER_MEASURE_REACH = 160  # characters from an earlier measure to the value that only its unit fits
 _AND_UPPER_BOUND = r"and(?=\s*(?:\\?<|≤))"
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
@@ -786,7 +787,7 @@ _SHARED_GAP_RE = re.compile(
     r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
     + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
 )
-_COORDINATION_GAP_RE = re.compile(r"[\s,()/]*(?:(?:and/or|or|and|&)\b[\s,()/]*)?")
+_COORDINATION_GAP_RE = re.compile(r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?")
 _ON_SCALE_RE = re.compile(
     # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
     r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
@@ -890,6 +891,7 @@ class ThresholdLinker:
             ("measure-then-value", lambda: named_before),
             named_after,
             ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
+            ("measure-of-the-unit", lambda: self._earlier_measure_of_the_unit(text, quantity, mentions.spans, before_index)),
             ("dose-of-the-clause",
              lambda: self._dose_of_the_clause(text, quantity, mentions.spans, before_index, after)),
             ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
@@ -923,6 +925,26 @@ class ThresholdLinker:
                 quantity.comparisons = [(">=", value) for _, value in quantity.comparisons]
                 quantity.form = "simple"
             return
+
+    def _earlier_measure_of_the_unit(
+        self, text: str, quantity: Quantity, mentions: list[Mention], before_index: int | None
+    ) -> list[tuple[Mention, str]]:
+        """'eGFR based on the most recent serum creatinine using the MDRD method of <40 mL/min/1.73 m2': the
+        measure named last cannot take the unit; an earlier one of the sentence that only such a unit fits
+        does."""
+        if before_index is None or quantity.unit_kind in (None, "time") or not quantity.has_operator:
+            return []  # a time after another measure is how long something lasted ('fever of at least 2 weeks')
+        if self._fits(quantity, mentions[before_index].measure, mentions[before_index]):
+            return []
+        sentence_start = _sentence_start(text, quantity.start)
+        for index in range(before_index - 1, -1, -1):
+            mention = mentions[index]
+            if mention.start < sentence_start or quantity.start - mention.end > EARLIER_MEASURE_REACH:
+                break
+            rule = self.rules.get(mention.measure)
+            if rule and quantity.unit_kind in rule.get("kinds", ()) and len(rule["kinds"]) <= 2:
+                return [] if self._changes(text, mention) else self._links([mention])
+        return []
 
     @staticmethod
     def _parallel_dose_after(text: str, quantity: Quantity, previous: Quantity | None, after: Mention | None) -> bool:

@@ -1231,3 +1231,22 @@ def test_a_steroid_dose_in_grams_is_a_methylprednisolone_pulse(pipe, text, expec
 ])
 def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
     assert triples(pipe, text) == expected
+
+
+# A value whose unit the measure named last cannot take belongs to the earlier measure of the sentence
+# that only such a unit fits; hematocrit; a measure with its abbreviations in nested brackets still
+# coordinates; 'minimum stable dose of'; a rate per '1.73 meters squared'
+@pytest.mark.parametrize("text, expected", [
+    ("eGFR based on the most recent serum creatinine using the MDRD method of <40 mL/min/1.73 m2",
+     [("eGFR", "<", 40, "mL/min")]),
+    ("Beta-agonist reversibility to 4 puffs albuterol ≥ 12%", [("FEV1 reversibility", ">=", 12, "%")]),
+    ("hematocrit less than 27 %", [("hematocrit", "<", 27, "%")]),
+    ("aspartate aminotransferase (AST [SGOT]) and alanine aminotransferase (ALT [SGPT]) greater than 2 times the ULN",
+     [("ALT", ">", 2, "xULN"), ("AST", ">", 2, "xULN")]),
+    ("The minimum stable dose of MTX allowed is 10 mg weekly", [("methotrexate dose", ">=", 10, "mg/week")]),
+    ("eGFR of <40 milliliters/minute/1.73 meters squared (m^2)", [("eGFR", "<", 40, "mL/min")]),
+    # a time after another measure is how long something lasted, no value of the earlier one
+    ("onset of disease < 16 years of age: arthritis with fever of at least 2 weeks", [("age at onset", "<", 16, "years")]),
+])
+def test_session14_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
