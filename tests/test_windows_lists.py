@@ -496,6 +496,11 @@ SPELLING_CASES = [
     ("Probiotics in the previous 2 weeks", "probiotics"),
     ("Antimotility agents in the previous 2 weeks", "antimotility agents"),
     ("Use of intranasal and ocular corticosteroids within 28 days", "intranasal corticosteroids"),
+    ("Use of calcineurin antagonists in the previous 4 weeks", "calcineurin inhibitors"),
+    ("Use of SGLT2i in the last six months", "sglt2 inhibitors"),
+    ("Use of GLP-1 RA in the last six months", "glp-1 receptor agonists"),
+    ("Intend to use vitamins and mineral supplements within 2 days prior to dosing", "dietary supplements"),
+    ("Intend to use over-the-counter or prescription medication within 14 days prior to dosing", "concomitant medications"),
 ]
 
 
