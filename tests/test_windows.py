@@ -768,3 +768,15 @@ def test_airway_and_qt_prolonging_therapies(components, text, expected):
 ])
 def test_changes_of_a_therapy_or_its_dose(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# a second time joined by 'or' right before it is the same therapies' ('… within 2 weeks of study entry or
+# within 6 weeks of planned randomization'); a drug named before the 'or' has its own
+@pytest.mark.parametrize("text, expected", [
+    ("Started treatment with NSAIDs within 2 weeks of study entry or within 6 weeks of planned randomization",
+     [("nsaids", 2, "weeks", "used_within"), ("nsaids", 6, "weeks", "used_within")]),
+    ("Treatment with biologic agents (infliximab, adalimumab, natalizumab within 8 weeks prior to Baseline or "
+     "ustekinumab within 12 weeks)", [("biologic therapy", 8, "weeks", "used_within")]),
+])
+def test_a_second_time_after_or_is_shared(components, text, expected):
+    assert windows_of(components, text) == expected
