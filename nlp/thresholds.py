@@ -286,7 +286,7 @@ class QuantityGrammar:
                 rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
                 # "21 years of age or greater than 75": "or greater" opens the next comparison, no suffix
-                rf"(?:\s*(?P<suffix>{suffix})(?!\s+than\b))?(?![A-Za-z0-9])",
+                rf"(?:\s*(?P<suffix>{suffix})(?!\s+than\b)(?!(?<=than)\s*\d))?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("range", re.compile(
@@ -299,7 +299,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
         ]
-        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})(?!\s+than\b)", re.IGNORECASE)
+        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})(?!\s+than\b)(?!(?<=than)\s*\d)", re.IGNORECASE)
         self._unit_group_cache: dict[int, list[tuple[int, dict]]] = {}  # id(pattern) -> groups
         # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
         # text: literals, then a regex. A range needs a joiner right before its second number (the
@@ -617,8 +617,8 @@ class MeasureMatcher:
     # Written to start with the character it is about, which the regex engine skips ahead to (texts
     # have few), and then to look around it, instead of trying each alternative at every character.
     _GLUED_OPERATOR_RE = re.compile(
-        r"[<>=≥≤≦≧⩽⩾;).](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
-        r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z]))"
+        r"[<>=≥≤≦≧⩽⩾;).(](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
+        r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z])|(?<=[a-z]{3}\()(?=[A-Z]))"
     )
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
@@ -712,7 +712,9 @@ def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> 
 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
     infixes = list(nlp.Defaults.infixes or []) + [
-        r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])", r"(?<=[IVX\d])\.(?=[A-Z][a-z])"
+        r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])", r"(?<=[IVX\d])\.(?=[A-Z][a-z])",
+        r"(?<=[a-z]{3})\((?=[A-Z])",  # 'white blood cell(WBC)'
+
     ]
     base = nlp.tokenizer
     return Tokenizer(
@@ -1242,6 +1244,9 @@ class ThresholdLinker:
             rule = self._rule(measure, mention)
             if rule.get("silent"):
                 continue
+            if rule.get("pair"):
+                facts += _pair_facts(text, quantity, rule["pair"], mention)
+                continue
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
             if unit in _RATE_UNITS["day"] and mention is not None and measure.endswith(_DOSE_SUFFIX):
                 unit = _RATE_UNITS.get(_dosing_rate(text, quantity, mention), {}).get(unit, unit)
@@ -1263,6 +1268,25 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+_MMHG_AFTER_RE = re.compile(r"\s*mm\s*hg\b", re.IGNORECASE)
+
+
+def _pair_facts(text: str, quantity: Quantity, measures: list[str], mention: Mention | None) -> list[dict]:
+    """'blood pressure >170/110', 'Systolic/diastolic blood pressure < 140/90 mmHg': the first value is the
+    first measure's, the value after the slash the second's; one value alone names neither."""
+    if quantity.scale_max is None or len(quantity.comparisons) != 1 or quantity.comparisons[0][0] is None:
+        return []
+    op, first = quantity.comparisons[0]
+    start = min(quantity.start, mention.start) if mention else quantity.start
+    end = max(quantity.end, mention.end) if mention else quantity.end
+    mmhg = quantity.unit == "mmHg" or _MMHG_AFTER_RE.match(text, quantity.end)
+    facts = []
+    for measure, value in zip(measures, (first, quantity.scale_max)):
+        fact = {"measure": measure, "op": op, "value": value, **({"unit": "mmHg"} if mmhg else {})}
+        facts.append({**fact, "start": start, "end": end, "rule": f"{quantity.form}:{quantity.rule}:pair"})
+    return facts
 
 
 def _measure_of_value(rule: dict, measure: str, value, unit: str | None) -> str:

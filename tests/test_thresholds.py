@@ -1245,6 +1245,17 @@ def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
      [("ALT", ">", 2, "xULN"), ("AST", ">", 2, "xULN")]),
     ("The minimum stable dose of MTX allowed is 10 mg weekly", [("methotrexate dose", ">=", 10, "mg/week")]),
     ("eGFR of <40 milliliters/minute/1.73 meters squared (m^2)", [("eGFR", "<", 40, "mL/min")]),
+    # a blood pressure written 'N/M' is a systolic and a diastolic value; one value alone is neither
+    ("Hypertension (resting blood pressure >170/110)",
+     [("systolic blood pressure", ">", 170, None), ("diastolic blood pressure", ">", 110, None)]),
+    ("Systolic/diastolic blood pressure < 140/90 mmHg",
+     [("systolic blood pressure", "<", 140, "mmHg"), ("diastolic blood pressure", "<", 90, "mmHg")]),
+    ("Blood pressure > 160 mmHg", []),
+    # a second bound after 'or more than'; a measure glued to its bracketed abbreviation; the µL sign ㎕
+    ("white blood cell(WBC) is less than 3000/㎕ or more than 8000/㎕",
+     [("WBC", "<", 3000, "cells/uL"), ("WBC", ">", 8000, "cells/uL")]),
+    ("body mass index(BMI) of less than 18.5 kg / m2", [("BMI", "<", 18.5, "kg/m2")]),
+    ("18 years or older 6. Signed informed consent", [("age", ">=", 18, "years")]),
     # a time after another measure is how long something lasted, no value of the earlier one
     ("onset of disease < 16 years of age: arthritis with fever of at least 2 weeks", [("age at onset", "<", 16, "years")]),
 ])
