@@ -196,7 +196,7 @@ _FOLLOWING_LIST_RE = re.compile(r"\bfollowing(?:\s+[A-Za-z]+){0,2}\s*:", re.IGNO
 _LIST_END_RE = re.compile(r"[);\n]|\.\s")
 _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _DASH_RE = re.compile(r"\s*[-–]\s*")
-_PAIR_GAP_RE = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
+_PAIR_GAP_RE = re.compile(r"\s*(?:and|&|or)\s*", re.IGNORECASE)
 _DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
@@ -330,7 +330,7 @@ class QuantityGrammar:
             for match in pattern.finditer(text):
                 operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
                 if operator is None and form == "class":
-                    operator = self._operator_before_class_name(text, match.start())
+                    operator = self._operator_before_class_name(text, match.start()) or self._suffix_operator(text, match)
                 if operator is None and form in _NEEDS_OPERATOR:
                     continue  # "<= ULN", "> Class II" need an operator
                 if operator is not None and form in ("range", "enumeration") and not self._at_least_range(text, match, operator):
@@ -380,6 +380,11 @@ class QuantityGrammar:
         return _DASH_RE.fullmatch(text, match.end("n1"), match.start("n2")) is not None and bool(
             self.unit_re.match(text, match.end("n2"))
         )
+
+    def _suffix_operator(self, text: str, match: re.Match) -> tuple[int, str] | None:
+        """'NYHA Class III or higher': the operator written after the class."""
+        suffix = self.suffix_op_re.match(text, match.end())
+        return (match.start(), self.suffix_op[_normal_phrase(suffix["suffix"])]) if suffix else None
 
     def _operator_before_class_name(self, text: str, class_start: int) -> tuple[int, str] | None:
         """'≥ New York Heart Association (NYHA) class III': the operator stands before the scale's name.
@@ -459,7 +464,9 @@ class QuantityGrammar:
             return Quantity(operator[0], match.end(), match.start(), "uln", [(operator[1], 1)], "xULN", "xuln")
         if form == "class":
             value = parse_roman(match.group("roman")) or parse_number(match.group("roman"))
-            return Quantity(operator[0], match.end(), match.start("roman"), "class", [(operator[1], value)])
+            suffix = self.suffix_op_re.match(text, match.end())  # 'Class III or higher'
+            end = suffix.end() if suffix and operator[0] == match.start() else match.end()
+            return Quantity(operator[0], end, match.start("roman"), "class", [(operator[1], value)])
         low, high = parse_number(match.group("n1")), None
         unit_match = self._unit_match(match)
         if form == "scaled":

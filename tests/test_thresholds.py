@@ -1256,6 +1256,11 @@ def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
      [("WBC", "<", 3000, "cells/uL"), ("WBC", ">", 8000, "cells/uL")]),
     ("body mass index(BMI) of less than 18.5 kg / m2", [("BMI", "<", 18.5, "kg/m2")]),
     ("18 years or older 6. Signed informed consent", [("age", ">=", 18, "years")]),
+    ("Hypoxemia with a PO2 < 60 mmHg (on room air) or O2 saturation <90% on room air",
+     [("PaO2", "<", 60, "mmHg"), ("SpO2", "<", 90, "%")]),
+    ("<30 or >69 years old", [("age", "<", 30, "years"), ("age", ">", 69, "years")]),
+    ("β-D-glucan ≥ 11 pg/mL", [("beta-D-glucan", ">=", 11, "pg/mL")]),
+    ("Cardiac failure, defined as NYHA classification Class III or higher", [("NYHA class", ">=", 3, None)]),
     # a time after another measure is how long something lasted, no value of the earlier one
     ("onset of disease < 16 years of age: arthritis with fever of at least 2 weeks", [("age at onset", "<", 16, "years")]),
 ])
