@@ -500,6 +500,7 @@ SPELLING_CASES = [
     ("Use of SGLT2i in the last six months", "sglt2 inhibitors"),
     ("Use of GLP-1 RA in the last six months", "glp-1 receptor agonists"),
     ("Intend to use vitamins and mineral supplements within 2 days prior to dosing", "dietary supplements"),
+    ("Use of vitamin supplements within 14 days prior to admission", "dietary supplements"),
     ("Intend to use over-the-counter or prescription medication within 14 days prior to dosing", "concomitant medications"),
 ]
 
