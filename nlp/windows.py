@@ -259,7 +259,11 @@ OTHER_THERAPY_NAMED_RE = re.compile(
     r"\b(?:inhibitors?|agents?|drugs?|blockers?|antagonists?|antibod(?:y|ies)|biologics?)\b", re.IGNORECASE
 )
 # '… within 2 weeks of study entry or within 6 weeks of randomization': 'or' only right before the next time
-CHAINED_TIME_RE = re.compile(r"[^.;:()]{0,30}?(?:(?:\b(?:and|but)\b|,)[^.;:()]{0,50}|\bor\s*)", re.IGNORECASE)
+CHAINED_TIME_RE = re.compile(
+    r"[^.;:()]{0,30}?(?:(?:\b(?:and|but)\b|,)[^.;:()]{0,50}|\bor\s+(?:an?\s+|any\s+)?(?:(?:change|increase|decrease|reduction)s?"
+    r"\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage)\s+)?)",
+    re.IGNORECASE,
+)
 # '10 mg/day of', '≤10 milligrams per day (mg/day) (': a dose whose unit the drug after it names
 DOSE_OF_BEFORE_RE = re.compile(
     r"\d\s*(?:mg|milligrams?)\b(?:\s*(?:/|per)\s*kg)?(?:\s*(?:/|per)\s*(?:day|d|daily))?"

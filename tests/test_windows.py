@@ -775,6 +775,10 @@ def test_changes_of_a_therapy_or_its_dose(components, text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("Started treatment with NSAIDs within 2 weeks of study entry or within 6 weeks of planned randomization",
      [("nsaids", 2, "weeks", "used_within"), ("nsaids", 6, "weeks", "used_within")]),
+    ("An initiation of therapy with sulphasalazine or with any 5-ASA preparation within 4 weeks of the screening "
+     "visit or a change in the dose within 2 weeks of the screening visit",
+     [("sulfasalazine", 4, "weeks", "used_within"), ("aminosalicylates", 4, "weeks", "used_within"),
+      ("sulfasalazine", 2, "weeks", "dose_changed_within"), ("aminosalicylates", 2, "weeks", "dose_changed_within")]),
     ("Treatment with biologic agents (infliximab, adalimumab, natalizumab within 8 weeks prior to Baseline or "
      "ustekinumab within 12 weeks)", [("biologic therapy", 8, "weeks", "used_within")]),
 ])
