@@ -260,8 +260,9 @@ OTHER_THERAPY_NAMED_RE = re.compile(
 )
 # '… within 2 weeks of study entry or within 6 weeks of randomization': 'or' only right before the next time
 CHAINED_TIME_RE = re.compile(
-    r"[^.;:()]{0,30}?(?:(?:\b(?:and|but)\b|,)[^.;:()]{0,50}|\bor\s+(?:an?\s+|any\s+)?(?:(?:change|increase|decrease|reduction)s?"
-    r"\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage)\s+)?)",
+    r"[^.;:()]{0,30}?(?:(?:\b(?:and|but)\b|,)[^.;:()]{0,50}"
+    r"|\bor\s+(?:an?\s+|any\s+)?"
+    r"(?:(?:change|increase|decrease|reduction)s?\s+(?:in|of)\s+(?:the\s+)?(?:dose|dosage)\s+)?)",
     re.IGNORECASE,
 )
 # '10 mg/day of', '≤10 milligrams per day (mg/day) (': a dose whose unit the drug after it names
@@ -284,7 +285,8 @@ NEGATED_BEFORE_RE = re.compile(r"\bnon[\s-]?$", re.IGNORECASE)  # "non-corticost
 # 'csDMARD therapy (restricted to …)', 'immunosuppressants (i.e., …)': the drugs listed are the members
 RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:(?:restricted|limited)\s+to\b|i\.\s?e\.|ie,)", re.IGNORECASE)
 EXAMPLES_OPEN_RE = re.compile(
-    r"(?:\s+(?:combination\s+)?(?:drugs?|medications?|medicines?|agents?|products?))?"  # 'proton pump inhibitor drugs such as …'
+    # 'proton pump inhibitor drugs such as …', 'ICS/LABA combination product (e.g., ADVAIR)'
+    r"(?:\s+(?:combination\s+)?(?:drugs?|medications?|medicines?|agents?|products?))?"
     r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
     re.IGNORECASE,

@@ -1262,7 +1262,8 @@ def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
     ("β-D-glucan ≥ 11 pg/mL", [("beta-D-glucan", ">=", 11, "pg/mL")]),
     ("Cardiac failure, defined as NYHA classification Class III or higher", [("NYHA class", ">=", 3, None)]),
     # a time after another measure is how long something lasted, no value of the earlier one
-    ("onset of disease < 16 years of age: arthritis with fever of at least 2 weeks", [("age at onset", "<", 16, "years")]),
+    ("onset of disease < 16 years of age: arthritis with fever of at least 2 weeks",
+     [("age at onset", "<", 16, "years")]),
 ])
 def test_session14_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)

@@ -623,7 +623,8 @@ OFF_CASES = [
      [("immunosuppressants", 3, "months", "last_used_before")]),
     ("Must not have received MTX or any other non-biologic DMARD for at least 2 weeks prior to day 1",
      [("methotrexate", 2, "weeks", "last_used_before"), ("immunosuppressants", 2, "weeks", "last_used_before")]),
-    ("Subjects who has not been treated with azathioprine for 3 months", [("azathioprine", 3, "months", "last_used_before")]),
+    ("Subjects who has not been treated with azathioprine for 3 months",
+     [("azathioprine", 3, "months", "last_used_before")]),
     # not these: 'off-label', 'cut-off'
     ("Received off-label rituximab for 6 months", []),
     ("A cut-off of 10 mg methotrexate for 4 weeks", []),
@@ -760,7 +761,8 @@ def test_airway_and_qt_prolonging_therapies(components, text, expected):
      [("nsaids", 8, "weeks", "dose_changed_within")]),
     ("Biologic therapy the dose of which has changed in the last 4 weeks",
      [("biologic therapy", 4, "weeks", "dose_changed_within")]),
-    ("Glucocorticoids where the dose has changed within 4 weeks", [("corticosteroids", 4, "weeks", "dose_changed_within")]),
+    ("Glucocorticoids where the dose has changed within 4 weeks",
+     [("corticosteroids", 4, "weeks", "dose_changed_within")]),
     ("Prednisone dosage should NOT be increased within one month", [("prednisone", 1, "months", "dose_changed_within")]),
     # the drug after 'dose of' measures the class's dose: the class alone
     ("Oral corticosteroid dose of prednisone >7.5 mg/day (or equivalent) or a change in dose within 28 days",

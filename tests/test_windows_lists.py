@@ -440,7 +440,8 @@ CONNECTOR_CASES = [
     ("Treatment with adalimumab (Humira®) infliximab or IVIG within 8 weeks", ["adalimumab", "infliximab", "ivig"]),
     ("Unstable corticosteroid therapy or cyclophosphamide use in the last 6 months",
      ["corticosteroids", "cyclophosphamide"]),
-    ("Methotrexate treatment, leflunomide or azathioprine within 3 months", ["methotrexate", "leflunomide", "azathioprine"]),
+    ("Methotrexate treatment, leflunomide or azathioprine within 3 months",
+     ["methotrexate", "leflunomide", "azathioprine"]),
     ("History of steroid therapy (oral, intravenous or periocular) or other immunosuppressive therapy within the "
      "previous 3 months", ["corticosteroids", "immunosuppressants"]),
     ("Use of mesalamine, rectal steroids or rectal aminosalicylates within 12 months",
@@ -501,7 +502,8 @@ SPELLING_CASES = [
     ("Use of GLP-1 RA in the last six months", "glp-1 receptor agonists"),
     ("Intend to use vitamins and mineral supplements within 2 days prior to dosing", "dietary supplements"),
     ("Use of vitamin supplements within 14 days prior to admission", "dietary supplements"),
-    ("Intend to use over-the-counter or prescription medication within 14 days prior to dosing", "concomitant medications"),
+    ("Intend to use over-the-counter or prescription medication within 14 days prior to dosing",
+     "concomitant medications"),
 ]
 
 
@@ -593,4 +595,6 @@ def test_a_list_goes_on_past_a_class_and_its_examples(components, text, subjects
 
 def test_examples_after_a_combination_product_illustrate_its_classes(components):
     text = "Use of inhaled corticosteroid/long-acting beta2-agonist combination product (e.g., ADVAIR) within 14 days"
-    assert [w[0] for w in windows_with_spans(components, text)] == ["inhaled corticosteroids", "long-acting beta-agonists"]
+    assert [w[0] for w in windows_with_spans(components, text)] == [
+        "inhaled corticosteroids", "long-acting beta-agonists"
+    ]
