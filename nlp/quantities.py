@@ -116,7 +116,7 @@ def find_doses(text: str) -> list[Dose]:
         rate = match["rate"].lower() if match["rate"] else None
         frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
         doses.append(Dose(amount, unit, frequency, match.start(), match.end()))
-    if "10" in text or "illion" in text or "MIU" in text:
+    if "^" in text or "~" in text or "**" in text or "illion" in text or "MIU" in text:
         doses = _with_scaled_doses(text, doses)
     return _with_range_lows(text, doses)
 

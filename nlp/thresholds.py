@@ -178,8 +178,8 @@ _DOSE_LIMIT_HEADERS, _DOSE_LIMIT_OPS = _alternation(_load("threshold_operators.j
 _DOSE_LIMIT_HEADER_RE = re.compile(
     rf"(?P<phrase>{_DOSE_LIMIT_HEADERS})(?:\s+(?:are|is)\s+as\s+follows)?\s*\)?\s*:\s*$", re.IGNORECASE
 )
-# 'aged 18 and ≤ 75 years': a bare lower end joined by 'and' to an upper end with its operator
 EARLIER_MEASURE_REACH = 160  # characters from an earlier measure to the value that only its unit fits
+# 'aged 18 and ≤ 75 years': a bare lower end joined by 'and' to an upper end with its operator
 _AND_UPPER_BOUND = r"and(?=\s*(?:\\?<|≤))"
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
@@ -721,7 +721,6 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
     infixes = list(nlp.Defaults.infixes or []) + [
         r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])", r"(?<=[IVX\d])\.(?=[A-Z][a-z])",
         r"(?<=[a-z]{3})\((?=[A-Z])",  # 'white blood cell(WBC)'
-
     ]
     base = nlp.tokenizer
     return Tokenizer(
