@@ -302,21 +302,34 @@ def _header_values(parent: int, unit_texts: dict[int, str], header_values: dict)
 def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     module = protocol.get("armsInterventionsModule") or {}
     interventions = _list_of_dicts(module.get("interventions"))
-    drug_by_name = {}
+    drug_by_name = _intervention_drugs(interventions)
     units = []
     for index, intervention in enumerate(interventions):
-        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
-        drug_by_name[intervention.get("name")] = drug
+        drug = drug_by_name[intervention.get("name")]
         for key in ("name", "description"):
             units += _text_unit(nct_id, f"{INTERVENTIONS_FIELD}[{index}].{key}", intervention.get(key), drug)
     for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
-        names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
-        drugs = [drug_by_name.get(name) or _drug_of(name) for name in names]
+        drugs = _arm_drugs(arm, drug_by_name)
         drug = (next((d for d in drugs if d), None) or _drug_of(arm.get("label"))
                 or _drug_named_in(arm.get("label"), drug_by_name) or _coded_drug(arm.get("label"), arm.get("description")))
         for key in ("label", "description"):
             units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
     return units
+
+
+def _intervention_drugs(interventions: list[dict]) -> dict:
+    """Each intervention's name -> its drug (generic, or the name of a drug the lexicon does not know)."""
+    return {
+        intervention.get("name"): _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
+        or _unlisted_drug(intervention)
+        for intervention in interventions
+    }
+
+
+def _arm_drugs(arm: dict, drug_by_name: dict) -> list[str | None]:
+    """The drugs of the interventions an arm names ('Drug: Ruxolitinib'), in order."""
+    names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
+    return [drug_by_name.get(name) or _drug_of(name) for name in names]
 
 
 def _drug_named_in(label, drug_by_name: dict) -> str | None:
@@ -359,16 +372,15 @@ def _intervention_statements(protocol: dict, stated: Callable[[str], set[str]]) 
     day'), its routes ('Administered orally'); also the descriptions of the arms that give that one
     drug ('apply Ruxolitinib cream to your skin at home twice daily')."""
     module = protocol.get("armsInterventionsModule") or {}
+    interventions = _list_of_dicts(module.get("interventions"))
+    drug_by_name = _intervention_drugs(interventions)
     found: dict[str, set[str]] = {}
-    drug_by_name = {}
-    for intervention in _list_of_dicts(module.get("interventions")):
-        drug = _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames"))) or _unlisted_drug(intervention)
-        drug_by_name[intervention.get("name")] = drug
+    for intervention in interventions:
+        drug = drug_by_name[intervention.get("name")]
         if drug and isinstance(intervention.get("description"), str):
             found.setdefault(drug, set()).update(stated(intervention["description"]))
     for arm in _list_of_dicts(module.get("armGroups")):
-        names = [name.split(": ", 1)[-1] for name in _strings(arm.get("interventionNames"))]
-        drugs = {drug_by_name.get(name) or _drug_of(name) for name in names} - {None}
+        drugs = set(_arm_drugs(arm, drug_by_name)) - {None}
         if len(drugs) == 1 and isinstance(arm.get("description"), str):
             found.setdefault(drugs.pop(), set()).update(stated(arm["description"]))
     return found

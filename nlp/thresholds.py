@@ -1251,14 +1251,14 @@ class ThresholdLinker:
             rule = self._rule(measure, mention)
             if rule.get("silent"):
                 continue
+            start = min(quantity.start, mention.start) if mention else quantity.start
+            end = max(quantity.end, mention.end) if mention else quantity.end
             if rule.get("pair"):
-                facts += _pair_facts(text, quantity, rule["pair"], mention)
+                facts += _pair_facts(text, quantity, rule["pair"], start, end)
                 continue
             unit = rule.get("unit_aliases", {}).get(quantity.unit, quantity.unit) or rule.get("default_unit")
             if unit in _RATE_UNITS["day"] and mention is not None and measure.endswith(_DOSE_SUFFIX):
                 unit = _RATE_UNITS.get(_dosing_rate(text, quantity, mention), {}).get(unit, unit)
-            start = min(quantity.start, mention.start) if mention else quantity.start
-            end = max(quantity.end, mention.end) if mention else quantity.end
             onset = _AT_ONSET_RE.match(text, quantity.end) if measure == "age" else None
             if onset:  # "18 years or older at disease onset"
                 measure, end = "age at onset", max(end, onset.end())
@@ -1280,14 +1280,12 @@ class ThresholdLinker:
 _MMHG_AFTER_RE = re.compile(r"\s*mm\s*hg\b", re.IGNORECASE)
 
 
-def _pair_facts(text: str, quantity: Quantity, measures: list[str], mention: Mention | None) -> list[dict]:
+def _pair_facts(text: str, quantity: Quantity, measures: list[str], start: int, end: int) -> list[dict]:
     """'blood pressure >170/110', 'Systolic/diastolic blood pressure < 140/90 mmHg': the first value is the
     first measure's, the value after the slash the second's; one value alone names neither."""
     if quantity.scale_max is None or len(quantity.comparisons) != 1 or quantity.comparisons[0][0] is None:
         return []
     op, first = quantity.comparisons[0]
-    start = min(quantity.start, mention.start) if mention else quantity.start
-    end = max(quantity.end, mention.end) if mention else quantity.end
     mmhg = quantity.unit == "mmHg" or _MMHG_AFTER_RE.match(text, quantity.end)
     facts = []
     for measure, value in zip(measures, (first, quantity.scale_max)):
