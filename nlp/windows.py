@@ -111,6 +111,8 @@ BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
+FOR_BEFORE_RE = re.compile(WINDOW_PATTERNS["for_before"]["regex"], re.IGNORECASE)
+TREATMENT_HISTORY_RE = re.compile(WINDOW_PATTERNS["for_before"]["not_after"], re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 RESPECTIVELY_REACH = 80  # characters from the run of numbers to 'respectively'
 RESPECTIVE_NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.IGNORECASE)
@@ -1080,7 +1082,7 @@ def extract_windows(
         previous_end, previous_relation, previous_listed = clause_start, None, []
         for index, time in enumerate(in_clause):
             relation = _relation(text, clause_start, time, previous_relation, _bare_reach(in_clause, index, clause_end),
-                                 header_relation if time.start >= header_from else None)
+                                 header_relation if time.start >= header_from else None, len(in_clause) == 1)
             if relation is None or TREATMENT_DURATION_BEFORE_RE.search(text, max(0, time.start - 40), time.start):
                 continue  # no window; 'for a duration of < 12 months prior to' is how long, not how long ago
             if _exposure_before_its_window(text, in_clause, index):
@@ -1261,9 +1263,11 @@ def _nearest_cue(before: str, kind: str) -> str | None:
 
 def _relation(
     text: str, clause_start: int, time: TimeExpression, previous: str | None = None, reach: int | None = None,
-    header_relation: str | None = None,
+    header_relation: str | None = None, alone: bool = False,
 ) -> str | None:
-    """The relation the clause states, or None when the expression is no window ('for 12 weeks')."""
+    """The relation the clause states, or None when the expression is no window ('for 12 weeks'); `alone`:
+    the time is the only one in its clause (next to a stable window, 'X for 12 weeks prior to' is how long
+    the therapy has been taken, no window of its own)."""
     if time.kind == "restated":
         return previous or WINDOW_PATTERNS["default_relation"][time.kind]
     before = text[clause_start : time.start]
@@ -1274,6 +1278,10 @@ def _relation(
         return header_relation
     if time.kind == "bare":
         return _bare_relation(text, time, reach)
+    if time.kind == "for" and alone and FOR_BEFORE_RE.match(text, time.end) and not (
+        TREATMENT_HISTORY_RE.search(before) or TREATMENT_HISTORY_RE.search(text, time.end, reach or time.end)
+    ):
+        return WINDOW_PATTERNS["default_relation"]["for"]  # 'use of X for at least 4 weeks prior to screening'
     if time.kind in KINDS_REQUIRING_CUE:
         return None
     if time.kind == "before" and time.comparator:

@@ -504,6 +504,12 @@ SPELLING_CASES = [
     ("Use of vitamin supplements within 14 days prior to admission", "dietary supplements"),
     ("Intend to use over-the-counter or prescription medication within 14 days prior to dosing",
      "concomitant medications"),
+    ("Use of inhaled GCS within 2 weeks prior to Visit 2", "inhaled corticosteroids"),
+    ("Use of oral GCS within 4 weeks prior to Visit 2", "corticosteroids"),
+    ("Receiving other immune modulating drugs within 8 weeks prior to screening", "immunosuppressants"),
+    ("Use of topical immunomodulators within 2 weeks", "topical immunosuppressants"),
+    ("Chinese traditional medicine within 8 weeks prior to Screening", "chinese herbal medicine"),
+    ("Mineralocorticoid receptor antagonists should be stable for at least 90 days", "mineralocorticoid receptor antagonists"),
 ]
 
 

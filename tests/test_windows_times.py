@@ -122,3 +122,23 @@ def test_times_in_brackets_under_an_exclusion_period_column(components):
     assert [w[:4] for w in windows_with_spans(components, text)] == [
         ("corticosteroids", 4, "weeks", WITHIN), ("omalizumab", 6, "months", WITHIN)
     ]
+
+
+# a 'for' time right before 'prior to' is how long the therapy has been taken: a window without a cue,
+# unless the clause tells a treatment history (an inadequate response) or another time is the window
+FOR_BEFORE_CASES = [
+    ("Documented use of an inhaled corticosteroid for at least 4 weeks prior to the Screening Visit",
+     [("inhaled corticosteroids", 4, "weeks", STABLE)]),
+    ("Patients on hydroxyurea for 14 weeks before enrolment", [("hydroxyurea", 14, "weeks", STABLE)]),
+    ("Inadequate response to methotrexate for at least 12 weeks prior to screening", []),
+    ("Methotrexate for at least 12 weeks prior to baseline with an inadequate response", []),
+    ("Methotrexate for at least 12 weeks prior to baseline and at a stable dose for 4 weeks",
+     [("methotrexate", 4, "weeks", STABLE)]),
+    ("Diagnosis of ulcerative colitis for at least 3 months prior to screening", []),
+    ("Treatment with methotrexate for 12 weeks during the study", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", FOR_BEFORE_CASES, ids=[c[0][:40] for c in FOR_BEFORE_CASES])
+def test_a_time_taken_before_the_visit(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
