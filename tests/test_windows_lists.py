@@ -509,7 +509,8 @@ SPELLING_CASES = [
     ("Receiving other immune modulating drugs within 8 weeks prior to screening", "immunosuppressants"),
     ("Use of topical immunomodulators within 2 weeks", "topical immunosuppressants"),
     ("Chinese traditional medicine within 8 weeks prior to Screening", "chinese herbal medicine"),
-    ("Mineralocorticoid receptor antagonists should be stable for at least 90 days", "mineralocorticoid receptor antagonists"),
+    ("Mineralocorticoid receptor antagonists should be stable for at least 90 days",
+     "mineralocorticoid receptor antagonists"),
 ]
 
 
