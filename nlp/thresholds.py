@@ -214,6 +214,11 @@ def _dosing_rate(text: str, quantity: Quantity, mention: Mention) -> str | None:
     return "week" if _WEEKLY_DOSE_RE.search(lead) else None
 
 
+# a suffix operator that the next comparison's number follows is that comparison's prefix: "21 years of age or
+# greater than 75", "less than 18.5 or above 35.0" (not an item number: "18 years or older 6. Signed consent")
+_NOT_A_PREFIX = r"(?!\s+than\b)(?!(?<=than)\s*\d)(?![ \t]*(?:\\?[<>≤≥]=?[ \t]*)?\d(?!\d*[.)]\s))"
+
+
 class QuantityGrammar:
     """Compiled regexes for operators, numbers, units, scales and ranges (built once per component)."""
 
@@ -285,8 +290,7 @@ class QuantityGrammar:
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
                 rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
-                # "21 years of age or greater than 75": "or greater" opens the next comparison, no suffix
-                rf"(?:\s*(?P<suffix>{suffix})(?!\s+than\b)(?!(?<=than)\s*\d))?(?![A-Za-z0-9])",
+                rf"(?:\s*(?P<suffix>{suffix}){_NOT_A_PREFIX})?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),
             ("range", re.compile(
@@ -299,7 +303,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
         ]
-        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix})(?!\s+than\b)(?!(?<=than)\s*\d)", re.IGNORECASE)
+        self.suffix_op_re = re.compile(rf"\s*(?P<suffix>{suffix}){_NOT_A_PREFIX}", re.IGNORECASE)
         self._unit_group_cache: dict[int, list[tuple[int, dict]]] = {}  # id(pattern) -> groups
         # What a form's (case-insensitive) pattern cannot match without, tested on lowercased ASCII
         # text: literals, then a regex. A range needs a joiner right before its second number (the

@@ -1267,3 +1267,20 @@ def test_hemodynamic_and_sweat_test_measures(pipe, text, expected):
 ])
 def test_session14_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'equal or below/above' and 'up to or equal to' compare like their spelt-out forms
+    ("Methotrexate treatment (stable dose, equal or below 25 mg/week)", [("methotrexate dose", "<=", 25, "mg/week")]),
+    ("An average dose up to or equal to (<=) 10 milligram (mg) of prednisone/day",
+     [("prednisone dose", "<=", 10, "mg/day")]),
+    ("Active disease with a CDASI activity score equal or above 6", [("CDASI activity", ">=", 6, None)]),
+    # a BMI unit spelt 'kilogram per meter square' is no body weight
+    ("a body mass index (BMI) of 18 to 32 kilogram per meter square (kg/m^2), inclusive",
+     [("BMI", ">=", 18, "kg/m2"), ("BMI", "<=", 32, "kg/m2")]),
+    # 'or above' before the second bound's number opens that bound; it is no suffix of the first
+    ("Body mass index (BMI) below 18.5 or above 35.0 kg/m2", [("BMI", "<", 18.5, "kg/m2"), ("BMI", ">", 35.0, "kg/m2")]),
+    ("Age 18 years or above", [("age", ">=", 18, "years")]),
+])
+def test_session15_phrasings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
