@@ -2,7 +2,8 @@
 
 A predicted fact matches a gold fact when their keys agree: thresholds on (section, measure, op,
 value, and scale_max where the gold gives one; a drug's dose by the drug's generic name); regimens
-on (drug by its generic name, amount, unit, and frequency where the gold gives one); windows on (section, subject,
+on (drug by its generic name, amount, unit, and frequency where the gold gives one; the generic name without the salt
+or ester a name may add: 'megestrol acetate' = megestrol); windows on (section, subject,
 duration in days with months = 30.4 and years = 365), the subject normalized (a drug by its generic
 name, a class by its canonical name, in the singular, hyphens and spaces ignored). Matching is
 one-to-one (a maximum bipartite matching per study and kind), so two identical predictions cannot
@@ -75,9 +76,20 @@ def _subject(value) -> str:
 
 
 def _drug(value) -> str:
-    """A drug by its generic name, whichever of its names was used."""
+    """A drug by its generic name, whichever of its names was used, without a salt or ester the name
+    adds ('medroxyprogesterone acetate' = medroxyprogesterone; annotators and the lexicon write both)."""
     text = _text(value)
-    return _generic_names().get(text, text)
+    generic = _generic_names().get(text, text)
+    stem, _, last = generic.rpartition(" ")
+    if last in SALT_WORDS and stem and stem.rpartition(" ")[2] not in SALT_WORDS:
+        return _generic_names().get(stem, stem)
+    return generic
+
+
+SALT_WORDS = frozenset(
+    "acetate hydrochloride hcl sodium disodium potassium calcium fumarate maleate mesylate succinate sulfate sulphate "
+    "phosphate citrate tartrate besylate bromide chloride furoate propionate dipropionate valerate".split()
+)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -53,9 +53,10 @@ STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"\.(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s+[A-Z(\[]|\s*$)|;|\n(?![ \t]*[a-z])")
 OR_OTHER_RE = re.compile(r"\s*,?\s*or\s+(?:an)?other\s+(?:\w+\s+)?", re.IGNORECASE)
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
-# "20 mg of prednisone", "25% topical sodium thiosulfate cream", "60mg of oral prednisone"
+# "20 mg of prednisone", "25% topical sodium thiosulfate cream", "60mg of oral prednisone", "250 mg oral dose of gefitinib"
+_ROUTE_WORD = r"(?:topical|inhaled|intranasal|ophthalmic|oral|intravenous|subcutaneous|i\.?v\.?|s\.?c\.?)"
 DRUG_AFTER_DOSE_RE = re.compile(
-    r"\s*(?:of\s+)?(?:(?:topical|inhaled|intranasal|ophthalmic|oral|intravenous|subcutaneous|i\.?v\.?|s\.?c\.?)\s+)?",
+    rf"\s*(?:(?:{_ROUTE_WORD}\s+)?(?:dose|doses|dosage)\s+)?(?:of\s+)?(?:{_ROUTE_WORD}\s+)?",
     re.IGNORECASE,
 )
 
@@ -206,7 +207,7 @@ def _read_attributes(text: str, statements: list[Statement], index: int, drugs: 
     statement = statements[index]
     dose, (clause_start, clause_end) = statement.dose, statement.clause
     right_end = min(
-        [clause_end]
+        [clause_end, _bracket_close(text, clause_start, dose.start, clause_end)]
         + [s.dose.start for s in statements[index + 1 :] if s.dose.start < clause_end]
         + [m["start"] for m in drugs if dose.end <= m["start"] < clause_end and not _same_drug(m, statement.drug)]
     )
@@ -237,6 +238,17 @@ def _read_attributes(text: str, statements: list[Statement], index: int, drugs: 
         _put(found, "route", _route_before_the_drug(text, statements, index, drugs))
     _put(found, "duration", quantities.find_duration(text, dose.end, right_end))
     _schedule_before_the_bracket(text, statement, left_start, drugs)
+
+
+def _bracket_close(text: str, clause_start: int, position: int, clause_end: int) -> int:
+    """Where the bracket `position` is in closes, when the bracket states its own schedule ('X (given orally
+    twice daily: 200 mg, 400 mg) with daily Y': what follows it is not said of its doses); else `clause_end`
+    ('2 capsules (2 x 100 mg base) taken 3 times daily')."""
+    opening = text.rfind("(", clause_start, position)
+    if opening < 0 or text.find(")", opening, position) >= 0 or not quantities.find_frequency(text, opening, position):
+        return clause_end
+    close = text.find(")", position, clause_end)
+    return close if close >= 0 else clause_end
 
 
 ROUTE_BEFORE_DRUG_REACH = 30  # 'Oral medication tofacitinib 5 mg', 'IV methylprednisolone 1 g'

@@ -599,3 +599,23 @@ def test_a_dose_written_with_a_power_of_ten_is_its_whole_amount(description, amo
     record = arms_record("Interleukin-2", description, "Interleukin-2")
     regimens = nlp.extract_study(record)["regimens"]
     assert sorted({(r["amount"], r["unit"], r.get("frequency")) for r in regimens}) == [(amount, "IU", frequency)]
+
+
+def test_the_doses_in_a_bracket_keep_the_schedule_the_bracket_states():
+    """A development code the lexicon does not know is the arm's drug through its intervention; what the
+    text says after the bracket (another drug's 'daily … oral dose of gefitinib') is not said of its doses."""
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000046"},
+        "armsInterventionsModule": {
+            "armGroups": [{
+                "label": "DS-1205c with Gefitinib", "interventionNames": ["Drug: DS-1205c", "Drug: Gefitinib"],
+                "description": "Participants receive DS-1205c (at planned doses given orally twice daily: 200 mg, 400 mg, "
+                               "800 mg) in combination with daily 250 mg oral dose of gefitinib",
+            }],
+            "interventions": [{"type": "DRUG", "name": "DS-1205c"}, {"type": "DRUG", "name": "Gefitinib"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["drug"], r["amount"], r.get("frequency")) for r in regimens) == [
+        ("ds-1205c", 200, "BID"), ("ds-1205c", 400, "BID"), ("ds-1205c", 800, "BID"), ("gefitinib", 250, "QD"),
+    ]
