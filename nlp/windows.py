@@ -231,9 +231,10 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 )
 # 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
 # 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
-# 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X'
+# 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X',
+# 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
 OF_THERAPY_RE = re.compile(
-    r"\)?(?:\s+(?:prior\s+to|before)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
+    r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))\s+(?:(?:the|any|therapeutic)\s+)?"

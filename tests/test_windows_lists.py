@@ -511,6 +511,9 @@ SPELLING_CASES = [
     ("Chinese traditional medicine within 8 weeks prior to Screening", "chinese herbal medicine"),
     ("Mineralocorticoid receptor antagonists should be stable for at least 90 days",
      "mineralocorticoid receptor antagonists"),
+    ("Treatment with an anti TNF in the last 4 weeks", "tnf inhibitor"),
+    ("Use of diabetes medications within 1 month of screening", "antidiabetic drugs"),
+    ("Antidiabetic agents within 30 days", "antidiabetic drugs"),
 ]
 
 

@@ -142,3 +142,13 @@ FOR_BEFORE_CASES = [
 @pytest.mark.parametrize("text, expected", FOR_BEFORE_CASES, ids=[c[0][:40] for c in FOR_BEFORE_CASES])
 def test_a_time_taken_before_the_visit(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_a_list_goes_on_past_of_any_kind(components):
+    text = "Used any topical antipsoriatic agents of any kind or any topical corticosteroids within 2 weeks"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("topical medication", 2), ("topical corticosteroids", 2)]
+
+
+def test_treated_in_the_weeks_prior_to_a_visit_with_a_therapy(components):
+    text = "Has been treated in the 2 weeks prior to randomisation with glucocorticoids or methotrexate"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("corticosteroids", 2), ("methotrexate", 2)]
