@@ -1281,6 +1281,11 @@ def test_session14_phrasings(pipe, text, expected):
     # 'or above' before the second bound's number opens that bound; it is no suffix of the first
     ("Body mass index (BMI) below 18.5 or above 35.0 kg/m2", [("BMI", "<", 18.5, "kg/m2"), ("BMI", ">", 35.0, "kg/m2")]),
     ("Age 18 years or above", [("age", ">=", 18, "years")]),
+    # CD4 counts and transferrin saturation; a plural leucocyte count
+    ("CD4+ cell count <50 cells/mm^3 obtained within 45 days", [("CD4 count", "<", 50, "cells/uL")]),
+    ("Ferritin <100 ng/ml WITH Transferrin saturation (TSAT) <20%", [("transferrin saturation", "<", 20, "%")]),
+    ("Leucocyte counts >= 4000/uL.", [("WBC", ">=", 4000, "cells/uL")]),
+    ("Neutropenia below 1000/uL of neutrophils.", [("ANC", "<", 1000, "cells/uL")]),
 ])
 def test_session15_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
