@@ -42,7 +42,7 @@ class Criterion:
 _QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
 _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
-    r"|(?P<kind>inclusion|exclusion|eligibility)"
+    r"|(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
     # "Inclusion Criteria * Age >= 18 * …", "… CRITERIA 1. Provision …" collapsed onto one line
     r"|\s+criteri(?:a|on)(?=[ \t]+(?:[*•]|1[.)])[ \t])"
@@ -60,7 +60,7 @@ _HEADER_STEP = (
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
+    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
 # "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:": a header named after the cohort it is for,
@@ -84,12 +84,18 @@ _INTRO_HEADER_RE = re.compile(
 )
 # Each header above starts with one of these words: a quick first test for the lines that start with none
 _HEADER_START_RE = re.compile(
-    r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you",
+    r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you|non",
     re.IGNORECASE,
 )
 # ... and the table rows of an EU register copy ("| E.4 | Principal exclusion criteria |")
 _HEADER_DECORATION_RE = re.compile(r"[#*_|\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t|]+)?")
 _SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
+
+
+def _section_of(kind: str) -> str:
+    """A header's section: 'Non-inclusion criteria' (French registry usage) head the exclusion list."""
+    kind = kind.lower()
+    return "exclusion" if kind.startswith("non") else _SECTION_OF[kind]
 
 _BULLET_RE = re.compile(
     r"(?P<indent>[ \t]*)"
@@ -247,7 +253,7 @@ class _CriteriaSplitter:
             return False
         self._close_block()
         self.open_items.clear()
-        self._enter_section(_SECTION_OF[(header.group("kind") or header.group("kind_for")).lower()])
+        self._enter_section(_section_of(header.group("kind") or header.group("kind_for")))
         rest_start, rest_end = strip_span(self.text, header.end(), end)
         rest_start = _HEADER_DECORATION_RE.match(self.text, rest_start, rest_end).end()
         if rest_start < rest_end:
@@ -306,7 +312,7 @@ class _CriteriaSplitter:
         for start, end in pieces:
             for piece_start, piece_end, header in _header_pieces(self.text, start, end):
                 if header is not None:
-                    self._enter_section(_SECTION_OF[header.lower()])
+                    self._enter_section(_section_of(header))
                     self.open_items.clear()
                     parent, depth, list_parent = None, 0, None
                 if list_parent is not None:

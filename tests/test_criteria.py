@@ -81,6 +81,9 @@ def test_standard_api_layout_with_nesting_and_sections():
         ("Inclusion Criteria for Enrolment", "inclusion"),
         ("Exclusion criteria at randomisation", "exclusion"),
         ("Exclusion Criteria (Part B)", "exclusion"),
+        # French registry usage: the non-inclusion criteria are the exclusion list
+        ("Non-inclusion criteria:", "exclusion"),
+        ("NON INCLUSION CRITERIA", "exclusion"),
     ],
 )
 def test_header_forms(header, section):
