@@ -514,6 +514,14 @@ SPELLING_CASES = [
     ("Treatment with an anti TNF in the last 4 weeks", "tnf inhibitor"),
     ("Use of diabetes medications within 1 month of screening", "antidiabetic drugs"),
     ("Antidiabetic agents within 30 days", "antidiabetic drugs"),
+    ("Other injectable anti-hyperglycemic agents within 12 weeks", "antidiabetic drugs"),
+    ("Use of a dipeptidyl-peptidase 4 inhibitor within 12 weeks", "dpp-4 inhibitors"),
+    ("Sulphonylureas within 12 weeks", "sulfonylureas"),
+    ("A thiazolidinedione (TZD) within 12 weeks", "thiazolidinediones"),
+    ("Alpha glucosidase inhibitors within 12 weeks", "alpha-glucosidase inhibitors"),
+    ("Meglitinides within 12 weeks", "meglitinides"),
+    ("Insulin of any type within 12 weeks", "insulin"),
+    ("Strong Cytochrome p450 (CYP) 3A4 inducers within 1 week prior to Visit 1", "cyp3a inducers"),
 ]
 
 

@@ -152,3 +152,9 @@ def test_a_list_goes_on_past_of_any_kind(components):
 def test_treated_in_the_weeks_prior_to_a_visit_with_a_therapy(components):
     text = "Has been treated in the 2 weeks prior to randomisation with glucocorticoids or methotrexate"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("corticosteroids", 2), ("methotrexate", 2)]
+
+
+def test_a_criterion_that_opens_on_a_therapy_states_how_long_it_was_taken(components):
+    text = "On metformin monotherapy (>=1500 mg/day) for >=8 weeks with an A1C >=7.5%"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("metformin", 8, "weeks", STABLE)]
+    assert windows_with_spans(components, "Treatment effect on metformin for 8 weeks") == []
