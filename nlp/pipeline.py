@@ -368,17 +368,19 @@ def _arm_descriptions(protocol: dict) -> dict[str, str]:
 
 
 def _intervention_statements(protocol: dict, stated: Callable[[str], set[str]]) -> dict[str, set[str]]:
-    """What each drug's intervention descriptions state: its frequencies ('applied topically twice a
-    day'), its routes ('Administered orally'); also the descriptions of the arms that give that one
-    drug ('apply Ruxolitinib cream to your skin at home twice daily')."""
+    """What each drug's interventions state in their names and descriptions: its frequencies ('applied
+    topically twice a day'), its routes ('Administered orally', 'Fluoxetine Tablets'); also the
+    descriptions of the arms that give that one drug ('apply Ruxolitinib cream to your skin at home twice
+    daily')."""
     module = protocol.get("armsInterventionsModule") or {}
     interventions = _list_of_dicts(module.get("interventions"))
     drug_by_name = _intervention_drugs(interventions)
     found: dict[str, set[str]] = {}
     for intervention in interventions:
         drug = drug_by_name[intervention.get("name")]
-        if drug and isinstance(intervention.get("description"), str):
-            found.setdefault(drug, set()).update(stated(intervention["description"]))
+        for key in ("name", "description"):  # 'Fluoxetine Tablets': a form in the name says the route
+            if drug and isinstance(intervention.get(key), str):
+                found.setdefault(drug, set()).update(stated(intervention[key]))
     for arm in _list_of_dicts(module.get("armGroups")):
         drugs = set(_arm_drugs(arm, drug_by_name)) - {None}
         if len(drugs) == 1 and isinstance(arm.get("description"), str):

@@ -619,3 +619,19 @@ def test_the_doses_in_a_bracket_keep_the_schedule_the_bracket_states():
     assert sorted((r["drug"], r["amount"], r.get("frequency")) for r in regimens) == [
         ("ds-1205c", 200, "BID"), ("ds-1205c", 400, "BID"), ("ds-1205c", 800, "BID"), ("gefitinib", 250, "QD"),
     ]
+
+
+def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000047"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "Control", "interventionNames": ["Drug: Fluoxetine Tablets"],
+                           "description": "fluoxetine (10 mg daily 2 weeks followed by 20 mg daily)"}],
+            "interventions": [{"type": "DRUG", "name": "Fluoxetine Tablets",
+                               "description": "fluoxetine 10 mg daily 2 weeks followed by 20 mg daily"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["drug"], r["amount"], r.get("frequency"), r.get("route")) for r in regimens) == [
+        ("fluoxetine", 10, "QD", "oral"), ("fluoxetine", 20, "QD", "oral"),
+    ]
