@@ -624,12 +624,14 @@ class MeasureMatcher:
     measure_text_patterns.json, and the drugs that trialkb_drugs found (their dose is a measure)."""
 
     # A letter right before or after an operator; also a measure glued to the item before it:
-    # '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16', 'II.Glomerular filtration rate ≤ 60ml/min'.
+    # '…×10^9/L;neutrophil count<1.5', '1)EASI score ≥16', 'II.Glomerular filtration rate ≤ 60ml/min',
+    # 'AST(SGOT)', 'AST (SGOT)/ALT'.
     # Written to start with the character it is about, which the regex engine skips ahead to (texts
     # have few), and then to look around it, instead of trying each alternative at every character.
     _GLUED_OPERATOR_RE = re.compile(
         r"[<>=≥≤≦≧⩽⩾;).(](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
-        r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z])|(?<=[a-z]{3}\()(?=[A-Z]))"
+        r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z])|(?<=[A-Za-z]{3}\()(?=[A-Z])"
+        r"|(?<=[A-Za-z0-9]\))(?=/[A-Za-z]))"
     )
 
     def __init__(self, nlp: Language, measures: dict[str, list[str]], text_patterns: list[dict], drug_doses: dict):
@@ -724,7 +726,8 @@ def _has_literals(lowered: str, literal_groups: tuple[tuple[str, ...], ...]) -> 
 def _with_operator_infixes(nlp: Language) -> Tokenizer:
     infixes = list(nlp.Defaults.infixes or []) + [
         r"[<>=≥≤≦≧⩽⩾]", r";(?=[A-Za-z])", r"(?<=\d)\)(?=[A-Za-z])", r"(?<=[IVX\d])\.(?=[A-Z][a-z])",
-        r"(?<=[a-z]{3})\((?=[A-Z])",  # 'white blood cell(WBC)'
+        r"(?<=[A-Za-z]{3})\((?=[A-Z])",  # 'white blood cell(WBC)', 'AST(SGOT)'
+        r"(?<=[A-Za-z0-9])\)(?=/[A-Za-z])", r"(?<=\))/(?=[A-Za-z])",  # 'AST (SGOT)/ALT (SGPT)'
     ]
     base = nlp.tokenizer
     return Tokenizer(

@@ -1286,6 +1286,17 @@ def test_session14_phrasings(pipe, text, expected):
     ("Ferritin <100 ng/ml WITH Transferrin saturation (TSAT) <20%", [("transferrin saturation", "<", 20, "%")]),
     ("Leucocyte counts >= 4000/uL.", [("WBC", ">=", 4000, "cells/uL")]),
     ("Neutropenia below 1000/uL of neutrophils.", [("ANC", "<", 1000, "cells/uL")]),
+    # a measure glued to a bracket, or a bracket glued to '/'
+    ("AST (SGOT)/ALT (SGPT) ≤ 2.5 x institutional upper limit of normal",
+     [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
+    ("AST(SGOT)/ALT(SGPT) < 2.5 x ULN", [("AST", "<", 2.5, "xULN"), ("ALT", "<", 2.5, "xULN")]),
+    ("For QRS duration <120 ms: QTc(F) ≥450msec", [("QTc", ">=", 450, "ms")]),
+    ("forced expiratory volume in the first second (FEV1)/forced vital capacity (FVC) <0.70",
+     [("FEV1/FVC", "<", 0.7, None)]),
+    # serum sodium; milliequivalents per decilitre; 'Alb'
+    ("Serum sodium of < 125 milliequivalent (mEq)/dL or > 150 mEq/dL",
+     [("sodium", "<", 125, "mEq/dL"), ("sodium", ">", 150, "mEq/dL")]),
+    ("Alb ≥ 2.8g/dL", [("albumin", ">=", 2.8, "g/dL")]),
 ])
 def test_session15_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
