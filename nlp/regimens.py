@@ -184,7 +184,8 @@ PREPARATION_NAME_RE = re.compile(
     re.IGNORECASE,
 )
 NOT_A_NAME_WORDS = frozenset(
-    "a an the in of as and or per with base vehicle placebo matching topical strength concentration w/w".split()
+    "a an the in of as and or per with base vehicle placebo matching topical strength concentration w/w "
+    "ocular ophthalmic eye nasal dermal vaginal rectal oral".split()
 )
 
 

@@ -174,10 +174,15 @@ def test_find_doses(text, amount, unit, frequency):
      ("every 28 days", "Q4W"), ("3-4 times a day", None), ("twice-daily", "BID"), ("Once-daily", "QD"),
      ("quaque die", "QD"), ("three-times-a-day", "TID"), ("10 mg BD", "BID"), ("b.d.", "BID"), ("TDS", "TID"),
      ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID"),
-     ("twice weekly", "BIW"), ("2 times per week", "BIW"), ("three times a week", "TIW"), ("2-3 times a week", None)],
+     ("twice weekly", "BIW"), ("2 times per week", "BIW"), ("three times a week", "TIW"), ("2-3 times a week", None),
+     ("5 mg OD", "QD"), ("1 tab OD", "QD")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
+
+
+def test_od_elsewhere_is_the_right_eye():
+    assert find_frequency("One drop instilled in the OD") is None
 
 
 def test_a_word_starting_like_an_abbreviation_is_no_frequency():
@@ -531,6 +536,8 @@ def test_every_n_week_in_the_singular(components, text, frequency):
     ("TCZ 8 mg/Kg/iv monthly", 8, "mg/kg", None),  # a route written into the unit; the frequency comes after
     ("162 mg/weekly", 162, "mg", "QW"),
     ("400 mg/monthly", 400, "mg", "QM"),
+    ("dexamethasone (6mg/24h - 10 days)", 6, "mg", "QD"),
+    ("Bedaquiline 200mg/TIW afterward", 200, "mg", "TIW"),
 ])
 def test_a_unit_with_a_route_or_a_rate_word_in_it(text, amount, unit, frequency):
     dose = find_doses(text)[0]
@@ -635,3 +642,8 @@ def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
     assert sorted((r["drug"], r["amount"], r.get("frequency"), r.get("route")) for r in regimens) == [
         ("fluoxetine", 10, "QD", "oral"), ("fluoxetine", 20, "QD", "oral"),
     ]
+
+
+def test_an_intervention_named_by_its_route_names_no_drug():
+    record = arms_record("Chloroprocaine", "Chloroprocaine 3% ocular gel (30 mg/mL), 3 drops instilled", "Ocular gel")
+    assert [(r["drug"], r["amount"], r["unit"]) for r in nlp.extract_study(record)["regimens"]] == [("chloroprocaine", 3, "%")]
