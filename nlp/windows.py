@@ -237,7 +237,7 @@ OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))\s+(?:(?:the|any|therapeutic)\s+)?"
+    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))\s+(?:(?:the|any|therapeutic|their|his|her|its)\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )

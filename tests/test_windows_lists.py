@@ -522,6 +522,9 @@ SPELLING_CASES = [
     ("Meglitinides within 12 weeks", "meglitinides"),
     ("Insulin of any type within 12 weeks", "insulin"),
     ("Strong Cytochrome p450 (CYP) 3A4 inducers within 1 week prior to Visit 1", "cyp3a inducers"),
+    ("Received any amount of IV iron during the 4 weeks prior to randomization", "intravenous iron"),
+    ("Oral iron supplementation, taken to treat anaemia, within the previous 4 weeks", "oral iron"),
+    ("Has used any topical glucocorticosteroids on the face within 28 days", "topical corticosteroids"),
 ]
 
 

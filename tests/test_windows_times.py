@@ -158,3 +158,8 @@ def test_a_criterion_that_opens_on_a_therapy_states_how_long_it_was_taken(compon
     text = "On metformin monotherapy (>=1500 mg/day) for >=8 weeks with an A1C >=7.5%"
     assert [w[:4] for w in windows_with_spans(components, text)] == [("metformin", 8, "weeks", STABLE)]
     assert windows_with_spans(components, "Treatment effect on metformin for 8 weeks") == []
+
+
+def test_a_time_from_the_last_dose_of_a_drug_named_inside_it(components):
+    text = "Patients intolerant to infliximab can be treated >/= 4 weeks from their last infliximab dose"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("infliximab", 4, "weeks", LAST)]
