@@ -600,7 +600,8 @@ class WindowExtractor:
         }
         further = _examples_further_after(text, kept_classes, examples)
         kept_drugs = [
-            d for d in kept_drugs if not any(start <= d.start < end for start, end in [*examples.values(), *further])
+            _with_bracketed_names(text, d, examples.get(d), drug_subjects)
+            for d in kept_drugs if not any(start <= d.start < end for start, end in [*examples.values(), *further])
         ]
         kept_classes = [
             _named_by_members(text, c, examples[c], enumerated[c]) if c in enumerated
@@ -719,6 +720,23 @@ def _without_restatements(text: str, subjects: list[Subject]) -> list[Subject]:
             continue
         kept.append(subject)
     return kept
+
+
+NAMES_GAP_RE = re.compile(r"[\s,/®™]*(?:(?:or|and)\b[\s,/]*)?", re.IGNORECASE)
+
+
+def _with_bracketed_names(text: str, drug: Subject, span: tuple[int, int] | None, drugs: list[Subject]) -> Subject:
+    """'finasteride (Proscar or Propecia), dutasteride': a bracket right after a drug that only names it
+    again (its brands) is part of its item, and the list goes on after it."""
+    if span is None or drug.is_class or text[span[1] : span[1] + 1] != ")":
+        return drug
+    inside = [d for d in drugs if span[0] <= d.start and d.end <= span[1]]
+    if not inside or any(d.names != drug.names for d in inside):
+        return drug
+    gaps = zip([span[0]] + [d.end for d in inside], [d.start for d in inside] + [span[1]])
+    if not all(NAMES_GAP_RE.fullmatch(text, start, end) for start, end in gaps):
+        return drug
+    return replace(drug, end=span[1] + 1)
 
 
 def _with_bracketed_examples(

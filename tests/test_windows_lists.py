@@ -177,8 +177,8 @@ def test_dose_unit_drug_leaves_the_subject_to_the_class(components, text, expect
 # A list item that is only a time and the drugs it applies to (a washout table written as items).
 TIME_FIRST_CASES = [
     ("12 weeks: golimumab (Simponi), certolizumab (Cimzia).",
-     [("golimumab", 12, "weeks", WITHIN, "12 weeks: golimumab"),
-      ("certolizumab pegol", 12, "weeks", WITHIN, "12 weeks: golimumab (Simponi), certolizumab")]),
+     [("golimumab", 12, "weeks", WITHIN, "12 weeks: golimumab (Simponi)"),
+      ("certolizumab pegol", 12, "weeks", WITHIN, "12 weeks: golimumab (Simponi), certolizumab (Cimzia)")]),
     ("3 months: belimumab", [("belimumab", 3, "months", WITHIN, "3 months: belimumab")]),
     ("12 weeks: methotrexate 15 mg weekly, then 20 mg", []),  # a schedule, not a list of drugs
     ("6 months: rituximab or cell therapy", []),  # not only medications
@@ -525,6 +525,9 @@ SPELLING_CASES = [
     ("Received any amount of IV iron during the 4 weeks prior to randomization", "intravenous iron"),
     ("Oral iron supplementation, taken to treat anaemia, within the previous 4 weeks", "oral iron"),
     ("Has used any topical glucocorticosteroids on the face within 28 days", "topical corticosteroids"),
+    ("Drugs that can block the action of male hormones within 12 months", "antiandrogens"),
+    ("Anabolic steroids within 21 days", "androgens"),
+    ("Estrogen replacement therapy within 3 months", "estrogens"),
 ]
 
 

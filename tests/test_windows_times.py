@@ -163,3 +163,10 @@ def test_a_criterion_that_opens_on_a_therapy_states_how_long_it_was_taken(compon
 def test_a_time_from_the_last_dose_of_a_drug_named_inside_it(components):
     text = "Patients intolerant to infliximab can be treated >/= 4 weeks from their last infliximab dose"
     assert [w[:4] for w in windows_with_spans(components, text)] == [("infliximab", 4, "weeks", LAST)]
+
+
+def test_a_drugs_brand_names_in_brackets_keep_the_list_going(components):
+    text = "Use within the past 12 months of finasteride (Proscar or Propecia), dutasteride (Avodart), testosterone"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [
+        ("finasteride", 12), ("dutasteride", 12), ("testosterone", 12)
+    ]
