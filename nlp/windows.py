@@ -1363,7 +1363,10 @@ def _subjects_of(
         between = text[listed[-1].end : time.start]
         lookback_start = max(segment_start, listed[0].start - BLOCKER_LOOKBACK)
         lookback_start += text[lookback_start : listed[0].start].rfind(")") + 1  # '(ie, on-study surgery) or has received X'
-        if _blocker_in(text, listed[-1].end, time.start) or _blocker_in(text, lookback_start, listed[0].start):
+        if _blocker_in(text, listed[-1].end, time.start) or (
+            _blocker_in(text, lookback_start, listed[0].start)
+            and not BLOCKER_ITEM_BEFORE_RE.search(text, lookback_start, listed[0].start)
+        ):
             return [], ""
         if EVENT_TREATED_WITH_RE.search(text, max(segment_start, listed[0].start - EVENT_LOOKBACK), listed[0].start):
             return [], ""  # 'two exacerbations requiring systemic corticosteroids in the past year' counts events
@@ -1409,6 +1412,13 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
         return [], None
     listed = [s for s in subjects if colon < s.start and s.end <= clause_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
+
+
+# 'Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks': the blocker
+# before the list is an item of its own, one the window also holds
+BLOCKER_ITEM_BEFORE_RE = re.compile(
+    WINDOW_PATTERNS["blockers"] + r"(?:\s+[\w-]+){0,2}\s*,\s*(?:(?:and|or)\s+)?$", re.IGNORECASE
+)
 
 
 def _blocker_in(text: str, start: int, end: int) -> bool:

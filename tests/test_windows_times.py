@@ -170,3 +170,8 @@ def test_a_drugs_brand_names_in_brackets_keep_the_list_going(components):
     assert [w[:2] for w in windows_with_spans(components, text)] == [
         ("finasteride", 12), ("dutasteride", 12), ("testosterone", 12)
     ]
+
+
+def test_a_blocker_that_is_an_item_of_the_list_blocks_none_of_the_others(components):
+    text = "Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks prior to first dose"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("chemotherapy", 4), ("immunotherapy", 4)]
