@@ -175,3 +175,8 @@ def test_a_drugs_brand_names_in_brackets_keep_the_list_going(components):
 def test_a_blocker_that_is_an_item_of_the_list_blocks_none_of_the_others(components):
     text = "Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks prior to first dose"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("chemotherapy", 4), ("immunotherapy", 4)]
+
+
+def test_a_list_goes_on_past_or_treatment_with(components):
+    text = "Has had chemotherapy or biological cancer therapy or treatment with an investigational product within 4 weeks"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("chemotherapy", 4), ("biologic therapy", 4)]
