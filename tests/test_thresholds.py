@@ -1297,6 +1297,12 @@ def test_session14_phrasings(pipe, text, expected):
     ("Serum sodium of < 125 milliequivalent (mEq)/dL or > 150 mEq/dL",
      [("sodium", "<", 125, "mEq/dL"), ("sodium", ">", 150, "mEq/dL")]),
     ("Alb ≥ 2.8g/dL", [("albumin", ">=", 2.8, "g/dL")]),
+    ("an FEV1 (Forced Expiratory Flow) /FVC ratio ≥ 0.7", [("FEV1/FVC", ">=", 0.7, None)]),
+    # how long a patient has been on dialysis; how long one is expected to live
+    ("Chronic Kidney Disease Stage 5 on chronic hemodialysis for at least 3 months",
+     [("dialysis duration", ">=", 3, "months")]),
+    ("Continuous dialysis starting >2 weeks before randomization", []),
+    ("Anticipated to live for more than 3 months.", [("life expectancy", ">", 3, "months")]),
 ])
 def test_session15_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
