@@ -419,8 +419,8 @@ def _drug_of(*names: str | None) -> str | None:
 
 DRUG_INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL")
 STRENGTH_OR_FORM_TAIL_RE = re.compile(
-    r"(?<=\S)\s+(?:\d[\d.,]*\s*(?:mg|g|mcg|µg|%)|(?:film-coated\s+)?(?:tablets?|capsules?|cream|ointment|gel"
-    r"|injections?|solution|suspension|for\s+injection)\b).*$",
+    r"(?<=\S)\s+(?:(?:at\s+|,\s*)?\d[\d.,]*\s*(?:mg|g|mcg|µg|%)"  # 'PD 0299685 at 15mg BID'
+    r"|(?:film-coated\s+)?(?:tablets?|capsules?|cream|ointment|gel|injections?|solution|suspension|for\s+injection)\b).*$",
     re.IGNORECASE,
 )
 # "10 mg/kg CM-101": an arm's strength before the drug's name
@@ -672,10 +672,14 @@ def _schedule_from_arm_descriptions(study: dict) -> None:
                 regimen["rule"] = regimen["rule"].removesuffix("+arm_description") + "+arm_description"
 
 
+# a dose given once: 'a loading dose', 'on Day 1', 'bolus'; 'an initial dose' may also start a titration
+GIVEN_ONCE = (
+    r"\b(?:loading|single|one[\s-]time)\s+(?:\w+\s+)?(?:dose|injection|infusion)"
+    r"|\bon\s+day\s+\d|\bat\s+(?:week|day)\s+0\b|\bbolus\b"
+)
+GIVEN_ONCE_RE = re.compile(GIVEN_ONCE, re.IGNORECASE)
 ONE_TIME_DOSE_RE = re.compile(
-    r"\b(?:loading|induction|initial|starting|single|one[\s-]time|first)\s+(?:\w+\s+)?(?:dose|injection|infusion)"
-    r"|\bon\s+day\s+\d|\bat\s+(?:week|day)\s+0\b|\bbolus\b",
-    re.IGNORECASE,
+    GIVEN_ONCE + r"|\b(?:induction|initial|starting|first)\s+(?:\w+\s+)?(?:dose|injection|infusion)", re.IGNORECASE
 )
 ONE_TIME_REACH = 60  # characters around a dose where a one-time cue counts
 
@@ -714,7 +718,7 @@ def _schedule_from_interventions(study: dict) -> None:
         if regimen["source"] != "intervention":
             continue
         for attribute, stated in (("frequency", quantities.stated_frequencies), ("route", quantities.stated_routes)):
-            if attribute in regimen:
+            if attribute in regimen or attribute == "frequency" and _given_once(study["_protocol"], regimen):
                 continue
             if attribute not in stated_by_attribute:
                 stated_by_attribute[attribute] = _intervention_statements(study["_protocol"], stated)
@@ -722,6 +726,24 @@ def _schedule_from_interventions(study: dict) -> None:
             if len(values) == 1:
                 regimen[attribute] = next(iter(values))
                 regimen["rule"] = regimen["rule"].removesuffix("+intervention_description") + "+intervention_description"
+
+
+ARM_OR_INTERVENTION_FIELD_RE = re.compile(
+    r"protocolSection\.armsInterventionsModule\.(armGroups|interventions)\[(\d+)\]\.(\w+)"
+)
+
+
+def _given_once(protocol: dict, regimen: dict) -> bool:
+    """'RDV 200 mg, IV infusion on Day 1 followed by RDV 100 mg … daily': a dose its own text says is
+    given once takes no frequency from elsewhere."""
+    field = ARM_OR_INTERVENTION_FIELD_RE.fullmatch(regimen.get("source_field", ""))
+    if field is None:
+        return False
+    items = _list_of_dicts((protocol.get("armsInterventionsModule") or {}).get(field[1]))
+    text = items[int(field[2])].get(field[3]) if int(field[2]) < len(items) else None
+    return isinstance(text, str) and GIVEN_ONCE_RE.search(
+        text, max(0, regimen["span_start"] - ONE_TIME_REACH), regimen["span_end"] + ONE_TIME_REACH
+    ) is not None
 
 
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")

@@ -647,3 +647,27 @@ def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
 def test_an_intervention_named_by_its_route_names_no_drug():
     record = arms_record("Chloroprocaine", "Chloroprocaine 3% ocular gel (30 mg/mL), 3 drops instilled", "Ocular gel")
     assert [(r["drug"], r["amount"], r["unit"]) for r in nlp.extract_study(record)["regimens"]] == [("chloroprocaine", 3, "%")]
+
+
+def test_a_dose_given_once_takes_no_frequency_from_the_interventions():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000048"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "RDV", "interventionNames": ["Drug: Remdesivir"],
+                           "description": "RDV 200 mg, IV infusion on Day 1 followed by RDV 100 mg, IV infusion, daily"}],
+            "interventions": [{"type": "DRUG", "name": "Remdesivir", "description": "Administered once daily"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert sorted((r["amount"], r.get("frequency")) for r in regimens) == [(100, "QD"), (200, None)]
+
+
+def test_an_intervention_named_with_its_dose_names_the_drug_without_it():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000049"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "PD 0299685 15mg", "interventionNames": ["Drug: PD 0299685 at 15mg BID"]}],
+            "interventions": [{"type": "DRUG", "name": "PD 0299685 at 15mg BID"}],
+        },
+    }}
+    assert {r["drug"] for r in nlp.extract_study(record)["regimens"]} == {"pd 0299685"}
