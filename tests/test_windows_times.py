@@ -180,3 +180,8 @@ def test_a_blocker_that_is_an_item_of_the_list_blocks_none_of_the_others(compone
 def test_a_list_goes_on_past_or_treatment_with(components):
     text = "Has had chemotherapy or biological cancer therapy or treatment with an investigational product within 4 weeks"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("chemotherapy", 4), ("biologic therapy", 4)]
+
+
+def test_a_time_or_more_before_a_visit(components):
+    text = "Patients who started methotrexate 90 days or more before screening"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("methotrexate", 90, "days", STABLE)]
