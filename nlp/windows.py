@@ -74,7 +74,7 @@ THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(e
 # Hours ("within 24 hours") are read as days: the guidelines' windows are in days, weeks, months or years.
 WINDOW_TIME_UNIT = rf"(?:(?:hours?|hrs?)\b|{TIME_UNIT})"
 QUANTITY = (rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{WINDOW_TIME_UNIT}))?"
-            rf"(?:\s+or\s+more|\s+consecutive)?\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})")
+            rf"(?:\s+or\s+more|\s+consecutive|\s+calendar)?\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})")
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo", "hour", "hr")
 UNIT_RE = re.compile(WINDOW_TIME_UNIT)

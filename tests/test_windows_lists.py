@@ -528,6 +528,11 @@ SPELLING_CASES = [
     ("Drugs that can block the action of male hormones within 12 months", "antiandrogens"),
     ("Anabolic steroids within 21 days", "androgens"),
     ("Estrogen replacement therapy within 3 months", "estrogens"),
+    ("Treatment with progestins in the 3 calendar months prior to randomization", "progestins"),
+    ("Oral bisphosphonates within 24 months", "oral bisphosphonates"),
+    ("Selective estrogen receptor modulators (SERMs) within 8 weeks", "serms"),
+    ("5-alpha reductase inhibitors within 6 months", "5-alpha-reductase inhibitors"),
+    ("COMT inhibitors within 7 days", "comt inhibitors"),
 ]
 
 
