@@ -73,15 +73,17 @@ THERAPY_CLASSES = json.loads((PATTERNS_DIR / "therapy_classes.json").read_text(e
 # "6 or more months" and "4 consecutive weeks" say the same time.
 # Hours ("within 24 hours") are read as days: the guidelines' windows are in days, weeks, months or years.
 WINDOW_TIME_UNIT = rf"(?:(?:hours?|hrs?)\b|{TIME_UNIT})"
+# words between a number and its unit: '6 or more months', '12 consecutive weeks', '3 calendar months'
+UNIT_QUALIFIER = r"(?:\s+or\s+more|\s+consecutive|\s+calendar)?"
 QUANTITY = (rf"(?P<value>{NUMBER})(?:\s*(?:-|–|to)\s*(?:{NUMBER})(?=\s*-?\s*{WINDOW_TIME_UNIT}))?"
-            rf"(?:\s+or\s+more|\s+consecutive|\s+calendar)?\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})")
+            rf"{UNIT_QUALIFIER}\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})")
 # Time expressions are looked for only around a time unit (literal-led, fast to scan) with a number.
 TIME_UNIT_WORDS = ("day", "week", "wk", "month", "year", "yr", " mo", "hour", "hr")
 UNIT_RE = re.compile(WINDOW_TIME_UNIT)
 HOURS_PER_DAY = 24
 NUMBER_RE = re.compile(NUMBER)
 DIGIT_RE = re.compile(r"\d")  # NUMBER_RE matches wherever a digit is
-NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER})(?:\s+or\s+more|\s+consecutive)?\s*-?\s*$")
+NUMBER_BEFORE_RE = re.compile(rf"\b(?:{NUMBER}){UNIT_QUALIFIER}\s*-?\s*$")
 CONTEXT_BEFORE, CONTEXT_AFTER = 60, 30  # how far a time expression reaches around its quantity
 CONTEXT_AFTER_HALF_LIVES = 60  # "… or 5 half-lives (whichever is longer) prior to"
 WORD_END_RE = re.compile(r"\W|$")
