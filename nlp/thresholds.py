@@ -799,10 +799,10 @@ _POPULATION_QUALIFIER = (
     r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
 )
 _SHARED_GAP_RE = re.compile(
-    r"[\s,]*(?:\([^()\d;]{0,20}\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
+    r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
     + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
 )
-_COORDINATION_GAP_RE = re.compile(r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?")
+_COORDINATION_GAP_RE = re.compile(r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?(?:(?:serum|plasma)\s+)?", re.IGNORECASE)
 _ON_SCALE_RE = re.compile(
     # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
     r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
@@ -1248,6 +1248,8 @@ class ThresholdLinker:
             return False
         if rule.get("require_unit") and quantity.unit is None:
             return False
+        if rule.get("pair") and quantity.scale_max is None:
+            return False  # 'blood pressure, greater than 140 mm Hg systolic': one value is the measure named after it
         return quantity.unit_kind is None or quantity.unit_kind in rule.get("kinds", self.default_rule["kinds"])
 
     def _facts(self, text: str, quantity: Quantity) -> list[dict]:

@@ -1303,6 +1303,14 @@ def test_session14_phrasings(pipe, text, expected):
      [("dialysis duration", ">=", 3, "months")]),
     ("Continuous dialysis starting >2 weeks before randomization", []),
     ("Anticipated to live for more than 3 months.", [("life expectancy", ">", 3, "months")]),
+    # 'serum' before the next measure of a coordination; a unit in brackets between two bounds;
+    # one blood pressure value is the measure named after its unit
+    ("Serum alanine aminotransferase (ALT) or serum aspartate aminotransferase (AST) greater than 1.5 times the ULN",
+     [("ALT", ">", 1.5, "xULN"), ("AST", ">", 1.5, "xULN")]),
+    ("Body mass index (BMI) greater than (>) 18.5 kilograms per square meter (kg/m^2) and less than (<) 35 kg/m^2",
+     [("BMI", ">", 18.5, "kg/m2"), ("BMI", "<", 35, "kg/m2")]),
+    ("elevated sitting blood pressure, greater than 140 mm Hg systolic or greater than 90 mm Hg diastolic",
+     [("systolic blood pressure", ">", 140, "mmHg"), ("diastolic blood pressure", ">", 90, "mmHg")]),
 ])
 def test_session15_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
