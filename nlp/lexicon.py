@@ -130,7 +130,10 @@ class Lexicon:
         lowered = text.lower()
         if len(lowered) != len(text):  # 'İ' lowercases to two characters: keep the offsets the text's own
             lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        words = self.general_first_words.intersection(GENERAL_WORD_RE.findall(lowered))
+        found_words = GENERAL_WORD_RE.findall(lowered)
+        if "-containing" in lowered or "-based" in lowered:  # 'levodopa-containing product': the name before it
+            found_words += NAME_BEFORE_TAIL_RE.findall(lowered)
+        words = self.general_first_words.intersection(found_words)
         found = []
         for word in words:  # few texts name any: the set intersection above runs in C
             for at in _whole_word_re(word).finditer(lowered):
@@ -145,16 +148,19 @@ class Lexicon:
 # How a text is cut into the words a general name may start with: runs of letters and digits, with
 # inner hyphens, apostrophes and plus signs ('5-fluorouracil', "st john's wort")
 GENERAL_WORD_RE = re.compile(r"[a-z0-9](?:[a-z0-9'+-]*[a-z0-9])?")
+# a name may end where '-containing' or '-based' goes on ('opioid-containing agents', 'cannabinoid-based')
+NAME_TAIL = r"(?![\w'+]|-(?!(?:containing|based)\b))"
+NAME_BEFORE_TAIL_RE = re.compile(r"([a-z0-9](?:[a-z0-9'+-]*?[a-z0-9])?)-(?:containing|based)\b")
 
 
 @functools.lru_cache(maxsize=2048)
 def _whole_word_re(word: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w'+-]){re.escape(word)}(?![\w'+-])")
+    return re.compile(rf"(?<![\w'+-]){re.escape(word)}{NAME_TAIL}")
 
 
 @functools.lru_cache(maxsize=4096)
 def _name_re(name: str) -> re.Pattern:
-    return re.compile(r"\s+".join(map(re.escape, name.split(" "))) + r"(?![\w'+-])")
+    return re.compile(r"\s+".join(map(re.escape, name.split(" "))) + NAME_TAIL)
 
 
 def compact(code: str) -> str:

@@ -165,7 +165,8 @@ def _compile_therapy_classes() -> re.Pattern:
                 if any(char in chars for chars in firsts[i])
             ]
             alternatives.append(f"(?={re.escape(char)})(?:{'|'.join(parts)})")
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
+    # a class may end where '-containing' goes on ('opioid-containing agents')
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w]|-(?!(?:containing|based)\b))", re.IGNORECASE)
 
 
 def _first_chars(pattern: str) -> set[str] | None:

@@ -185,3 +185,8 @@ def test_a_list_goes_on_past_or_treatment_with(components):
 def test_a_time_or_more_before_a_visit(components):
     text = "Patients who started methotrexate 90 days or more before screening"
     assert [w[:4] for w in windows_with_spans(components, text)] == [("methotrexate", 90, "days", STABLE)]
+
+
+def test_a_drug_or_class_before_containing_is_the_subject(components):
+    text = "Has received a levodopa-containing product, amantadine or opioid-containing agents within 30 days"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("levodopa", 30), ("amantadine", 30), ("opioids", 30)]
