@@ -619,7 +619,7 @@ class WindowExtractor:
         ]
         ordered = _without_restatements(text, sorted(kept_drugs + kept_classes, key=lambda subject: subject.start))
         ordered = _topical_when_listed_after_topical(text, _steroid_or_equivalent_as_the_class(text, ordered))
-        return _topical_under_a_topical_header(text, ordered)
+        return _steroids_by_route(text, _topical_under_a_topical_header(text, ordered))
 
 
 TOPICAL_VARIANTS = {k: v for k, v in THERAPY_CLASSES["topical_variants"].items() if not k.startswith("_")}
@@ -683,6 +683,42 @@ def _says_topical_only(text: str, start: int, end: int) -> bool:
 
 def topical_variant(name: str) -> str:
     return TOPICAL_VARIANTS.get(name, name)
+
+
+STEROID_BY_ROUTE = {
+    "inhaled": "inhaled corticosteroids", "topical": "topical corticosteroids", "dermatological": "topical corticosteroids",
+    "cutaneous": "topical corticosteroids", "intranasal": "intranasal corticosteroids", "nasal": "intranasal corticosteroids",
+}
+STEROID_ROUTE_WORDS = (
+    "inhaled|topical|dermatological|cutaneous|intranasal|nasal|oral|systemic|intravenous|iv|intramuscular|im|injected"
+    "|injectable|parenteral|intra-articular|depot|ocular|ophthalmic|subcutaneous"
+)
+# 'Inhaled, oral, intramuscular, intravenous, ocular, and/or dermatological corticosteroid': the routes before it
+STEROID_ROUTES_BEFORE_RE = re.compile(
+    rf"(?:\b(?:{STEROID_ROUTE_WORDS})\s*(?:,\s*(?:and/or|or|and)?|/|and/or|or|and)\s*)+(?:\b(?:{STEROID_ROUTE_WORDS})\s+)?$"
+    rf"|\b(?:{STEROID_ROUTE_WORDS})\s+$",
+    re.IGNORECASE,
+)
+STEROID_ROUTE_RE = re.compile(rf"\b(?:{STEROID_ROUTE_WORDS})\b", re.IGNORECASE)
+STEROID_NAMES = {"corticosteroids", *STEROID_BY_ROUTE.values()}
+
+
+def _steroids_by_route(text: str, subjects: list[Subject]) -> list[Subject]:
+    """'oral, injected, inhaled or topical corticosteroids': a list of routes before a corticosteroid names
+    the corticosteroids of each (systemic routes: the corticosteroids; inhaled, topical, intranasal: those
+    classes; ocular: none of them)."""
+    found = []
+    for subject in subjects:
+        routes = (STEROID_ROUTES_BEFORE_RE.search(text, max(0, subject.start - 120), subject.start)
+                  if len(subject.names) == 1 and subject.names[0] in STEROID_NAMES else None)
+        if routes is None:
+            found.append(subject)
+            continue
+        words = [w.lower() for w in STEROID_ROUTE_RE.findall(text, routes.start(), subject.end)]
+        names = {STEROID_BY_ROUTE.get(w, None if w in ("ocular", "ophthalmic") else "corticosteroids") for w in words}
+        names = tuple(sorted(n for n in names if n)) or subject.names
+        found.append(subject if names == subject.names else replace(subject, names=names, start=routes.start()))
+    return found
 
 
 def _topical_when_listed_after_topical(text: str, subjects: list[Subject]) -> list[Subject]:

@@ -533,6 +533,7 @@ SPELLING_CASES = [
     ("Selective estrogen receptor modulators (SERMs) within 8 weeks", "serms"),
     ("5-alpha reductase inhibitors within 6 months", "5-alpha-reductase inhibitors"),
     ("COMT inhibitors within 7 days", "comt inhibitors"),
+    ("Prior treatment with botulinum toxin within one year of enrollment", "botulinum toxin"),
 ]
 
 

@@ -190,3 +190,12 @@ def test_a_time_or_more_before_a_visit(components):
 def test_a_drug_or_class_before_containing_is_the_subject(components):
     text = "Has received a levodopa-containing product, amantadine or opioid-containing agents within 30 days"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("levodopa", 30), ("amantadine", 30), ("opioids", 30)]
+
+
+def test_the_routes_listed_before_a_corticosteroid_name_each_kind(components):
+    text = "Use of oral, injected, inhaled or topical corticosteroids within the last year"
+    assert sorted(w[0] for w in windows_with_spans(components, text)) == [
+        "corticosteroids", "inhaled corticosteroids", "topical corticosteroids"
+    ]
+    text = "Use of intravenous, intramuscular, or oral corticosteroids within 1 month"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["corticosteroids"]
