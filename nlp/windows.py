@@ -279,7 +279,7 @@ DOSE_OF_BEFORE_RE = re.compile(
 )
 # what refers back to the therapy named before: 'the dose', 'it', 'the above medications'
 DOSE_SUBJECT_RE = re.compile(
-    r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when)\s+)*(?:"
+    r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when|in\s+addition,?|also,?|furthermore,?)\s+)*(?:"
     r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
     r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
     r"|(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b"

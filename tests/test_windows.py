@@ -211,6 +211,8 @@ UNSEEN_CASES = [
     ("Prednisone up to 15 mg/day is permitted. The dose must have been stable for at least 3 weeks before baseline.",
      [("prednisone", 3, "weeks", STABLE)]),
     ("Methotrexate is allowed; dose unchanged for 8 weeks prior to screening", [("methotrexate", 8, "weeks", STABLE)]),
+    ("Participants using MTX may enter. In addition, the dose must have been stable for at least 1 month before Screening",
+     [("methotrexate", 1, "months", STABLE)]),
     # a dose in "mg of <drug> equivalent" names the drug when nothing else is named
     ("Participants must not have had more than 60 mg/day of prednisone equivalent within 4 weeks prior to entry",
      [("prednisone", 4, "weeks", "used_within")]),
