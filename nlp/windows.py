@@ -1413,7 +1413,7 @@ def _subjects_of(
         if (len(between) > reach and len(" ".join(between.split())) > reach) or SENTENCE_IN_GAP_RE.search(between):
             return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')
         return [s for s in listed if s.medication], f"window_{time.kind}"
-    opening = text[segment_start : time.start].rstrip()
+    opening = text[segment_start : time.start].rstrip(" \t\n<>≤≥=\\")  # "(<10 days prior to …) use of X"
     if time.kind in SUBJECTS_BEFORE_ONLY:
         return [], None
     if opening.endswith("(") or not LETTER_RE.search(opening):

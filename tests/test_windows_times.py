@@ -199,3 +199,8 @@ def test_the_routes_listed_before_a_corticosteroid_name_each_kind(components):
     ]
     text = "Use of intravenous, intramuscular, or oral corticosteroids within 1 month"
     assert [w[0] for w in windows_with_spans(components, text)] == ["corticosteroids"]
+
+
+def test_a_bracketed_time_with_an_operator_before_the_therapy_it_is_about(components):
+    text = "Current or recent (<10 days prior to initiation of study treatment) use of aspirin (>325 mg/day)"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("aspirin", 10, "days", WITHIN)]
