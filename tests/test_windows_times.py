@@ -204,3 +204,8 @@ def test_the_routes_listed_before_a_corticosteroid_name_each_kind(components):
 def test_a_bracketed_time_with_an_operator_before_the_therapy_it_is_about(components):
     text = "Current or recent (<10 days prior to initiation of study treatment) use of aspirin (>325 mg/day)"
     assert [w[:4] for w in windows_with_spans(components, text)] == [("aspirin", 10, "days", WITHIN)]
+
+
+def test_a_bracket_restates_a_longer_time_for_one_drug_with_its_comparator(components):
+    text = "Past biologic use allowed if ended > 3 months prior to randomization (> 12 months for rituximab)"
+    assert ("rituximab", 12, "months", LAST) in [w[:4] for w in windows_with_spans(components, text)]
