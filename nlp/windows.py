@@ -1443,12 +1443,19 @@ def _therapy_of_the_time(
     return (listed, f"window_{time.kind}_of_therapy") if listed else ([], None)
 
 
+EXCEPT_BEFORE_COLON_RE = re.compile(
+    r"\b(?:except(?:\s+for)?|with\s+the\s+exceptions?\s+of|other\s+than|excluding|apart\s+from|but\s+not)\s*:$", re.IGNORECASE
+)
+
+
 def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, clause_end: int) -> tuple[list[Subject], str | None]:
     """'stable for at least 4 weeks prior to randomization: methotrexate up to 25 mg/week, azathioprine
     …' — the medications listed after a colon that closes the window's own phrase."""
     colon = text.find(":", time.end, min(clause_end, time.end + COLON_LIST_REACH))
     if colon < 0 or BLOCKERS_RE.search(text, time.end, colon) or any(time.end <= s.start < colon for s in subjects):
         return [], None
+    if EXCEPT_BEFORE_COLON_RE.search(text, time.end, colon + 1):
+        return [], None  # '… within 21 days before dosing, except: metformin, statins': the therapies allowed
     listed = [s for s in subjects if colon < s.start and s.end <= clause_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
 

@@ -209,3 +209,8 @@ def test_a_bracketed_time_with_an_operator_before_the_therapy_it_is_about(compon
 def test_a_bracket_restates_a_longer_time_for_one_drug_with_its_comparator(components):
     text = "Past biologic use allowed if ended > 3 months prior to randomization (> 12 months for rituximab)"
     assert ("rituximab", 12, "months", LAST) in [w[:4] for w in windows_with_spans(components, text)]
+
+
+def test_the_therapies_listed_after_except_are_no_windows(components):
+    text = "Any medication within 21 days before first dosing, except: metformin, statins, acetyl salicylic acid"
+    assert windows_with_spans(components, text) == []
