@@ -290,6 +290,8 @@ class QuantityGrammar:
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
                 rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
+                # "80% predicted and above": the suffix after the percent of predicted
+                rf"(?:(?<=%)\s+(?:of\s+)?predicted(?=\s+(?:{suffix})\b))?"
                 rf"(?:\s*(?P<suffix>{suffix}){_NOT_A_PREFIX})?(?![A-Za-z0-9])",
                 re.IGNORECASE,
             )),

@@ -1311,6 +1311,11 @@ def test_session14_phrasings(pipe, text, expected):
      [("BMI", ">", 18.5, "kg/m2"), ("BMI", "<", 35, "kg/m2")]),
     ("elevated sitting blood pressure, greater than 140 mm Hg systolic or greater than 90 mm Hg diastolic",
      [("systolic blood pressure", ">", 140, "mmHg"), ("diastolic blood pressure", ">", 90, "mmHg")]),
+    # a hypertension limit written N/M; a suffix after the percent of predicted
+    ("Severe hypertension, uncontrolled under treatment (≥160/100 mmHg)",
+     [("systolic blood pressure", ">=", 160, "mmHg"), ("diastolic blood pressure", ">=", 100, "mmHg")]),
+    ("History of hypertension requiring more than 2 drugs", []),
+    ("Forced vital capacity of 80% predicted and above", [("FVC", ">=", 80, "%")]),
 ])
 def test_session15_phrasings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
