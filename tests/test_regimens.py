@@ -628,16 +628,23 @@ def test_the_doses_in_a_bracket_keep_the_schedule_the_bracket_states():
     ]
 
 
-def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
-    record = {"protocolSection": {
+def one_drug_arm(label: str, description: str | None, name: str, intervention_description: str | None = None) -> dict:
+    """A study with one arm that names its one drug intervention (API v2's interventionNames)."""
+    arm = {"label": label, "interventionNames": [f"Drug: {name}"]}
+    intervention = {"type": "DRUG", "name": name}
+    if description:
+        arm["description"] = description
+    if intervention_description:
+        intervention["description"] = intervention_description
+    return {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000047"},
-        "armsInterventionsModule": {
-            "armGroups": [{"label": "Control", "interventionNames": ["Drug: Fluoxetine Tablets"],
-                           "description": "fluoxetine (10 mg daily 2 weeks followed by 20 mg daily)"}],
-            "interventions": [{"type": "DRUG", "name": "Fluoxetine Tablets",
-                               "description": "fluoxetine 10 mg daily 2 weeks followed by 20 mg daily"}],
-        },
+        "armsInterventionsModule": {"armGroups": [arm], "interventions": [intervention]},
     }}
+
+
+def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
+    record = one_drug_arm("Control", "fluoxetine (10 mg daily 2 weeks followed by 20 mg daily)", "Fluoxetine Tablets",
+                          "fluoxetine 10 mg daily 2 weeks followed by 20 mg daily")
     regimens = nlp.extract_study(record)["regimens"]
     assert sorted((r["drug"], r["amount"], r.get("frequency"), r.get("route")) for r in regimens) == [
         ("fluoxetine", 10, "QD", "oral"), ("fluoxetine", 20, "QD", "oral"),
@@ -646,28 +653,17 @@ def test_a_dose_takes_the_route_its_interventions_name_says_through_a_form():
 
 def test_an_intervention_named_by_its_route_names_no_drug():
     record = arms_record("Chloroprocaine", "Chloroprocaine 3% ocular gel (30 mg/mL), 3 drops instilled", "Ocular gel")
-    assert [(r["drug"], r["amount"], r["unit"]) for r in nlp.extract_study(record)["regimens"]] == [("chloroprocaine", 3, "%")]
+    regimens = nlp.extract_study(record)["regimens"]
+    assert [(r["drug"], r["amount"], r["unit"]) for r in regimens] == [("chloroprocaine", 3, "%")]
 
 
 def test_a_dose_given_once_takes_no_frequency_from_the_interventions():
-    record = {"protocolSection": {
-        "identificationModule": {"nctId": "NCT00000048"},
-        "armsInterventionsModule": {
-            "armGroups": [{"label": "RDV", "interventionNames": ["Drug: Remdesivir"],
-                           "description": "RDV 200 mg, IV infusion on Day 1 followed by RDV 100 mg, IV infusion, daily"}],
-            "interventions": [{"type": "DRUG", "name": "Remdesivir", "description": "Administered once daily"}],
-        },
-    }}
+    record = one_drug_arm("RDV", "RDV 200 mg, IV infusion on Day 1 followed by RDV 100 mg, IV infusion, daily",
+                          "Remdesivir", "Administered once daily")
     regimens = nlp.extract_study(record)["regimens"]
     assert sorted((r["amount"], r.get("frequency")) for r in regimens) == [(100, "QD"), (200, None)]
 
 
 def test_an_intervention_named_with_its_dose_names_the_drug_without_it():
-    record = {"protocolSection": {
-        "identificationModule": {"nctId": "NCT00000049"},
-        "armsInterventionsModule": {
-            "armGroups": [{"label": "PD 0299685 15mg", "interventionNames": ["Drug: PD 0299685 at 15mg BID"]}],
-            "interventions": [{"type": "DRUG", "name": "PD 0299685 at 15mg BID"}],
-        },
-    }}
+    record = one_drug_arm("PD 0299685 15mg", None, "PD 0299685 at 15mg BID")
     assert {r["drug"] for r in nlp.extract_study(record)["regimens"]} == {"pd 0299685"}
