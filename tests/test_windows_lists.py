@@ -534,6 +534,7 @@ SPELLING_CASES = [
     ("5-alpha reductase inhibitors within 6 months", "5-alpha-reductase inhibitors"),
     ("COMT inhibitors within 7 days", "comt inhibitors"),
     ("Prior treatment with botulinum toxin within one year of enrollment", "botulinum toxin"),
+    ("Androgen therapy within 12 weeks prior to Day 1", "androgens"),
 ]
 
 
