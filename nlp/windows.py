@@ -165,8 +165,11 @@ def _compile_therapy_classes() -> re.Pattern:
                 if any(char in chars for chars in firsts[i])
             ]
             alternatives.append(f"(?={re.escape(char)})(?:{'|'.join(parts)})")
-    # a class may end where '-containing' goes on ('opioid-containing agents')
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w]|-(?!(?:containing|based)\b))", re.IGNORECASE)
+    # a class may end where '-containing' goes on ('opioid-containing agents') or at a suspended hyphen
+    # ('estrogen-, progestin-, or SERM-containing products')
+    return re.compile(
+        rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w]|-(?!(?:containing|based)\b|\s*(?:,|or\b|and\b)))", re.IGNORECASE
+    )
 
 
 def _first_chars(pattern: str) -> set[str] | None:

@@ -214,3 +214,8 @@ def test_a_bracket_restates_a_longer_time_for_one_drug_with_its_comparator(compo
 def test_the_therapies_listed_after_except_are_no_windows(components):
     text = "Any medication within 21 days before first dosing, except: metformin, statins, acetyl salicylic acid"
     assert windows_with_spans(components, text) == []
+
+
+def test_suspended_hyphens_name_each_class(components):
+    text = "Oral estrogen-, progestin-, androgen-, or SERM-containing drug products within 8 weeks before screening"
+    assert [w[0] for w in windows_with_spans(components, text)] == ["estrogens", "progestins", "androgens", "serms"]
