@@ -60,7 +60,8 @@ _HEADER_STEP = (
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)\s+criteri(?:a|on)(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
+    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)\s+criteri(?:a|on)"
+    r"(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
 # "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:": a header named after the cohort it is for,

@@ -804,7 +804,9 @@ _SHARED_GAP_RE = re.compile(
     r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
     + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
 )
-_COORDINATION_GAP_RE = re.compile(r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?(?:(?:serum|plasma)\s+)?", re.IGNORECASE)
+_COORDINATION_GAP_RE = re.compile(
+    r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?(?:(?:serum|plasma)\s+)?", re.IGNORECASE
+)
 _ON_SCALE_RE = re.compile(
     # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
     r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE

@@ -243,7 +243,8 @@ OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
-    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))\s+(?:(?:the|any|therapeutic|their|his|her|its)\s+)?"
+    r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
+    r"\s+(?:(?:the|any|therapeutic|their|his|her|its)\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
     re.IGNORECASE,
 )
@@ -688,22 +689,22 @@ def topical_variant(name: str) -> str:
     return TOPICAL_VARIANTS.get(name, name)
 
 
+STEROID_ROUTES = THERAPY_CLASSES["corticosteroid_routes"]
 STEROID_BY_ROUTE = {
-    "inhaled": "inhaled corticosteroids", "topical": "topical corticosteroids", "dermatological": "topical corticosteroids",
-    "cutaneous": "topical corticosteroids", "intranasal": "intranasal corticosteroids", "nasal": "intranasal corticosteroids",
+    **{route: "corticosteroids" for route in STEROID_ROUTES["systemic"]},
+    **{route: None for route in STEROID_ROUTES["none"]},
+    **STEROID_ROUTES["by_route"],
 }
-STEROID_ROUTE_WORDS = (
-    "inhaled|topical|dermatological|cutaneous|intranasal|nasal|oral|systemic|intravenous|iv|intramuscular|im|injected"
-    "|injectable|parenteral|intra-articular|depot|ocular|ophthalmic|subcutaneous"
-)
+STEROID_ROUTE_WORDS = "|".join(sorted(map(re.escape, STEROID_BY_ROUTE), key=len, reverse=True))
 # 'Inhaled, oral, intramuscular, intravenous, ocular, and/or dermatological corticosteroid': the routes before it
 STEROID_ROUTES_BEFORE_RE = re.compile(
-    rf"(?:\b(?:{STEROID_ROUTE_WORDS})\s*(?:,\s*(?:and/or|or|and)?|/|and/or|or|and)\s*)+(?:\b(?:{STEROID_ROUTE_WORDS})\s+)?$"
+    rf"(?:\b(?:{STEROID_ROUTE_WORDS})\s*(?:,\s*(?:and/or|or|and)?|/|and/or|or|and)\s*)+"
+    rf"(?:\b(?:{STEROID_ROUTE_WORDS})\s+)?$"
     rf"|\b(?:{STEROID_ROUTE_WORDS})\s+$",
     re.IGNORECASE,
 )
 STEROID_ROUTE_RE = re.compile(rf"\b(?:{STEROID_ROUTE_WORDS})\b", re.IGNORECASE)
-STEROID_NAMES = {"corticosteroids", *STEROID_BY_ROUTE.values()}
+STEROID_NAMES = {name for name in STEROID_BY_ROUTE.values() if name}
 
 
 def _steroids_by_route(text: str, subjects: list[Subject]) -> list[Subject]:
@@ -718,7 +719,7 @@ def _steroids_by_route(text: str, subjects: list[Subject]) -> list[Subject]:
             found.append(subject)
             continue
         words = [w.lower() for w in STEROID_ROUTE_RE.findall(text, routes.start(), subject.end)]
-        names = {STEROID_BY_ROUTE.get(w, None if w in ("ocular", "ophthalmic") else "corticosteroids") for w in words}
+        names = {STEROID_BY_ROUTE[w] for w in words}
         names = tuple(sorted(n for n in names if n)) or subject.names
         found.append(subject if names == subject.names else replace(subject, names=names, start=routes.start()))
     return found
@@ -1447,7 +1448,8 @@ def _therapy_of_the_time(
 
 
 EXCEPT_BEFORE_COLON_RE = re.compile(
-    r"\b(?:except(?:\s+for)?|with\s+the\s+exceptions?\s+of|other\s+than|excluding|apart\s+from|but\s+not)\s*:$", re.IGNORECASE
+    r"\b(?:except(?:\s+for)?|with\s+the\s+exceptions?\s+of|other\s+than|excluding|apart\s+from|but\s+not)\s*:$",
+    re.IGNORECASE,
 )
 
 

@@ -146,7 +146,9 @@ def test_a_time_taken_before_the_visit(components, text, expected):
 
 def test_a_list_goes_on_past_of_any_kind(components):
     text = "Used any topical antipsoriatic agents of any kind or any topical corticosteroids within 2 weeks"
-    assert [w[:2] for w in windows_with_spans(components, text)] == [("topical medication", 2), ("topical corticosteroids", 2)]
+    assert [w[:2] for w in windows_with_spans(components, text)] == [
+        ("topical medication", 2), ("topical corticosteroids", 2)
+    ]
 
 
 def test_treated_in_the_weeks_prior_to_a_visit_with_a_therapy(components):
