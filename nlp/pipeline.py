@@ -428,8 +428,7 @@ LEADING_STRENGTH_RE = re.compile(r"^\s*\d[\d.,]*\s*(?:mg|g|mcg|µg|%)(?:\s*/\s*(
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
 # 'Ocular gel', 'Oral tablets': a name that says only how the product is given names no drug
 ROUTE_ONLY_NAME_RE = re.compile(
-    r"(?:ocular|ophthalmic|eye|nasal|intranasal|oral|topical|dermal|vaginal|rectal|otic|inhaled|intravenous|iv"
-    r"|subcutaneous|sc|intramuscular|im)(?:\s+(?:drops?|spray))?", re.IGNORECASE
+    rf"(?:{'|'.join(map(re.escape, sorted(quantities.SITE_WORDS)))})(?:\s+(?:drops?|spray))?", re.IGNORECASE
 )
 
 

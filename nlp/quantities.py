@@ -214,6 +214,7 @@ def _compile_vocabulary(groups: dict[str, list[str]], case_sensitive: list[str])
 
 
 ROUTE_VOCABULARY = _compile_vocabulary(ROUTES["routes"], ROUTES["case_sensitive"])
+SITE_WORDS = frozenset(ROUTES["site_words"]["words"])  # 'ocular', 'nasal', 'oral' …: where a product is given
 FORM_VOCABULARY = _compile_vocabulary(
     {form: spec["patterns"] for form, spec in ROUTES["forms"].items()}, ROUTES["case_sensitive_forms"]
 )

@@ -183,9 +183,8 @@ PREPARATION_NAME_RE = re.compile(
     r"(?:cream|ointment|gel|lotion|foam|emulsion)\b",
     re.IGNORECASE,
 )
-NOT_A_NAME_WORDS = frozenset(
-    "a an the in of as and or per with base vehicle placebo matching topical strength concentration w/w "
-    "ocular ophthalmic eye nasal dermal vaginal rectal oral".split()
+NOT_A_NAME_WORDS = quantities.SITE_WORDS | frozenset(
+    "a an the in of as and or per with base vehicle placebo matching strength concentration w/w".split()
 )
 
 
