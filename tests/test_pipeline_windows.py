@@ -163,6 +163,32 @@ def test_a_flat_list_goes_on_past_an_item_that_is_no_medication():
     ]
 
 
+def test_a_flat_item_may_open_with_how_its_therapy_is_released_or_acts():
+    criteria = """Exclusion Criteria
+- Use of these medications in the 2 weeks before randomization:
+- Sustained-release theophylline
+- Slow-release bronchodilators
+- Oral long acting antihistamines
+- Short-acting beta-agonists on a regular basis
+- Hemoglobin below 10 g/dL
+- Montelukast
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "theophylline", 2, "weeks", "used_within"),
+        ("exclusion", "bronchodilators", 2, "weeks", "used_within"),
+        ("exclusion", "antihistamines", 2, "weeks", "used_within"),
+        ("exclusion", "short-acting beta-agonists", 2, "weeks", "used_within"),
+    ]  # the list ends at the haemoglobin item: montelukast is no item of it
+
+
+def test_a_list_goes_on_past_or_administration_of():
+    criteria = "Exclusion Criteria:\n- Administration of systemic or depot corticosteroids or administration of anti-IgE within 12 weeks of Visit 1."
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "corticosteroids", 12, "weeks", "used_within"),
+        ("exclusion", "anti-ige therapy", 12, "weeks", "used_within"),
+    ]
+
+
 def test_a_flat_item_that_does_not_follow_the_open_window_takes_nothing():
     criteria = FLAT_OPEN_LIST.replace(
         "- NSAIDs (not topical ones)", "- Body weight over 40 kg\n\n- NSAIDs (not topical ones)"
