@@ -106,12 +106,12 @@ def _measure(value) -> str:
 def _class_name(text: str) -> str | None:
     """The canonical subject of the one therapy class (nlp/patterns/therapy_classes.json) whose
     patterns match all of `text`; None when none does or the class stands for several subjects."""
-    from nlp.windows import THERAPY_CLASS_RE, THERAPY_CLASSES
+    from nlp.windows import THERAPY_CLASS_RE, class_subjects
 
     match = THERAPY_CLASS_RE.fullmatch(text)
     if match is None:
         return None
-    subjects = THERAPY_CLASSES["classes"][int(match.lastgroup[1:].split("_")[0])]["subjects"]
+    subjects = class_subjects(match)
     return _text(subjects[0]) if len(subjects) == 1 else None
 
 

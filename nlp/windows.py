@@ -172,6 +172,33 @@ def _compile_therapy_classes() -> re.Pattern:
     )
 
 
+def class_subjects(match: re.Match) -> tuple[str, ...]:
+    """The subjects a `THERAPY_CLASS_RE` match names: its class's, or those its words derive."""
+    entry = THERAPY_CLASSES["classes"][int(match.lastgroup[1:].split("_")[0])]
+    if entry.get("derive") == "cyp":
+        return cyp_subjects(match.group())
+    return tuple(entry["subjects"])
+
+
+CYP_ISOFORM_RE = re.compile(r"(?<![\d/])(\d{1,2}[a-z])(\d{0,2})|family\s+(\d+),\s*subfamily\s+([a-z])", re.IGNORECASE)
+CYP_ROLE_RE = re.compile(r"inhibit|induc|substrate", re.IGNORECASE)
+CYP_ROLES = {"inhibit": "inhibitors", "induc": "inducers", "substrate": "substrates"}
+
+
+def cyp_subjects(text: str) -> tuple[str, ...]:
+    """'strong inhibitors of CYP3A4 or CYP2C8' -> ('cyp3a inhibitors', 'cyp2c8 inhibitors'); one subject
+    per enzyme and role. CYP3A4 and CYP3A5 are CYP3A (their inhibitors and inducers are the same); an
+    enzyme without an isoform is 'cyp'; 'drugs that affect CYP2D6' are its inhibitors and inducers."""
+    enzymes = []
+    for match in CYP_ISOFORM_RE.finditer(text):
+        family = (match[1] or match[3] + match[4]).lower()
+        enzyme = "cyp" + (family if family == "3a" else family + (match[2] or ""))
+        if enzyme not in enzymes:
+            enzymes.append(enzyme)
+    roles = list(dict.fromkeys(CYP_ROLES[word.lower()] for word in CYP_ROLE_RE.findall(text)))
+    return tuple(f"{enzyme} {role}" for enzyme in enzymes or ["cyp"] for role in roles or ["inhibitors", "inducers"])
+
+
 def _first_chars(pattern: str) -> set[str] | None:
     """The (lowercased) characters a match of `pattern` can start with, None if any or unknown."""
     from re import _parser  # the standard library's own parser; only used at import time
@@ -462,10 +489,10 @@ def defined_class_abbreviations(text: str) -> dict[str, str]:
         named = [m for m in THERAPY_CLASS_RE.finditer(text, max(0, end - CLASS_BEFORE_ABBREVIATION_REACH), end)]
         if not named or named[-1].end() != end:
             continue
-        entry = THERAPY_CLASSES["classes"][int(named[-1].lastgroup[1:].split("_")[0])]
+        entry, subjects = THERAPY_CLASSES["classes"][int(named[-1].lastgroup[1:].split("_")[0])], class_subjects(named[-1])
         # 'standard of care (SOC)' names whatever the trial's care is, no class of drugs
-        if len(entry["subjects"]) == 1 and entry.get("medication", True) and entry["subjects"][0] not in VAGUE_CLASSES:
-            found[abbreviation] = entry["subjects"][0]
+        if len(subjects) == 1 and entry.get("medication", True) and subjects[0] not in VAGUE_CLASSES:
+            found[abbreviation] = subjects[0]
     return found
 
 
@@ -582,9 +609,7 @@ class WindowExtractor:
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
                 entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
-                subject = Subject(
-                    tuple(entry["subjects"]), entry.get("medication", True), match.start(), match.end(), is_class=True
-                )
+                subject = Subject(class_subjects(match), entry.get("medication", True), match.start(), match.end(), is_class=True)
                 classes.append((subject, entry.get("over_drugs", False)))
             if class_abbreviations:
                 classes += [(c, False) for c in _abbreviated_classes(text, class_abbreviations, start, end)]

@@ -788,3 +788,24 @@ def test_changes_of_a_therapy_or_its_dose(components, text, expected):
 ])
 def test_a_second_time_after_or_is_shared(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Strong or moderate inhibitors of CYP2C8 or CYP3A5 within 10 days before dosing",
+     [("cyp2c8 inhibitors", 10, "days", "used_within"), ("cyp3a inhibitors", 10, "days", "used_within")]),
+    ("Drugs known to be inducers/inhibitors of cytochrome P-450 2C19 within 3 weeks",
+     [("cyp2c19 inducers", 3, "weeks", "used_within"), ("cyp2c19 inhibitors", 3, "weeks", "used_within")]),
+    ("Received potent CYP-450 inducers within 21 days of randomization", [("cyp inducers", 21, "days", "used_within")]),
+    ("Use of CYP1A2 substrates within the past 5 days", [("cyp1a2 substrates", 5, "days", "used_within")]),
+    ("Any medicine that affects cytochrome P450 2D6 within 2 weeks",
+     [("cyp2d6 inhibitors", 2, "weeks", "used_within"), ("cyp2d6 inducers", 2, "weeks", "used_within")]),
+    ("Strong inhibitors of cytochrome P450, family 3, subfamily A (CYP3A) within 7 days",
+     [("cyp3a inhibitors", 7, "days", "used_within")]),
+])
+def test_cytochrome_classes_name_each_enzyme_and_role(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+def test_a_cyp_genotype_or_a_drug_named_cyp_is_no_enzyme_class(components):
+    assert windows_of(components, "Poor metabolizers of CYP2D6 treated within 4 weeks") == []
+    assert windows_of(components, "Cyproheptadine within 4 weeks") == [("cyproheptadine", 4, "weeks", "used_within")]
