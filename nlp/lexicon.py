@@ -82,7 +82,7 @@ class Lexicon:
         self.fuzzy_targets = self._fuzzy_targets()  # misspellings are looked for among the curated names only
         # general names by their first word, longest first: found in a text by its words (`general_mentions`)
         self.general_by_first_word: dict[str, list[str]] = {}
-        for name, generic in (general or {}).items():
+        for name, generic in _with_alpha_spellings(general or {}):
             if name in self.surface:
                 continue
             self.surface[name] = generic
@@ -143,6 +143,19 @@ class Lexicon:
                         found.append((match.start(), match.end(), self.surface[name]))
                         break
         return found
+
+
+def _with_alpha_spellings(general: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """The general names, and 'alpha' for each INN's 'alfa' ('peginterferon alpha-2a', 'epoetin alpha')."""
+    for name, generic in general.items():
+        yield name, generic
+        if "alfa" in name:
+            alpha = ALFA_RE.sub("alpha", name)
+            if alpha != name and alpha not in general:
+                yield alpha, generic
+
+
+ALFA_RE = re.compile(r"(?<![a-z])alfa(?![a-z])")
 
 
 # How a text is cut into the words a general name may start with: runs of letters and digits, with

@@ -202,6 +202,10 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("Celebrex", "celecoxib"),
     ("vitamin E", "vitamin e"),
     ("hyaluronic acid", "hyaluronic acid"),
+    ("interferon alpha-2b", "interferon alfa-2b"),  # an INN's 'alfa' spelt 'alpha'
+    ("ATV", "atazanavir"),  # antiretrovirals by their usual abbreviations
+    ("3TC", "lamivudine"),
+    ("TDF", "tenofovir"),
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic

@@ -175,7 +175,8 @@ def test_find_doses(text, amount, unit, frequency):
      ("quaque die", "QD"), ("three-times-a-day", "TID"), ("10 mg BD", "BID"), ("b.d.", "BID"), ("TDS", "TID"),
      ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID"),
      ("twice weekly", "BIW"), ("2 times per week", "BIW"), ("three times a week", "TIW"), ("2-3 times a week", None),
-     ("5 mg OD", "QD"), ("1 tab OD", "QD")],
+     ("5 mg OD", "QD"), ("1 tab OD", "QD"), ("three times weekly", "TIW"), ("2 times weekly", "BIW"), ("3x/week", "TIW"),
+     ("2 x weekly", "BIW")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
