@@ -105,20 +105,40 @@ RANGE_LOW_RE = re.compile(
 
 def find_doses(text: str) -> list[Dose]:
     """'2.4 mg/kg/d' -> Dose(2.4, 'mg/kg', 'QD'); concentrations ('5 mg/mL', '10 g/dL') are not doses."""
-    doses = []
-    for match in DOSE_RE.finditer(text):
-        amount = parse_number(match["amount"])
-        if amount is None:
-            continue
-        unit = UNIT_OF[match["unit"].lower()]
-        if match["body"]:
-            unit += DOSES["per_body"][match["body"].lower()]
-        rate = match["rate"].lower() if match["rate"] else None
-        frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
-        doses.append(Dose(amount, unit, frequency, match.start(), match.end()))
+    doses = [dose for match in DOSE_RE.finditer(text) if (dose := _dose(match)) is not None]
     if "^" in text or "~" in text or "**" in text or "illion" in text or "MIU" in text:
         doses = _with_scaled_doses(text, doses)
     return _with_range_lows(text, doses)
+
+
+def _dose(match: re.Match) -> Dose | None:
+    amount = parse_number(match["amount"])
+    if amount is None:
+        return None
+    unit = UNIT_OF[match["unit"].lower()]
+    if match["body"]:
+        unit += DOSES["per_body"][match["body"].lower()]
+    rate = match["rate"].lower() if match["rate"] else None
+    frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
+    return Dose(amount, unit, frequency, match.start(), match.end())
+
+
+PAIRED_AMOUNT_RE = re.compile(r"(?<![\w.,/])(?P<first>\d+(?:\.\d+)?)\s*/\s*(?=\d)")
+
+
+def find_paired_doses(text: str) -> list[tuple[Dose, Dose]]:
+    """'400/100 mg' (a product of two drugs, 'lopinavir/ritonavir 400/100 mg'): the two amounts as doses
+    in the unit written after the second; both end where it does. Which drug each is, the caller says."""
+    pairs = []
+    for match in PAIRED_AMOUNT_RE.finditer(text) if "/" in text else ():
+        slash = text.index("/", match.start("first"))
+        masked = text[:slash] + " " + text[slash + 1 :]  # the second amount may not follow a slash in DOSE_RE
+        second = DOSE_RE.match(masked, match.end())
+        first_amount = parse_number(match["first"])
+        if second is None or first_amount is None or (dose := _dose(second)) is None:
+            continue
+        pairs.append((Dose(first_amount, dose.unit, dose.frequency, match.start(), dose.end), dose))
+    return pairs
 
 
 def _with_scaled_doses(text: str, doses: list[Dose]) -> list[Dose]:

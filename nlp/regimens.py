@@ -103,7 +103,8 @@ class RegimenExtractor:
 
 def given_doses(text: str) -> list[Dose]:
     """The doses in text that are not written as thresholds."""
-    return [dose for dose in quantities.find_doses(text) if not written_as_threshold(text, dose)]
+    doses = quantities.find_doses(text) + [dose for pair in quantities.find_paired_doses(text) for dose in pair]
+    return sorted((dose for dose in doses if not written_as_threshold(text, dose)), key=lambda dose: dose.start)
 
 
 def extract_regimens(text: str, drugs: list[dict], doses: list[Dose] | None = None) -> list[dict]:
@@ -120,9 +121,10 @@ def extract_regimens(text: str, drugs: list[dict], doses: list[Dose] | None = No
         and not _is_unit_strength_beside_dose(text, dose, doses, clauses)
         and not STEP_BEFORE_RE.search(text, max(0, dose.start - 20), dose.start)
     ]  # "0 mg oral BID" is the placebo period of an arm; "tapered 5mg each 2 weeks" a step
+    doses, paired_drugs = _paired_doses(text, doses, drugs)
     statements = [_per_intake(text, Statement(dose, _clause_of(clauses, dose.start))) for dose in doses]
     for index, statement in enumerate(statements):
-        statement.drug = _drug_of(text, statement, drugs)
+        statement.drug = paired_drugs.get(statement.dose.start) or _drug_of(text, statement, drugs)
         _read_attributes(text, statements, index, drugs)
     groups = _coordinated_groups(text, statements)
     for group in groups:
@@ -132,6 +134,31 @@ def extract_regimens(text: str, drugs: list[dict], doses: list[Dose] | None = No
         label_like = _is_list_item(text, group[0], drugs)
         regimens += [_regimen(text, statement, label_like) for statement in group if _is_dose(statement)]
     return regimens
+
+
+# 'lopinavir/ritonavir 400/100 mg': the names of a product of two drugs, joined as its amounts are
+PAIRED_NAMES_JOIN_RE = re.compile(r"\s*(?:/|-|\band\b)\s*", re.IGNORECASE)
+PAIRED_NAMES_GAP_RE = re.compile(r"[\s,:(]*")
+
+
+def _paired_doses(text: str, doses: list[Dose], drugs: list[dict]) -> tuple[list[Dose], dict[int, dict]]:
+    """The doses of a paired amount ('LPV/RTV 400/100 mg') stay only right after two drug names paired
+    the same way; then each is a dose of the name in its place (returned by the dose's start)."""
+    drug_at: dict[int, dict] = {}
+    dropped: set[Dose] = set()
+    for first, second in quantities.find_paired_doses(text):
+        before = [m for m in drugs if m["end"] <= first.start]
+        names = before[-2:] if len(before) >= 2 else None
+        if (
+            names is None
+            or names[0]["generic"] == names[1]["generic"]
+            or not PAIRED_NAMES_JOIN_RE.fullmatch(text, names[0]["end"], names[1]["start"])
+            or not PAIRED_NAMES_GAP_RE.fullmatch(text, names[1]["end"], first.start)
+        ):
+            dropped |= {first, second}
+            continue
+        drug_at[first.start], drug_at[second.start] = names
+    return [dose for dose in doses if dose not in dropped], drug_at
 
 
 def written_as_threshold(text: str, dose: Dose) -> bool:

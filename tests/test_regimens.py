@@ -668,3 +668,14 @@ def test_a_dose_given_once_takes_no_frequency_from_the_interventions():
 def test_an_intervention_named_with_its_dose_names_the_drug_without_it():
     record = one_drug_arm("PD 0299685 15mg", None, "PD 0299685 at 15mg BID")
     assert {r["drug"] for r in nlp.extract_study(record)["regimens"]} == {"pd 0299685"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lopinavir/ritonavir (400/100 mg) orally twice daily",
+     [R(400, "mg", "lopinavir", frequency="BID", route="oral"), R(100, "mg", "ritonavir", frequency="BID", route="oral")]),
+    ("fluticasone/salmeterol 250/50 mcg, one inhalation twice daily",
+     [R(250, "mcg", "fluticasone", frequency="BID"), R(50, "mcg", "salmeterol", frequency="BID")]),
+    ("methotrexate 7.5/10 mg weekly", []),  # one drug, two amounts: which is given is not said
+])
+def test_a_product_of_two_drugs_gives_each_its_amount_in_the_same_order(components, text, expected):
+    assert regimens_of(components, text) == expected
