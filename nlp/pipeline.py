@@ -426,6 +426,10 @@ STRENGTH_OR_FORM_TAIL_RE = re.compile(
 # "10 mg/kg CM-101": an arm's strength before the drug's name
 LEADING_STRENGTH_RE = re.compile(r"^\s*\d[\d.,]*\s*(?:mg|g|mcg|µg|%)(?:\s*/\s*(?:kg|m2|m²))?\s+(?=[A-Za-z])", re.IGNORECASE)
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
+# 'Oral bovine type II collagen': the route the name begins with is no part of the drug's name
+LEADING_ROUTE_RE = re.compile(
+    rf"^\s*(?:{'|'.join(map(re.escape, sorted(quantities.SITE_WORDS)))})\s+(?=[A-Za-z0-9])", re.IGNORECASE
+)
 # 'Ocular gel', 'Oral tablets': a name that says only how the product is given names no drug
 ROUTE_ONLY_NAME_RE = re.compile(
     rf"(?:{'|'.join(map(re.escape, sorted(quantities.SITE_WORDS)))})(?:\s+(?:drops?|spray))?", re.IGNORECASE
@@ -441,7 +445,8 @@ def _unlisted_drug(intervention: dict) -> str | None:
         return None  # API v2 writes 'DRUG'; older renderings 'Drug'
     if not isinstance(name, str) or PLACEBO_RE.search(name):
         return None
-    name = " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", LEADING_STRENGTH_RE.sub("", name)).lower().split())
+    name = LEADING_ROUTE_RE.sub("", LEADING_STRENGTH_RE.sub("", name))
+    name = " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", name).lower().split())
     return None if not name or ROUTE_ONLY_NAME_RE.fullmatch(name) else name
 
 

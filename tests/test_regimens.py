@@ -141,6 +141,8 @@ def test_dose_statements(components, text, expected):
         "rituximab up to a maximum dose of 1 gram",
         "MTX must have been a stable dose of no more/equal to than 25 mg per week",
         "corticosteroid (up/equal to 20 mg once daily prednisone equivalent)",
+        "They should not have been on higher methotrexate doses than 15 mg/week in the last year",
+        "must be on a stable dosage (< or = 40 mg/day prednisone equivalent)",
     ],
 )
 def test_thresholds_concentrations_and_non_doses_are_not_regimens(components, text):
@@ -427,6 +429,19 @@ def test_an_unlisted_drug_is_named_without_the_strength_its_name_starts_with():
     }}
     regimens = nlp.extract_study(record)["regimens"]
     assert {(r["drug"], r["amount"], r["unit"]) for r in regimens} == {("cm-101", 10, "mg/kg")}
+
+
+def test_an_unlisted_drug_is_named_without_the_route_its_name_starts_with():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000047"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "DRUG", "name": "Oral porcine type II collagen", "description": "60 mcg daily for 12 weeks"},
+        ]},
+    }}
+    [regimen] = nlp.extract_study(record)["regimens"]
+    assert (regimen["drug"], regimen["amount"], regimen["unit"], regimen["route"]) == (
+        "porcine type ii collagen", 60, "mcg", "oral"
+    )
 
 
 def test_a_dose_per_metre_square_in_words(components):
