@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def _drug(value) -> str:
     """A drug by its generic name, whichever of its names was used, without a salt or ester the name
     adds ('medroxyprogesterone acetate' = medroxyprogesterone; annotators and the lexicon write both)."""
     text = _text(value)
+    if DEVELOPMENT_CODE_RE.fullmatch(text):  # 'CEP-1347' and 'CEP1347' are one compound
+        text = text.replace("-", "").replace(" ", "")
     generic = _generic_names().get(text, text)
     stem, _, last = generic.rpartition(" ")
     if last in SALT_WORDS and stem and stem.rpartition(" ")[2] not in SALT_WORDS:
@@ -86,6 +89,7 @@ def _drug(value) -> str:
     return generic
 
 
+DEVELOPMENT_CODE_RE = re.compile(r"[a-z]{1,6}[\s-]?\d{2,}[a-z]?")
 SALT_WORDS = frozenset(
     "acetate hydrochloride hcl sodium disodium potassium calcium fumarate maleate mesylate succinate sulfate sulphate "
     "phosphate citrate tartrate besylate bromide chloride furoate propionate dipropionate valerate".split()

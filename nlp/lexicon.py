@@ -166,6 +166,13 @@ NAME_TAIL = r"(?![\w'+]|-(?!(?:containing|based)\b))"
 NAME_BEFORE_TAIL_RE = re.compile(r"([a-z0-9](?:[a-z0-9'+-]*?[a-z0-9])?)-(?:containing|based)\b")
 
 
+def _names_more_of(start: int, end: int, generic: str, mention: dict) -> bool:
+    """Does the ordinary name at start:end cover `mention` with more words, naming another generic (not
+    the same one with a biologic's suffix, 'emapalumab-lzsg')?"""
+    return start <= mention["start"] and mention["end"] <= end and end - start > mention["end"] - mention["start"] \
+        and generic != mention["generic"] and not generic.startswith(mention["generic"] + "-")
+
+
 @functools.lru_cache(maxsize=2048)
 def _whole_word_re(word: str) -> re.Pattern:
     return re.compile(rf"(?<![\w'+-]){re.escape(word)}{NAME_TAIL}")
@@ -257,6 +264,11 @@ class DrugTagger:
         found = [_mention(span.label_, span.start_char, span.end_char, text) for span in spans] if spans else []
         general = self.lexicon.general_mentions(text)
         if general:
+            # 'peginterferon alfa-2a', 'insulin glargine': a longer ordinary name around a curated one names
+            # a more specific drug
+            narrower = [(s, e, g) for s, e, g in general if any(_names_more_of(s, e, g, m) for m in found)]
+            if narrower:
+                found = [m for m in found if not any(_names_more_of(s, e, g, m) for s, e, g in narrower)]
             taken = [(m["start"], m["end"]) for m in found]
             found += [
                 {**_mention(generic, start, end, text), "general": True}

@@ -275,6 +275,9 @@ def test_a_regimen_drug_matches_by_the_generic_name():
     assert regimen_matches({**gold, "drug": "Pepcid", "amount": 20, "unit": "mg"},
                            {"drug": "famotidine", "amount": 20, "unit": "mg"})
     assert not regimen_matches(gold, {**gold, "drug": "ixekizumab"})
+    code = {"amount": 25, "unit": "mg", "frequency": "BID"}  # a development code with or without its hyphen
+    assert regimen_matches({**code, "drug": "CEP-1347"}, {**code, "drug": "cep1347"})
+    assert not regimen_matches({**code, "drug": "CEP-1347"}, {**code, "drug": "cep1348"})
 
 
 def test_a_salt_or_ester_the_name_adds_does_not_change_the_drug():

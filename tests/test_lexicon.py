@@ -258,3 +258,10 @@ def test_ordinary_drug_offsets_survive_a_letter_that_lowercases_to_two(tagger):
 ])
 def test_a_percent_sign_makes_pred_predicted_not_prednisolone(tagger, text, generics):
     assert [m["generic"] for m in tagger(text)._.drugs] == generics
+
+
+def test_a_longer_ordinary_name_around_a_curated_one_names_the_more_specific_drug(tagger):
+    mentions = tagger("Peginterferon alfa-2a 180 µg weekly, then emapalumab-lzsg")._.drugs
+    assert [(m["generic"], m["text"]) for m in mentions] == [
+        ("peginterferon alfa-2a", "Peginterferon alfa-2a"), ("emapalumab", "emapalumab")
+    ]  # a biologic's suffix names the same drug
