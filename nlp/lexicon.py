@@ -80,17 +80,13 @@ class Lexicon:
                     self.surface[variant.lower()] = generic
         self.curated = dict(self.surface)
         self.fuzzy_targets = self._fuzzy_targets()  # misspellings are looked for among the curated names only
-        # general names by their first word, longest first: found in a text by its words (`general_mentions`)
-        self.general_by_first_word: dict[str, list[str]] = {}
+        general_names = {}
         for name, generic in _with_alpha_spellings(general or {}):
             if name in self.surface:
                 continue
-            self.surface[name] = generic
+            self.surface[name] = general_names[name] = generic
             self.info.setdefault(generic, DrugInfo(generic, (), ""))
-            self.general_by_first_word.setdefault(name.split(" ")[0], []).append(name)
-        for names in self.general_by_first_word.values():
-            names.sort(key=len, reverse=True)
-        self.general_first_words = frozenset(self.general_by_first_word)
+        self.general = NameIndex(general_names)
 
     def _fuzzy_targets(self) -> dict[str, list[str]]:
         """Single-word '-nib'/'-mab' names, bucketed by first letter."""
@@ -125,22 +121,40 @@ class Lexicon:
         yield from self.surface.items()
 
     def general_mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, generic) of the general names in `text`, whole words, the longest name at a
-        position; a name's words may be split by any whitespace (hard-wrapped text)."""
+        """(start, end, generic) of the general names in `text` (`NameIndex.mentions`)."""
+        return self.general.mentions(text)
+
+
+class NameIndex:
+    """Lowercase names (of one or more words) -> what each names, found in a text by its words."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+        # by their first word, longest first
+        self.by_first_word: dict[str, list[str]] = {}
+        for name in names:
+            self.by_first_word.setdefault(name.split(" ")[0], []).append(name)
+        for same_start in self.by_first_word.values():
+            same_start.sort(key=len, reverse=True)
+        self.first_words = frozenset(self.by_first_word)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, named) of the names in `text`, whole words, the longest name at a position; a
+        name's words may be split by any whitespace (hard-wrapped text)."""
         lowered = text.lower()
         if len(lowered) != len(text):  # 'İ' lowercases to two characters: keep the offsets the text's own
             lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         found_words = GENERAL_WORD_RE.findall(lowered)
         if "-containing" in lowered or "-based" in lowered:  # 'levodopa-containing product': the name before it
             found_words += NAME_BEFORE_TAIL_RE.findall(lowered)
-        words = self.general_first_words.intersection(found_words)
+        words = self.first_words.intersection(found_words)
         found = []
         for word in words:  # few texts name any: the set intersection above runs in C
             for at in _whole_word_re(word).finditer(lowered):
-                for name in self.general_by_first_word[word]:
+                for name in self.by_first_word[word]:
                     match = _name_re(name).match(lowered, at.start())
                     if match:
-                        found.append((match.start(), match.end(), self.surface[name]))
+                        found.append((match.start(), match.end(), self.names[name]))
                         break
         return found
 

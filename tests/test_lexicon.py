@@ -218,7 +218,7 @@ def test_the_curated_lexicon_keeps_its_own_generic_names():
     assert lexicon.exact("CellCept") == "mycophenolate mofetil"  # a general name never overrides a curated one
     assert lexicon.exact("Pepcid") == "famotidine"
     assert lexicon.info["mycophenolate mofetil"].targets == ("IMPDH",)
-    assert "cellcept" not in lexicon.general_first_words
+    assert "cellcept" not in lexicon.general.first_words
 
 
 @pytest.mark.parametrize("word", ["caps", "hops", "cocaine", "carbon monoxide", "il-2", "uric acid", "at 10",
