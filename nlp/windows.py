@@ -496,6 +496,28 @@ def defined_class_abbreviations(text: str) -> dict[str, str]:
     return found
 
 
+DRUG_CLASSES = lexicon.NameIndex(
+    json.loads((PATTERNS_DIR / "drug_classes.json").read_text(encoding="utf-8"))["names"]
+)
+
+
+def _vocabulary_classes(
+    text: str, start: int, end: int, named: list[tuple[Subject, bool]], drugs: list[dict]
+) -> list[Subject]:
+    """Drug classes of the class vocabulary (drug_classes.json, from MeSH) that neither a therapy class
+    pattern nor a drug name covers, named by the text's own words ('cholinesterase inhibitors')."""
+    found = []
+    for class_start, class_end, _class in DRUG_CLASSES.mentions(text[start:end]):
+        class_start, class_end = class_start + start, class_end + start
+        if any(c.start < class_end and class_start < c.end for c, _over in named) or any(
+            m["start"] < class_end and class_start < m["end"] for m in drugs
+        ):
+            continue
+        name = " ".join(text[class_start:class_end].lower().split())
+        found.append(Subject((name,), True, class_start, class_end, is_class=True))
+    return found
+
+
 def _abbreviated_classes(text: str, abbreviations: dict[str, str], start: int, end: int) -> list[Subject]:
     """'any IS agent': a class named by the abbreviation the criteria define for it; not the bracket
     that defines it ('immunosuppressant (IS)')."""
@@ -613,6 +635,7 @@ class WindowExtractor:
                 classes.append((subject, entry.get("over_drugs", False)))
             if class_abbreviations:
                 classes += [(c, False) for c in _abbreviated_classes(text, class_abbreviations, start, end)]
+            classes += [(c, False) for c in _vocabulary_classes(text, start, end, classes, kept_mentions)]
         # a class wins over an ordinary drug's name inside it ('vitamin D analogues'), not over a curated one
         drug_subjects = [d for d, m in zip(drug_subjects, kept_mentions)
                          if not (m.get("general") and any(_overlaps(d, c) for c, _over in classes))]

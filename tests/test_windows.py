@@ -809,3 +809,32 @@ def test_cytochrome_classes_name_each_enzyme_and_role(components, text, expected
 def test_a_cyp_genotype_or_a_drug_named_cyp_is_no_enzyme_class(components):
     assert windows_of(components, "Poor metabolizers of CYP2D6 treated within 4 weeks") == []
     assert windows_of(components, "Cyproheptadine within 4 weeks") == [("cyproheptadine", 4, "weeks", "used_within")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Treatment with cholinesterase inhibitors within 1 month", [("cholinesterase inhibitors", 1, "months", "used_within")]),
+    ("Antispasmodics within 7 days before screening", [("antispasmodics", 7, "days", "used_within")]),
+    ("Use of aromatase inhibitors within 16 weeks", [("aromatase inhibitors", 16, "weeks", "used_within")]),
+    ("Coumarins and indandione derivatives in the 3 months prior to randomization",
+     [("coumarins", 3, "months", "used_within")]),
+])
+def test_a_drug_class_of_the_class_vocabulary_is_a_subject_in_the_texts_words(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Use of macrolide antibiotics within 2 weeks",  # anti-infectives treat an infection: no washout (GUIDELINES)
+    "Dopamine effects within 2 weeks",  # a MeSH grouping name, no therapy
+])
+def test_the_class_vocabulary_leaves_out_what_is_no_washout(components, text):
+    assert windows_of(components, text) == []
+
+
+def test_the_class_vocabulary_names_no_drug_and_nothing_it_leaves_out():
+    from scripts.build_drug_classes import NOT_WINDOWS
+    from nlp.lexicon import load_lexicon
+    from nlp.windows import DRUG_CLASSES
+
+    names = DRUG_CLASSES.names
+    assert len(names) > 2000 and all(name == name.lower() for name in names)
+    assert not [name for name in names if load_lexicon().exact(name) or NOT_WINDOWS.search(name)]
