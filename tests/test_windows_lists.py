@@ -535,6 +535,9 @@ SPELLING_CASES = [
     ("COMT inhibitors within 7 days", "comt inhibitors"),
     ("Prior treatment with botulinum toxin within one year of enrollment", "botulinum toxin"),
     ("Androgen therapy within 12 weeks prior to Day 1", "androgens"),
+    ("Use of any prescription medication within 14 days of dosing", "concomitant medications"),
+    ("Any medication within 14 days before inclusion", "concomitant medications"),
+    ("Prescription drugs in the 30 days before the first dose", "concomitant medications"),
 ]
 
 
@@ -629,3 +632,7 @@ def test_examples_after_a_combination_product_illustrate_its_classes(components)
     assert [w[0] for w in windows_with_spans(components, text)] == [
         "inhaled corticosteroids", "long-acting beta-agonists"
     ]
+
+
+def test_any_medication_for_a_condition_is_no_concomitant_medication(components):
+    assert windows_with_spans(components, "Any medication for asthma within 4 weeks") == []
