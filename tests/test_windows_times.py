@@ -151,6 +151,13 @@ def test_a_list_goes_on_past_of_any_kind(components):
     ]
 
 
+def test_a_list_goes_on_past_how_its_items_are_given(components):
+    text = "Received intravenous corticosteroids, rectally administered budesonide, or rectally given mesalamine within 3 weeks"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [
+        ("corticosteroids", 3), ("budesonide", 3), ("mesalamine", 3)
+    ]
+
+
 def test_treated_in_the_weeks_prior_to_a_visit_with_a_therapy(components):
     text = "Has been treated in the 2 weeks prior to randomisation with glucocorticoids or methotrexate"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("corticosteroids", 2), ("methotrexate", 2)]
