@@ -410,7 +410,7 @@ def assert_quads(pipe, text, expected):
         ("age at onset is less 16 years of age", [("age at onset", "<", 16, None)]),
         ("daily glucocorticoids should not exceed the equivalent of Prednisone 25 mg per day", [("prednisone dose", "<=", 25, None)]),
         ("One or more muscle enzymes (CK, LDH, ALT) ³ 1.5 times upper limit of normal", [("muscle enzyme", ">=", 1.5, None)]),
-        ("platelets 100 x 10³ /mm³ or more", [("platelets", ">=", 100, None)]),
+        ("platelets 100 x 10³ /mm³ or more", [("platelets", ">=", 100000, None)]),  # in cells/uL (GUIDELINES §1)
         # a score on an instrument named in full, with its abbreviation in brackets
         ("score of <130 on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8) (range 0-160).",
          [("MMT-8", "<", 130, 160)]),
