@@ -631,7 +631,9 @@ class WindowExtractor:
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
                 entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
-                subject = Subject(class_subjects(match), entry.get("medication", True), match.start(), match.end(), is_class=True)
+                subject = Subject(
+                    class_subjects(match), entry.get("medication", True), match.start(), match.end(), is_class=True
+                )
                 classes.append((subject, entry.get("over_drugs", False)))
             if class_abbreviations:
                 classes += [(c, False) for c in _abbreviated_classes(text, class_abbreviations, start, end)]

@@ -83,9 +83,8 @@ def _mesh_tables(thesaurus, tree_table, actions):
     """Preferred names and entry terms by descriptor, tree numbers by descriptor, and the members of
     each class: substances with the pharmacological action, or the descriptors below a structural class."""
     names, terms = {}, collections.defaultdict(list)
-    for ui, name, term, permuted in thesaurus[["DescriptorUI", "DescriptorName", "TermName", "IsPermutedTermYN"]].itertuples(
-        index=False
-    ):
+    columns = ["DescriptorUI", "DescriptorName", "TermName", "IsPermutedTermYN"]
+    for ui, name, term, permuted in thesaurus[columns].itertuples(index=False):
         names[ui] = name
         if permuted == "N" and term != name and term not in terms[ui]:
             terms[ui].append(term)

@@ -182,7 +182,8 @@ def test_a_flat_item_may_open_with_how_its_therapy_is_released_or_acts():
 
 
 def test_a_list_goes_on_past_or_administration_of():
-    criteria = "Exclusion Criteria:\n- Administration of systemic or depot corticosteroids or administration of anti-IgE within 12 weeks of Visit 1."
+    criteria = ("Exclusion Criteria:\n- Administration of systemic or depot corticosteroids or administration of anti-IgE "
+                "within 12 weeks of Visit 1.")
     assert keys(windows_of(criteria)) == [
         ("exclusion", "corticosteroids", 12, "weeks", "used_within"),
         ("exclusion", "anti-ige therapy", 12, "weeks", "used_within"),

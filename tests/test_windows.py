@@ -812,7 +812,8 @@ def test_a_cyp_genotype_or_a_drug_named_cyp_is_no_enzyme_class(components):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Treatment with cholinesterase inhibitors within 1 month", [("cholinesterase inhibitors", 1, "months", "used_within")]),
+    ("Treatment with cholinesterase inhibitors within 1 month",
+     [("cholinesterase inhibitors", 1, "months", "used_within")]),
     ("Antispasmodics within 7 days before screening", [("antispasmodics", 7, "days", "used_within")]),
     ("Use of aromatase inhibitors within 16 weeks", [("aromatase inhibitors", 16, "weeks", "used_within")]),
     ("Coumarins and indandione derivatives in the 3 months prior to randomization",

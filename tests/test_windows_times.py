@@ -152,7 +152,8 @@ def test_a_list_goes_on_past_of_any_kind(components):
 
 
 def test_a_list_goes_on_past_how_its_items_are_given(components):
-    text = "Received intravenous corticosteroids, rectally administered budesonide, or rectally given mesalamine within 3 weeks"
+    text = ("Received intravenous corticosteroids, rectally administered budesonide, or rectally given mesalamine "
+            "within 3 weeks")
     assert [w[:2] for w in windows_with_spans(components, text)] == [
         ("corticosteroids", 3), ("budesonide", 3), ("mesalamine", 3)
     ]
