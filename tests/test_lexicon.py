@@ -206,6 +206,7 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("ATV", "atazanavir"),  # antiretrovirals by their usual abbreviations
     ("3TC", "lamivudine"),
     ("TDF", "tenofovir"),
+    ("TAF", "tenofovir alafenamide"),  # another prodrug, not TDF
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic
