@@ -958,6 +958,10 @@ SESSION10_CASES = [
     # diseases named after a person, and CD
     ("Crohn's disease for at least 6 weeks' duration", [("disease duration", ">=", 6, "weeks")]),
     ("Sjögren's syndrome for at least 6 months", [("disease duration", ">=", 6, "months")]),
+    # common chronic diseases by name
+    ("History of type 2 diabetes mellitus for at least 3 months prior to Screening", [("disease duration", ">=", 3, "months")]),
+    ("Chronic idiopathic cough for >=1 year", [("disease duration", ">=", 1, "years")]),
+    ("Episodic migraine for more than 12 months", [("disease duration", ">", 12, "months")]),
     ("Fistulizing CD of at least 3 months duration", [("disease duration", ">=", 3, "months")]),
     ("A duration of the current episode of AU or AT for a minimum of 6 months and a maximum of seven years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 7, "years")]),
