@@ -962,6 +962,9 @@ SESSION10_CASES = [
     ("History of type 2 diabetes mellitus for at least 3 months prior to Screening", [("disease duration", ">=", 3, "months")]),
     ("Chronic idiopathic cough for >=1 year", [("disease duration", ">=", 1, "years")]),
     ("Episodic migraine for more than 12 months", [("disease duration", ">", 12, "months")]),
+    # the classification criteria named between the diagnosis and its time
+    ("Diagnosis of rheumatoid arthritis according to the 2010 ACR/EULAR criteria for at least 6 months",
+     [("disease duration", ">=", 6, "months")]),
     ("Fistulizing CD of at least 3 months duration", [("disease duration", ">=", 3, "months")]),
     ("A duration of the current episode of AU or AT for a minimum of 6 months and a maximum of seven years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 7, "years")]),
