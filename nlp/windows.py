@@ -272,7 +272,9 @@ OF_THERAPY_RE = re.compile(
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
     r"\s+(?:(?:the|any|therapeutic|their|his|her|its)\s+)?"
-    r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?",
+    r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
+    # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy'
+    r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

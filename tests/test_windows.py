@@ -696,6 +696,11 @@ def test_a_combination_joined_by_plus_names_each_member(components):
      [("prostanoids", 2, "months", "last_used_before")]),
     ("Women must use contraception until at least 12 weeks after the last dose of tofacitinib", []),
     ("Endocrine therapy: No greater than 20 days since initiation of prednisone therapy", []),
+    # the older registry layout: 'At least N weeks since prior …' under 'PRIOR CONCURRENT THERAPY'
+    ("At least 3 weeks since prior adjuvant chemotherapy", [("chemotherapy", 3, "weeks", "last_used_before")]),
+    ("At least 12 months since prior adjuvant or neoadjuvant taxane therapy",
+     [("taxanes", 12, "months", "last_used_before")]),
+    ("At least 3 weeks since prior radiotherapy", []),  # no medication
 ])
 def test_a_time_since_a_therapy_is_its_last_use(components, text, expected):
     assert windows_of(components, text) == expected
