@@ -62,11 +62,12 @@ def _subject(value) -> str:
     """A window's subject after normalization: a drug by its generic name, whichever of its names
     the text or the annotator used ('calcipotriol' = calcipotriene, 'N-acetylcysteine' =
     acetylcysteine); a therapy class by its canonical name, whichever name of the class was used
-    ('DMARDs' = 'immunosuppressants', 'PDE-5 inhibitors' = 'phosphodiesterase 5 inhibitors'); then in
-    the singular ('tyrosine kinase inhibitors' = '… inhibitor'), hyphens and spaces ignored
-    ('b-cell targeted therapy' = 'b cell targeted therapy')."""
+    ('DMARDs' = 'immunosuppressants', 'PDE-5 inhibitors' = 'phosphodiesterase 5 inhibitors'), else
+    without a salt the name adds ('megestrol acetate' = megestrol, as `_drug`); then in the singular
+    ('tyrosine kinase inhibitors' = '… inhibitor'), hyphens and spaces ignored ('b-cell targeted
+    therapy' = 'b cell targeted therapy')."""
     text = _text(value)
-    text = _generic_names().get(text) or _class_name(text) or text
+    text = _generic_names().get(text) or _class_name(text) or _drug(text)
     words = text.split(" ")
     last = words[-1]
     if last.endswith("ies") and len(last) > 4:

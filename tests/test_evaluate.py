@@ -301,6 +301,7 @@ def test_a_drug_dose_measure_matches_by_the_generic_name():
     ("Calcipotriol", "calcipotriene", True),  # a drug by any of its names
     ("L-arginine", "arginine", True),
     ("topical corticosteroids", "corticosteroids", False),  # a narrower class stays narrower
+    ("megestrol acetate", "megestrol", True),  # a salt the name adds
     ("interleukin inhibitors", "interleukins", False),
     # a class by any name its patterns know, and hyphens or spaces as written
     ("DMARDs", "immunosuppressants", True),
