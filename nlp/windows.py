@@ -172,9 +172,14 @@ def _compile_therapy_classes() -> re.Pattern:
     )
 
 
+def class_entry(match: re.Match) -> dict:
+    """The therapy_classes.json entry a `THERAPY_CLASS_RE` match is of (its group is c<index>_<n>)."""
+    return THERAPY_CLASSES["classes"][int(match.lastgroup[1:].split("_")[0])]
+
+
 def class_subjects(match: re.Match) -> tuple[str, ...]:
     """The subjects a `THERAPY_CLASS_RE` match names: its class's, or those its words derive."""
-    entry = THERAPY_CLASSES["classes"][int(match.lastgroup[1:].split("_")[0])]
+    entry = class_entry(match)
     if entry.get("derive") == "cyp":
         return cyp_subjects(match.group())
     return tuple(entry["subjects"])
@@ -491,7 +496,7 @@ def defined_class_abbreviations(text: str) -> dict[str, str]:
         named = [m for m in THERAPY_CLASS_RE.finditer(text, max(0, end - CLASS_BEFORE_ABBREVIATION_REACH), end)]
         if not named or named[-1].end() != end:
             continue
-        entry, subjects = THERAPY_CLASSES["classes"][int(named[-1].lastgroup[1:].split("_")[0])], class_subjects(named[-1])
+        entry, subjects = class_entry(named[-1]), class_subjects(named[-1])
         # 'standard of care (SOC)' names whatever the trial's care is, no class of drugs
         if len(subjects) == 1 and entry.get("medication", True) and subjects[0] not in VAGUE_CLASSES:
             found[abbreviation] = subjects[0]
@@ -555,7 +560,7 @@ def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
 
 class WindowExtractor:
     def __init__(self, nlp: Language):
-        self.classes = THERAPY_CLASSES["classes"]
+        pass
 
     def __call__(self, doc: Doc) -> Doc:
         user_data = doc.user_data
@@ -632,7 +637,7 @@ class WindowExtractor:
         classes = []
         for start, end in regions if regions is not None else [(0, len(text))]:
             for match in THERAPY_CLASS_RE.finditer(text, start, end):
-                entry = self.classes[int(match.lastgroup[1:].split("_")[0])]
+                entry = class_entry(match)
                 subject = Subject(
                     class_subjects(match), entry.get("medication", True), match.start(), match.end(), is_class=True
                 )
