@@ -178,10 +178,16 @@ def test_find_doses(text, amount, unit, frequency):
      ("qds", "QID"), ("3x/day", "TID"), ("2 x daily", "BID"), ("1×/d", "QD"), ("4x per day", "QID"),
      ("twice weekly", "BIW"), ("2 times per week", "BIW"), ("three times a week", "TIW"), ("2-3 times a week", None),
      ("5 mg OD", "QD"), ("1 tab OD", "QD"), ("three times weekly", "TIW"), ("2 times weekly", "BIW"), ("3x/week", "TIW"),
-     ("2 x weekly", "BIW")],
+     ("2 x weekly", "BIW"), ("4 mg in the morning", "QD"), ("10 mg at bedtime", "QD"),
+     ("in the morning and in the evening", "BID"),
+     ("taken 3 times daily during breakfast, early afternoon, and at bedtime", "TID")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
+
+
+def test_a_time_of_day_that_times_no_dose_is_no_frequency():
+    assert find_frequency("seen the morning after the infusion") is None
 
 
 def test_od_elsewhere_is_the_right_eye():
