@@ -555,13 +555,10 @@ def _times_in(text: str) -> tuple[list[TimeExpression], list[TimeExpression]]:
 
 @Language.factory("trialkb_windows")
 def make_window_extractor(nlp: Language, name: str) -> "WindowExtractor":
-    return WindowExtractor(nlp)
+    return WindowExtractor()
 
 
 class WindowExtractor:
-    def __init__(self, nlp: Language):
-        pass
-
     def __call__(self, doc: Doc) -> Doc:
         user_data = doc.user_data
         if user_data.get(_NOT_WANTED):
@@ -1604,4 +1601,4 @@ def _window(name: str, time: TimeExpression, relation: str, subject: Subject, ru
     }
 
 
-_EXTRACTOR = WindowExtractor(None)
+_EXTRACTOR = WindowExtractor()
