@@ -276,10 +276,12 @@ OF_THERAPY_RE = re.compile(
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
-    r"\s+(?:(?:the|any|therapeutic|their|his|her|its)\s+)?"
+    r"\s+(?:(?:the|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
-    # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy'
-    r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?",
+    # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
+    # 'since all other prior cytotoxic chemotherapies'
+    r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
+    r"(?P<modifiers>(?:(?:cytotoxic|myelosuppressive|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
@@ -1493,8 +1495,10 @@ def _therapy_of_the_time(
     # a bracket closes after the time only when the time is all it holds: '(within 3 months) with X'
     if of is None or (of.group().startswith(")") and not text[: time.start].rstrip().endswith("(")):
         return [], None
-    later = [s for s in subjects if s.start >= of.end() and s.end <= clause_end]
-    if not later or not (later[0].start == of.end() or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)):
+    # a modifier may be the first word of the therapy's name: 'cytotoxic agents'
+    later = [s for s in subjects if s.start >= of.start("modifiers") and s.end <= clause_end]
+    starts = (of.start("modifiers"), of.end())
+    if not later or not (later[0].start in starts or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)):
         return [], None
     # '… since last radiation therapy or chemotherapy': the list goes on past a therapy that is no medication
     listed = [s for s in _list_starting_with(text, later) if s.medication]

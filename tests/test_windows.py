@@ -701,6 +701,14 @@ def test_a_combination_joined_by_plus_names_each_member(components):
     ("At least 12 months since prior adjuvant or neoadjuvant taxane therapy",
      [("taxanes", 12, "months", "last_used_before")]),
     ("At least 3 weeks since prior radiotherapy", []),  # no medication
+    # how much or which line was given, before the therapy's name
+    ("At least 2 weeks since prior moderate-dose cytarabine", [("cytarabine", 2, "weeks", "last_used_before")]),
+    ("At least 3 weeks since all other prior cytotoxic chemotherapies",
+     [("chemotherapy", 3, "weeks", "last_used_before")]),
+    ("At least 3 years since other prior first-line chemotherapy", [("chemotherapy", 3, "years", "last_used_before")]),
+    # … unless the word belongs to the name
+    ("Use within 4 weeks of randomization of cytotoxic agents or antimetabolites",
+     [("chemotherapy", 4, "weeks", "used_within"), ("antimetabolites", 4, "weeks", "used_within")]),
 ])
 def test_a_time_since_a_therapy_is_its_last_use(components, text, expected):
     assert windows_of(components, text) == expected
