@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nlp.text import sentence_spans, strip_span
+from nlp.text import fold_east_asian_forms, sentence_spans, strip_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +187,7 @@ class _OpenItem:
 
 
 def split_criteria(text: str) -> list[Criterion]:
-    return _CriteriaSplitter(text).run()
+    return _CriteriaSplitter(fold_east_asian_forms(text)).run()
 
 
 class _CriteriaSplitter:

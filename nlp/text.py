@@ -63,6 +63,14 @@ def _accent_folding_table() -> dict[int, str]:
 
 
 _ACCENT_FOLDING = _accent_folding_table()
+_EAST_ASIAN_FOLDING = str.maketrans(_EAST_ASIAN_FORMS)
+
+
+def fold_east_asian_forms(text: str) -> str:
+    """The text with the East Asian forms above as ASCII, one character for one, so that offsets into it
+    are offsets into text ("Exclusion criteria：" is a header)."""
+    return text if text.isascii() else text.translate(_EAST_ASIAN_FOLDING)
+
 _SYMBOL_THEN_BRACKET_RE = re.compile(r"[<>≤≥=][ \t]*\(")  # in every match above: its quick first test
 
 _CLOCK_TIME_RE = re.compile(r"\d{1,2}[ap]\.m\.")

@@ -101,6 +101,11 @@ def test_header_with_the_first_item_on_its_line():
     ]
 
 
+def test_headers_with_a_full_width_colon_as_east_asian_copies_write_them():
+    text = "Inclusion Criteria（all must be met）：\n 1. Age ≥18 years；\nExclusion criteria：\n 1. ALT>2.5×ULN；"
+    assert items(text) == [("Age ≥18 years；", "inclusion", None, 0), ("ALT>2.5×ULN；", "exclusion", None, 0)]
+
+
 def test_a_line_that_says_more_after_criteria_for_is_no_header():
     assert items("Inclusion Criteria:\n\n* x\n\nExclusion criteria for the sub-study are the same") == [
         ("x", "inclusion", None, 0),
