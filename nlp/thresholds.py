@@ -188,6 +188,7 @@ _MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNO
 _DIGIT_RE = re.compile(r"\d")
 
 
+_SIGNED_FORMS = ("simple", "range", "between")  # a value of these forms may carry a minus sign
 _START_THEN_LONGEST = itemgetter(0, 1)  # (start, -length) of a scan candidate
 _LITRE_RE = re.compile(r"(?<=/)([md]?)l$")
 _AGE_OF_BEFORE_RE = re.compile(r"\bage\s+(?:of\s+)?$", re.IGNORECASE)
@@ -198,6 +199,17 @@ _TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _DASH_RE = re.compile(r"\s*[-–]\s*")
 _PAIR_GAP_RE = re.compile(r"\s*(?:and|&|or)\s*", re.IGNORECASE)
 _DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
+_MINUS_SIGNS = "-−–"
+_BEFORE_A_SIGN = " \t\n([<>≤≥=:"
+
+
+def _minus_sign_before(text: str, number_start: int) -> int | None:
+    """'T-score ≤ -2.5', '(-1 to -2.5)': the start of a minus sign glued to the number, after a blank, an
+    operator or a bracket (not the dash of '18-65' or of 'T-score')."""
+    sign = number_start - 1
+    if sign < 0 or text[sign] not in _MINUS_SIGNS:
+        return None
+    return sign if sign == 0 or text[sign - 1] in _BEFORE_A_SIGN else None
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
@@ -279,7 +291,8 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("between", re.compile(
-                rf"(?<![A-Za-z])between\s+(?:the\s+(?P<ages>ages?)\s+of\s+)?(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*(?P<n2>{body})",
+                rf"(?<![A-Za-z])between\s+(?:the\s+(?P<ages>ages?)\s+of\s+)?[-−–]?(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*"
+                rf"(?P<minus2>(?<=\s)[-−–](?=\d))?(?P<n2>{body})",
                 re.IGNORECASE,
             )),
             ("uln", re.compile(rf"(?<![A-Za-z]){uln}(?![A-Za-z])", re.IGNORECASE)),
@@ -296,7 +309,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("range", re.compile(
-                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner}|{_AND_UPPER_BOUND})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<n2>{body})(?![0-9])(?!(?!{unit_unnamed})[A-Za-z])",
+                rf"(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:{joiner}|{_AND_UPPER_BOUND})\s*(?P<high_op>(?:\\?<|≤)=?|less\s+than|under|below)?\s*(?P<minus2>(?<=\s)[-−–](?=\d))?(?P<n2>{body})(?![0-9])(?!(?!{unit_unnamed})[A-Za-z])",
                 re.IGNORECASE,
             )),
             ("enumeration", re.compile(
@@ -316,7 +329,7 @@ class QuantityGrammar:
             "enumeration": (("or",), re.compile(r"or\s+\d")),  # "0, 1 or 2", "0 and/or 1"
             "range": (
                 (*(words[0] for words in joiners), "and"),
-                re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?\d|{_AND_UPPER_BOUND}"),
+                re.compile(rf"(?:{joiner_hint})\s*(?:(?:\\?[<≤]=?|less\s+than|under|below)\s*)?[-−–]?\d|{_AND_UPPER_BOUND}"),
             ),
         }
         self._passes = [(form, pattern, form in _OPERATOR_FORMS, self._gate(form)) for form, pattern in self.patterns]
@@ -334,14 +347,17 @@ class QuantityGrammar:
             if gate is not None and not _gate_open(gate, lowered, ascii_text):
                 continue
             for match in pattern.finditer(text):
-                operator = self.operator_ending_at(text, match.start()) if is_operator_form else None
+                number_start = match.start()
+                if form in _SIGNED_FORMS and (sign := _minus_sign_before(text, number_start)) is not None:
+                    number_start = sign
+                operator = self.operator_ending_at(text, number_start) if is_operator_form else None
                 if operator is None and form == "class":
                     operator = self._operator_before_class_name(text, match.start()) or self._suffix_operator(text, match)
                 if operator is None and form in _NEEDS_OPERATOR:
                     continue  # "<= ULN", "> Class II" need an operator
                 if operator is not None and form in ("range", "enumeration") and not self._at_least_range(text, match, operator):
                     continue  # "> 1-2" is not a range; the simple form takes it
-                start = operator[0] if operator else match.start()
+                start = operator[0] if operator else number_start
                 candidates.append((start, -(match.end() - start), form, match, operator))
         candidates.sort(key=_START_THEN_LONGEST)
         quantities, scales, taken_until = [], [], -1
@@ -474,6 +490,8 @@ class QuantityGrammar:
             end = suffix.end() if suffix and operator[0] == match.start() else match.end()
             return Quantity(operator[0], end, match.start("roman"), "class", [(operator[1], value)])
         low, high = parse_number(match.group("n1")), None
+        if form in _SIGNED_FORMS and low is not None and _minus_sign_before(text, match.start("n1")) is not None:
+            low = -low
         unit_match = self._unit_match(match)
         if form == "scaled":
             quantity = Quantity(operator[0], match.end(), match.start("n1"), "simple", [(operator[1], low)])
@@ -482,6 +500,10 @@ class QuantityGrammar:
             return quantity
         if form in ("between", "range", "enumeration"):
             high = parse_number(match.group("n2"))
+            if high is not None and match.groupdict().get("minus2"):
+                high = -high
+                if low is not None and low < 0 and high < low:
+                    low, high = high, low  # 'T-score -1.0 to -2.5': from the nearer to the further from zero
             if high is None or low is None or high <= low:
                 return None
             end = match.end()
@@ -1278,6 +1300,8 @@ class ThresholdLinker:
             for index, (op, value) in enumerate(quantity.comparisons):
                 if op is None or value is None or _states_the_scale(rule, op, value):
                     continue
+                if value < 0 and not rule.get("signed"):
+                    continue  # a minus before the value of a measure that is never negative: a dash
                 fact = {"measure": _measure_of_value(rule, measure, value, quantity.unit), "op": op, "value": value}
                 if index == 0 and quantity.low_unit:
                     fact["unit"] = rule.get("unit_aliases", {}).get(quantity.low_unit, quantity.low_unit)

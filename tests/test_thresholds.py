@@ -1351,3 +1351,27 @@ def test_lab_limits_beyond_the_shared_vocabulary(pipe, text, expected):
 ])
 def test_a_lab_that_needs_its_unit_takes_no_bare_number(pipe, text):
     assert [t for t in with_units(pipe, text) if t[0] in ("PT", "aPTT", "PEF")] == []
+
+
+# A minus sign glued to a value, after a blank, an operator or a bracket, makes it negative: T-scores.
+@pytest.mark.parametrize("text, expected", [
+    ("a T-score equal to or lower than -2.5 SD", [("BMD T-score", "<=", -2.5)]),
+    ("BMD T-score ≤-1.5 in at least one of the anatomic sites", [("BMD T-score", "<=", -1.5)]),
+    ("a T-score<-2.5 and >-4.0 at either the lumbar spine or total hip",
+     [("BMD T-score", "<", -2.5), ("BMD T-score", ">", -4.0)]),
+    ("BMD T-score of at least -2.5 at femoral neck", [("BMD T-score", ">=", -2.5)]),
+    # a range or 'between' reads both ends, in either order
+    ("Spine BMD T-score between -1.0 and -2.5", [("BMD T-score", "<=", -1.0), ("BMD T-score", ">=", -2.5)]),
+    ("T-score from -2.5 to -4.0", [("BMD T-score", "<=", -2.5), ("BMD T-score", ">=", -4.0)]),
+])
+def test_a_minus_sign_makes_a_signed_measure_negative(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("age 18 -65 years", [("age", "<=", 65), ("age", ">=", 18)]),  # a range's dash, not a sign
+    ("Hemoglobin > -3 g/dL", []),  # a measure that is never negative takes no negative value
+    ("T-score 2.5 or higher", [("BMD T-score", ">=", 2.5)]),  # the hyphen of 'T-score' is no sign
+])
+def test_a_dash_is_no_minus_sign(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
