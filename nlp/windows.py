@@ -112,6 +112,8 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
+LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins a list's items, beyond blanks
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
 FOR_BEFORE_RE = re.compile(WINDOW_PATTERNS["for_before"]["regex"], re.IGNORECASE)
 TREATMENT_HISTORY_RE = re.compile(WINDOW_PATTERNS["for_before"]["not_after"], re.IGNORECASE)
@@ -333,7 +335,8 @@ RESTRICTED_TO_RE = re.compile(r"\s*[(\[]\s*(?:(?:restricted|limited)\s+to\b|i\.\
 EXAMPLES_OPEN_RE = re.compile(
     # 'proton pump inhibitor drugs such as …', 'ICS/LABA combination product (e.g., ADVAIR)'
     r"(?:\s+(?:combination\s+)?(?:drugs?|medications?|medicines?|agents?|products?))?"
-    r"\s*(?:[(\[]\s*|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
+    # not a bracket that restates the time for some of them: 'chemotherapy (6 weeks for nitrosoureas)'
+    rf"\s*(?:[(\[]\s*(?!(?:[>≥]=?\s*|at\s+least\s+)?\d+\s*-?\s*{TIME_UNIT}\b)|,?\s+(?=(?:e\.?\s?g\.?|such|including)\b))"
     r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such\s+as|(?:which\s+)?includ(?:ing|es?)(?:\s+but\s+not\s+limited\s+to)?|for\s+example|for\s+instance)[,:]?\s*)?",
     re.IGNORECASE,
 )
@@ -1442,12 +1445,21 @@ def _items_of_the_following(text: str, time: TimeExpression) -> bool:
     return following is not None and text.find(":", following.end(), time.start) >= 0
 
 
+def _names_its_own_therapies(text: str, subjects: list[Subject], time: TimeExpression) -> bool:
+    """'(6 weeks for nitrosoureas or mitomycin)', not '(2 weeks for rapidly progressive disease)': a restated
+    time that names therapies inside its bracket."""
+    close = text.find(")", time.end)
+    return any(time.end <= s.start and (close < 0 or s.end <= close) and s.medication for s in subjects)
+
+
 def _subjects_of(
     text: str, subjects: list[Subject], segment_start: int, time: TimeExpression, segment_end: int
 ) -> tuple[list[Subject], str]:
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
+    if time.kind == "restated" and _names_its_own_therapies(text, subjects, time):
+        before = []  # '… since prior chemotherapy (6 weeks for nitrosoureas)': the therapies after the time
     excluded_spans = [m.span() for m in EXCLUDED_BRACKET_RE.finditer(text, segment_start, time.start)]
     before = [s for s in before if not any(a <= s.start < b for a, b in excluded_spans)]
     before = [s for s in before if not s.equivalent] or _dosed_therapy(text, subjects, before) or before
@@ -1589,6 +1601,8 @@ def _list_starting_with(text: str, candidates: list[Subject]) -> list[Subject]:
     for subject in candidates[1:]:
         if not LIST_CONNECTORS_RE.fullmatch(text, listed[-1].end, subject.start):
             break
+        if RUN_IN_HEADING_RE.match(text, subject.end) and not LIST_WORD_RE.search(text, listed[-1].end, subject.start):
+            break  # '… since prior chemotherapy Endocrine therapy: No …': a heading of the old layout run in
         listed.append(subject)
     return listed
 

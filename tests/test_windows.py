@@ -714,6 +714,28 @@ def test_a_time_since_a_therapy_is_its_last_use(components, text, expected):
     assert windows_of(components, text) == expected
 
 
+# The older registry layout restates the time for some therapies in brackets, and runs its headings in.
+@pytest.mark.parametrize("text, expected", [
+    ("At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C) and recovered",
+     [("chemotherapy", 4, "weeks", "last_used_before"), ("nitrosoureas", 6, "weeks", "last_used_before"),
+      ("mitomycin", 6, "weeks", "last_used_before")]),
+    ("More than 3 weeks since chemotherapy (6 weeks since nitrosureas or melphalan)",
+     [("chemotherapy", 3, "weeks", "last_used_before"), ("nitrosoureas", 6, "weeks", "last_used_before"),
+      ("melphalan", 6, "weeks", "last_used_before")]),
+    ("> 3 weeks from prior chemotherapy and > 2 weeks from prior hormonal therapy",
+     [("chemotherapy", 3, "weeks", "last_used_before"), ("endocrine therapy", 2, "weeks", "last_used_before")]),
+    # a bracket that names no therapy restates the time for the therapy before it
+    ("At least 4 weeks since hormone therapy (at least 2 weeks for rapidly progressive disease)",
+     [("endocrine therapy", 4, "weeks", "last_used_before"), ("endocrine therapy", 2, "weeks", "last_used_before")]),
+    ("Chemotherapy: At least 2 weeks since chemotherapy Endocrine therapy: No concurrent corticosteroids",
+     [("chemotherapy", 2, "weeks", "last_used_before")]),
+    ("At least 2 weeks since neuroleptics (6 weeks since depot neuroleptics)",
+     [("antipsychotics", 2, "weeks", "last_used_before"), ("depot antipsychotics", 6, "weeks", "last_used_before")]),
+])
+def test_the_older_layout_restates_times_and_runs_headings_in(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
 # A therapy that says how an event was treated counts events, it is no medication window.
 @pytest.mark.parametrize("text", [
     "Previously confirmed history of two or more exacerbations requiring treatment with systemic Corticosteroid (CS) "
