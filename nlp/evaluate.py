@@ -145,6 +145,15 @@ def _unit(value) -> str:
     return _UNIT_SPELLINGS.get(unit, unit)
 
 
+def _in_units(amount, unit) -> tuple[object, str]:
+    """An amount and its unit, millions of units as units: '4.5 MIU' = '4500000 IU' (annotators write both)."""
+    unit = _unit(unit)
+    number = _number(amount)
+    if unit.startswith("miu") and number is not None:
+        return number * 1_000_000, unit[1:]
+    return amount, unit
+
+
 def duration_days(value, unit) -> float | None:
     number = _number(value)
     unit = _text(unit).rstrip("s")
@@ -166,9 +175,9 @@ def threshold_matches(gold: dict, predicted: dict) -> bool:
 def regimen_matches(gold: dict, predicted: dict) -> bool:
     if _drug(gold.get("drug")) != _drug(predicted.get("drug")):
         return False
-    if not _same_number(gold.get("amount"), predicted.get("amount")):
-        return False
-    if _unit(gold.get("unit")) != _unit(predicted.get("unit")):
+    gold_amount, gold_unit = _in_units(gold.get("amount"), gold.get("unit"))
+    predicted_amount, predicted_unit = _in_units(predicted.get("amount"), predicted.get("unit"))
+    if not _same_number(gold_amount, predicted_amount) or gold_unit != predicted_unit:
         return False
     return gold.get("frequency") is None or _text(gold["frequency"]) == _text(predicted.get("frequency"))
 

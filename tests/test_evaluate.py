@@ -64,6 +64,11 @@ def test_regimen_key_fields():
     assert regimen_matches({"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m^2"},
                            {"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m2"})
     assert not regimen_matches({"drug": "selexipag", "amount": 200, "unit": "ug"}, {"drug": "selexipag", "amount": 200, "unit": "mg"})
+    # millions of units as units
+    assert regimen_matches({"drug": "aldesleukin", "amount": 4.5, "unit": "MIU"}, {"drug": "aldesleukin", "amount": 4500000, "unit": "IU"})
+    assert regimen_matches({"drug": "interferon alfa", "amount": 3, "unit": "MIU/m2"},
+                           {"drug": "interferon alfa", "amount": 3000000, "unit": "IU/m2"})
+    assert not regimen_matches({"drug": "aldesleukin", "amount": 4.5, "unit": "MIU"}, {"drug": "aldesleukin", "amount": 4.5, "unit": "IU"})
 
 
 def test_window_duration_in_days():

@@ -700,3 +700,16 @@ def test_an_intervention_named_with_its_dose_names_the_drug_without_it():
 ])
 def test_a_product_of_two_drugs_gives_each_its_amount_in_the_same_order(components, text, expected):
     assert regimens_of(components, text) == expected
+
+
+# The older records write a square metre as 'sq m' and daily as 'q day'; drugs by their older names and codes.
+@pytest.mark.parametrize("text, expected", [
+    ("Fludarabine 30 mg/sq m/day IV infusion for 5 days",
+     [R(30, "mg/m2", "fludarabine", frequency="QD", route="intravenous", form="infusion", duration="5 days")]),
+    ("Irofulven 11mg/sq. m IV over 5 min", [R(11, "mg/m2", "irofulven", route="intravenous")]),
+    ("Etoposide 50 mg PO q day for 21 days", [R(50, "mg", "etoposide", frequency="QD", route="oral", duration="21 days")]),
+    ("R115777 300mg orally twice daily", [R(300, "mg", "tipifarnib", frequency="BID", route="oral")]),
+    ("Rabbit ATG 1.5 mg/kg a day", [R(1.5, "mg/kg", "antithymocyte globulin", frequency="QD")]),
+])
+def test_older_spellings_of_units_frequencies_and_names(components, text, expected):
+    assert regimens_of(components, text) == expected
