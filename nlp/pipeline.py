@@ -166,6 +166,8 @@ def _unit_user_data(unit: dict) -> dict:
         user_data[windows.CLASS_ABBREVIATIONS] = unit["class_abbreviations"]
     if unit.get("dose_limit"):
         user_data[thresholds.DOSE_LIMIT] = unit["dose_limit"]
+    if unit.get("heading_measure"):
+        user_data[thresholds.HEADING_MEASURE] = unit["heading_measure"]
     if unit.get("header_relation"):
         user_data[windows.HEADER_RELATION] = unit["header_relation"]
     for component, skip in ELIGIBILITY_ONLY.items():
@@ -249,8 +251,10 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
     # ordinal -> (the operator its header gives its items' doses ("maximum doses allowed:"), the window
     # relation it gives its items ("stable regimen … for:")); read when an item asks, as most criteria have none
     header_values = {}
+    heading = None  # (measure, criterion) of the heading that names the measure of the items after it
     for criterion in split_criteria(text):
         criterion_text = text[criterion.start : criterion.end]
+        heading = _heading_over(heading, criterion, criterion_text)
         study["criteria"].append(
             {
                 "ordinal": criterion.ordinal,
@@ -283,9 +287,25 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
             "class_abbreviations": class_abbreviations,
             "dose_limit": dose_limit,
             "header_relation": header_relation,
+            "heading_measure": heading[0] if heading and heading[1] is not criterion else None,
         }
         units.append((unit_text, context))
     return units
+
+
+def _heading_over(heading: tuple | None, criterion, criterion_text: str) -> tuple | None:
+    """The measure heading ('Age:', 'Life expectancy:') whose items `criterion` is among: it opens at the
+    heading and closes at the next heading or list header, or where its section or nesting ends."""
+    if measure := thresholds.heading_measure(criterion_text):
+        return measure, criterion
+    if heading is None:
+        return None
+    opened = heading[1]
+    if criterion.section != opened.section or criterion.depth < opened.depth or (
+        criterion.depth == opened.depth and criterion_text.rstrip().endswith(":")
+    ):
+        return None
+    return heading
 
 
 def _header_values(parent: int, unit_texts: dict[int, str], header_values: dict) -> tuple[str | None, str | None]:

@@ -46,6 +46,7 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 DRUGS, THRESHOLDS = extension_key("drugs"), extension_key("thresholds")  # doc.user_data keys of doc._.drugs, doc._.thresholds
 _NOT_WANTED = "trialkb_thresholds_not_wanted"  # doc.user_data flag set by `skip_thresholds`
 DOSE_LIMIT = "trialkb_dose_limit"  # doc.user_data: the operator a list header gives its items' doses
+HEADING_MEASURE = "trialkb_heading_measure"  # doc.user_data: the measure a heading names ('Age:' over '18 and over')
 _QUANTITIES = "trialkb_thresholds_quantities"  # doc.user_data: what `read_text` found, for __call__
 
 
@@ -864,8 +865,11 @@ class ThresholdLinker:
             r"(?<!hair\s)\b(?:" + "|".join(operators["change_nouns"]) + r")(?:\s+(?:of|by))?\s*$", re.IGNORECASE
         )
 
-    def thresholds(self, text: str, mentions: list[Mention], quantities: list[Quantity], scales) -> list[dict]:
-        """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text."""
+    def thresholds(
+        self, text: str, mentions: list[Mention], quantities: list[Quantity], scales, heading: str | None = None
+    ) -> list[dict]:
+        """All inputs sorted and non-overlapping; lookups bisect, so this is O(n log n) in the text. `heading`:
+        the measure of the heading the text is listed under, for a value that names none."""
         mention_index = _SpanIndex(mentions)
         quantities = [q for q in quantities if mention_index.covering(q.number_start) is None]
         quantity_index = _SpanIndex(quantities)
@@ -884,7 +888,7 @@ class ThresholdLinker:
                 restated_until = quantity.end  # "≥ 3000 /uL (≥ 3.0 x 10^9/L)": the same limit in another unit
                 continue
             following = quantities[index + 1] if index + 1 < len(quantities) else None
-            self._link(text, quantity, mentions, previous, following, restated_until)
+            self._link(text, quantity, mentions, previous, following, restated_until, heading)
             if quantity.rule == "score-on-scale":
                 _scale_after_measure(text, quantity, scales)
             facts.extend(self._facts(text, quantity))
@@ -899,6 +903,7 @@ class ThresholdLinker:
         previous: Quantity | None,
         following: Quantity | None,
         restated_until: int | None = None,
+        heading: str | None = None,
     ) -> None:
         if self._counts_listed_items(text, quantity) or self.change_of_before_re.search(text, max(0, quantity.start - 30), quantity.start):
             return
@@ -939,6 +944,8 @@ class ThresholdLinker:
             ("score-on-scale", lambda: self._score_on_scale(text, quantity, mentions.spans, after_index)),
             ("implicit-age", lambda: [(None, "age")] if self._implicit_age(text, quantity) else []),
             ("required-age", lambda: [(None, "age")] if self._required_age(text, quantity) else []),
+            # 'Age:' then '- 18 and over', 'Life expectancy:' then '- At least 3 months' (the older layout)
+            ("heading", lambda: [(None, heading)] if heading and quantity.form != "bare" else []),
         )
         for rule, links_of in candidates:
             links = links_of()
@@ -1453,6 +1460,21 @@ def _attach_scales(text: str, quantities: _SpanIndex, scales) -> None:
             quantity.scale_max = quantity.scale_max or maximum
 
 
+_HEADING_RE = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z /-]{1,40}?)\s*:\s*")
+
+
+@functools.lru_cache(maxsize=1)
+def _measure_by_name() -> dict[str, str]:
+    return {phrase.lower(): measure for measure, phrases in reversed(_load("measures.json").items()) for phrase in phrases}
+
+
+def heading_measure(text: str) -> str | None:
+    """'Age:', 'Life expectancy:', 'Performance status:': a heading (of the older registry layout) that is
+    one measure's name; its list items give that measure's values. None for any other text."""
+    match = _HEADING_RE.fullmatch(text)
+    return _measure_by_name().get(match["name"].lower()) if match else None
+
+
 def dose_limit_header(text: str) -> str | None:
     """The operator that a list header ending in 'maximum doses allowed:' gives its items' doses."""
     if not text.rstrip().endswith(":"):
@@ -1504,7 +1526,8 @@ class ThresholdExtractor:
         if not quantities:  # only plain numbers ("within 4 weeks", "2 infusions"): skip the matchers
             user_data[THRESHOLDS] = []
             return doc
-        user_data[THRESHOLDS] = self.linker.thresholds(text, self.measures.find(doc, text), quantities, scales)
+        mentions = self.measures.find(doc, text)
+        user_data[THRESHOLDS] = self.linker.thresholds(text, mentions, quantities, scales, user_data.get(HEADING_MEASURE))
         return doc
 
     def read_text(self, text: str, user_data: dict) -> bool:

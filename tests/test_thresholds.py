@@ -1375,3 +1375,41 @@ def test_a_minus_sign_makes_a_signed_measure_negative(pipe, text, expected):
 ])
 def test_a_dash_is_no_minus_sign(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+OLDER_LAYOUT = """PATIENT CHARACTERISTICS:
+
+        Age:
+
+          -  19 to 70
+
+        Sex:
+
+          -  Female
+
+        Performance status:
+
+          -  Zubrod 0-2
+
+        Life expectancy:
+
+          -  At least 3 months
+
+        Hematopoietic:
+
+          -  At least 3 transfusions"""
+
+
+def test_a_heading_that_names_a_measure_gives_it_to_the_values_listed_under_it():
+    import nlp as pipeline
+
+    record = {"protocolSection": {"identificationModule": {"nctId": "NCT00000048"},
+                                  "eligibilityModule": {"eligibilityCriteria": OLDER_LAYOUT}}}
+    facts = pipeline.extract_study(record)["thresholds"]
+    assert sorted((f["measure"], f["op"], f["value"], f.get("unit")) for f in facts) == [
+        ("ECOG", "<=", 2, None), ("ECOG", ">=", 0, None),
+        ("age", "<=", 70, "years"), ("age", ">=", 19, "years"),
+        ("life expectancy", ">=", 3, "months"),  # not the transfusions under the next heading
+    ]
+    for fact in facts:  # the source is the item's own text
+        assert OLDER_LAYOUT[fact["span_start"] : fact["span_end"]] == fact["source_text"]
