@@ -874,3 +874,18 @@ def test_the_class_vocabulary_names_no_drug_and_nothing_it_leaves_out():
     names = DRUG_CLASSES.names
     assert len(names) > 2000 and all(name == name.lower() for name in names)
     assert not [name for name in names if load_lexicon().exact(name) or NOT_WINDOWS.search(name)]
+
+
+# Classes in the words urology and pharmacology texts use; a class's members listed with 'i.e.' are its members.
+@pytest.mark.parametrize("text, expected", [
+    ("Use of any alpha-adrenoreceptor blockers within 2 weeks of Screening Visit (i.e. prazosin, tamsulosin)",
+     [("prazosin", 2, "weeks", "used_within"), ("tamsulosin", 2, "weeks", "used_within")]),
+    ("Alpha-adrenoceptor antagonists within 2 weeks", [("alpha-blockers", 2, "weeks", "used_within")]),
+    ("Use of any alpha-adrenoreceptor agonists (e.g. pseudoephedrine, ephedrine) within 48 hours prior to uroflowmetry",
+     [("alpha-adrenergic agonists", 2, "days", "used_within")]),
+    ("Use of any 5-alpha-reductase inhibitor (e.g. finasteride), any drugs with antiandrogenic properties (e.g. "
+     "spironolactone, flutamide), within the 6 months preceding Screening",
+     [("5-alpha-reductase inhibitors", 6, "months", "used_within"), ("antiandrogens", 6, "months", "used_within")]),
+])
+def test_adrenergic_and_antiandrogenic_classes(components, text, expected):
+    assert windows_of(components, text) == expected
