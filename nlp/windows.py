@@ -274,9 +274,11 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X',
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
 OF_THERAPY_RE = re.compile(
-    r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+visit)?"
+    r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+(?:visit|\d{1,2}\b))?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
+    # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
+    r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
     r"\s+(?:of|with|from|(?:(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
     r"\s+(?:(?:the|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"

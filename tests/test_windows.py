@@ -889,3 +889,19 @@ def test_the_class_vocabulary_names_no_drug_and_nothing_it_leaves_out():
 ])
 def test_adrenergic_and_antiandrogenic_classes(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the use in a past time 'or concomitant use' of a therapy: the therapy after both
+    ("Use in the past 14 days or chronic concomitant use of proton pump inhibitors",
+     [("proton-pump inhibitors", 14, "days", "used_within")]),
+    ("Prior use within the last 3 days before Visit 1 or concomitant use of any NSAIDs",
+     [("nsaids", 3, "days", "used_within")]),
+    # two adjectives sharing one noun
+    ("History of use within the preceding 6 months of immunosuppressive or immune-modulating agents",
+     [("immunosuppressants", 6, "months", "used_within")]),
+    ("At least 3 months since prior luteinizing hormone-releasing hormone analogs",
+     [("gnrh analogues", 3, "months", "last_used_before")]),
+])
+def test_uses_then_and_now_shared_adjectives_and_hormone_analogues(components, text, expected):
+    assert windows_of(components, text) == expected
