@@ -294,16 +294,11 @@ def _eligibility_units(study: dict, protocol: dict) -> list[tuple[str, dict]]:
 
 
 def _heading_over(heading: tuple | None, criterion, criterion_text: str) -> tuple | None:
-    """The measure heading ('Age:', 'Life expectancy:') whose items `criterion` is among: it opens at the
-    heading and closes at the next heading or list header, or where its section or nesting ends."""
+    """The measure heading ('Age:', 'Life expectancy:') right before `criterion`, which is the heading's
+    item ('- 18 and over'); the criteria after it state their own measures."""
     if measure := thresholds.heading_measure(criterion_text):
         return measure, criterion
-    if heading is None:
-        return None
-    opened = heading[1]
-    if criterion.section != opened.section or criterion.depth < opened.depth or (
-        criterion.depth == opened.depth and criterion_text.rstrip().endswith(":")
-    ):
+    if heading is None or heading[1].ordinal != criterion.ordinal - 1 or heading[1].section != criterion.section:
         return None
     return heading
 

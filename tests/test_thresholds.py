@@ -1413,3 +1413,13 @@ def test_a_heading_that_names_a_measure_gives_it_to_the_values_listed_under_it()
     ]
     for fact in facts:  # the source is the item's own text
         assert OLDER_LAYOUT[fact["span_start"] : fact["span_end"]] == fact["source_text"]
+
+
+def test_a_heading_names_the_measure_of_its_first_item_only():
+    import nlp as pipeline
+
+    text = "Performance status:\n\n  - ECOG 0-1\n\n  - Score greater than 10 on the daily diary"
+    record = {"protocolSection": {"identificationModule": {"nctId": "NCT00000049"},
+                                  "eligibilityModule": {"eligibilityCriteria": text}}}
+    facts = pipeline.extract_study(record)["thresholds"]
+    assert sorted((f["measure"], f["op"], f["value"]) for f in facts) == [("ECOG", "<=", 1), ("ECOG", ">=", 0)]
