@@ -1423,3 +1423,14 @@ def test_a_heading_names_the_measure_of_its_first_item_only():
                                   "eligibilityModule": {"eligibilityCriteria": text}}}
     facts = pipeline.extract_study(record)["thresholds"]
     assert sorted((f["measure"], f["op"], f["value"]) for f in facts) == [("ECOG", "<=", 1), ("ECOG", ">=", 0)]
+
+
+# RECIST-style size limits of the older oncology records: the lesion or dimension names the tumor size
+@pytest.mark.parametrize("text, expected", [
+    ("Measurable disease: At least 20 mm by conventional techniques", [("tumor size", ">=", 20)]),
+    ("at least one tumor mass measuring >1.0 cm in largest dimension", [("tumor size", ">", 1.0)]),
+    ("lymph nodes must be at least 2 cm in the largest dimension", [("tumor size", ">=", 2)]),
+    ("at least 1 measurable lesion", []),  # a count, no size
+])
+def test_tumor_size_from_measurable_disease(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
