@@ -905,3 +905,13 @@ def test_adrenergic_and_antiandrogenic_classes(components, text, expected):
 ])
 def test_uses_then_and_now_shared_adjectives_and_hormone_analogues(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("At least 5 days since antihypertensives or antilipemics",
+     [("antihypertensives", 5, "days", "last_used_before"), ("lipid-lowering therapy", 5, "days", "last_used_before")]),
+    ("Use of weight loss medications within 3 months", [("weight loss drugs", 3, "months", "used_within")]),
+    ("Anti-obesity drugs within 3 months prior to screening", [("weight loss drugs", 3, "months", "used_within")]),
+])
+def test_lipid_lowering_and_weight_loss_classes(components, text, expected):
+    assert windows_of(components, text) == expected
