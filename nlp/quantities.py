@@ -103,11 +103,21 @@ RANGE_LOW_RE = re.compile(
 )
 
 
+# 'carboplatin AUC 6', 'target AUC=5', 'to an AUC of 5 mg/mL/min': a dose by the exposure it aims at
+AUC_DOSE_RE = re.compile(
+    r"(?<![\w-])AUC\s*(?:of\s+|=\s*|:\s*)?(?P<amount>\d+(?:\.\d+)?)(?![\d.])"
+    r"(?:\s*mg\s*/\s*mL\s*(?:/|[x×*·]|\s)\s*min(?:ute)?\b)?"
+)
+
+
 def find_doses(text: str) -> list[Dose]:
     """'2.4 mg/kg/d' -> Dose(2.4, 'mg/kg', 'QD'); concentrations ('5 mg/mL', '10 g/dL') are not doses."""
     doses = [dose for match in DOSE_RE.finditer(text) if (dose := _dose(match)) is not None]
     if "^" in text or "~" in text or "**" in text or "illion" in text or "MIU" in text:
         doses = _with_scaled_doses(text, doses)
+    if "AUC" in text:
+        auc = [Dose(parse_number(m["amount"]), "AUC", None, m.start(), m.end()) for m in AUC_DOSE_RE.finditer(text)]
+        doses = sorted([d for d in doses if not any(a.start <= d.start < a.end for a in auc)] + auc, key=lambda d: d.start)
     return _with_range_lows(text, doses)
 
 

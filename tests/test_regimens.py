@@ -713,3 +713,15 @@ def test_a_product_of_two_drugs_gives_each_its_amount_in_the_same_order(componen
 ])
 def test_older_spellings_of_units_frequencies_and_names(components, text, expected):
     assert regimens_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # carboplatin is dosed by the exposure it aims at
+    ("Carboplatin AUC 6 q4w", [R(6, "AUC", "carboplatin", frequency="Q4W")]),
+    ("carboplatin target AUC=5, IV Day 1, q 28 days X 6 cycles",
+     [R(5, "AUC", "carboplatin", frequency="Q4W", route="intravenous")]),
+    ("carboplatin dosed to an AUC of 5 mg/mL/min every 3 weeks", [R(5, "AUC", "carboplatin", frequency="Q3W")]),
+    ("paclitaxel 175 mg/m2 IV q 21 days", [R(175, "mg/m2", "paclitaxel", frequency="Q3W", route="intravenous")]),
+])
+def test_area_under_the_curve_doses_and_q_n_days(components, text, expected):
+    assert regimens_of(components, text) == expected
