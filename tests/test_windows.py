@@ -915,3 +915,17 @@ def test_uses_then_and_now_shared_adjectives_and_hormone_analogues(components, t
 ])
 def test_lipid_lowering_and_weight_loss_classes(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Current or previous (within 12 months) use of hormone replacement therapy, estrogens, or progestins",
+     [("hormone replacement therapy", 12, "months", "used_within"), ("estrogens", 12, "months", "used_within"),
+      ("progestins", 12, "months", "used_within")]),
+    ("HRT within 3 months", [("hormone replacement therapy", 3, "months", "used_within")]),
+    ("Thyroid replacement therapy must be stable for 6 weeks", [("thyroid hormone", 6, "weeks", "stable_for")]),
+    ("Antithyroid medications within 3 months", [("anti-thyroid drugs", 3, "months", "used_within")]),
+    ("rasagiline or other monoamine oxidase (MAO) inhibitors 60 days preceding baseline",
+     [("rasagiline", 60, "days", "used_within"), ("monoamine oxidase inhibitors", 60, "days", "used_within")]),
+])
+def test_hormone_replacement_thyroid_hormone_and_mao_inhibitors(components, text, expected):
+    assert windows_of(components, text) == expected
