@@ -112,6 +112,8 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+USE_BEFORE_TIME_RE = re.compile(r"\b(?:has|have)\s+(?:taken|received|used)$", re.IGNORECASE)
+USE_AFTER_TIME_RE = re.compile(r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?\s*,\s*(?:(?:an?|any)\s+)?", re.IGNORECASE)
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
 LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins a list's items, beyond blanks
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
@@ -1497,6 +1499,12 @@ def _subjects_of(
             if BLOCKERS_RE.search(text, time.end, after[0].start):
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
+    if USE_BEFORE_TIME_RE.search(opening) and (comma := USE_AFTER_TIME_RE.match(text, time.end)):
+        # 'currently receiving, or have received within 4 weeks before enrollment, RAAS blockade'
+        after = [s for s in subjects if s.start == comma.end() and s.end <= segment_end]
+        if after:
+            listed = _list_starting_with(text, [s for s in subjects if s.start >= comma.end() and s.end <= segment_end])
+            return [s for s in listed if s.medication], f"window_{time.kind}_used_then"
     return [], None
 
 

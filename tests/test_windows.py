@@ -929,3 +929,15 @@ def test_lipid_lowering_and_weight_loss_classes(components, text, expected):
 ])
 def test_hormone_replacement_thyroid_hormone_and_mao_inhibitors(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'is taking, or has taken in the last N days, X': the therapy after the time and its comma
+    ("Subjects who are currently receiving, or have received within 4 weeks before enrollment, RAAS blockade.",
+     [("renin-angiotensin system inhibitors", 4, "weeks", "used_within")]),
+    ("Patient is currently taking, or has taken in the last 7 days, a CYP3A4 inhibitor or inducer",
+     [("cyp3a inhibitors", 7, "days", "used_within"), ("cyp3a inducers", 7, "days", "used_within")]),
+    ("Patient has received in the last 7 days, or will receive, a transfusion", []),
+])
+def test_a_therapy_named_after_the_time_of_its_use(components, text, expected):
+    assert windows_of(components, text) == expected
