@@ -64,6 +64,15 @@ def tagger():
         ("ESK-001", "envudeucitinib"),
         ("TLL018", "tll-018"),
         ("TD-0903", "nezulcitinib"),
+        # older oncology and transplant records name drugs by their codes and first names
+        ("CEP-701", "lestaurtinib"),
+        ("776C85", "eniluracil"),
+        ("ethynyluracil", "eniluracil"),
+        ("PEG-Intron", "peginterferon alfa-2b"),
+        ("deoxyspergualin", "gusperimus"),
+        ("Abraxane", "nab-paclitaxel"),
+        ("rabbit ATG", "antithymocyte globulin"),
+        ("R115777", "tipifarnib"),
     ],
 )
 def test_names_brands_codes_and_misspellings_map_to_the_generic(name, generic):
