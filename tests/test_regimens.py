@@ -725,3 +725,12 @@ def test_older_spellings_of_units_frequencies_and_names(components, text, expect
 ])
 def test_area_under_the_curve_doses_and_q_n_days(components, text, expected):
     assert regimens_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, code", [
+    ("2mg/kg intravenously 4 times/day", "QID"),
+    ("2 mg/kg IV maintenance dose on each subsequent week", "QW"),
+    ("500 mg 3 times/d", "TID"),
+])
+def test_times_per_day_with_a_slash_and_each_subsequent_week(text, code):
+    assert find_frequency(text).value == code
