@@ -941,3 +941,16 @@ def test_hormone_replacement_thyroid_hormone_and_mao_inhibitors(components, text
 ])
 def test_a_therapy_named_after_the_time_of_its_use(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A minimum of 4 weeks must have elapsed since the completion of prior chemotherapy",
+     [("chemotherapy", 4, "weeks", "last_used_before")]),
+    ("Patients must have an interval of 4 weeks from prior immunotherapy", [("immunotherapy", 4, "weeks", "last_used_before")]),
+    ("At least 1 month since prior treatment dose corticosteroids", [("corticosteroids", 1, "months", "last_used_before")]),
+    # a time before a washout is the washout's
+    ("A minimum of 30 days on stable dose of analgesics and a minimum of 4 week washout from antidepressants",
+     [("analgesics", 30, "days", "stable_for"), ("antidepressants", 4, "weeks", "last_used_before")]),
+])
+def test_minimums_intervals_and_elapsed_times_since_a_therapy(components, text, expected):
+    assert windows_of(components, text) == expected
