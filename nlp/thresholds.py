@@ -202,15 +202,6 @@ _PAIR_GAP_RE = re.compile(r"\s*(?:and|&|or)\s*", re.IGNORECASE)
 _DASHED_HIGH_RE = re.compile(r"\s*[-–]\s*\d+(?:\.\d+)?\s*")
 _MINUS_SIGNS = "-−–"
 _BEFORE_A_SIGN = " \t\n([<>≤≥=:"
-
-
-def _minus_sign_before(text: str, number_start: int) -> int | None:
-    """'T-score ≤ -2.5', '(-1 to -2.5)': the start of a minus sign glued to the number, after a blank, an
-    operator or a bracket (not the dash of '18-65' or of 'T-score')."""
-    sign = number_start - 1
-    if sign < 0 or text[sign] not in _MINUS_SIGNS:
-        return None
-    return sign if sign == 0 or text[sign - 1] in _BEFORE_A_SIGN else None
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
 
@@ -633,6 +624,15 @@ def _gate_open(gate: tuple[tuple[str, ...], re.Pattern | None, bool], lowered: s
         if literal in lowered:
             return regex is None or regex.search(lowered) is not None
     return False
+
+
+def _minus_sign_before(text: str, number_start: int) -> int | None:
+    """'T-score ≤ -2.5', '(-1 to -2.5)': the start of a minus sign glued to the number, after a blank, an
+    operator or a bracket (not the dash of '18-65' or of 'T-score')."""
+    sign = number_start - 1
+    if sign < 0 or text[sign] not in _MINUS_SIGNS:
+        return None
+    return sign if sign == 0 or text[sign - 1] in _BEFORE_A_SIGN else None
 
 
 def _high_end_op(match: re.Match) -> str:
