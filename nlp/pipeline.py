@@ -679,16 +679,27 @@ def _schedule_from_arm_descriptions(study: dict) -> None:
     """An arm labelled '0.3 mg/kg zilucoplan' and described 'Daily subcutaneous (SC) injection': the label
     states the dose, the description how often and how it is given. The fact keeps the label's span;
     its rule says the schedule came from the arm's description."""
-    dosed_fields = {regimen["source_field"] for regimen in study["regimens"]}
+    dosed = {(r["source_field"], r["drug"]) for r in study["regimens"] if not _a_dose_given_once(study, r)}
     for regimen in study["regimens"]:
         description = study["_arm_descriptions"].get(regimen["source_field"])
-        if description is None or regimen["source_field"].replace(".label", ".description") in dosed_fields:
-            continue
+        if description is None or (regimen["source_field"].replace(".label", ".description"), regimen["drug"]) in dosed:
+            continue  # the description doses the drug itself (the background drugs it doses are theirs)
         for attribute, find in (("frequency", quantities.find_frequency), ("route", quantities.find_route)):
             found = find(description)
             if found and found.value and attribute not in regimen:
                 regimen[attribute] = found.value
                 regimen["rule"] = regimen["rule"].removesuffix("+arm_description") + "+arm_description"
+
+
+def _a_dose_given_once(study: dict, regimen: dict) -> bool:
+    """An arm description's loading dose ('… every 4 weeks … with a loading dose of 20mg'): it leaves the
+    schedule the description states to the dose its label names ('Nemolizumab (10 mg)')."""
+    field = regimen["source_field"]
+    description = study["_arm_descriptions"].get(field.replace(".description", ".label")) if field.endswith(".description") else None
+    if description is None:
+        return False
+    start, end = regimen["span_start"], regimen["span_end"]
+    return GIVEN_ONCE_RE.search(description, max(0, start - ONE_TIME_REACH), end + ONE_TIME_REACH) is not None
 
 
 # a dose given once: 'a loading dose', 'on Day 1', 'bolus'; 'an initial dose' may also start a titration

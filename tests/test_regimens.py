@@ -734,3 +734,15 @@ def test_area_under_the_curve_doses_and_q_n_days(components, text, expected):
 ])
 def test_times_per_day_with_a_slash_and_each_subsequent_week(text, code):
     assert find_frequency(text).value == code
+
+
+def test_an_arm_label_dose_takes_the_schedule_its_description_gives_past_a_loading_dose_and_background_drugs():
+    record = one_drug_arm(
+        "Nemolizumab (10 mg)",
+        "Participants received Nemolizumab subcutaneous injection every 4 weeks with a loading dose of 20mg. As "
+        "background therapy mometasone furoate 0.1% cream.",
+        "Nemolizumab",
+    )
+    regimens = nlp.extract_study(record)["regimens"]
+    label = [r for r in regimens if r["source_field"].endswith(".label")]
+    assert [(r["amount"], r.get("frequency"), r.get("route")) for r in label] == [(10, "Q4W", "subcutaneous")]
