@@ -954,3 +954,13 @@ def test_a_therapy_named_after_the_time_of_its_use(components, text, expected):
 ])
 def test_minimums_intervals_and_elapsed_times_since_a_therapy(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Immunotherapy or biological response modifiers within 4 weeks prior to study",
+     [("immunotherapy", 4, "weeks", "used_within"), ("biologic therapy", 4, "weeks", "used_within")]),
+    ("bile acid sequestrants within 90 days prior to screening", [("bile acid sequestrants", 90, "days", "used_within")]),
+    ("H(2) receptor antagonists within 2 days", [("H2-antihistamines", 2, "days", "used_within")]),
+])
+def test_response_modifiers_bile_acid_sequestrants_and_h2_blockers(components, text, expected):
+    assert windows_of(components, text) == expected
