@@ -669,6 +669,7 @@ class WindowExtractor:
             and (members := _enumerated_members(text, c, examples[c], kept_drugs))
         }
         further = _examples_further_after(text, kept_classes, examples)
+        kept_classes = [c for c in kept_classes if not _an_example_of_another_class(text, c, examples)]
         kept_drugs = [
             _with_bracketed_names(text, d, examples.get(d), drug_subjects)
             for d in kept_drugs if not any(start <= d.start < end for start, end in [*examples.values(), *further])
@@ -945,6 +946,17 @@ def _examples_further_after(text: str, classes: list[Subject], examples: dict) -
         stop = EXAMPLES_END_RE.search(text, cue.end())
         found.append((cue.end(), stop.start() if stop else len(text)))
     return found
+
+
+def _an_example_of_another_class(text: str, therapy_class: Subject, examples: dict) -> bool:
+    """'bone active agents such as fluoride or bisphosphonates': a class among another class's examples
+    illustrates it, as a drug there does; after a comma and 'or' the list goes on ('PDE-4 inhibitors such
+    as crisaborole, or cannabinoids')."""
+    return any(
+        owner.is_class and owner is not therapy_class and start <= therapy_class.start < end
+        and not _joined_in_a_list(text, owner, therapy_class)
+        for owner, (start, end) in examples.items()
+    )
 
 
 _ABBREVIATION_IN_BRACKETS_RE = re.compile(r"\s*\([A-Za-z-]{1,12}\)|^\)")  # '(DMARDs)' restates the class

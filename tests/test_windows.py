@@ -510,7 +510,7 @@ def test_unseen_dm_not_windows(components, text):
         "autologous hematopoietic stem cell transplantation within 24 months.",
         "Weight must be stable within 5% for 3 months prior to initiation visit",
         "Subjects must have had back pain for at least 12 months before Screening",
-        "Prior use of rituximab, or live vaccine within 4 weeks",
+        "Received a live vaccine within 4 weeks",
         "Plasmapheresis within 8 weeks prior to screening",
         "Phototherapy (NB-UVB or PUVA) within 4 weeks of baseline",
         "Any of the following within 4 weeks of screening:",
@@ -963,4 +963,53 @@ def test_minimums_intervals_and_elapsed_times_since_a_therapy(components, text, 
     ("H(2) receptor antagonists within 2 days", [("H2-antihistamines", 2, "days", "used_within")]),
 ])
 def test_response_modifiers_bile_acid_sequestrants_and_h2_blockers(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+# Drugs whose names are everyday English words the general drug list leaves out, so the curated lexicon names them.
+@pytest.mark.parametrize("text, expected", [
+    ("Treatment with calcitonin, estrogen, or a selective estrogen receptor modulator within the previous 6 months.",
+     [("calcitonin", 6, "months", "used_within"), ("estrogen", 6, "months", "used_within"),
+      ("serms", 6, "months", "used_within")]),
+    ("Use of growth hormone within 30 days", [("somatropin", 30, "days", "used_within")]),
+    ("Betaine, methionine or niacin within 3 months of enrollment",
+     [("betaine", 3, "months", "used_within"), ("methionine", 3, "months", "used_within"),
+      ("niacin", 3, "months", "used_within")]),
+    ("Has used glucosamine or capsaicin cream within 30 days", [("glucosamine", 30, "days", "used_within"),
+                                                                ("capsaicin", 30, "days", "used_within")]),
+    ("Any nicotine replacement therapy within 8 weeks", [("nicotine", 8, "weeks", "used_within")]),
+    ("Smokers who used nicotine within 8 weeks", []),  # nicotine alone is the smoking, no washout
+    ("on the same dose for 4 weeks", []),  # 'same' is no drug
+])
+def test_drugs_named_by_everyday_words(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Have not used a fibrate with in the last 6 weeks", [("fibrates", 6, "weeks", "used_within")]),
+    ("Prokinetic agents within 7 days", [("prokinetics", 7, "days", "used_within")]),
+    ("Use of mood stabilizers within 3 months", [("mood stabilizers", 3, "months", "used_within")]),
+    ("Antiretroviral treatment (ART) within 16 weeks prior to study entry",
+     [("antiretroviral therapy", 16, "weeks", "used_within")]),
+    ("Treatment with bone active agents such as fluoride or bisphosphonates within the previous 2 years",
+     [("bone active agents", 2, "years", "used_within")]),
+    ("Has had prior chemotherapy, targeted small molecule therapy, or radiation therapy within 2 weeks",
+     [("chemotherapy", 2, "weeks", "used_within"), ("targeted therapy", 2, "weeks", "used_within")]),
+    ("History of immune modulator therapy within 12 weeks", [("immunosuppressants", 12, "weeks", "used_within")]),
+    ("Use of medicinal cannabis within 30 days", [("cannabinoids", 30, "days", "used_within")]),
+    ("Drug abuse, including the illicit use of cannabis within the last 12 months", []),
+])
+def test_fibrates_prokinetics_antiretrovirals_bone_agents_and_targeted_therapy(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+# A vaccine is no washout, but it is an item of the list: the medications before it keep the window.
+@pytest.mark.parametrize("text, expected", [
+    ("Use of methotrexate, live vaccine, or cyclosporine within 90 days",
+     [("methotrexate", 90, "days", "used_within"), ("cyclosporine", 90, "days", "used_within")]),
+    ("Any immunomodulator, HIV vaccine, or investigational therapy within 90 days prior to study entry",
+     [("immunosuppressants", 90, "days", "used_within")]),
+    ("Live attenuated vaccines within 4 weeks", []),
+])
+def test_a_vaccine_in_a_list_of_medications(components, text, expected):
     assert windows_of(components, text) == expected
