@@ -143,7 +143,8 @@ _HEADER_MARK_RE = re.compile(
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"
 _HEADER_ENDING_PIECE_RE = re.compile(
-    r"(?<=[.;:!?])[ \t]+(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION)[ \t]+(?:Criteria|CRITERIA|criteria)[ \t]*$"
+    r"(?:(?<=[.;:!?])[ \t]+|[ \t]+(?:Key|KEY|Main|MAIN|Major|MAJOR)[ \t]+)"  # "… criteria Main Exclusion Criteria * …"
+    r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION)[ \t]+(?:Criteria|CRITERIA|criteria)[ \t]*$"
 )
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run
 # numbered 1, 2, 3 ... in order (at least 1 and 2) counts, so a stray "grade 2. " stays text.

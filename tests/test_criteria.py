@@ -532,6 +532,19 @@ def test_headers_without_a_colon_in_a_list_collapsed_onto_one_line():
     ]
 
 
+def test_a_qualified_header_without_a_colon_ends_a_piece_of_a_collapsed_list():
+    # the piece before the bullet ends in the header with no full stop before it
+    text = "Main Inclusion Criteria * ECOG 0-1 * Adequate laboratory criteria Main Exclusion Criteria * Prior PD-1 therapy"
+    assert [(t, section) for t, section, _p, _d in items(text)] == [
+        ("ECOG 0-1", "inclusion"),
+        ("Adequate laboratory criteria", "inclusion"),
+        ("Prior PD-1 therapy", "exclusion"),
+    ]
+    # no qualifier and no full stop: prose that names the criteria stays the item's text
+    text = "Inclusion Criteria * Meets the Exclusion Criteria * Adults"
+    assert [section for _t, section, _p, _d in items(text)] == ["inclusion", "inclusion"]
+
+
 def test_headers_without_a_colon_before_a_capitalized_sentence():
     text = ("Inclusion Criteria Adults aged 40 to 75 years. • Moderate disease. Lean mass ≥ 30 kg "
             "Exclusion Criteria Patients with uveitis are excluded. • Pregnancy")
