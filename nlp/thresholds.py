@@ -1294,6 +1294,8 @@ class ThresholdLinker:
             if rule.get("silent"):
                 continue
             start = min(quantity.start, mention.start) if mention else quantity.start
+            if _names_a_subgroup(text, start, quantity.end):
+                continue
             end = max(quantity.end, mention.end) if mention else quantity.end
             if rule.get("pair"):
                 facts += _pair_facts(text, quantity, rule["pair"], start, end)
@@ -1319,6 +1321,16 @@ class ThresholdLinker:
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts
+
+
+# "For subjects with QRS duration <120 ms: QTc(F) ≥450 msec": the value before the colon names who the
+# threshold after it applies to, and is none itself
+_SUBGROUP_LEAD_RE = re.compile(r"\bfor\s+(?:(?:subjects|patients|participants|those|men|women)\s+with\s+)?$", re.IGNORECASE)
+_COLON_AFTER_RE = re.compile(r"[ \t]*:")
+
+
+def _names_a_subgroup(text: str, start: int, end: int) -> bool:
+    return bool(_COLON_AFTER_RE.match(text, end)) and bool(_SUBGROUP_LEAD_RE.search(text, max(0, start - 40), start))
 
 
 _MMHG_AFTER_RE = re.compile(r"\s*mm\s*hg\b", re.IGNORECASE)

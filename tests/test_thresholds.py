@@ -600,7 +600,7 @@ SESSION5_CASES = [
     ("ALT or AST (> 3 x ULN)", [("ALT", ">", 3), ("AST", ">", 3)]),
     ("AST (SGOT) or ALT (SGPT) > 2.5 x ULN", [("ALT", ">", 2.5), ("AST", ">", 2.5)]),
     # a performance status above the ECOG scale's top (5) is a Karnofsky/Lansky score
-    ("Lansky performance status ≥60 (subjects \\< 16 years)", [("KPS", ">=", 60), ("age", "<", 16)]),
+    ("Lansky performance status ≥60 (subjects \\< 16 years)", [("Lansky", ">=", 60), ("age", "<", 16)]),
     ("performance status ≥60", [("KPS", ">=", 60)]),
     ("ECOG performance status ≤ 2", [("ECOG", "<=", 2)]),
 ]
@@ -1289,7 +1289,7 @@ def test_session14_phrasings(pipe, text, expected):
     ("Age 18 years or above", [("age", ">=", 18, "years")]),
     # CD4 counts and transferrin saturation; a plural leucocyte count
     ("CD4+ cell count <50 cells/mm^3 obtained within 45 days", [("CD4 count", "<", 50, "cells/uL")]),
-    ("Ferritin <100 ng/ml WITH Transferrin saturation (TSAT) <20%", [("transferrin saturation", "<", 20, "%")]),
+    ("Ferritin <100 ng/ml WITH Transferrin saturation (TSAT) <20%", [("ferritin", "<", 100, "ng/mL"), ("transferrin saturation", "<", 20, "%")]),
     ("Leucocyte counts >= 4000/uL.", [("WBC", ">=", 4000, "cells/uL")]),
     ("Neutropenia below 1000/uL of neutrophils.", [("ANC", "<", 1000, "cells/uL")]),
     # a measure glued to a bracket, or a bracket glued to '/'
@@ -1434,3 +1434,48 @@ def test_a_heading_names_the_measure_of_its_first_item_only():
 ])
 def test_tumor_size_from_measurable_disease(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+def with_units(pipe, text):
+    return sorted((f["measure"], f["op"], f["value"], f.get("unit")) for f in extract(pipe, text))
+
+
+# Measures of haematology-oncology, eye, HIV and prostate trials; a Lansky score is no Karnofsky score.
+@pytest.mark.parametrize("text, expected", [
+    ("Lansky 50-100% if 10 years of age and under",
+     [("Lansky", ">=", 50, "%"), ("Lansky", "<=", 100, "%"), ("age", "<=", 10, "years")]),
+    ("Karnofsky 50-100% if over 10 years of age",
+     [("KPS", ">=", 50, "%"), ("KPS", "<=", 100, "%"), ("age", ">", 10, "years")]),
+    ("Serum ferritin > 500 ng/ml or who have received IV iron within 28 days", [("ferritin", ">", 500, "ng/mL")]),
+    ("CRP > 35 mg/L Ferritin > 500 ng/mL Neutrophil-Lymphocyte Ratio > 4 LDH > 200 U/L",
+     [("CRP", ">", 35, "mg/L"), ("ferritin", ">", 500, "ng/mL"), ("neutrophil-lymphocyte ratio", ">", 4, None),
+      ("LDH", ">", 200, "U/L")]),
+    ("QRS duration < 120 msec, PR interval < 220 msec", [("QRS duration", "<", 120, "ms"), ("PR interval", "<", 220, "ms")]),
+    ("Gleason score at least 7", [("Gleason score", ">=", 7, None)]),
+    ("Intraocular pressure (IOP) > 30 mmHg in either eye", [("IOP", ">", 30, "mmHg")]),
+    ("Bone marrow blasts < 20%", [("bone marrow blasts", "<", 20, "%")]),
+    ("CD4 ≥ 500 cells/mm3 (or CD4+ % ≥ 29%)", [("CD4 count", ">=", 500, "cells/uL"), ("CD4 percent", ">=", 29, "%")]),
+    ("Prostate volume of at least 30 cc", [("prostate volume", ">=", 30, "mL")]),
+    ("Waist circumference ≥ 102 cm", [("waist circumference", ">=", 102, "cm")]),
+    ("CA-125 ≤ 35 U/mL", [("CA-125", "<=", 35, "IU/mL")]),
+    ("Mean arterial pressure ≤ 65 mmHg", [("mean arterial pressure", "<=", 65, "mmHg")]),
+])
+def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+# Units and spellings of European and older texts
+@pytest.mark.parametrize("text, expected", [
+    ("Platelets <50.000 /mmc", [("platelets", "<", 50000, "cells/uL")]),
+    ("Body Mass Index (BMI) 19 to 45 kilogram/square meter", [("BMI", ">=", 19, "kg/m2"), ("BMI", "<=", 45, "kg/m2")]),
+    ("total bilirubin less than or equal to 1.5 x NL", [("bilirubin", "<=", 1.5, "xULN")]),
+    ("INR > 1.5 or APTT>1.5xULN", [("INR", ">", 1.5, None), ("aPTT", ">", 1.5, "xULN")]),
+    ("AST, ALT, alkaline phosphatases or bilirubin >2 upper limits of normal",
+     [("AST", ">", 2, "xULN"), ("ALT", ">", 2, "xULN"), ("alkaline phosphatase", ">", 2, "xULN"), ("bilirubin", ">", 2, "xULN")]),
+    ("QTcF ≥ 500 msec in subjects with wide QRS", [("QTc", ">=", 500, "ms")]),
+    # a value before a colon after 'For … with' names the subgroup the next threshold is for
+    ("For subjects with QRS duration >120 ms: QTc(F) ≥480msec", [("QTc", ">=", 480, "ms")]),
+    ("For patients with BMI > 30: weight ≤ 150 kg", [("body weight", "<=", 150, "kg")]),
+])
+def test_european_separators_and_older_unit_spellings(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
