@@ -1013,3 +1013,24 @@ def test_fibrates_prokinetics_antiretrovirals_bone_agents_and_targeted_therapy(c
 ])
 def test_a_vaccine_in_a_list_of_medications(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Greater than or equal to 4 weeks from prior cytotoxic chemotherapy, radiation or immunotherapy",
+     [("chemotherapy", 4, "weeks", "last_used_before"), ("immunotherapy", 4, "weeks", "last_used_before")]),
+    ("Must have been on a stable dopaminergic treatment regimen for at least the 5 weeks immediately before Randomization",
+     [("dopaminergic therapy", 5, "weeks", "stable_for")]),
+    ("Use of anti-Parkinsonian medications within 2 months", [("dopaminergic therapy", 2, "months", "used_within")]),
+    ("Treated with thiazolidinediones, dual proliferator activated receptors agonists, glucagon-like peptide analogues, "
+     "dipeptidyl peptidase inhibitors within 3 months",
+     [("thiazolidinediones", 3, "months", "used_within"), ("dual ppar agonists", 3, "months", "used_within"),
+      ("glp-1 receptor agonists", 3, "months", "used_within"), ("dpp-4 inhibitors", 3, "months", "used_within")]),
+    ("Prior administration of immunodepressant or corticosteroids, antianaphylaxis treatment in last 6 months",
+     [("immunosuppressants", 6, "months", "used_within"), ("corticosteroids", 6, "months", "used_within"),
+      ("anti-allergic drugs", 6, "months", "used_within")]),
+    ("Received typical neuroleptics, metoclopramide, alpha methyldopa or reserpine within the past 3 months",
+     [("antipsychotics", 3, "months", "used_within"), ("metoclopramide", 3, "months", "used_within"),
+      ("methyldopa", 3, "months", "used_within"), ("reserpine", 3, "months", "used_within")]),
+])
+def test_comparators_in_words_and_classes_of_neurology_and_diabetes_texts(components, text, expected):
+    assert windows_of(components, text) == expected
