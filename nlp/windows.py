@@ -1259,13 +1259,22 @@ def extract_windows(
                 for name in subject.names:
                     key = (name, time.value, time.unit)
                     windows.setdefault(key, _window(name, time, relation, subject, rule))
-            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and not time.in_hours and _opens_list(text, clause_start, clause_end, time):
+            if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY and _may_open_a_list(text, time, clause_end) and _opens_list(text, clause_start, clause_end, time):
                 open_windows.append(
                     {"value": time.value, "unit": time.unit, "relation": relation, "start": time.start,
                      "end": time.end, "rule": f"window_{time.kind}_listed",
                      "topical": _says_topical_only(text, clause_start, time.start)}
                 )
     return list(windows.values()), open_windows
+
+
+# "At least 24 hours since any of the following medications:": a time in hours opens a list only of medications
+# ('within 48 hours before the visit: - fasting - strenuous exercise' lists no washouts)
+MEDICATIONS_HEADER_RE = re.compile(r"\b(?:medications?|medicines?|drugs?|agents?|therap(?:y|ies))\b", re.IGNORECASE)
+
+
+def _may_open_a_list(text: str, time: TimeExpression, clause_end: int) -> bool:
+    return not time.in_hours or MEDICATIONS_HEADER_RE.search(text, time.end, clause_end) is not None
 
 
 def _exposure_before_its_window(text: str, in_clause: list[TimeExpression], index: int) -> bool:

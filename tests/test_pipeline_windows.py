@@ -474,3 +474,13 @@ def test_a_therapy_class_the_criteria_abbreviate_is_named_by_its_abbreviation():
         ("immunosuppressants", 6, "months", "stable_for"),
         ("inhaled corticosteroids", 4, "weeks", "stable_for"),
     ]
+
+
+def test_a_time_in_hours_opens_a_list_of_medications_only():
+    criteria = ("Inclusion Criteria:\n\n  - At least 24 hours since any of the following medications:\n\n"
+                "       - Vasodilating compounds\n\n       - Beta blockers\n\n"
+                "  - Within 48 hours before dosing:\n\n       - caffeine\n\n       - theophylline\n")
+    assert keys(windows_of(criteria)) == [
+        ("inclusion", "vasodilators", 1, "days", "last_used_before"),
+        ("inclusion", "beta-blockers", 1, "days", "last_used_before"),
+    ]

@@ -1034,3 +1034,4 @@ def test_a_vaccine_in_a_list_of_medications(components, text, expected):
 ])
 def test_comparators_in_words_and_classes_of_neurology_and_diabetes_texts(components, text, expected):
     assert windows_of(components, text) == expected
+
