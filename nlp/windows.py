@@ -1250,6 +1250,9 @@ def extract_windows(
                 relation = _relation(text, previous_end, time, previous_relation) or relation
             if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
                 listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
+            if rule is None and (members := _members_after(text, subjects, time)):
+                # 'Newly added bladder active medication within the last 2 months (tamsulosin, baclofen, …)'
+                listed, rule = members, f"window_{time.kind}_members_after"
             if rule is None and time.kind == "bare":
                 listed, rule = _regimen_after_bracketed_time(text, subjects, time, clause_end)
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:

@@ -1035,3 +1035,19 @@ def test_a_vaccine_in_a_list_of_medications(components, text, expected):
 def test_comparators_in_words_and_classes_of_neurology_and_diabetes_texts(components, text, expected):
     assert windows_of(components, text) == expected
 
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'for cancer' names what the therapies were for, no cancer history
+    ("Must not have had radiation therapy, hormonal therapy or chemotherapy for cancer within the 28 days prior to day 1",
+     [("endocrine therapy", 28, "days", "used_within"), ("chemotherapy", 28, "days", "used_within")]),
+    ("Treated for cancer within the past 5 years", []),
+    # a bracket of drugs right after the time names them when nothing before the time is a therapy
+    ("Newly added bladder active medication (or dose change) within the last 2 months (tamsulosin, baclofen, diazepam)",
+     [("tamsulosin", 2, "months", "dose_changed_within"), ("baclofen", 2, "months", "dose_changed_within"),
+      ("diazepam", 2, "months", "dose_changed_within")]),
+    ("Hospitalized within the last 2 months (pneumonia, sepsis)", []),
+    ("Hormonal therapy less than one week prior", [("endocrine therapy", 1, "weeks", "used_within")]),
+])
+def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior(components, text, expected):
+    assert windows_of(components, text) == expected
