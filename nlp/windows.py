@@ -269,7 +269,7 @@ DOSE_REACH = 45  # characters from a dose to the drug that names its unit ("10 m
 
 FOLLOWING_RE = re.compile(WINDOW_PATTERNS["list_follows"], re.IGNORECASE)
 TREATMENT_DURATION_BEFORE_RE = re.compile(
-    r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than)?\s*$", re.IGNORECASE
+    r"\bduration\s+of\s*(?:\\?[<>≤≥]=?|less\s+than|more\s+than|at\s+least|up\s+to|no\s+more\s+than|\\)?\s*$", re.IGNORECASE
 )
 # 'within 2 weeks of topical therapy', '… of the last dose of X', 'Treatment within 4 weeks with X',
 # 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
