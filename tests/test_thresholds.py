@@ -1473,6 +1473,9 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
     ("AST, ALT, alkaline phosphatases or bilirubin >2 upper limits of normal",
      [("AST", ">", 2, "xULN"), ("ALT", ">", 2, "xULN"), ("alkaline phosphatase", ">", 2, "xULN"), ("bilirubin", ">", 2, "xULN")]),
     ("QTcF ≥ 500 msec in subjects with wide QRS", [("QTc", ">=", 500, "ms")]),
+    ("GOT and GPT ≤ 2.5 x ULN", [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
+    ("serum glutamic oxaloacetic transaminase or serum glutamic pyruvic transaminase > 3 x ULN",
+     [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),
     # a value before a colon after 'For … with' names the subgroup the next threshold is for
     ("For subjects with QRS duration >120 ms: QTc(F) ≥480msec", [("QTc", ">=", 480, "ms")]),
     ("For patients with BMI > 30: weight ≤ 150 kg", [("body weight", "<=", 150, "kg")]),
