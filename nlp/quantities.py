@@ -81,7 +81,8 @@ DOSE_RE = re.compile(
     r"(?P<amount>[\d.](?<![\w.,/][\d.])"
     r"(?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+))\s*-?"  # "a 4-mg tablet"
     rf"(?P<unit>{_alternation(DOSES['units'])})(?!-?[A-Za-z])"
-    rf"(?:(?:\s*/\s*|\s+per\s+)(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z]))?"  # "/kg", "per kilogram"
+    # "/kg", "per kilogram", "mg\\m2" (a backslash for the slash); "mg/kg body weight/day"
+    rf"(?:(?:\s*[/\\]\s*|\s+per\s+)(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z])(?:\s+(?:of\s+)?body\s*weight)?)?"
     r"(?:\s*/\s*(?:iv|ev|sc|im|po|os)(?![A-Za-z]))?"  # "8 mg/kg/iv": a route written into the unit
     rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
     r"(?!\s*/\s*[\w.µμ])",

@@ -44,6 +44,7 @@ EXCLUDED = {
     "histamine", "uric acid", "cortisol", "serotonin", "dopamine", "glucagon", "sodium chloride",
     "c-peptide", "carbon monoxide", "house dust", "methacholine", "methacholine chloride", "psoralen",
     "cocaine", "heroin", "ecstasy", "marijuana", "marihuana", "opium",
+    "dhap",  # in trials the abbreviation of dihydroartemisinin-piperaquine, not dihydroxyacetone phosphate
 }
 # Cytokines named as targets ('IL-2 directed therapy', 'IL12/23'), vaccines (no medication window), teas
 EXCLUDED_RE = re.compile(r"il-?\d+\w?|interleukin[- ]?\d+\w?|.*\bvaccin.*|.*\btea\b.*")

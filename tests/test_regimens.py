@@ -710,6 +710,9 @@ def test_a_product_of_two_drugs_gives_each_its_amount_in_the_same_order(componen
     ("Etoposide 50 mg PO q day for 21 days", [R(50, "mg", "etoposide", frequency="QD", route="oral", duration="21 days")]),
     ("R115777 300mg orally twice daily", [R(300, "mg", "tipifarnib", frequency="BID", route="oral")]),
     ("Rabbit ATG 1.5 mg/kg a day", [R(1.5, "mg/kg", "antithymocyte globulin", frequency="QD")]),
+    # a backslash for the slash; the body weight named after the dose's body unit
+    ("cisplatin (80mg\\m2 every 3 weeks)", [R(80, "mg/m2", "cisplatin", frequency="Q3W")]),
+    ("cholic acid 15 mg/kg body weight/day taken orally", [R(15, "mg/kg", "cholic acid", frequency="QD", route="oral")]),
 ])
 def test_older_spellings_of_units_frequencies_and_names(components, text, expected):
     assert regimens_of(components, text) == expected
