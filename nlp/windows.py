@@ -281,13 +281,14 @@ OF_THERAPY_RE = re.compile(
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
-    r"\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
+    r"(?:[\s-]+interval)?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
     r"\s+(?:(?:the|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
     # 'since all other prior cytotoxic chemotherapies'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
-    r"(?P<modifiers>(?:(?:cytotoxic|myelosuppressive|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
+    r"(?P<modifiers>(?:(?:cytotoxic|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

@@ -1051,3 +1051,17 @@ def test_comparators_in_words_and_classes_of_neurology_and_diabetes_texts(compon
 ])
 def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# The older oncology layout's 'since prior and no concurrent X', 'w/in', and an interval from the last dose.
+@pytest.mark.parametrize("text, expected", [
+    ("At least 1 week since prior and no concurrent CYP3A4 inhibitors or inducers",
+     [("cyp3a inhibitors", 1, "weeks", "last_used_before"), ("cyp3a inducers", 1, "weeks", "last_used_before")]),
+    ("At least 28 days since prior and no concurrent full-dose anticoagulants or thrombolytic agents",
+     [("anticoagulants", 28, "days", "last_used_before"), ("thrombolytic therapy", 28, "days", "last_used_before")]),
+    ("Treatment w/ immunosuppressants w/in 12 mos prior Visit 1", [("immunosuppressants", 12, "months", "used_within")]),
+    ("Must have at least a 10 day interval from last dose of vitamin A", [("vitamin a", 10, "days", "last_used_before")]),
+    ("At least a 10 day interval from last surgery", []),
+])
+def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(components, text, expected):
+    assert windows_of(components, text) == expected
