@@ -92,9 +92,13 @@ _NUMBER_WORD_RE = re.compile(rf"\b(?:{_NUMBER_WORDS_ALTERNATION})[ \t-]")
 _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
     rf"(?<![\w-])({_NUMBER_WORDS_ALTERNATION})(?=(?:[ \t]+|-)(?:years?|months?|weeks?|days?|times)\b"
     # "between six and eighteen years": the first number of a range counts the same unit
-    rf"|[ \t]+(?:and|to|or)[ \t]+(?:\d+|{_NUMBER_WORDS_ALTERNATION})[ \t]+(?:years?|months?|weeks?|days?)\b)",
+    rf"|[ \t]+(?:and|to|or)[ \t]+(?:\d+|{_NUMBER_WORDS_ALTERNATION})[ \t]+(?:years?|months?|weeks?|days?)\b"
+    # "three (3) months": the digits restate the word
+    r"|[ \t]+\(\d{1,2}\)[ \t]+(?:years?|months?|weeks?|days?|times)\b)",
     re.IGNORECASE,
 )
+# what is left of "three (3) months" once the word reads as its digits: the restating digits become blanks
+_RESTATED_DIGITS_RE = re.compile(r"(?<=\d)[ \t]+\(\d{1,2}\)(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE)
 
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
@@ -144,6 +148,8 @@ def mask_escapes(text: str) -> str:
         # re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"): such text skips the quick test
         if not text.isascii() or _NUMBER_WORD_RE.search(lowered):
             text = _NUMBER_WORD_BEFORE_UNIT_RE.sub(_number_word_digits, text)
+            if "(" in text:
+                text = _RESTATED_DIGITS_RE.sub(_spaces, text)
         if "the" in lowered and (not text.isascii() or _NUMBERLESS_TIME_MARK_RE.search(lowered)):
             text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
     return mask_punctuation_runs(text)

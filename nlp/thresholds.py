@@ -185,7 +185,7 @@ _AND_UPPER_BOUND = r"and(?=\s*(?:\\?<|≤))"
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
-_MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]", re.IGNORECASE)
+_MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]|[<>≤≥]\s*I[IV]", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -289,7 +289,9 @@ class QuantityGrammar:
             )),
             ("uln", re.compile(rf"(?<![A-Za-z]){uln}(?![A-Za-z])", re.IGNORECASE)),
             ("class", re.compile(
-                r"(?<![A-Za-z])(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])", re.IGNORECASE
+                r"(?<![A-Za-z])(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])"
+                # "NYHA ≥ IV", "Class >II by NYHA": a roman numeral right after a symbol operator
+                r"|(?<=[<>≤≥])\s*(?P<roman_only>IV|III|II)(?![A-Za-z\d])", re.IGNORECASE
             )),
             ("simple", re.compile(
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
@@ -444,12 +446,12 @@ class QuantityGrammar:
 
     @staticmethod
     def may_hold_quantity(text: str) -> bool:
-        """Every quantity has a digit, but "<= ULN" and "> Class II"."""
+        """Every quantity has a digit, but "<= ULN", "> Class II" and "NYHA > II"."""
         if _DIGIT_RE.search(text) is not None:
             return True
         if text.isascii():
             lowered = text.lower()
-            if "uln" not in lowered and "upper" not in lowered and "class" not in lowered:
+            if "uln" not in lowered and "upper" not in lowered and "class" not in lowered and "nyha" not in lowered:
                 return False
         return _MAY_HOLD_QUANTITY_RE.search(text) is not None
 
@@ -463,7 +465,7 @@ class QuantityGrammar:
         "scaled": (("vas", "visual"), re.compile(r"\bvas\b|visual\s+analog")),
         "between": (("between",), re.compile("between")),
         "uln": (("uln", "upper"), re.compile(r"\buln\b|upper\s+limit")),
-        "class": (("class",), re.compile(r"class\s+[ivx1-5]")),
+        "class": (("class", "nyha"), re.compile(r"class\s+[ivx1-5]|nyha")),
     }
     def _gate(self, form: str) -> tuple[tuple[str, ...], re.Pattern | None, bool] | None:
         """(literals, regex, for ASCII text only) that a form's pattern cannot match without, or None."""
@@ -477,10 +479,11 @@ class QuantityGrammar:
         if form == "uln":
             return Quantity(operator[0], match.end(), match.start(), "uln", [(operator[1], 1)], "xULN", "xuln")
         if form == "class":
-            value = parse_roman(match.group("roman")) or parse_number(match.group("roman"))
+            group = "roman" if match.group("roman") else "roman_only"
+            value = parse_roman(match.group(group)) or parse_number(match.group(group))
             suffix = self.suffix_op_re.match(text, match.end())  # 'Class III or higher'
             end = suffix.end() if suffix and operator[0] == match.start() else match.end()
-            return Quantity(operator[0], end, match.start("roman"), "class", [(operator[1], value)])
+            return Quantity(operator[0], end, match.start(group), "class", [(operator[1], value)])
         low, high = parse_number(match.group("n1")), None
         if form in _SIGNED_FORMS and low is not None and _minus_sign_before(text, match.start("n1")) is not None:
             low = -low

@@ -1482,3 +1482,17 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
 ])
 def test_european_separators_and_older_unit_spellings(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a roman numeral right after an operator is a NYHA class when NYHA is named
+    ("Severe heart failure (NYHA ≥ IV)", [("NYHA class", ">=", 4, None)]),
+    ("History of symptomatic CHF (Class >II by NYHA criteria)", [("NYHA class", ">", 2, None)]),
+    ("heart failure NYHA > II", [("NYHA class", ">", 2, None)]),
+    ("Phase II or III trials", []),
+    # a number word restated in digits
+    ("Life expectancy of at least three (3) months", [("life expectancy", ">=", 3, "months")]),
+    ("For males HDL-C<40 mg/dL(1.04 mmol/L)", [("HDL cholesterol", "<", 40, "mg/dL")]),
+])
+def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
