@@ -288,7 +288,7 @@ OF_THERAPY_RE = re.compile(
     # 'since all other prior cytotoxic chemotherapies'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
-    r"(?P<modifiers>(?:(?:cytotoxic|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    r"(?P<modifiers>(?:(?:cytotoxic|systemic|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

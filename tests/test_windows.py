@@ -1065,3 +1065,20 @@ def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior
 ])
 def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Procedures and radiotherapy named with their adjectives are items of the list (no washouts themselves).
+@pytest.mark.parametrize("text, expected", [
+    ("Received any chemotherapy, external beam radiation therapy, or investigational drug within 30 days",
+     [("chemotherapy", 30, "days", "used_within")]),
+    ("Patients having chemotherapy or extra cranial radiotherapy within 4 weeks prior to study screening",
+     [("chemotherapy", 4, "weeks", "used_within")]),
+    ("Receipt of immunomodulating agents, immunization or systemic chemotherapeutic agents within 28 days",
+     [("immunosuppressants", 28, "days", "used_within"), ("chemotherapy", 28, "days", "used_within")]),
+    ("Receipt of chemotherapy, cryotherapy, radiotherapy, or anti- androgen therapy within 8 weeks",
+     [("chemotherapy", 8, "weeks", "used_within"), ("antiandrogens", 8, "weeks", "used_within")]),
+    ("At least 4 weeks since prior systemic chemotherapy", [("chemotherapy", 4, "weeks", "last_used_before")]),
+    ("Laser therapy or chemical peels within 6 months", []),
+])
+def test_radiotherapy_procedures_and_immunization_as_list_items(components, text, expected):
+    assert windows_of(components, text) == expected
