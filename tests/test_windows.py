@@ -1079,6 +1079,9 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
      [("chemotherapy", 8, "weeks", "used_within"), ("antiandrogens", 8, "weeks", "used_within")]),
     ("At least 4 weeks since prior systemic chemotherapy", [("chemotherapy", 4, "weeks", "last_used_before")]),
     ("Laser therapy or chemical peels within 6 months", []),
+    ("Received monoamine oxidase inhibitors, tricyclics, or lithium within four weeks",
+     [("monoamine oxidase inhibitors", 4, "weeks", "used_within"), ("tricyclic antidepressants", 4, "weeks", "used_within"),
+      ("lithium", 4, "weeks", "used_within")]),
 ])
 def test_radiotherapy_procedures_and_immunization_as_list_items(components, text, expected):
     assert windows_of(components, text) == expected
