@@ -329,7 +329,8 @@ DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when|in\s+addition,?|also,?|furthermore,?)\s+)*(?:"
     r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
     r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
-    r"|(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b"
+    r"|(?:(?:patients|subjects|participants)\s+(?:taking|using|on|receiving)\s+(?:any\s+of\s+)?)?"  # '… taking any of these drugs'
+    r"(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b"
     # "…, and must have been stable for at least the last 2 weeks": the verb goes on with the subject before
     r"|(?:must|should|shall|has|have)\s+(?:have\s+)?(?:been|be|remained)\s+(?:stable|unchanged)\b)",
     re.IGNORECASE,

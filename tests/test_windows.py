@@ -1085,3 +1085,17 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
 ])
 def test_radiotherapy_procedures_and_immunization_as_list_items(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# A washout the next sentence requires of the drugs named before it; anti-VEGF agents.
+@pytest.mark.parametrize("text, expected", [
+    ("Currently using weight loss medication (orlistat, phentermine). Patients taking any of these drugs will require a "
+     "three month washout period before enrolment.",
+     [("orlistat", 3, "months", "last_used_before"), ("phentermine", 3, "months", "last_used_before")]),
+    ("Metformin requires a 3 month washout before enrolment.", [("metformin", 3, "months", "last_used_before")]),
+    ("A 2 week washout period is required after surgery.", []),
+    ("Has received treatment with anti-VEGF agents (intraocular or systemic) within 45 days of study entry",
+     [("anti-vegf", 45, "days", "used_within")]),
+])
+def test_washouts_required_of_the_drugs_before_and_anti_vegf(components, text, expected):
+    assert windows_of(components, text) == expected
