@@ -1493,6 +1493,8 @@ def test_european_separators_and_older_unit_spellings(pipe, text, expected):
     # a number word restated in digits
     ("Life expectancy of at least three (3) months", [("life expectancy", ">=", 3, "months")]),
     ("For males HDL-C<40 mg/dL(1.04 mmol/L)", [("HDL cholesterol", "<", 40, "mg/dL")]),
+    ("Serum testosterone < 50 ng/dL", [("testosterone", "<", 50, "ng/dL")]),
+    ("Child-Pugh score > 7", []),  # a disease score the annotators leave out
 ])
 def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
