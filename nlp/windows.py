@@ -1250,10 +1250,11 @@ def extract_windows(
                 # the relation is what the words since the previous time expression say
                 listed, rule = previous_listed, f"window_{time.kind}_shared"
                 relation = _relation(text, previous_end, time, previous_relation) or relation
-            if listed and all(s.is_class for s in listed) and (members := _members_after(text, subjects, time)):
-                listed, rule = members, f"window_{time.kind}_members_after"  # 'DMARDs for 1 month (X, Y or Z)'
-            if rule is None and (members := _members_after(text, subjects, time)):
-                # 'Newly added bladder active medication within the last 2 months (tamsulosin, baclofen, …)'
+            # the drugs in a bracket right after the time: a class's members ('DMARDs for 1 month (X, Y or Z)'), or
+            # the window's subjects when nothing before it is a therapy ('bladder active medication within 2 months (X, Y)')
+            if (rule is None or (listed and all(s.is_class for s in listed))) and (
+                members := _members_after(text, subjects, time)
+            ):
                 listed, rule = members, f"window_{time.kind}_members_after"
             if rule is None and time.kind == "bare":
                 listed, rule = _regimen_after_bracketed_time(text, subjects, time, clause_end)
