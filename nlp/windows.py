@@ -113,7 +113,7 @@ BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
 USE_BEFORE_TIME_RE = re.compile(r"\b(?:has|have)\s+(?:taken|received|used)$", re.IGNORECASE)
-USE_AFTER_TIME_RE = re.compile(r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?\s*,\s*(?:(?:an?|any)\s+)?", re.IGNORECASE)
+USE_AFTER_TIME_RE = re.compile(r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:an?|any)\s+)?", re.IGNORECASE)
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
 LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins a list's items, beyond blanks
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
@@ -276,13 +276,14 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X',
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
 OF_THERAPY_RE = re.compile(
-    r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?[\w-]+(?:\s+(?:visit|\d{1,2}\b))?"
+    r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
+    r"[\w-]+(?:\s+(?:visit|\d{1,2}\b))?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
     r"(?:[\s-]+interval)?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
-    r"\s+(?:(?:the|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
+    r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
     # 'since all other prior cytotoxic chemotherapies'
@@ -329,8 +330,10 @@ DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when|in\s+addition,?|also,?|furthermore,?)\s+)*(?:"
     r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
     r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
-    r"|(?:(?:patients|subjects|participants)\s+(?:taking|using|on|receiving)\s+(?:any\s+of\s+)?)?"  # '… taking any of these drugs'
-    r"(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b"
+    # '… taking any of these drugs', 'Subjects will need to discontinue these medications 2 weeks prior to'
+    r"|(?:(?:patients|subjects|participants)\s+(?:(?:taking|using|on|receiving)\s+(?:any\s+of\s+)?"
+    r"|(?:will\s+|must\s+)?(?:need|have|be\s+required)\s+to\s+(?:discontinue|stop)\s+(?:all\s+)?))?"
+    r"(?P<these>(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b)"
     # "…, and must have been stable for at least the last 2 weeks": the verb goes on with the subject before
     r"|(?:must|should|shall|has|have)\s+(?:have\s+)?(?:been|be|remained)\s+(?:stable|unchanged)\b)",
     re.IGNORECASE,
@@ -582,7 +585,7 @@ class WindowExtractor:
         elif times or respective:
             clauses = clause_spans(text)
             subjects = self.subjects(
-                text, user_data.get(DRUGS) or [], _clauses_with(clauses, times + respective),
+                text, user_data.get(DRUGS) or [], _clauses_with(text, clauses, times + respective),
                 user_data.get(CLASS_ABBREVIATIONS),
             )
             times = [t for t in times if not any(r.start <= t.start < r.end for r in respective)]
@@ -1198,8 +1201,27 @@ def _dose_equivalent(text: str, mention: dict) -> bool:
     )
 
 
-def _clauses_with(clauses: list[tuple[int, int]], times: list[TimeExpression]) -> list[tuple[int, int]]:
-    return [(start, end) for start, end in clauses if any(start <= t.start < end for t in times)]
+def _clauses_with(text: str, clauses: list[tuple[int, int]], times: list[TimeExpression]) -> list[tuple[int, int]]:
+    """The clauses that hold a time, each with the clauses its list goes on into ('…; antipsychotics; or lithium')."""
+    regions = []
+    for index, (start, end) in enumerate(clauses):
+        if any(start <= t.start < end for t in times):
+            regions.append((start, end))
+            regions += _semicolon_list_clauses(text, clauses[index + 1 : index + 1 + SEMICOLON_ITEMS])
+    return sorted(set(regions))
+
+
+SEMICOLON_ITEMS = 3  # clauses a semicolon-parted list may go on into past the clause of its time
+LAST_ITEM_RE = re.compile(r"\s*(?:and/or|or|and)\b", re.IGNORECASE)
+
+
+def _semicolon_list_clauses(text: str, following: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    for count, (start, end) in enumerate(following, 1):
+        if text[start - 1 : start] != ";":
+            return []
+        if LAST_ITEM_RE.match(text, start):
+            return following[:count]
+    return []
 
 
 def _overlaps(a: Subject, b: Subject) -> bool:
@@ -1322,13 +1344,34 @@ def _subjects_elsewhere(
     listed, rule = _list_after_colon(text, subjects, time, clause_end)
     if rule is None:
         listed, rule = _therapy_of_the_time(text, subjects, time, clause_end)
-    if rule is None and DOSE_SUBJECT_RE.match(text, segment_start, time.start):
+    reference = DOSE_SUBJECT_RE.match(text, segment_start, time.start) if rule is None else None
+    if reference:
         # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks', '… It should be stable for'
         earlier = [s for s in subjects if s.end <= clause_start and s.medication]
         earlier = [s for s in earlier if not s.equivalent] or earlier
-        if earlier:
+        if reference["these"] and CONDITION_RE.search(text, segment_start, reference.start("these")):
+            return [], None  # "If these drugs were used within 14 days, the dose …": a condition, no window
+        if earlier and reference["these"]:
+            listed, rule = _named_in_the_sentence_before(text, earlier, clause_start), f"window_{time.kind}_these_drugs"
+        elif earlier:
             listed, rule = _list_ending_with(text, earlier), f"window_{time.kind}_dose_subject"
     return listed, rule
+
+
+HYPHEN_COMPOUND_RE = re.compile(r"-[a-z]")
+CONDITION_RE = re.compile(r"\bif\b", re.IGNORECASE)
+
+
+def _named_in_the_sentence_before(text: str, earlier: list[Subject], clause_start: int) -> list[Subject]:
+    """'Currently using insulin-sensitising agents (metformin, pioglitazone), weight loss medication (orlistat,
+    phentermine). Patients taking any of these drugs will require …': every therapy the sentence before names,
+    a class by the members bracketed after it."""
+    sentence_ends = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, max(clause_start - 2, 0))]
+    named = [s for s in earlier if s.start >= (sentence_ends[-1] if sentence_ends else 0)] or earlier[-1:]
+    named = [s for s in named if not HYPHEN_COMPOUND_RE.match(text, s.end)] or named  # 'insulin-sensitising agents'
+    return [s for s in named if not (s.is_class and any(
+        BRACKET_OPEN_RE.fullmatch(text, s.end, other.start) or text[s.end : other.start].strip() == "(" for other in named
+    ))]
 
 
 def find_respective_times(text: str) -> list[TimeExpression]:
@@ -1531,8 +1574,25 @@ def _subjects_of(
         after = [s for s in subjects if s.start == comma.end() and s.end <= segment_end]
         if after:
             listed = _list_starting_with(text, [s for s in subjects if s.start >= comma.end() and s.end <= segment_end])
+            listed = _semicolon_list_going_on(text, listed, subjects)
             return [s for s in listed if s.medication], f"window_{time.kind}_used_then"
     return [], None
+
+
+SEMICOLON_OR_RE = re.compile(r";\s*(?:and/or|or|and)\b", re.IGNORECASE)
+
+
+def _semicolon_list_going_on(text: str, listed: list[Subject], subjects: list[Subject]) -> list[Subject]:
+    """'has taken within the previous 6 months an anticonvulsant (eg, …); antipsychotic medication; or lithium':
+    a list whose items semicolons part goes on past its clause when its last item follows '; or'."""
+    later = [s for s in subjects if s.start >= listed[-1].end]
+    if not later or ";" not in text[listed[-1].end : later[0].start]:
+        return listed
+    going_on = _list_starting_with(text, listed[-1:] + later)[1:]
+    gaps = [text[a.end : b.start] for a, b in zip(listed[-1:] + going_on, going_on)]
+    if going_on and SEMICOLON_OR_RE.search(gaps[-1]) and all(";" in gap or "(" not in gap for gap in gaps):
+        return listed + going_on
+    return listed
 
 
 def _therapy_of_the_time(

@@ -636,3 +636,46 @@ def test_examples_after_a_combination_product_illustrate_its_classes(components)
 
 def test_any_medication_for_a_condition_is_no_concomitant_medication(components):
     assert windows_with_spans(components, "Any medication for asthma within 4 weeks") == []
+
+
+# "these drugs" in the next sentence: every therapy the sentence before names, a class by its bracketed members
+THESE_DRUGS_CASES = [
+    ("Current use of lipid-lowering agents (atorvastatin, ezetimibe) or anorectic medication (sibutramine). "
+     "Subjects taking any of these drugs must complete a 6 week washout period before randomization.",
+     [("atorvastatin", 6), ("ezetimibe", 6), ("sibutramine", 6)]),
+    ("Ongoing treatment with ranolazine, digoxin, or amiodarone. Participants will have to stop these medications "
+     "10 days prior to the first visit.", [("ranolazine", 10), ("digoxin", 10), ("amiodarone", 10)]),
+    ("Started mesalamine or budesonide within 10 days before dosing. If these drugs were taken within 20 days "
+     "before dosing, the dose must have been stable", [("mesalamine", 10), ("budesonide", 10)]),  # a condition
+]
+
+
+@pytest.mark.parametrize("text, expected", THESE_DRUGS_CASES, ids=[c[0][:40] for c in THESE_DRUGS_CASES])
+def test_these_drugs_in_the_next_sentence_are_all_the_drugs_named_before(components, text, expected):
+    assert [w[:2] for w in windows_with_spans(components, text)] == expected
+
+
+# A use verb right before the time, the therapies right after it; semicolons may part that list
+USED_THEN_CASES = [
+    ("Has received within the past 3 months a tricyclic antidepressant; an SSRI; or bupropion",
+     ["tricyclic antidepressants", "ssris", "bupropion"]),
+    ("Has used within 4 weeks an anticonvulsant (e.g., valproate, topiramate); or lithium",
+     ["anticonvulsants", "lithium"]),
+    ("Has used within 4 weeks an anticonvulsant; lithium is allowed", ["anticonvulsants"]),  # no '; or': no list
+    ("Treatment within 30 days prior to the first dose of study medication with an NSAID",
+     ["nsaids"]),
+]
+
+
+@pytest.mark.parametrize("text, subjects", USED_THEN_CASES, ids=[c[0][:40] for c in USED_THEN_CASES])
+def test_therapies_right_after_the_time_of_their_use(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Use of naltrexone or other opioid antagonists within 2 weeks", "opioid antagonists"),
+    ("On a stable dose of antianginal drugs for at least 4 weeks", "antianginal therapy"),
+    ("Use of oriental medicine within 14 days", "chinese herbal medicine"),
+])
+def test_therapy_classes_of_this_round(components, text, subject):
+    assert subject in [w[0] for w in windows_with_spans(components, text)]
