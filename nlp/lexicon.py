@@ -253,6 +253,10 @@ def build_phrase_matcher(vocab, make_doc: Callable[[str], Doc]) -> PhraseMatcher
     patterns: dict[str, list[Doc]] = {}
     for surface, generic in load_lexicon().curated.items():  # general names: Lexicon.general_mentions
         patterns.setdefault(generic, []).append(make_doc(surface))
+        if "." in surface:  # the tokenizer keeps 'St.' whole, not 'st.': the name as written capitalized too
+            capitalized = make_doc(surface[:1].upper() + surface[1:])
+            if len(capitalized) != len(patterns[generic][-1]):
+                patterns[generic].append(capitalized)
     for generic, docs in patterns.items():
         matcher.add(generic, docs)
     return matcher

@@ -50,7 +50,7 @@ UNIT_STRENGTH_AFTER_RE = re.compile(DOSES["unit_strength_after"], re.IGNORECASE)
 STRENGTH_UNITS = frozenset(DOSES["strength_units"])
 STEP_BEFORE_RE = re.compile(DOSES["step_before"], re.IGNORECASE)
 # a line going on in lower case is wrapped; "e.g. Astelin" goes on
-CLAUSE_END_RE = re.compile(r"\.(?<!\be\.g\.)(?<!\bi\.e\.)(?=\s+[A-Z(\[]|\s*$)|;|\n(?![ \t]*[a-z])")
+CLAUSE_END_RE = re.compile(r"\.(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bSt\.)(?=\s+[A-Z(\[]|\s*$)|;|\n(?![ \t]*[a-z])")
 OR_OTHER_RE = re.compile(r"\s*,?\s*or\s+(?:an)?other\s+(?:\w+\s+)?", re.IGNORECASE)
 CONJUNCTION_RE = re.compile(r"\s*(?:,|/|or|and|and/or)?\s*", re.IGNORECASE)
 # "20 mg of prednisone", "25% topical sodium thiosulfate cream", "60mg of oral prednisone", "250 mg oral dose of gefitinib"

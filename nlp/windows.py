@@ -277,7 +277,7 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
 OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
-    r"[\w-]+(?:\s+(?:visit|\d{1,2}\b))?"
+    r"[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?"
     r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
@@ -289,7 +289,8 @@ OF_THERAPY_RE = re.compile(
     # 'since all other prior cytotoxic chemotherapies'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
-    r"(?P<modifiers>(?:(?:cytotoxic|systemic|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
+    r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

@@ -679,3 +679,34 @@ def test_therapies_right_after_the_time_of_their_use(components, text, subjects)
 ])
 def test_therapy_classes_of_this_round(components, text, subject):
     assert subject in [w[0] for w in windows_with_spans(components, text)]
+
+
+# What may stand between 'since prior' / 'before …' and the therapies named after the time
+THERAPY_AFTER_THE_TIME_CASES = [
+    ("At least 2 weeks since prior non-myelosuppressive chemotherapy or immunotherapy",
+     ["chemotherapy", "immunotherapy"]),
+    ("At least 3 months since prior oral or IV corticosteroids for more than 2 consecutive weeks",
+     ["corticosteroids"]),  # the exposure after it is no second window
+    ("At least 10 days from prior targeted-therapy", ["targeted therapy"]),
+    ("Prior treatment within 2 weeks before the first drug administration with an antiandrogen, CYP17 inhibitor "
+     "(CYP17i), or ketoconazole", ["antiandrogen", "cyp17 inhibitors", "ketoconazole"]),
+]
+
+
+@pytest.mark.parametrize(
+    "text, subjects", THERAPY_AFTER_THE_TIME_CASES, ids=[c[0][:40] for c in THERAPY_AFTER_THE_TIME_CASES]
+)
+def test_therapies_after_the_time_past_their_modifiers(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
+def test_stable_on_anticoagulation_is_a_window_of_anticoagulants(components):
+    text = "Patients may be enrolled if they have been stable on anti-coagulation for at least 3 weeks before day 1"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("anticoagulants", 3, "weeks", "stable_for")]
+
+
+def test_st_johns_wort_abbreviated_ends_no_clause_and_is_named(components):
+    text = "Has been treated with rifabutin, primidone, or St. John's wort within the last 3 weeks."
+    assert [w[:2] for w in windows_with_spans(components, text)] == [
+        ("rifabutin", 3), ("primidone", 3), ("st john's wort", 3)
+    ]
