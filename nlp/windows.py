@@ -282,7 +282,7 @@ OF_THERAPY_RE = re.compile(
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
-    r"(?:[\s-]+interval)?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
+    r"(?:[\s-]+interval)?,?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
@@ -1563,7 +1563,7 @@ def _subjects_of(
     opening = text[segment_start : time.start].rstrip(" \t\n<>≤≥=\\")  # "(<10 days prior to …) use of X"
     if time.kind in SUBJECTS_BEFORE_ONLY:
         return [], None
-    if opening.endswith("(") or not LETTER_RE.search(opening):
+    if opening.endswith("(") or not LETTER_RE.search(opening) or (time.kind == "restated" and opening.endswith("except")):
         # the list starts before the next comma, colon or semicolon; it may go on past commas
         after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
         if after and not LIST_STOP_RE.search(text, time.end, after[0].start):

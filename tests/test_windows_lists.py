@@ -710,3 +710,15 @@ def test_st_johns_wort_abbreviated_ends_no_clause_and_is_named(components):
     assert [w[:2] for w in windows_with_spans(components, text)] == [
         ("rifabutin", 3), ("primidone", 3), ("st john's wort", 3)
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("No concurrent use, or use within the past 3 weeks, of monoamine oxidase inhibitors",
+     [("monoamine oxidase inhibitors", 3)]),  # a comma before 'of'
+    ("Has taken any psychiatric medications within 10 days prior to study entry", [("psychotropic drugs", 10)]),
+    ("Taking any traditional Chinese medication within the last 4 weeks", [("chinese herbal medicine", 4)]),
+    ("Antidepressants within 2 weeks before baseline, except 6 weeks for fluoxetine",
+     [("antidepressants", 2), ("fluoxetine", 6)]),  # the exception's time, for the drug after it
+])
+def test_windows_of_this_round_in_psychiatry_and_herbal_medicine(components, text, expected):
+    assert [w[:2] for w in windows_with_spans(components, text)] == expected
