@@ -318,27 +318,62 @@ def _intervention_units(nct_id: str, protocol: dict) -> list[tuple[str, dict]]:
     module = protocol.get("armsInterventionsModule") or {}
     interventions = _list_of_dicts(module.get("interventions"))
     drug_by_name = _intervention_drugs(interventions)
+    codes = _study_codes(interventions, drug_by_name)
     units = []
     for index, intervention in enumerate(interventions):
         drug = drug_by_name[intervention.get("name")]
         for key in ("name", "description"):
-            units += _text_unit(nct_id, f"{INTERVENTIONS_FIELD}[{index}].{key}", intervention.get(key), drug)
+            units += _text_unit(nct_id, f"{INTERVENTIONS_FIELD}[{index}].{key}", intervention.get(key), drug, codes)
     for index, arm in enumerate(_list_of_dicts(module.get("armGroups"))):
         drugs = _arm_drugs(arm, drug_by_name)
         drug = (next((d for d in drugs if d), None) or _drug_of(arm.get("label"))
                 or _drug_named_in(arm.get("label"), drug_by_name) or _coded_drug(arm.get("label"), arm.get("description")))
         for key in ("label", "description"):
-            units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug)
+            units += _text_unit(nct_id, f"{ARMS_FIELD}[{index}].{key}", arm.get(key), drug, codes)
     return units
+
+
+def _study_codes(interventions: list[dict], drug_by_name: dict) -> dict[str, str]:
+    """The development codes naming the study's drugs the lexicon does not know ('ASG-22CE' -> 'enfortumab
+    vedotin'): in every intervention and arm text of the study they are drug mentions (as a defined
+    abbreviation is), so a dose after one is its drug's, not the drug of the intervention that mentions it."""
+    codes = {}
+    for intervention in interventions:
+        name, drug = intervention.get("name"), drug_by_name.get(intervention.get("name"))
+        if drug is None or _drug_of(name, *_strings(intervention.get("otherNames"))):
+            continue
+        for written in [name, *_strings(intervention.get("otherNames"))]:
+            if isinstance(written, str) and DEVELOPMENT_CODE_RE.fullmatch(written.strip().lower()):
+                codes[written.strip()] = drug
+    return codes
 
 
 def _intervention_drugs(interventions: list[dict]) -> dict:
     """Each intervention's name -> its drug (generic, or the name of a drug the lexicon does not know)."""
     return {
         intervention.get("name"): _drug_of(intervention.get("name"), *_strings(intervention.get("otherNames")))
-        or _unlisted_drug(intervention)
+        or _named_code(intervention)
         for intervention in interventions
     }
+
+
+DEVELOPMENT_CODE_RE = re.compile(r"[a-z]{1,6}[\s-]?\d{2,}[a-z\d-]*")
+PLAIN_NAME_RE = re.compile(r"[A-Za-z][A-Za-z-]+(?:\s[A-Za-z][A-Za-z-]+)?")
+GENERIC_WORDS_RE = re.compile(
+    r"\b(?:products?|drugs?|study|experimental|investigational|placebo|treatment|medications?|therapy|agents?|active)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_code(intervention: dict) -> str | None:
+    """An unknown drug's name; a development code by the one plain name among its other names
+    ('ASG-22CE', otherNames ['Enfortumab vedotin'] -> 'enfortumab vedotin')."""
+    drug = _unlisted_drug(intervention)
+    if drug is None or not DEVELOPMENT_CODE_RE.fullmatch(drug):
+        return drug
+    plain = [name for name in _strings(intervention.get("otherNames"))
+             if PLAIN_NAME_RE.fullmatch(name.strip()) and not GENERIC_WORDS_RE.search(name)]
+    return " ".join(plain[0].lower().split()) if len(plain) == 1 else drug
 
 
 def _arm_drugs(arm: dict, drug_by_name: dict) -> list[str | None]:
@@ -403,7 +438,7 @@ def _intervention_statements(protocol: dict, stated: Callable[[str], set[str]]) 
     return found
 
 
-def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[str, dict]]:
+def _text_unit(nct_id: str, field: str, text, drug: str | None, codes: dict | None = None) -> list[tuple[str, dict]]:
     if not isinstance(text, str) or not text.strip():
         return []
     unit_text = mask_escapes(text)
@@ -420,6 +455,8 @@ def _text_unit(nct_id: str, field: str, text, drug: str | None) -> list[tuple[st
         "parent": None,
         "drug": drug,
     }
+    if codes:
+        context["abbreviations"] = codes
     return [(unit_text, context)]
 
 
@@ -434,7 +471,7 @@ def _drug_of(*names: str | None) -> str | None:
 
 DRUG_INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL")
 STRENGTH_OR_FORM_TAIL_RE = re.compile(
-    r"(?<=\S)\s+(?:(?:at\s+|,\s*)?\d[\d.,]*\s*(?:mg|g|mcg|µg|%)"  # 'PD 0299685 at 15mg BID'
+    r"(?<=\S)(?:\s+|\s*\((?=\s*\d))(?:(?:at\s+|,\s*)?\d[\d.,]*\s*(?:mg|g|mcg|µg|%)"  # 'PD 0299685 at 15mg BID', 'TY-9591(10mg'
     r"|(?:film-coated\s+)?(?:tablets?|capsules?|cream|ointment|gel|injections?|solution|suspension|for\s+injection)\b).*$",
     re.IGNORECASE,
 )

@@ -152,6 +152,39 @@ def find_paired_doses(text: str) -> list[tuple[Dose, Dose]]:
     return pairs
 
 
+# '6mg/8mg/10mg qd', '10 mg/20 mg once daily' (each amount with the unit), '10, 20 or 40 mg once daily': the
+# doses of cohorts or of a titration, rising; DOSE_RE reads none of the first kind and only the last of the second
+_AMOUNT = r"\d+(?:\.\d+)?"
+ALTERNATIVE_DOSES_RE = re.compile(
+    rf"(?<![\w.,/]){_AMOUNT}\s*(?P<unit>{_alternation(DOSES['units'])})(?:\s*/\s*{_AMOUNT}\s*(?P=unit))+(?![\w/])"
+    rf"|(?<![\w.,/])(?<!between\s)(?<!dose\s)(?<!day\s)(?<!cycle\s){_AMOUNT}(?:(?:\s*,\s*{_AMOUNT})+\s*,?\s*|\s+)"
+    rf"(?:or|and)\s+{_AMOUNT}\s*"
+    rf"(?P<shared>{_alternation(DOSES['units'])})(?![A-Za-z/])",
+    re.IGNORECASE,
+)
+AMOUNT_RE = re.compile(_AMOUNT)
+
+
+def find_alternative_doses(text: str) -> list[Dose]:
+    """The rising amounts of an alternative list ('6mg/8mg/10mg', '10, 20 or 40 mg') that DOSE_RE does
+    not read as doses of their own, each in the list's unit."""
+    found = []
+    for match in ALTERNATIVE_DOSES_RE.finditer(text):
+        unit = UNIT_OF[(match["unit"] or match["shared"]).lower()]
+        amounts = [(parse_number(m.group()), m.start()) for m in AMOUNT_RE.finditer(match.group())]
+        if any(a is None for a, _ in amounts) or [a for a, _ in amounts] != sorted({a for a, _ in amounts}):
+            continue
+        if match["shared"]:
+            amounts = amounts[:-1]  # DOSE_RE reads the last, with its unit
+        for amount, offset in amounts:
+            start = match.start() + offset
+            end = start + len(AMOUNT_RE.match(text, start).group())
+            if match["unit"]:
+                end = match.start() + match.group().find(match["unit"], offset) + len(match["unit"])
+            found.append(Dose(amount, unit, None, start, end))
+    return found
+
+
 def _with_scaled_doses(text: str, doses: list[Dose]) -> list[Dose]:
     """A dose written with a power of ten replaces what DOSE_RE read inside it (the exponent as an amount)."""
     scaled = []

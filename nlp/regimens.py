@@ -104,6 +104,9 @@ class RegimenExtractor:
 def given_doses(text: str) -> list[Dose]:
     """The doses in text that are not written as thresholds."""
     doses = quantities.find_doses(text) + [dose for pair in quantities.find_paired_doses(text) for dose in pair]
+    if "/" in text or " or " in text or " and " in text:
+        taken = {dose.start for dose in doses}
+        doses += [dose for dose in quantities.find_alternative_doses(text) if dose.start not in taken]
     return sorted((dose for dose in doses if not written_as_threshold(text, dose)), key=lambda dose: dose.start)
 
 

@@ -9,6 +9,7 @@ import spacy
 
 import nlp
 from nlp.evaluate import evaluate_dirs
+from nlp.pipeline import _intervention_drugs
 from nlp.quantities import find_doses, find_duration, find_form, find_frequency, find_route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -749,3 +750,40 @@ def test_an_arm_label_dose_takes_the_schedule_its_description_gives_past_a_loadi
     regimens = nlp.extract_study(record)["regimens"]
     label = [r for r in regimens if r["source_field"].endswith(".label")]
     assert [(r["amount"], r.get("frequency"), r.get("route")) for r in label] == [(10, "Q4W", "subcutaneous")]
+
+
+@pytest.mark.parametrize("text, amounts", [
+    ("anlotinib 6mg/8mg/10mg qd", [6, 8, 10]),  # each amount with its unit: the cohorts' doses
+    ("baricitinib 2 mg/4 mg once daily", [2, 4]),
+    ("tofacitinib 5, 10 or 15 mg twice daily", [5, 10, 15]),  # one unit after the last
+    ("methylprednisolone 500 mg before dose 1, 125 mg before dose 2, and 60 mg before doses 3", [500, 125, 60]),
+    ("lopinavir/ritonavir 400/100 mg twice daily", [400, 100]),  # a product of two drugs, not alternatives
+])
+def test_alternative_amounts_are_a_dose_each(components, text, amounts):
+    assert [r["amount"] for r in regimens_of(components, text)] == amounts
+
+
+def test_an_intervention_name_with_its_strengths_in_a_bracket_names_the_code_before_it():
+    record = arm_and_intervention_record(
+        [("TY-9591", "Escalating doses of TY-9591 starting at 20mg daily.", ["Drug: TY-9591(10mg,40mg) qd. po"])],
+        [("TY-9591(10mg,40mg) qd. po", "Cohorts of 20mg and 40mg")],
+    )
+    assert {r["drug"] for r in nlp.extract_study(record)["regimens"]} == {"ty-9591"}
+
+
+def test_a_development_code_is_its_plain_other_name_and_a_drug_mention_in_the_other_interventions():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000048"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "DRUG", "name": "Pembrolizumab", "description": "Pembrolizumab 200 mg every 3 weeks, with "
+             "ASG-22CE 1.25 mg/kg on Day 1 and Day 8 of each cycle."},
+            {"type": "DRUG", "name": "ASG-22CE", "otherNames": ["Enfortumab vedotin"]},
+            {"type": "DRUG", "name": "DS-1205c", "otherNames": ["Experimental product"]},
+        ]},
+    }}
+    drugs = _intervention_drugs(record["protocolSection"]["armsInterventionsModule"]["interventions"])
+    assert drugs["ASG-22CE"] == "enfortumab vedotin" and drugs["DS-1205c"] == "ds-1205c"
+    regimens = nlp.extract_study(record)["regimens"]
+    assert [(r["drug"], r["amount"], r["unit"]) for r in regimens] == [
+        ("pembrolizumab", 200, "mg"), ("enfortumab vedotin", 1.25, "mg/kg")
+    ]
