@@ -112,6 +112,12 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
+# 'Within 7 days before the first dose, have used X', 'Within 14 days prior to randomization, subjects who have received X'
+TIME_THEN_USE_RE = re.compile(
+    r"(?:\s+(?:before|prior\s+to)\s+[^,;:()]{1,60}?)?\s*,\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:who\s+)?)?"
+    r"(?:has|have)\s+(?:been\s+)?(?:used|taken|received|treated\s+with|given)\s+(?:(?:any|an?)\s+)?",
+    re.IGNORECASE,
+)
 USE_BEFORE_TIME_RE = re.compile(r"\b(?:has|have)\s+(?:taken|received|used)$", re.IGNORECASE)
 USE_AFTER_TIME_RE = re.compile(r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:an?|any)\s+)?", re.IGNORECASE)
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
@@ -282,14 +288,14 @@ OF_THERAPY_RE = re.compile(
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
-    r"(?:[\s-]+interval)?,?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after))"
+    r"(?:[\s-]+interval)?,?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after|following))"
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
     # 'since all other prior cytotoxic chemotherapies'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
-    r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
+    r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|intravitreal|periocular|intra-?articular|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
     r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
@@ -1566,7 +1572,8 @@ def _subjects_of(
     if opening.endswith("(") or not LETTER_RE.search(opening) or (time.kind == "restated" and opening.endswith("except")):
         # the list starts before the next comma, colon or semicolon; it may go on past commas
         after = [s for s in subjects if time.end <= s.start and s.end <= segment_end]
-        if after and not LIST_STOP_RE.search(text, time.end, after[0].start):
+        if after and (not LIST_STOP_RE.search(text, time.end, after[0].start)
+                      or TIME_THEN_USE_RE.fullmatch(text, time.end, after[0].start)):
             if BLOCKERS_RE.search(text, time.end, after[0].start):
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"

@@ -722,3 +722,17 @@ def test_st_johns_wort_abbreviated_ends_no_clause_and_is_named(components):
 ])
 def test_windows_of_this_round_in_psychiatry_and_herbal_medicine(components, text, expected):
     assert [w[:2] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Prior anti-VEGF therapy allowed with a washout: 1. Eylea (aflibercept): 60-day washout 2. Avastin "
+     "(bevacizumab): 30-day washout", [("aflibercept", 60, "days"), ("bevacizumab", 30, "days")]),
+    ("At least 8 weeks following intravitreal triamcinolone injection", [("triamcinolone", 8, "weeks")]),
+    ("Within 10 days before the first dose of study drug, have used strong CYP3A4 inhibitors",
+     [("cyp3a inhibitors", 10, "days")]),
+    ("Within 21 days prior to randomization, subjects who have received systemic corticosteroids",
+     [("corticosteroids", 21, "days")]),
+    ("Expected neutropenia lasting more than 7 days following chemotherapy", []),  # how long it lasts
+])
+def test_washout_items_following_and_a_time_that_leads_its_use(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
