@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
+from nlp.quantities import DAYS_PER_UNIT, to_days
 from nlp.text import bracketed_right_after, contains_any, doc_text, extension_key, squeeze_whitespace
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -386,6 +387,17 @@ class QuantityGrammar:
                     quantity.comparisons = [(op, value) for _, value in quantity.comparisons]
                     quantity.form = "simple"
 
+    def _rises_across_units(self, low, low_unit: re.Match | None, high, high_unit: re.Match | None) -> bool:
+        """'between 18 months and 12 years': the high end is the larger once both are in days."""
+        if low_unit is None or high_unit is None or low_unit is high_unit:
+            return False
+        ends = [Quantity(0, 0, 0, "between", []), Quantity(0, 0, 0, "between", [])]
+        self._set_unit(ends[0], low_unit)
+        self._set_unit(ends[1], high_unit)
+        if not all(end.unit in DAYS_PER_UNIT for end in ends):
+            return False
+        return to_days(low, ends[0].unit) < to_days(high, ends[1].unit)
+
     def _at_least_range(self, text: str, match: re.Match, operator: tuple[int, str]) -> bool:
         """'aged ≥ 12 to 17 years', 'Adult (≥ 18 - 64 years)': a lower bound written with its operator,
         then 'to' the upper one, or a dash and the upper one with its unit ('> 1-2' stays a simple 1)."""
@@ -499,13 +511,17 @@ class QuantityGrammar:
                 high = -high
                 if low is not None and low < 0 and high < low:
                     low, high = high, low  # 'T-score -1.0 to -2.5': from the nearer to the further from zero
-            if high is None or low is None or high <= low:
+            if form == "between" and unit_match is None and low is not None and high is not None and high < low:
+                low, high = high, low  # 'BCVA between 78 and 25 letters': the larger first
+            if high is None or low is None:
                 return None
             end = match.end()
             low_unit_match = unit_match
             trailing = self.unit_re.match(text, end)
             if trailing:
                 unit_match, end = trailing, trailing.end()
+            if high <= low and not self._rises_across_units(low, low_unit_match, high, unit_match):
+                return None
             comparisons = [(">=", low), (_high_end_op(match), high)]
             quantity = Quantity(match.start(), end, match.start("n1"), form, comparisons)
             self._set_unit(quantity, unit_match)
@@ -1294,8 +1310,8 @@ class ThresholdLinker:
         facts = []
         for mention, measure in quantity.links:
             rule = self._rule(measure, mention)
-            if rule.get("silent"):
-                continue
+            if rule.get("silent") or (rule.get("no_scale") and quantity.scale_max is not None):
+                continue  # 'no_scale': a fraction is no value of this measure ('visual acuity 20/200' is Snellen)
             start = min(quantity.start, mention.start) if mention else quantity.start
             if _names_a_subgroup(text, start, quantity.end):
                 continue

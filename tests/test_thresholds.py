@@ -1498,3 +1498,18 @@ def test_european_separators_and_older_unit_spellings(pipe, text, expected):
 ])
 def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+# Retina trials: letters of visual acuity (not a Snellen fraction) and the central subfield's thickness
+@pytest.mark.parametrize("text, expected", [
+    ("Best-corrected visual acuity (BCVA) between 73 and 19 letters, inclusive, in the study eye",
+     [("visual acuity", ">=", 19, "letters"), ("visual acuity", "<=", 73, "letters")]),  # the larger first
+    ("BCVA letter score ≤ 80 and ≥ 30", [("visual acuity", "<=", 80, None), ("visual acuity", ">=", 30, None)]),
+    ("Central subfield thickness (CST) ≥ 310 microns on SD-OCT", [("central subfield thickness", ">=", 310, "um")]),
+    ("CSFT of at least 275 µm", [("central subfield thickness", ">=", 275, "um")]),
+    ("Visual acuity better than 20/400 in the fellow eye", []),  # a Snellen fraction
+    ("Age between 70 and 40 years", [("age", ">=", 40, "years"), ("age", "<=", 70, "years")]),
+    ("Age between 18 months and 12 years", [("age", ">=", 18, "months"), ("age", "<=", 12, "years")]),  # in days it rises
+])
+def test_visual_acuity_letters_and_retinal_thickness(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
