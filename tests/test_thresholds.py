@@ -1504,7 +1504,7 @@ def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text
 @pytest.mark.parametrize("text, expected", [
     ("Best-corrected visual acuity (BCVA) between 73 and 19 letters, inclusive, in the study eye",
      [("visual acuity", ">=", 19, "letters"), ("visual acuity", "<=", 73, "letters")]),  # the larger first
-    ("BCVA letter score ≤ 80 and ≥ 30", [("visual acuity", "<=", 80, None), ("visual acuity", ">=", 30, None)]),
+    ("BCVA letter score ≤ 80 and ≥ 30", [("visual acuity", "<=", 80, "letters"), ("visual acuity", ">=", 30, "letters")]),
     ("Central subfield thickness (CST) ≥ 310 microns on SD-OCT", [("central subfield thickness", ">=", 310, "um")]),
     ("CSFT of at least 275 µm", [("central subfield thickness", ">=", 275, "um")]),
     ("Visual acuity better than 20/400 in the fellow eye", []),  # a Snellen fraction
