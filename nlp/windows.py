@@ -142,7 +142,7 @@ MEMBERS_COLON_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before|of)\s+)?[\w-]+(?:\
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
-SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
+SUBJECTS_BEFORE_ONLY = {"bare", "item"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
 # '≥180 days on a stable dose of X', 'a 4-week washout of X', 'at least 3 months since X'
 SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout", "since"}
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
@@ -409,6 +409,8 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
             return None  # "within 28 hours": a dosing interval, not a washout in days
         value, unit = int(value // HOURS_PER_DAY), "days"
     kind = TIME_KINDS[int(group[1:])]
+    if kind == "item" and match.string[match.end() :].strip(" \t\r\n."):
+        return None  # the time must end the item (a regex '$' would also match where the scan's context ends)
     if kind == "bare" and comparator and _is_time_since(match.string, match.start(), match.end()):
         kind = "since"
     return TimeExpression(kind, value, unit, match.start(), match.end(), comparator, in_hours)
