@@ -142,7 +142,7 @@ MEMBERS_COLON_RE = re.compile(r"(?:\s+(?:(?:prior\s+to|before|of)\s+)?[\w-]+(?:\
 MEMBERS_EXAMPLES_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 TIME_FIRST_ITEM_RE = re.compile(rf"\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{TIME_UNIT})\s*:\s*", re.IGNORECASE)
 ITEM_JOIN_RE = re.compile(r"(?:[\s,;./]|\([A-Za-z][\w\s®-]{0,20}\)|®|\b(?:and/or|and|or)\b)*", re.IGNORECASE)
-SUBJECTS_BEFORE_ONLY = {"bare", "item"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
+SUBJECTS_BEFORE_ONLY = {"bare"}  # '> 12 months: relapse on methotrexate' names no window after a bare time
 # '≥180 days on a stable dose of X', 'a 4-week washout of X', 'at least 3 months since X'
 SUBJECTS_AFTER_ONLY = {"stable_on", "leading_washout", "since"}
 BARE_REACH = 150  # characters from a bare time to the 'before' that makes it a window
@@ -409,8 +409,6 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
             return None  # "within 28 hours": a dosing interval, not a washout in days
         value, unit = int(value // HOURS_PER_DAY), "days"
     kind = TIME_KINDS[int(group[1:])]
-    if kind == "item" and match.string[match.end() :].strip(" \t\r\n."):
-        return None  # the time must end the item (a regex '$' would also match where the scan's context ends)
     if kind == "bare" and comparator and _is_time_since(match.string, match.start(), match.end()):
         kind = "since"
     return TimeExpression(kind, value, unit, match.start(), match.end(), comparator, in_hours)
@@ -1016,10 +1014,11 @@ def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:', 'Use of the following medications within
     the specified time periods:' — a washout header with no time of its own: its list items ('Belimumab:
     6 months;') each state the washout of the drugs they name."""
-    if not _may_say_wash(text) and not _may_name_periods(text):
+    if not _may_say_wash(text) and not _may_name_periods(text) and "following" not in text.lower():
         return False
     text = flatten_wraps(text)
-    return bool(WASHOUT_HEADER_RE.search(text) or PERIODS_HEADER_RE.search(text)) and bool(
+    headed = WASHOUT_HEADER_RE.search(text) or PERIODS_HEADER_RE.search(text) or STOP_THE_FOLLOWING_RE.search(text)
+    return bool(headed) and bool(
         HEADER_END_RE.search(text) or FOLLOWING_RE.search(text) or AS_FOLLOWS_RE.search(text)
     ) and not find_time_expressions(text)
 
@@ -1030,6 +1029,15 @@ PERIODS_HEADER_RE = re.compile(
     r"(?:specified|following|indicated|listed|respective|stated|defined)\s+"
     r"(?:defined\s+)?(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
     r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
+    re.IGNORECASE,
+)
+
+
+# 'Participants unable to stop the following forbidden treatments prior to pollen challenge:': each item
+# ('Leukotriene antagonists: 30 days.') states how long before the drug must have been stopped
+STOP_THE_FOLLOWING_RE = re.compile(
+    r"\b(?:stop|discontinue|withhold|refrain\s+from|abstain\s+from)\s+(?:taking\s+|using\s+)?(?:any\s+of\s+)?"
+    r"the\s+following\b[^:]{0,80}\b(?:prior\s+to|before)\b[^:]{0,40}:\s*$",
     re.IGNORECASE,
 )
 

@@ -265,6 +265,21 @@ def test_washout_header_items_give_their_own_durations(criteria, expected):
         assert window["rule"] in ("window_washout_item", "window_before")
 
 
+def test_a_header_that_asks_to_stop_the_following_before_a_visit_heads_washout_items():
+    criteria = """Exclusion Criteria:
+
+* Unable to stop the following prohibited treatments prior to the allergen challenge:
+  * Leukotriene antagonists: 30 days.
+  * Intranasal or inhaled corticosteroids: 7 days.
+* Smokers
+"""
+    assert sorted(keys(windows_of(criteria))) == sorted([
+        ("exclusion", "leukotriene receptor antagonists", 30, "days", "used_within"),
+        ("exclusion", "inhaled corticosteroids", 7, "days", "used_within"),
+        ("exclusion", "intranasal corticosteroids", 7, "days", "used_within"),
+    ])
+
+
 def test_bare_drug_durations_without_a_washout_header_are_no_windows():
     criteria = """Inclusion Criteria:
 

@@ -738,14 +738,8 @@ def test_washout_items_following_and_a_time_that_leads_its_use(components, text,
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Leukotriene antagonists: 30 days.", [("leukotriene receptor antagonists", 30, "days")]),
-    ("Intranasal or inhaled corticosteroids: 7 days", [("inhaled corticosteroids", 7, "days"),
-                                                        ("intranasal corticosteroids", 7, "days")]),
-    ("Corticosteroids: 4 weeks, then tapered", []),  # the time does not end the item
-    ("Disease duration: 6 months", []),  # no therapy
-    ("Recent use (within two weeks) of systemic histamine-receptor antagonists or opioids",
-     [("antihistamines", 2, "weeks"), ("opioids", 2, "weeks")]),
-])
-def test_an_item_that_is_a_therapy_and_its_time_after_a_colon(components, text, expected):
-    assert [w[:3] for w in windows_with_spans(components, text)] == expected
+def test_histamine_receptor_antagonists_are_antihistamines(components):
+    text = "Recent use (within two weeks) of systemic histamine-receptor antagonists or opioids"
+    assert [w[:3] for w in windows_with_spans(components, text)] == [
+        ("antihistamines", 2, "weeks"), ("opioids", 2, "weeks")
+    ]
