@@ -1007,7 +1007,11 @@ def flatten_wraps(text: str) -> str:
     """A hard line wrap inside a criterion ("within 6\\nweeks before", "if\\nthe dose") is a
     space: time expressions and clauses are read across it. Same length, so offsets are unchanged;
     a blank line (two newlines) still separates."""
-    return WRAP_RE.sub(" ", text) if "\n" in text else text  # most criteria are one line
+    return WRAP_RE.sub(_blanks, text) if "\n" in text else text  # most criteria are one line
+
+
+def _blanks(match: re.Match) -> str:
+    return " " * len(match.group())  # '\r\n' is two characters: two blanks keep the offsets
 
 
 def is_washout_header(text: str) -> bool:

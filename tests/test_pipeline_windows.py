@@ -499,3 +499,12 @@ def test_a_time_in_hours_opens_a_list_of_medications_only():
         ("inclusion", "vasodilators", 1, "days", "last_used_before"),
         ("inclusion", "beta-blockers", 1, "days", "last_used_before"),
     ]
+
+
+def test_windows_read_the_same_across_windows_line_ends():
+    """Registry XML keeps '\\r\\n' line ends: a wrap of two characters must keep every offset."""
+    lines = ["Inclusion Criteria:", "", "  -  Relapsed patients can participate if it has been more than 12 months since their",
+             "     last dose of rituximab.", "", "  -  Life expectancy > 24 months."]
+    assert keys(windows_of("\r\n".join(lines))) == keys(windows_of("\n".join(lines))) == [
+        ("inclusion", "rituximab", 12, "months", "last_used_before")
+    ]
