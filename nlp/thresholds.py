@@ -186,7 +186,7 @@ _AND_UPPER_BOUND = r"and(?=\s*(?:\\?<|≤))"
 _OPERATOR_FORMS = frozenset({"uln", "class", "scaled", "simple", "range", "enumeration"})
 _NEEDS_OPERATOR = frozenset({"uln", "class", "scaled"})
 _LONGEST_OPERATOR = 48  # characters: "greater than or equal to" with generous spacing
-_MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]|[<>≤≥]\s*I[IV]", re.IGNORECASE)
+_MAY_HOLD_QUANTITY_RE = re.compile(r"\d|uln|upper\s+limit|class\s+[IV]|[<>≤≥]\s*(?:grade\s+)?I[IV]?(?![A-Za-z])", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -205,6 +205,25 @@ _MINUS_SIGNS = "-−–"
 _BEFORE_A_SIGN = " \t\n([<>≤≥=:"
 _CLASS_NAME_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association\s*(?:\(\s*NYHA\s*\)\s*)?|NYHA\s+)$", re.IGNORECASE)
 _LABEL = r"(?:\s*\(\s*[\"“]?[A-Za-z][A-Za-z -]{0,20}[\"”]?\s*\))?"  # '3 (moderate) or 4 ("severe")': a score's name
+
+
+CLASS_MEASURE = "NYHA class"  # the measure of the 'class' form's numerals
+UNICODE_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+_CLASS_SCALE_AFTER_RE = re.compile(r"[^.;]{0,30}?\b(?:New\s+York\s+Heart\s+Association|NYHA)\b", re.IGNORECASE)
+_CLASS_SCALE_BEFORE_RE = re.compile(r"(?:New\s+York\s+Heart\s+Association|NYHA)\b[^.;]{0,60}$", re.IGNORECASE)
+
+
+def _class_number(numeral: str) -> int | None:
+    return UNICODE_ROMAN.get(numeral) or parse_roman(numeral) or parse_number(numeral)
+
+
+def _names_the_class_scale(text: str, match: re.Match) -> bool:
+    """Grades are NYHA classes only next to NYHA's name ('(NYHA) ≥ Grade II', 'grade > II according to NYHA');
+    other grades are CTCAE's."""
+    if not match.group("grade2"):
+        return True
+    return (_CLASS_SCALE_BEFORE_RE.search(text, max(0, match.start() - 80), match.start()) is not None
+            or _CLASS_SCALE_AFTER_RE.match(text, match.end()) is not None)
 
 
 def _dosing_rate(text: str, quantity: Quantity, mention: Mention) -> str | None:
@@ -290,7 +309,7 @@ class QuantityGrammar:
             )),
             ("uln", re.compile(rf"(?<![A-Za-z]){uln}(?![A-Za-z])", re.IGNORECASE)),
             ("class", re.compile(
-                r"(?<![A-Za-z])(?:NYHA\s+)?class\s+(?P<roman>IV|III|II|I|V|[1-5])(?![A-Za-z\d])"
+                r"(?<![A-Za-z])(?:NYHA\s+)?(?:class|(?P<grade2>grade))\s+(?P<roman>IV|III|II|I|V|Ⅰ|Ⅱ|Ⅲ|Ⅳ|[1-5])(?![A-Za-z\d])"
                 # "NYHA ≥ IV", "Class >II by NYHA": a roman numeral right after a symbol operator
                 r"|(?<=[<>≤≥])\s*(?P<roman_only>IV|III|II)(?![A-Za-z\d])", re.IGNORECASE
             )),
@@ -348,8 +367,10 @@ class QuantityGrammar:
                 operator = self.operator_ending_at(text, number_start) if is_operator_form else None
                 if operator is None and form == "class":
                     operator = self._operator_before_class_name(text, match.start()) or self._suffix_operator(text, match)
+                if form == "class" and not _names_the_class_scale(text, match):
+                    continue  # 'grade III to IV' is NYHA's only next to its name
                 if operator is None and form in _NEEDS_OPERATOR:
-                    continue  # "<= ULN", "> Class II" need an operator
+                    continue  # "<= ULN", "> Class II" need an operator ("NYHA class III or IV" alone: the gold leaves it out)
                 if operator is not None and form in ("range", "enumeration") and not self._at_least_range(text, match, operator):
                     continue  # "> 1-2" is not a range; the simple form takes it
                 start = operator[0] if operator else number_start
@@ -412,7 +433,11 @@ class QuantityGrammar:
     def _suffix_operator(self, text: str, match: re.Match) -> tuple[int, str] | None:
         """'NYHA Class III or higher': the operator written after the class."""
         suffix = self.suffix_op_re.match(text, match.end())
-        return (match.start(), self.suffix_op[_normal_phrase(suffix["suffix"])]) if suffix else None
+        if suffix is None:
+            return None
+        # the quantity starts at the class's numeral: 'NYHA class' before it stays the measure's mention
+        start = match.start("roman") if match.group("roman") else match.start()
+        return (start, self.suffix_op[_normal_phrase(suffix["suffix"])])
 
     def _operator_before_class_name(self, text: str, class_start: int) -> tuple[int, str] | None:
         """'≥ New York Heart Association (NYHA) class III': the operator stands before the scale's name.
@@ -492,10 +517,12 @@ class QuantityGrammar:
             return Quantity(operator[0], match.end(), match.start(), "uln", [(operator[1], 1)], "xULN", "xuln")
         if form == "class":
             group = "roman" if match.group("roman") else "roman_only"
-            value = parse_roman(match.group(group)) or parse_number(match.group(group))
+            value = _class_number(match.group(group))
             suffix = self.suffix_op_re.match(text, match.end())  # 'Class III or higher'
-            end = suffix.end() if suffix and operator[0] == match.start() else match.end()
-            return Quantity(operator[0], end, match.start(group), "class", [(operator[1], value)])
+            end = suffix.end() if suffix and operator[0] >= match.start() else match.end()
+            quantity = Quantity(operator[0], end, match.start(group), "class", [(operator[1], value)])
+            quantity.implies = CLASS_MEASURE if match.group("grade2") else None  # not the CTCAE grade its word names
+            return quantity
         low, high = parse_number(match.group("n1")), None
         if form in _SIGNED_FORMS and low is not None and _minus_sign_before(text, match.start("n1")) is not None:
             low = -low

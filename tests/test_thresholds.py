@@ -1513,3 +1513,14 @@ def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text
 ])
 def test_visual_acuity_letters_and_retinal_thickness(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Heart failure of NYHA class III or higher", [("NYHA class", ">=", 3, None)]),  # 'NYHA class' stays the name
+    ("Congestive heart failure of New York Heart Association (NYHA) ≥ Grade 3", [("NYHA class", ">=", 3, None)]),
+    ("New York Heart Association (NYHA) cardiac function grade ≥ Grade II", [("NYHA class", ">=", 2, None)]),
+    ("Heart failure NYHA class III or IV", []),  # classes without an operator: the gold leaves them out
+    ("Peripheral neuropathy ≥ grade 2", [("CTCAE grade", ">=", 2, None)]),  # no NYHA near: CTCAE's grade
+])
+def test_nyha_classes_written_as_grades_or_with_a_trailing_operator(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
