@@ -34,6 +34,11 @@ WORD_HEAD_RE = re.compile(r"[a-z]{4,}$")
 FUZZY_TARGET_RE = re.compile(r"[a-z]{7,}(?:nib|mab)")
 # A drug the lexicon does not list yet, named by its INN stem ('basiliximab', 'ritlecitinib'): it keeps its name
 STEM_NAMED_RE = re.compile(r"[a-z]{4,}(?:[aeiou]mab|tinib)")
+# the second word of an antibody-drug conjugate's name (INN payload stems)
+ADC_PAYLOAD_AFTER_RE = re.compile(
+    r"[ \t]+(?P<payload>(?:[a-z]+)?(?:vedotin|mafodotin|ravtansine|emtansine|deruxtecan|govitecan|tesirine|ozogamicin|"
+    r"pasudotox|tirumotecan|duocarmazine|soravtansine))\b"
+)
 CODE_SEPARATORS_RE = re.compile(r"[\s\-,]+")
 
 DRUGS = extension_key("drugs")  # doc.user_data[DRUGS] is doc._.drugs
@@ -318,6 +323,9 @@ class DrugTagger:
             if any(mention["start"] <= start < mention["end"] for mention in known) or self.lexicon.exact(word):
                 continue
             generic = self.lexicon.fuzzy(word) or (word if STEM_NAMED_RE.fullmatch(word) else None)
+            if generic and generic == word and (payload := ADC_PAYLOAD_AFTER_RE.match(lowered, end)):
+                # 'tusamitamab ravtansine': an antibody-drug conjugate is named by both words
+                generic, end = f"{word} {payload['payload']}", payload.end()
             if generic:
                 found.append(_mention(generic, start, end, text))
         return found

@@ -81,6 +81,7 @@ DOSE_RE = re.compile(
     r"(?P<amount>[\d.](?<![\w.,/][\d.])"
     r"(?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+))\s*-?"  # "a 4-mg tablet"
     rf"(?P<unit>{_alternation(DOSES['units'])})(?!-?[A-Za-z])"
+    r"(?:\s+(?-i:[a-z]{0,2}[A-Z]{2,4})(?=\s*/\s*(?:kg|m2|m²)\b))?"  # "0.24 mg hGH/kg/week": the drug between
     # "/kg", "per kilogram", "mg\\m2" (a backslash for the slash); "mg/kg body weight/day"
     rf"(?:(?:\s*[/\\]\s*|\s+per\s+)(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z])(?:\s+(?:of\s+)?body\s*weight)?)?"
     r"(?:\s*/\s*(?:iv|ev|sc|im|po|os)(?![A-Za-z]))?"  # "8 mg/kg/iv": a route written into the unit

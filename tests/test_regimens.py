@@ -787,3 +787,17 @@ def test_a_development_code_is_its_plain_other_name_and_a_drug_mention_in_the_ot
     assert [(r["drug"], r["amount"], r["unit"]) for r in regimens] == [
         ("pembrolizumab", 200, "mg"), ("enfortumab vedotin", 1.25, "mg/kg")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tusamitamab ravtansine 100mg/m2 IV Q2W", [("tusamitamab ravtansine", 100, "mg/m2")]),  # a conjugate's two words
+    ("vitamin D3 2,000 IU daily for 24 weeks", [("cholecalciferol", 2000, "IU")]),  # D3 is not D2 (ergocalciferol)
+    ("Posiphen 15mg oral capsule daily", [("buntanetap", 15, "mg")]),
+    ("lonapegsomatropin 0.30 mg hGH/kg/week subcutaneously", [("lonapegsomatropin", 0.3, "mg/kg")]),
+])
+def test_conjugates_vitamin_d3_and_a_drug_written_inside_the_unit(components, text, expected):
+    assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)] == expected
+
+
+def test_avacincaptad_pegol_is_a_drug():
+    assert nlp.lexicon.normalize_drug("Izervay").generic == "avacincaptad pegol"
