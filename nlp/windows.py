@@ -290,7 +290,7 @@ OF_THERAPY_RE = re.compile(
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
     r"(?:[\s-]+interval)?,?\s+(?:of|with|from|(?:(?:must\s+)?(?:has|have)\s+(?:elapsed|passed)\s+)?(?:since|after|following))"
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
-    r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation)\s+of\s+(?:(?:the|any)\s+)?)?"
+    r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation|treatment)\s+(?:of|with)\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
     # 'since all other prior cytotoxic chemotherapies'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
@@ -416,13 +416,16 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
 
 SINCE_AFTER_RE = re.compile(WINDOW_PATTERNS["since"]["after"], re.IGNORECASE)
 NOT_SINCE_BEFORE_RE = re.compile(WINDOW_PATTERNS["since"]["not_before"], re.IGNORECASE)
+OUTCOME_BEFORE_RE = re.compile(WINDOW_PATTERNS["since"]["not_after_outcome"], re.IGNORECASE)
 
 
 def _is_time_since(text: str, start: int, end: int) -> bool:
     """'More than 3 months after rituximab treatment' (see window_patterns.json 'since')."""
     if SINCE_AFTER_RE.match(text, end) is None:
         return False
-    return NOT_SINCE_BEFORE_RE.search(text, max(0, start - 10), start) is None
+    # 'an incomplete response at least 3 months following treatment with ATG' times an outcome, not a last use
+    return (NOT_SINCE_BEFORE_RE.search(text, max(0, start - 10), start) is None
+            and OUTCOME_BEFORE_RE.search(text, max(0, start - 50), start) is None)
 
 
 def _word_end(text: str, position: int) -> int:

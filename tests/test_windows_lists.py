@@ -743,3 +743,15 @@ def test_histamine_receptor_antagonists_are_antihistamines(components):
     assert [w[:3] for w in windows_with_spans(components, text)] == [
         ("antihistamines", 2, "weeks"), ("opioids", 2, "weeks")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Minimum 10 days of washout period from previous erlotinib or gefitinib",
+     [("erlotinib", 10, "days"), ("gefitinib", 10, "days")]),
+    ("At least 3 weeks since the last treatment with chemotherapy or immunotherapy",
+     [("chemotherapy", 3, "weeks"), ("immunotherapy", 3, "weeks")]),
+    ("An incomplete response at least 3 months following treatment with cyclosporine", []),  # an outcome's time
+    ("Lost response and can be treated >/= 6 weeks from their last adalimumab dose", [("adalimumab", 6, "weeks")]),
+])
+def test_washout_of_previous_drugs_and_the_last_treatment_with(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
