@@ -36,7 +36,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex
 
 from nlp.numbers import NUMBER_BODY, NUMBER_PATTERN, parse_number, parse_roman
 from nlp.quantities import DAYS_PER_UNIT, to_days
@@ -700,7 +700,7 @@ class MeasureMatcher:
     # Written to start with the character it is about, which the regex engine skips ahead to (texts
     # have few), and then to look around it, instead of trying each alternative at every character.
     _GLUED_OPERATOR_RE = re.compile(
-        r"[<>=≥≤≦≧⩽⩾;).(](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))"
+        r"[<>=≥≤≦≧⩽⩾;).(/](?:(?<=[<>=≥≤≦≧⩽⩾])(?:(?<=[A-Za-z].)|(?=[A-Za-z]))|(?<=\s/)(?=[A-Za-z])"
         r"|(?<=\S;)(?=[A-Za-z])|(?<=\d\))(?=[A-Za-z])|(?<=[IVX\d]\.)(?=[A-Z][a-z])|(?<=[A-Za-z]{3}\()(?=[A-Z])"
         r"|(?<=[A-Za-z0-9]\))(?=/[A-Za-z]))"
     )
@@ -804,7 +804,7 @@ def _with_operator_infixes(nlp: Language) -> Tokenizer:
     return Tokenizer(
         nlp.vocab,
         rules=nlp.Defaults.tokenizer_exceptions,
-        prefix_search=base.prefix_search,
+        prefix_search=compile_prefix_regex([*(nlp.Defaults.prefixes or []), r"/(?=[A-Za-z])"]).search,  # 'AST /ALT'
         suffix_search=base.suffix_search,
         infix_finditer=compile_infix_regex(infixes).finditer,
         token_match=base.token_match,
@@ -1016,6 +1016,8 @@ class ThresholdLinker:
                 self._onset_before_age(text, quantity, mention=named[0] if named else None)
                 if named and quantity.form == "bare":  # "under the age of 7 years old": the operator is before the measure
                     self._operator_before_measure(text, quantity, named[0])
+            if rule in ("required-age", "unit-implies-measure") and quantity.form == "bare" and self._required_age(text, quantity):
+                rule = quantity.rule = "required-age"  # 'Must be 18 years of age'
             if rule == "required-age":
                 quantity.comparisons = [(">=", value) for _, value in quantity.comparisons]
                 quantity.form = "simple"
@@ -1260,8 +1262,9 @@ class ThresholdLinker:
         return not (words_after and words_after[0].lower() in self.age_blockers_after)
 
     def _required_age(self, text: str, quantity: Quantity) -> bool:
-        """'Must be 18 years at the time of consent': an age that is required is the lowest age."""
-        if quantity.unit != "years" or quantity.form != "bare" or quantity.implies:
+        """'Must be 18 years at the time of consent', 'Must be 18 years of age': an age that is required is the
+        lowest age."""
+        if quantity.unit != "years" or quantity.form != "bare" or quantity.implies not in (None, "age"):
             return False
         if not self.grammar.is_required(text, quantity):
             return False

@@ -1524,3 +1524,13 @@ def test_visual_acuity_letters_and_retinal_thickness(pipe, text, expected):
 ])
 def test_nyha_classes_written_as_grades_or_with_a_trailing_operator(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Must be 18 years of age at the time of signing the informed consent", [("age", ">=", 18, "years")]),
+    ("Patients must be 21 years of age, or the legal age of consent", [("age", ">=", 21, "years")]),
+    ("Was 18 years of age at diagnosis", []),  # not required: no threshold
+    ("Serum AST /ALT value > 3 x ULN", [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),  # a slash after a blank
+])
+def test_a_required_age_of_age_and_measures_joined_by_a_spaced_slash(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
