@@ -864,9 +864,10 @@ _VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
 _PERCENT_OF_RE = re.compile(
     r"\s*(?:\((?:inclusive|%)\)\s*)?of\s+(?:(?:his\s+or\s+her|their|the|total)\s+){0,3}", re.IGNORECASE
 )
-# "< 9 g/dL in males and < 8 g/dL in females": a population qualifier between two values of one measure
+# "< 9 g/dL in males and < 8 g/dL in females", "male ≥ 450 ms, female ≥ 470 ms": a population qualifier
+# between two values of one measure
 _POPULATION_QUALIFIER = (
-    r"(?:(?:in|for)\s+(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
+    r"(?:(?:(?:in|for)\s+)?(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
     r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
 )
 _SHARED_GAP_RE = re.compile(

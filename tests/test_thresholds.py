@@ -1534,3 +1534,9 @@ def test_nyha_classes_written_as_grades_or_with_a_trailing_operator(pipe, text, 
 ])
 def test_a_required_age_of_age_and_measures_joined_by_a_spaced_slash(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+def test_values_for_each_sex_after_a_bare_qualifier(pipe):
+    assert with_units(pipe, "QTcF interval male > 450 ms, female > 470 ms") == sorted(
+        [("QTc", ">", 450, "ms"), ("QTc", ">", 470, "ms")]
+    )
