@@ -396,6 +396,11 @@ class Subject:
     is_class: bool = False  # a therapy class (therapy_classes.json), not a drug name
 
 
+AFTER_THE_LAST_DOSE_RE = re.compile(
+    r"\s+(?:after|following)\s+(?:the\s+|their\s+)?(?:final|last)\s+(?:dose|administration|infusion|injection)\b", re.IGNORECASE
+)
+
+
 def _time_expression(match: re.Match) -> TimeExpression | None:
     group = match.lastgroup
     value = number_value(match[f"{group}_value"])
@@ -409,6 +414,8 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
             return None  # "within 28 hours": a dosing interval, not a washout in days
         value, unit = int(value // HOURS_PER_DAY), "days"
     kind = TIME_KINDS[int(group[1:])]
+    if kind == "within" and AFTER_THE_LAST_DOSE_RE.match(match.string, match.end()):
+        return None  # 'within 90 days after the final dose of durvalumab': a time after the study, no washout
     if kind == "bare" and comparator and _is_time_since(match.string, match.start(), match.end()):
         kind = "since"
     return TimeExpression(kind, value, unit, match.start(), match.end(), comparator, in_hours)

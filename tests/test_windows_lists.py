@@ -755,3 +755,12 @@ def test_histamine_receptor_antagonists_are_antihistamines(components):
 ])
 def test_washout_of_previous_drugs_and_the_last_treatment_with(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Systemic anti-VEGF therapy within 90 days before the first dose", [("systemic anti-vegf", 90, "days")]),
+    ("Pregnancy within 90 days after the final dose of durvalumab", []),  # after the study, no washout
+    ("Use of tocilizumab within 8 weeks after the last dose of methotrexate", []),
+])
+def test_systemic_anti_vegf_and_no_window_after_the_final_dose(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
