@@ -261,6 +261,14 @@ EVENT_TREATED_WITH_RE = re.compile(
     re.IGNORECASE,
 )
 EVENT_LOOKBACK = 60
+# 'autoimmune disease that has required systemic treatment in the past 2 years': a disease counted by its treatment,
+# when the treatment is named only as systemic therapy (a drug named is its window: '… required treatment with oral
+# corticosteroids … within the last 24 weeks')
+DISEASE_TREATED_WITH_RE = re.compile(
+    r"\b(?<!no\s)(?:disease|infections?|disorders?)\s+(?:(?:that|which)\s+(?:(?:has|have)\s+)?)?(?:requir\w*|needing)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+VAGUE_TREATMENTS = frozenset({"systemic therapy"})
 BLOCKER_LOOKAHEAD = 30  # characters after a blocker that tell it is no blocker ('cancer chemotherapy')
 COLON_LIST_REACH = 120  # characters from a time expression to the colon that opens its list
 # "(excluding topical or nasal steroids)": the therapies a bracket leaves out are no subjects
@@ -1586,6 +1594,10 @@ def _subjects_of(
             return [], ""
         if EVENT_TREATED_WITH_RE.search(text, max(segment_start, listed[0].start - EVENT_LOOKBACK), listed[0].start):
             return [], ""  # 'two exacerbations requiring systemic corticosteroids in the past year' counts events
+        if all(set(s.names) <= VAGUE_TREATMENTS for s in listed) and DISEASE_TREATED_WITH_RE.search(
+            text, max(segment_start, listed[0].start - EVENT_LOOKBACK), listed[0].start
+        ):
+            return [], ""
         reach = SUBJECT_REACH_PAST_ITS_DOSE if THE_DOSE_RE.search(between) else SUBJECT_REACH
         if (len(between) > reach and len(" ".join(between.split())) > reach) or SENTENCE_IN_GAP_RE.search(between):
             return [], ""  # the therapy was named in another statement ('… nephropathy. or … within 12 months')

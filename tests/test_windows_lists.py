@@ -764,3 +764,16 @@ def test_washout_of_previous_drugs_and_the_last_treatment_with(components, text,
 ])
 def test_systemic_anti_vegf_and_no_window_after_the_final_dose(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Active autoimmune disease that has required systemic treatment in the past 2 years",
+    "Active infection requiring parenteral systemic therapy within 4 weeks prior to cycle 1 day 1",
+])
+def test_a_disease_that_required_treatment_counts_the_disease_not_a_washout(components, text):
+    assert windows_with_spans(components, text) == []
+
+
+def test_no_disease_requiring_treatment_is_still_a_window(components):
+    text = "Use of systemic corticosteroids within 4 weeks; no disease requiring them is allowed"
+    assert [w[:2] for w in windows_with_spans(components, text)] == [("corticosteroids", 4)]
