@@ -777,3 +777,14 @@ def test_a_disease_that_required_treatment_counts_the_disease_not_a_washout(comp
 def test_no_disease_requiring_treatment_is_still_a_window(components):
     text = "Use of systemic corticosteroids within 4 weeks; no disease requiring them is allowed"
     assert [w[:2] for w in windows_with_spans(components, text)] == [("corticosteroids", 4)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Use of moderate / strong P-gp inhibitor/inducers within 2 weeks prior to Cycle 1 Day 1",
+     [("p-gp inhibitors", 2, "weeks"), ("p-gp inducers", 2, "weeks")]),
+    ("Strong P-glycoprotein inhibitors within 7 days", [("p-gp inhibitors", 7, "days")]),
+    ("Intravitreal injections in the study eye within 3 months", [("intravitreal therapy", 3, "months")]),
+    ("Intravitreal anti-VEGF injection within 28 days", [("anti-vegf", 28, "days")]),  # the specific class wins
+])
+def test_p_glycoprotein_classes_and_intravitreal_therapy(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
