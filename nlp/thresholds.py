@@ -547,6 +547,8 @@ class QuantityGrammar:
             trailing = self.unit_re.match(text, end)
             if trailing:
                 unit_match, end = trailing, trailing.end()
+            if form == "range" and high < low and trailing is not None and "letter" in trailing.group().lower():
+                low, high = high, low  # 'BCVA of 73-24 letters': visual acuity ranges are written from the better end
             if high <= low and not self._rises_across_units(low, low_unit_match, high, unit_match):
                 return None
             comparisons = [(">=", low), (_high_end_op(match), high)]

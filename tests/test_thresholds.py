@@ -1540,3 +1540,14 @@ def test_values_for_each_sex_after_a_bare_qualifier(pipe):
     assert with_units(pipe, "QTcF interval male > 450 ms, female > 470 ms") == sorted(
         [("QTc", ">", 450, "ms"), ("QTc", ">", 470, "ms")]
     )
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ASAT/ALAT < 2.5 x UNL", [("AST", "<", 2.5, "xULN"), ("ALT", "<", 2.5, "xULN")]),  # 'UNL': upper normal limit
+    ("Central retinal thickness of > 270µm in the study eye", [("central subfield thickness", ">", 270, "um")]),
+    ("The BCVA of the study eye is 73-24 letters", [("visual acuity", ">=", 24, "letters"),
+                                                    ("visual acuity", "<=", 73, "letters")]),
+    ("Tumour 10-5 cm", []),  # a range the other way round is none, but in letters of visual acuity
+])
+def test_upper_normal_limit_retinal_thickness_and_letters_from_the_better_end(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
