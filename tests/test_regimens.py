@@ -10,6 +10,7 @@ import spacy
 import nlp
 from nlp.evaluate import evaluate_dirs
 from nlp.pipeline import _intervention_drugs
+from nlp.text import mask_escapes
 from nlp.quantities import find_doses, find_duration, find_form, find_frequency, find_route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -801,3 +802,21 @@ def test_conjugates_vitamin_d3_and_a_drug_written_inside_the_unit(components, te
 
 def test_avacincaptad_pegol_is_a_drug():
     assert nlp.lexicon.normalize_drug("Izervay").generic == "avacincaptad pegol"
+
+
+def test_full_width_brackets_part_the_drugs_of_a_chinese_regimen(components):
+    text = "Pemetrexed 500mg/m²（D1，Q3w）+Carboplatin AUC5（D1，Q3w）"
+    found = regimens_of(components, mask_escapes(text))
+    assert [(r["drug"], r["amount"], r["unit"], r.get("frequency")) for r in found] == [
+        ("pemetrexed", 500, "mg/m2", "Q3W"), ("carboplatin", 5, "AUC", "Q3W")
+    ]
+
+
+def test_cisplatinum_is_cisplatin(components):
+    assert [r["drug"] for r in regimens_of(components, "Cisplatinum 75 mg/m2 on day 1")] == ["cisplatin"]
+
+
+def test_a_drug_glued_to_a_plus_is_found(components):
+    assert [r["drug"] for r in regimens_of(components, "Pemetrexed 500 mg/m2 (D1)+Carboplatin AUC5")] == [
+        "pemetrexed", "carboplatin"
+    ]
