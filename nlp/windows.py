@@ -1036,7 +1036,7 @@ def is_washout_header(text: str) -> bool:
     """'Washouts for earlier immunosuppressants are listed below:', 'Use of the following medications within
     the specified time periods:' — a washout header with no time of its own: its list items ('Belimumab:
     6 months;') each state the washout of the drugs they name."""
-    if not _may_say_wash(text) and not _may_name_periods(text) and "following" not in text.lower():
+    if not _may_say_wash(text) and not _may_name_periods(text) and not _may_ask_to_stop(text):
         return False
     text = flatten_wraps(text)
     headed = WASHOUT_HEADER_RE.search(text) or PERIODS_HEADER_RE.search(text) or STOP_THE_FOLLOWING_RE.search(text)
@@ -1062,6 +1062,14 @@ STOP_THE_FOLLOWING_RE = re.compile(
     r"the\s+following\b[^:]{0,80}\b(?:prior\s+to|before)\b[^:]{0,40}:\s*$",
     re.IGNORECASE,
 )
+
+
+def _may_ask_to_stop(text: str) -> bool:
+    """STOP_THE_FOLLOWING_RE's quick first test (on ASCII text)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return "following" in lowered and contains_any(lowered, ("stop", "discontinu", "withhold", "refrain", "abstain"))
 
 
 def _may_name_periods(text: str) -> bool:
