@@ -164,6 +164,7 @@ ALTERNATIVE_DOSES_RE = re.compile(
     re.IGNORECASE,
 )
 AMOUNT_RE = re.compile(_AMOUNT)
+UNIT_AFTER_AMOUNT_RE = re.compile(rf"{_AMOUNT}\s*(?:{_alternation(DOSES['units'])})", re.IGNORECASE)
 
 
 def find_alternative_doses(text: str) -> list[Dose]:
@@ -179,9 +180,7 @@ def find_alternative_doses(text: str) -> list[Dose]:
             amounts = amounts[:-1]  # DOSE_RE reads the last, with its unit
         for amount, offset in amounts:
             start = match.start() + offset
-            end = start + len(AMOUNT_RE.match(text, start).group())
-            if match["unit"]:
-                end = match.start() + match.group().find(match["unit"], offset) + len(match["unit"])
+            end = (UNIT_AFTER_AMOUNT_RE.match(text, start) if match["unit"] else AMOUNT_RE.match(text, start)).end()
             found.append(Dose(amount, unit, None, start, end))
     return found
 

@@ -1405,7 +1405,6 @@ def _subjects_elsewhere(
     return listed, rule
 
 
-HYPHEN_COMPOUND_RE = re.compile(r"-[a-z]")
 CONDITION_RE = re.compile(r"\bif\b", re.IGNORECASE)
 
 
@@ -1415,7 +1414,6 @@ def _named_in_the_sentence_before(text: str, earlier: list[Subject], clause_star
     a class by the members bracketed after it."""
     sentence_ends = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, max(clause_start - 2, 0))]
     named = [s for s in earlier if s.start >= (sentence_ends[-1] if sentence_ends else 0)] or earlier[-1:]
-    named = [s for s in named if not HYPHEN_COMPOUND_RE.match(text, s.end)] or named  # 'insulin-sensitising agents'
     return [s for s in named if not (s.is_class and any(
         BRACKET_OPEN_RE.fullmatch(text, s.end, other.start) or text[s.end : other.start].strip() == "(" for other in named
     ))]
@@ -1631,7 +1629,7 @@ def _subjects_of(
     return [], None
 
 
-SEMICOLON_OR_RE = re.compile(r";\s*(?:and/or|or|and)\b", re.IGNORECASE)
+SEMICOLON_OR_RE = re.compile(r";" + LAST_ITEM_RE.pattern, re.IGNORECASE)
 
 
 def _semicolon_list_going_on(text: str, listed: list[Subject], subjects: list[Subject]) -> list[Subject]:
