@@ -1712,8 +1712,26 @@ EXAMPLES_THEN_LIST_RE = re.compile(
 )
 
 
+# '… corticosteroids (at dosages equivalent to prednisone > 20 mg/day) or experimental therapy': an item's
+# bracketed note, one that names no time, stands between it and the next item
+ITEM_NOTE_RE = re.compile(
+    r"\s*\((?![^()]*\d\s*(?:days?|weeks?|months?|years?|hours?|half-?lives)\b)[^()]{1,80}\)", re.IGNORECASE
+)
+
+
+NEXT_ITEM_RE = re.compile(r"[,;]|\b(?:and|or)\b", re.IGNORECASE)
+
+
+def _connected(text: str, earlier_end: int, later_start: int) -> bool:
+    if LIST_CONNECTORS_RE.fullmatch(text, earlier_end, later_start):
+        return True
+    note = ITEM_NOTE_RE.match(text, earlier_end, later_start)
+    return (note is not None and NEXT_ITEM_RE.search(text, note.end(), later_start) is not None
+            and LIST_CONNECTORS_RE.fullmatch(text, note.end(), later_start) is not None)
+
+
 def _joined_in_a_list(text: str, earlier: Subject, later: Subject) -> bool:
-    if LIST_CONNECTORS_RE.fullmatch(text, earlier.end, later.start):
+    if _connected(text, earlier.end, later.start):
         return True
     return (earlier.is_class and bool(EXAMPLES_THEN_LIST_RE.fullmatch(text, earlier.end, later.start))
             and not _WORDS_ONLY_BREAK_RE.search(text, earlier.end, later.start))
@@ -1746,7 +1764,7 @@ def _regimen_after_bracketed_time(
 def _list_starting_with(text: str, candidates: list[Subject]) -> list[Subject]:
     listed = [candidates[0]]
     for subject in candidates[1:]:
-        if not LIST_CONNECTORS_RE.fullmatch(text, listed[-1].end, subject.start):
+        if not _connected(text, listed[-1].end, subject.start):
             break
         if RUN_IN_HEADING_RE.match(text, subject.end) and not LIST_WORD_RE.search(text, listed[-1].end, subject.start):
             break  # '… since prior chemotherapy Endocrine therapy: No …': a heading of the old layout run in

@@ -788,3 +788,19 @@ def test_no_disease_requiring_treatment_is_still_a_window(components):
 ])
 def test_p_glycoprotein_classes_and_intravitreal_therapy(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an item's bracketed note, one that names no time, keeps the list going
+    ("Chemotherapy, corticosteroids (at dosages equivalent to prednisone > 20 mg/day) or immunotherapy within 4 weeks",
+     [("chemotherapy", 4, "weeks"), ("corticosteroids", 4, "weeks"), ("immunotherapy", 4, "weeks")]),
+    ("Darbepoetin (at doses above the label), or romiplostim in the previous 6 weeks",
+     [("darbepoetin alfa", 6, "weeks"), ("romiplostim", 6, "weeks")]),
+    # a bracket that holds a time is no note: it is the first item's own window
+    ("Methotrexate (within 8 weeks), or leflunomide within 12 weeks",
+     [("methotrexate", 8, "weeks"), ("leflunomide", 12, "weeks")]),
+    # a note and then no list word: the note ends the list
+    ("Cyclosporine (see appendix) Tacrolimus within 4 weeks", [("tacrolimus", 4, "weeks")]),
+])
+def test_an_items_bracketed_note_keeps_the_list_going(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
