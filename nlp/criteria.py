@@ -39,7 +39,12 @@ class Criterion:
     end: int
 
 
-_QUALIFIER = r"(?:(?:key|main|major|general|principal|additional|other|specific|study)\s+)?"
+# "Key Exclusion Criteria", "Study participant exclusion criteria:", "Non-study eye exclusion criteria:": whose
+# list it is
+_QUALIFIER = (
+    r"(?:(?:key|main|major|general|principal|additional|other|specific|study|fellow)\s+)?"
+    r"(?:(?:non[\s-]?study\s+)?(?:participants?|patients?|subjects?|eyes?|ocular|ophthalmic|systemic)\s+)?"
+)
 _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
     r"|(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)"
@@ -85,7 +90,8 @@ _INTRO_HEADER_RE = re.compile(
 )
 # Each header above starts with one of these words: a quick first test for the lines that start with none
 _HEADER_START_RE = re.compile(
-    r"key|main|major|general|principal|additional|other|specific|study|criteri|inclusion|exclusion|eligibility|you|non",
+    r"key|main|major|general|principal|additional|other|specific|study|fellow|participant|patient|subject|eye|ocular"
+    r"|ophthalmic|systemic|criteri|inclusion|exclusion|eligibility|you|non",
     re.IGNORECASE,
 )
 # ... and the table rows of an EU register copy ("| E.4 | Principal exclusion criteria |")

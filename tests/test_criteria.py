@@ -84,6 +84,13 @@ def test_standard_api_layout_with_nesting_and_sections():
         # French registry usage: the non-inclusion criteria are the exclusion list
         ("Non-inclusion criteria:", "exclusion"),
         ("NON INCLUSION CRITERIA", "exclusion"),
+        # whose list it is, in lower case: the participant's, the study eye's
+        ("Study participant exclusion criteria:", "exclusion"),
+        ("Study eye exclusion criteria:", "exclusion"),
+        ("Non-study eye exclusion criteria:", "exclusion"),
+        ("Subject exclusion criteria", "exclusion"),
+        ("Fellow eye inclusion criteria:", "inclusion"),
+        ("Ocular inclusion criteria", "inclusion"),
     ],
 )
 def test_header_forms(header, section):
