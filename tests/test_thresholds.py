@@ -1551,3 +1551,18 @@ def test_values_for_each_sex_after_a_bare_qualifier(pipe):
 ])
 def test_upper_normal_limit_retinal_thickness_and_letters_from_the_better_end(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+# Glaucoma trials: the cornea's thickness (it biases the pressure read) and the optic cup's share of the disc
+@pytest.mark.parametrize("text, expected", [
+    ("Central corneal thickness 480-620 μm in the study eye", [("central corneal thickness", ">=", 480, "um"),
+                                                                ("central corneal thickness", "<=", 620, "um")]),
+    ("Central Corneal thickness (CCT) \\<450 microns or \\>650 microns", [("central corneal thickness", "<", 450, "um"),
+                                                                        ("central corneal thickness", ">", 650, "um")]),
+    ("Central corneal thickness greater than 600 µ.", [("central corneal thickness", ">", 600, "um")]),  # µ alone
+    ("Severe glaucoma defined by cupping (cup-to-disc ratio ≥ 0.8)", [("cup-to-disc ratio", ">=", 0.8, None)]),
+    ("glaucomatous damage with a cup/disc ratio greater than 0.8", [("cup-to-disc ratio", ">", 0.8, None)]),
+    ("Dementia (defined as MMSE < 26 and/or CDR >/= 1)", []),  # CDR: the Clinical Dementia Rating, no cup
+])
+def test_corneal_thickness_and_cup_to_disc_ratio(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
