@@ -984,7 +984,7 @@ def _an_example_of_another_class(text: str, therapy_class: Subject, examples: di
     as crisaborole, or cannabinoids')."""
     return any(
         owner.is_class and owner is not therapy_class and start <= therapy_class.start < end
-        and not _joined_in_a_list(text, owner, therapy_class)
+        and not EXAMPLES_THEN_LIST_RE.fullmatch(text, owner.end, therapy_class.start)
         for owner, (start, end) in examples.items()
     )
 
@@ -1707,7 +1707,7 @@ def _list_ending_with(text: str, candidates: list[Subject]) -> list[Subject]:
 
 # 'PDE-4 inhibitors such as crisaborole, or cannabinoids within 2 weeks': the class's examples, then the list goes on
 EXAMPLES_THEN_LIST_RE = re.compile(
-    r",?\s*(?:such\s+as|e\.\s?g\.?,?|for\s+(?:example|instance),?)\s+[^;:.()\[\]\d]{1,60}?,\s*(?:(?:and/or|or|and)\s+)?",
+    r",?\s*(?:such\s+as|e\.\s?g\.?,?|for\s+(?:example|instance),?)\s+[^;:.()\[\]\d,]{1,60}?,\s*(?:and/or|or|and)\s+",
     re.IGNORECASE,
 )
 

@@ -804,3 +804,19 @@ def test_p_glycoprotein_classes_and_intravitreal_therapy(components, text, expec
 ])
 def test_an_items_bracketed_note_keeps_the_list_going(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # classes given as examples of a class illustrate it, as drugs there do: the class is the subject
+    ("Systemic anti-cancer therapy, such as chemotherapy, biological therapy, or immunomodulatory drug therapy, "
+     "received within the past 28 days", [("anticancer therapy", 28, "days")]),
+    ("Biologic therapy such as TNF inhibitors within 12 weeks", [("biologic therapy", 12, "weeks")]),
+    ("Immunosuppressive agents such as calcineurin inhibitors, antimetabolites or antimalarials within 8 weeks",
+     [("immunosuppressants", 8, "weeks")]),
+    # one example, then a comma and 'or': the list goes on
+    ("Immunosuppressive agents such as calcineurin inhibitors, or antimalarials within 8 weeks",
+     [("immunosuppressants", 8, "weeks"), ("antimalarials", 8, "weeks")]),
+    ("Use of systemic anti-cancer therapy within 14 days", [("anticancer therapy", 14, "days")]),  # not 'systemic therapy'
+])
+def test_classes_named_as_examples_of_a_class(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
