@@ -112,10 +112,11 @@ LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECAS
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
-# 'Within 7 days before the first dose, have used X', 'Within 14 days prior to randomization, subjects who have received X'
+# 'Within 7 days before the first dose, have used X', 'Within 14 days prior to randomization, subjects who have received X',
+# 'In the 4 weeks prior to the first dose, participants had used X', 'Within 7 days before dosing, received X'
 TIME_THEN_USE_RE = re.compile(
-    r"(?:\s+(?:before|prior\s+to)\s+[^,;:()]{1,60}?)?\s*,\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:who\s+)?)?"
-    r"(?:has|have)\s+(?:been\s+)?(?:used|taken|received|treated\s+with|given)\s+(?:(?:any|an?)\s+)?",
+    r"(?:\s+(?:before|prior\s+to|to)\s+[^,;:()]{1,60}?)?\s*,\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:who\s+)?)?"
+    r"(?:(?:has|have|had)\s+)?(?:been\s+)?(?:used|taken|received|treated\s+with|given)\s+(?:(?:any|an?|other)\s+)?",
     re.IGNORECASE,
 )
 USE_BEFORE_TIME_RE = re.compile(r"\b(?:has|have)\s+(?:taken|received|used)$", re.IGNORECASE)

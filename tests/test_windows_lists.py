@@ -732,6 +732,11 @@ def test_windows_of_this_round_in_psychiatry_and_herbal_medicine(components, tex
      [("cyp3a inhibitors", 10, "days")]),
     ("Within 21 days prior to randomization, subjects who have received systemic corticosteroids",
      [("corticosteroids", 21, "days")]),
+    # the use verb without 'have', or after 'had'; the time ending at 'prior' before its 'to'
+    ("Within 7 days before the first dose of study drug, received a strong CYP3A inducer",
+     [("cyp3a inducers", 7, "days")]),
+    ("In the 4 weeks prior to the first administration of the study treatment, participants had used other "
+     "anticancer drugs", [("anticancer therapy", 4, "weeks")]),
     ("Expected neutropenia lasting more than 7 days following chemotherapy", []),  # how long it lasts
 ])
 def test_washout_items_following_and_a_time_that_leads_its_use(components, text, expected):
