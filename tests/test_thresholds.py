@@ -1566,3 +1566,13 @@ def test_upper_normal_limit_retinal_thickness_and_letters_from_the_better_end(pi
 ])
 def test_corneal_thickness_and_cup_to_disc_ratio(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Chinese registry texts write the upper limit of normal as 'N' glued to the multiple
+    ("patients with abnormal renal function (Scr \\>1.5N)", [("serum creatinine", ">", 1.5, "xULN")]),
+    ("bilirubin \\>2N", [("bilirubin", ">", 2, "xULN")]),
+    ("bilirubin > 2N-terminal", []),  # an N that starts a word is no multiple of normal
+])
+def test_an_n_glued_to_a_multiple_is_the_upper_limit_of_normal(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
