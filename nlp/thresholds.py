@@ -689,6 +689,7 @@ def _high_end_op(match: re.Match) -> str:
     return "<" if written == "<" or written[:1].isalpha() else "<="
 
 
+_THERAPY_EFFECT_AFTER_RE = re.compile(r"[\s-]*(?:lowering|reducing|raising)\b", re.IGNORECASE)
 _WRAPPED_RE = re.compile(r"\s\s|[\t\n\r]")
 
 
@@ -736,6 +737,8 @@ class MeasureMatcher:
             if lowered is not None and not _has_literals(lowered, literal_groups):
                 continue
             found += [Mention(m.start(), m.end(), label) for m in regex.finditer(text)]
+        # 'IOP-lowering medications', 'glucose lowering drugs': the measure names what a therapy does, no level
+        found = [m for m in found if not _THERAPY_EFFECT_AFTER_RE.match(text, m.end)]
         found += [Mention(d["start"], d["end"], self._dose_measure(d["generic"]), True) for d in drugs]
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.is_drug))
         mentions, taken_until = [], -1

@@ -1576,3 +1576,13 @@ def test_corneal_thickness_and_cup_to_disc_ratio(pipe, text, expected):
 ])
 def test_an_n_glued_to_a_multiple_is_the_upper_limit_of_normal(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a measure that names what a therapy does counts the therapies, it sets no level of the measure
+    ("Currently treated with ≥ 2 topical IOP lowering medications", []),
+    ("Patients on more than 3 IOP-lowering medications", []),
+    ("Fasting glucose > 7 mmol/L despite glucose-lowering drugs", [("fasting glucose", ">", 7, "mmol/L")]),
+])
+def test_a_measure_naming_what_a_therapy_lowers_is_no_level(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
