@@ -84,7 +84,6 @@ class Lexicon:
                 for variant in code_variants(code):
                     self.surface[variant.lower()] = generic
         self.curated = dict(self.surface)
-        self.fuzzy_targets = self._fuzzy_targets()  # misspellings are looked for among the curated names only
         general_names = {}
         for name, generic in _with_alpha_spellings(general or {}):
             if name in self.surface:
@@ -92,11 +91,12 @@ class Lexicon:
             self.surface[name] = general_names[name] = generic
             self.info.setdefault(generic, DrugInfo(generic, (), ""))
         self.general = NameIndex(general_names)
+        self.fuzzy_targets = self._fuzzy_targets()  # '-nib'/'-mab' names, curated and general ('Carrilizumab')
 
     def _fuzzy_targets(self) -> dict[str, list[str]]:
         """Single-word '-nib'/'-mab' names, bucketed by first letter."""
         buckets: dict[str, list[str]] = {}
-        for name in self.curated:
+        for name in self.surface:
             if FUZZY_TARGET_RE.fullmatch(name):
                 buckets.setdefault(name[0], []).append(name)
         return buckets

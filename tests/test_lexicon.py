@@ -24,6 +24,7 @@ def tagger():
         ("BMS986165", "deucravacitinib"),
         ("bms 986165", "deucravacitinib"),
         ("Deucravacitinb", "deucravacitinib"),  # the registry's own misspelling (NCT07012057)
+        ("Carrilizumab", "camrelizumab"),  # a misspelling of a general-list antibody (NCT05697237)
         ("Drug: Deucravacitinib 6 mg", "deucravacitinib"),
         ("Opzelura", "ruxolitinib"),
         ("INCB018424", "ruxolitinib"),
