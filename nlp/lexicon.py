@@ -52,7 +52,9 @@ ABBREVIATION_RE = re.compile(r"\([ \t]*([A-Z][A-Za-z0-9]{1,6})s?[ \t]*[);,]")  #
 # shorter prefix at each start made this search quadratic in the 60 characters it reads.
 # 'rituximab(RTX)', '/leflunomide/': a bracket or slash glued to a word can leave one token the matcher cannot see
 # (the bracket or slash first, then what is around it, so the regex engine skips ahead to them)
-GLUE_RE = re.compile(r"[(/+](?:(?<=[A-Za-z0-9].)|(?=[A-Za-z]))")  # 'drug(brand)', 'A/B', ')+Carboplatin'
+# 'drug(brand)', 'A/B', ')+Carboplatin', '+11,CsA 3mg/kg' (a comma after a digit glues the next word on)
+GLUE_RE = re.compile(r"[(/+](?:(?<=[A-Za-z0-9].)|(?=[A-Za-z]))|(?<=\d),(?=[A-Za-z])")
+DIGIT_COMMA_WORD_RE = re.compile(r"\d,[A-Za-z]")
 WORD_AFTER_GLUE_RE = re.compile(r"[A-Za-z][\w-]*")
 WORD_BEFORE_GLUE_RE = re.compile(r"(?<![\w-])[A-Za-z][\w-]{0,39}$")
 WORDS_BEFORE_RE = re.compile(r"([A-Za-z][\w-]*+(?:[ \t]+[A-Za-z][\w-]*+){0,2})[ \t]*$")
@@ -301,7 +303,7 @@ class DrugTagger:
         misspelled = self._misspelled(text, found)
         if misspelled:
             found += misspelled
-        if "(" in text or "/" in text or "+" in text:
+        if "(" in text or "/" in text or "+" in text or ("," in text and DIGIT_COMMA_WORD_RE.search(text)):
             found += self._glued_to_punctuation(text, [(m["start"], m["end"]) for m in found])
         abbreviations = doc.user_data.get(ABBREVIATIONS)
         if abbreviations:

@@ -820,3 +820,10 @@ def test_a_drug_glued_to_a_plus_is_found(components):
     assert [r["drug"] for r in regimens_of(components, "Pemetrexed 500 mg/m2 (D1)+Carboplatin AUC5")] == [
         "pemetrexed", "carboplatin"
     ]
+
+
+def test_a_drug_glued_to_a_comma_after_a_day_number_is_found(components):
+    text = "MTX 10mg/m2 +3,+6,+11,CsA 3mg/kg/d"  # a conditioning regimen's days, then the next drug
+    assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)][-1] == (
+        "cyclosporine", 3, "mg/kg"
+    )
