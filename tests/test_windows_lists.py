@@ -825,3 +825,11 @@ def test_an_items_bracketed_note_keeps_the_list_going(components, text, expected
 ])
 def test_classes_named_as_examples_of_a_class(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("JAK-inhibitor treatment within 14 days prior to randomization", [("jak inhibitor", 14, "days")]),
+    ("Calcineurin-inhibitors within 4 weeks", [("calcineurin inhibitors", 4, "weeks")]),
+])
+def test_a_hyphen_before_inhibitor_names_the_class(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
