@@ -833,3 +833,13 @@ def test_classes_named_as_examples_of_a_class(components, text, expected):
 ])
 def test_a_hyphen_before_inhibitor_names_the_class(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'biologic' alone after a determiner is the class; before another noun it is an adjective
+    ("any other biologic or an investigational drug within 1 month", [("biologic therapy", 1, "months")]),
+    ("Prior biologic within 12 weeks of baseline", [("biologic therapy", 12, "weeks")]),
+    ("Treatment with a biologic investigational drug in the last 5 months", []),
+])
+def test_a_biologic_as_a_noun_is_the_class(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
