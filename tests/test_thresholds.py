@@ -1586,3 +1586,15 @@ def test_an_n_glued_to_a_multiple_is_the_upper_limit_of_normal(pipe, text, expec
 ])
 def test_a_measure_naming_what_a_therapy_lowers_is_no_level(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+# Myopia limits of retina trials: the refraction's spherical equivalent (signed, in diopters) and the eye's axial length
+@pytest.mark.parametrize("text, expected", [
+    ("High myopia (spherical equivalent ≤ -6 diopters) in the study eye", [("spherical equivalent", "<=", -6, "diopters")]),
+    ("a spherical equivalent of \\>8.00 Diopters (D) at screening", [("spherical equivalent", ">", 8.0, "diopters")]),
+    ("Axial length \\>26 mm", [("axial length", ">", 26, "mm")]),
+    ("Myopia of greater than or equal to -6 D OR axial length of greater than or equal to 26.5 mm",
+     [("axial length", ">=", 26.5, "mm")]),  # 'myopia' alone names no measure
+])
+def test_spherical_equivalent_and_axial_length(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
