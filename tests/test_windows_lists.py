@@ -843,3 +843,12 @@ def test_a_hyphen_before_inhibitor_names_the_class(components, text, expected):
 ])
 def test_a_biologic_as_a_noun_is_the_class(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the time is the viral load's: a measurement, no washout of the therapy
+    ("Known HIV on anti-retroviral therapy with an undetectable viral load within 6 months", []),
+    ("Antiretroviral therapy within 6 months", [("antiretroviral therapy", 6, "months")]),
+])
+def test_a_viral_load_within_a_time_is_no_window(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
