@@ -346,10 +346,11 @@ DOSE_SUBJECT_RE = re.compile(
     r"[\s,;:.(]*(?:(?:and|but|that|provided\s+that|if|where|when|in\s+addition,?|also,?|furthermore,?)\s+)*(?:"
     r"(?:(?:the|this|that|its|their|whose)\s+)?(?:dose|dosage|dosing)\b"
     r"|(?:it|they)\s+(?:should|must|shall|has|have|is|are)\b"
-    # '… taking any of these drugs', 'Subjects will need to discontinue these medications 2 weeks prior to'
+    # '… taking any of these drugs', 'Subjects will need to discontinue these medications 2 weeks prior to',
+    # 'Such drugs will be discontinued at least 4 weeks prior to randomization'
     r"|(?:(?:patients|subjects|participants)\s+(?:(?:taking|using|on|receiving)\s+(?:any\s+of\s+)?"
     r"|(?:will\s+|must\s+)?(?:need|have|be\s+required)\s+to\s+(?:discontinue|stop)\s+(?:all\s+)?))?"
-    r"(?P<these>(?:the\s+above|these|those)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b)"
+    r"(?P<these>(?:the\s+above|these|those|such)\s+(?:medications?|medicines?|drugs?|treatments?|therapies|agents?)\b)"
     # "…, and must have been stable for at least the last 2 weeks": the verb goes on with the subject before
     r"|(?:must|should|shall|has|have)\s+(?:have\s+)?(?:been|be|remained)\s+(?:stable|unchanged)\b)",
     re.IGNORECASE,

@@ -647,6 +647,8 @@ THESE_DRUGS_CASES = [
      "10 days prior to the first visit.", [("ranolazine", 10), ("digoxin", 10), ("amiodarone", 10)]),
     ("Started mesalamine or budesonide within 10 days before dosing. If these drugs were taken within 20 days "
      "before dosing, the dose must have been stable", [("mesalamine", 10), ("budesonide", 10)]),  # a condition
+    ("No patients receiving disease modifying drugs (methotrexate, sulfasalazine). Such drugs will be discontinued at "
+     "least 4 weeks prior to randomization.", [("methotrexate", 4), ("sulfasalazine", 4)]),  # 'such drugs'
 ]
 
 
