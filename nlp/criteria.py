@@ -45,9 +45,11 @@ _QUALIFIER = (
     r"(?:(?:key|main|major|general|principal|additional|other|specific|study|fellow)\s+)?"
     r"(?:(?:non[\s-]?study\s+)?(?:participants?|patients?|subjects?|eyes?|ocular|ophthalmic|systemic)\s+)?"
 )
+# the list a header heads, also with two letters swapped as registry typos have it ("Exlcusion Criteria:")
+_KINDS = r"in(?:cl|lc)(?:us|su)ion|ex(?:cl|lc)(?:us|su)ion|eligibility"
 _HEADER_WITH_COLON_RE = re.compile(
     _QUALIFIER + r"(?:criteri(?:a|on)\s+for\s+(?P<kind_for>inclusion|exclusion)\s*:"  # "Main criteria for exclusion:"
-    r"|(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)"
+    r"|(?P<kind>non[\s-]?inclusion|" + _KINDS + r")"
     r"(?:(?:\s+criteri(?:a|on)[^:\n.]{0,80}?|\s*):|\s+criteri(?:a|on)\.(?=\s)"  # "Inclusion Criteria. Each …"
     # "Inclusion Criteria * Age >= 18 * …", "… CRITERIA 1. Provision …" collapsed onto one line
     r"|\s+criteri(?:a|on)(?=[ \t]+(?:[*•]|1[.)])[ \t])"
@@ -65,14 +67,14 @@ _HEADER_STEP = (
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|inclusion|exclusion|eligibility)\s+criteri(?:a|on)"
+    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|" + _KINDS + r")\s+criteri(?:a|on)"
     r"(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
 # "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:": a header named after the cohort it is for,
 # in capitalised words (not "Meets all inclusion criteria", a criterion)
 _PREFIXED_HEADER_LINE_RE = re.compile(
-    r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
+    r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>" + _KINDS + r")\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
 )
 
 
@@ -91,18 +93,17 @@ _INTRO_HEADER_RE = re.compile(
 # Each header above starts with one of these words: a quick first test for the lines that start with none
 _HEADER_START_RE = re.compile(
     r"key|main|major|general|principal|additional|other|specific|study|fellow|participant|patient|subject|eye|ocular"
-    r"|ophthalmic|systemic|criteri|inclusion|exclusion|eligibility|you|non",
+    r"|ophthalmic|systemic|criteri|in[cl]|ex[cl]|eligibility|you|non",
     re.IGNORECASE,
 )
 # ... and the table rows of an EU register copy ("| E.4 | Principal exclusion criteria |")
 _HEADER_DECORATION_RE = re.compile(r"[#*_|\s]*(?:[A-Z]\.\d{1,2}(?:\.\d{1,2})*\.?[ \t|]+)?")
-_SECTION_OF = {"inclusion": "inclusion", "exclusion": "exclusion", "eligibility": "inclusion"}
 
 
 def _section_of(kind: str) -> str:
     """A header's section: 'Non-inclusion criteria' (French registry usage) head the exclusion list."""
     kind = kind.lower()
-    return "exclusion" if kind.startswith("non") else _SECTION_OF[kind]
+    return "exclusion" if kind.startswith(("non", "ex")) else "inclusion"
 
 _BULLET_RE = re.compile(
     r"(?P<indent>[ \t]*)"

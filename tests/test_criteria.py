@@ -91,6 +91,9 @@ def test_standard_api_layout_with_nesting_and_sections():
         ("Subject exclusion criteria", "exclusion"),
         ("Fellow eye inclusion criteria:", "inclusion"),
         ("Ocular inclusion criteria", "inclusion"),
+        # two letters swapped, as registry typos have it
+        ("Exlcusion Criteria:", "exclusion"),
+        ("Inclsuion criteria", "inclusion"),
     ],
 )
 def test_header_forms(header, section):
