@@ -478,6 +478,11 @@ STRENGTH_OR_FORM_TAIL_RE = re.compile(
 # "10 mg/kg CM-101": an arm's strength before the drug's name
 LEADING_STRENGTH_RE = re.compile(r"^\s*\d[\d.,]*\s*(?:mg|g|mcg|µg|%)(?:\s*/\s*(?:kg|m2|m²))?\s+(?=[A-Za-z])", re.IGNORECASE)
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
+# an intervention named by its arm's role, not by a drug: 'Experimental', 'Active comparator', 'Study drug'
+ARM_ROLE_NAME_RE = re.compile(
+    r"(?:experimental|active(?:\s+comparator)?|comparator|study\s+(?:drug|medication|treatment)|investigational\s+product"
+    r"|(?:arm|group|treatment|cohort)\s*[a-z0-9]?)(?:\s+(?:arm|group|drug))?"
+)
 # 'Oral bovine type II collagen': the route the name begins with is no part of the drug's name
 LEADING_ROUTE_RE = re.compile(
     rf"^\s*(?:{'|'.join(map(re.escape, sorted(quantities.SITE_WORDS)))})\s+(?=[A-Za-z0-9])", re.IGNORECASE
@@ -499,7 +504,9 @@ def _unlisted_drug(intervention: dict) -> str | None:
         return None
     name = LEADING_ROUTE_RE.sub("", LEADING_STRENGTH_RE.sub("", name))
     name = " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", name).lower().split())
-    return None if not name or ROUTE_ONLY_NAME_RE.fullmatch(name) else name
+    if not name or ROUTE_ONLY_NAME_RE.fullmatch(name) or ARM_ROLE_NAME_RE.fullmatch(name):
+        return None
+    return name
 
 
 def _collect(nlp: Language, study: dict, unit: dict) -> None:

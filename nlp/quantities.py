@@ -206,7 +206,8 @@ def _with_range_lows(text: str, doses: list[Dose]) -> list[Dose]:
     result: list[Dose] = []
     for dose in doses:
         low = RANGE_LOW_RE.search(text, max(0, dose.start - 30), dose.start)
-        if low and parse_number(low["amount"]) is not None:
+        # a low end above the dose is none: 'a dose increase at Week 4 to 1.8 mg/kg/day' counts weeks
+        if low and parse_number(low["amount"]) is not None and parse_number(low["amount"]) < dose.amount:
             own_unit = UNIT_OF.get(low["unit"].lower()) if low["unit"] else None
             if own_unit is None or dose.unit.split("/")[0] == own_unit:
                 if result and result[-1].start == low.start():

@@ -827,3 +827,19 @@ def test_a_drug_glued_to_a_comma_after_a_day_number_is_found(components):
     assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)][-1] == (
         "cyclosporine", 3, "mg/kg"
     )
+
+
+def test_an_intervention_named_by_its_arms_role_names_no_drug():
+    record = one_drug_arm("1", "TRO19622", "Experimental", "Capsules of TRO19622 (125 mg) once a day")
+    drugs = {r["drug"] for r in nlp.extract_study(record)["regimens"]}
+    assert "experimental" not in drugs
+
+
+def test_a_range_low_end_above_the_dose_is_no_range():
+    (dose,) = find_doses("a dose increase at Week 4 to 1.8 mg/kg/day")
+    assert (dose.amount, dose.unit) == (1.8, "mg/kg")
+    assert [d.amount for d in find_doses("0.5-1 mg/kg/day")] == [0.5, 1]  # a real range keeps its low end
+
+
+def test_rhuepo_is_erythropoietin():
+    assert nlp.lexicon.normalize_drug("rHuEPO").generic == "erythropoietin"
