@@ -1598,3 +1598,12 @@ def test_a_measure_naming_what_a_therapy_lowers_is_no_level(pipe, text, expected
 ])
 def test_spherical_equivalent_and_axial_length(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # '=\<' is the API's escape of '=<': at most, not less than
+    ("Alanine aminotransferase (ALT) =\\< 2.5 x upper limit of normal (ULN)", [("ALT", "<=", 2.5, "xULN")]),
+    ("Hemoglobin =\\> 9 g/dL", [("hemoglobin", ">=", 9, "g/dL")]),
+])
+def test_an_escaped_operator_after_an_equals_sign(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
