@@ -985,6 +985,7 @@ class ThresholdLinker:
         named_after = ("value-then-measure", lambda: self._measured_by_scale(text, mentions.spans, after_index) if self._value_gap_ok(text, quantity, after, following) else [])
         candidates = (  # each rule's links are read only when no rule before it gave fitting ones
             ("unit-implies-measure", lambda: implied),
+            ("alternative-in-brackets", lambda: previous.links if _alternative_in_brackets(text, previous, quantity) else []),
             *([named_after] if self._parallel_dose_after(text, quantity, previous, after) else []),
             ("measure-then-value", lambda: named_before),
             named_after,
@@ -1446,6 +1447,19 @@ def _restates(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
 
 
 _RESTATEMENT_GAP_RE = re.compile(r"\s*[(\[]\s*")
+
+
+def _alternative_in_brackets(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+    """'ALT and AST <= 2.5 x ULN (<= 5 x ULN in patients with liver metastases)': a bracket right after a limit
+    that gives another value in the same unit, with an operator, is the same measures' limit for a group."""
+    return (
+        previous is not None
+        and len(previous.links) > 1
+        and quantity.has_operator
+        and previous.unit is not None
+        and previous.unit == quantity.unit
+        and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
+    )
 
 
 def _states_the_scale(rule: dict, op: str, value) -> bool:

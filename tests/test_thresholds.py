@@ -1607,3 +1607,10 @@ def test_spherical_equivalent_and_axial_length(pipe, text, expected):
 ])
 def test_an_escaped_operator_after_an_equals_sign(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+def test_a_bracketed_alternative_limit_is_the_same_measures_limit_for_a_group(pipe):
+    text = "ALT and AST =\\< 2.5 x upper limit of normal (ULN) (=\\< 5x ULN in patients with liver metastases)"
+    assert with_units(pipe, text) == sorted(
+        [("ALT", "<=", 2.5, "xULN"), ("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 5, "xULN"), ("AST", "<=", 5, "xULN")]
+    )
