@@ -1593,6 +1593,8 @@ def _subjects_of(
                 return [], ""
             listed = _list_ending_with(text, rest)
         between = text[listed[-1].end : time.start]
+        if FOLLOWING_RE.search(between):
+            return [], None  # 'X in the 12 hours prior or any of the following in the 48 hours prior: A, B': A and B
         lookback_start = max(segment_start, listed[0].start - BLOCKER_LOOKBACK)
         lookback_start += text[lookback_start : listed[0].start].rfind(")") + 1  # '(ie, on-study surgery) or has received X'
         if _blocker_in(text, listed[-1].end, time.start) or (

@@ -854,3 +854,11 @@ def test_a_biologic_as_a_noun_is_the_class(components, text, expected):
 ])
 def test_a_viral_load_within_a_time_is_no_window(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_after(components):
+    text = ("Has been taking any acetaminophen-containing product in the 12 hours prior or any of the following in the "
+            "48 hours prior to randomization: probenecid, disulfiram, or St. John's wort")
+    assert [w[:3] for w in windows_with_spans(components, text)] == [
+        ("probenecid", 2, "days"), ("disulfiram", 2, "days"), ("st john's wort", 2, "days")
+    ]
