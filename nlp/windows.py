@@ -1209,9 +1209,15 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
     return [s for s in subjects if not s.equivalent] or subjects
 
 
+# '- Investigational drugs or immunomodulators (except amprenavir) without consent …': an item about study drugs
+INVESTIGATIONAL_ITEM_RE = re.compile(r"[\W\d]*(?:(?:any|other)\s+)*(?:investigational|experimental)\b", re.IGNORECASE)
+
+
 def is_other_therapy_item(text: str, drugs: list[dict]) -> bool:
-    """'- Phototherapy' in a list of washouts: an item that names a therapy that is no medication; the
-    list goes on after it."""
+    """'- Phototherapy', '- Investigational drugs' in a list of washouts: an item that names a therapy that is
+    no medication window; the list goes on after it."""
+    if INVESTIGATIONAL_ITEM_RE.match(text):
+        return True
     subjects = _EXTRACTOR.subjects(text, drugs)
     return bool(subjects) and not any(s.medication for s in subjects) and starts_with_subject(text, subjects[0])
 

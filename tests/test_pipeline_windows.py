@@ -163,6 +163,19 @@ def test_a_flat_list_goes_on_past_an_item_that_is_no_medication():
     ]
 
 
+def test_a_flat_list_goes_on_past_an_item_about_investigational_drugs():
+    criteria = """Exclusion Criteria
+- Excluded within 14 days prior to entry:
+- Investigational drugs or immunomodulators (except amprenavir) without specific consent of protocol chair(s).
+- Oral astemizole, carbamazepine, or midazolam.
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "astemizole", 14, "days", "used_within"),
+        ("exclusion", "carbamazepine", 14, "days", "used_within"),
+        ("exclusion", "midazolam", 14, "days", "used_within"),
+    ]
+
+
 def test_a_flat_item_may_open_with_how_its_therapy_is_released_or_acts():
     criteria = """Exclusion Criteria
 - Use of these medications in the 2 weeks before randomization:
