@@ -1733,6 +1733,8 @@ NEXT_ITEM_RE = re.compile(r"[,;]|\b(?:and|or)\b", re.IGNORECASE)
 
 
 def _connected(text: str, earlier_end: int, later_start: int) -> bool:
+    """Two list items are joined: only connector words between them, or an item's note in brackets and then a
+    comma, semicolon, 'and' or 'or'."""
     if LIST_CONNECTORS_RE.fullmatch(text, earlier_end, later_start):
         return True
     note = ITEM_NOTE_RE.match(text, earlier_end, later_start)
