@@ -33,9 +33,10 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # '0,5 year': a decimal comma only right before a time unit ('1,2 or 3 doses' is a list)
 NUMBER = r"\d+,\d(?=\s*(?:years?|months?|weeks?)\b)|\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# 'monts' and 'moths' are registry typos of 'months' ('within 6 monts prior', 'within one moth of study entry')
 TIME_UNITS = {"d": "days", "day": "days", "wk": "weeks", "week": "weeks", "mo": "months", "month": "months",
-              "yr": "years", "year": "years"}  # fmt: skip
-TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+              "mont": "months", "moth": "months", "yr": "years", "year": "years"}  # fmt: skip
+TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|monts?|moths?|years?|yrs?)\b"
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4, "years": 365.0}
 
 

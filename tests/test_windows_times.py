@@ -229,3 +229,13 @@ def test_the_therapies_listed_after_except_are_no_windows(components):
 def test_suspended_hyphens_name_each_class(components):
     text = "Oral estrogen-, progestin-, androgen-, or SERM-containing drug products within 8 weeks before screening"
     assert [w[0] for w in windows_with_spans(components, text)] == ["estrogens", "progestins", "androgens", "serms"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'monts' and 'moths': registry typos of months after a number
+    ("Treatment with calcitonin or hormone replacement therapy within 6 monts prior to randomization",
+     [("calcitonin", 6, "months"), ("hormone replacement therapy", 6, "months")]),
+    ("Azathioprine within one moth of study entry", [("azathioprine", 1, "months")]),
+])
+def test_month_typos_are_months(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
