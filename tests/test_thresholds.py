@@ -1616,3 +1616,14 @@ def test_a_bracketed_alternative_limit_is_the_same_measures_limit_for_a_group(pi
         ("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN"), ("AST", "<=", 1.5, "xULN"), ("ALT", "<=", 1.5, "xULN"),
         ("alkaline phosphatase", ">", 2.5, "xULN"),
     ])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "over or equal to" and "below or equal to" are "at least" and "at most", not "equal to"
+    ("P. alkaline, AST, ALT or total bilirubin over or equal to 3 times normal values",
+     [("AST", ">=", 3, "xULN"), ("ALT", ">=", 3, "xULN"), ("bilirubin", ">=", 3, "xULN")]),
+    ("Systolic above or equal to 180 mmHg", [("systolic blood pressure", ">=", 180, "mmHg")]),
+    ("Creatinine clearance below or equal to 30 mL/min", [("creatinine clearance", "<=", 30, "mL/min")]),
+])
+def test_a_direction_or_equal_to(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
