@@ -101,6 +101,21 @@ _NUMBER_WORD_BEFORE_UNIT_RE = re.compile(
 # what is left of "three (3) months" once the word reads as its digits: the restating digits become blanks
 _RESTATED_DIGITS_RE = re.compile(r"(?<=\d)[ \t]+\(\d{1,2}\)(?=[ \t]+(?:years?|months?|weeks?|days?|times)\b)", re.IGNORECASE)
 
+# "more than twice the upper limit of normal", "> triple the upper limit": a multiple of the limit written as
+# one word reads as its digit and "x" ("2x   ", "3x    ")
+_MULTIPLES = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
+_MULTIPLE_WORDS = tuple(_MULTIPLES)
+_MULTIPLE_OF_THE_LIMIT_RE = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_MULTIPLES)})"
+    r"(?=[ \t]+(?:the[ \t]+)?(?:institutional[ \t]+)?(?:ULN|upper[ \t]+(?:normal[ \t]+)?limits?|normal)\b)",
+    re.IGNORECASE,
+)
+
+
+def _multiple_digits(match: re.Match) -> str:
+    return f"{_MULTIPLES[match.group().lower()]}x".ljust(len(match.group()))
+
+
 # Offsets-preserving sentence boundary: '.', '!' or '?' then whitespace then an opening character.
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION_RE = re.compile(
@@ -124,7 +139,7 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), letters with a
+    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), "twice" or "triple" before the upper limit of normal ("2x", "3x"), letters with a
     diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs
     of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would
     make tokenizing quadratic) become spaces, digits, points or plain letters."""
@@ -145,6 +160,8 @@ def mask_escapes(text: str) -> str:
     if "³" in text:
         text = _SYMBOL_FONT_GEQ_RE.sub("≥", text)
     lowered = text.lower()
+    if contains_any(lowered, _MULTIPLE_WORDS):
+        text = _MULTIPLE_OF_THE_LIMIT_RE.sub(_multiple_digits, text)
     if contains_any(lowered, _COUNTED_UNIT_STEMS):  # the regexes are slow to try at every word
         # re.IGNORECASE also folds some non-ASCII letters ("ſ" is "s"): such text skips the quick test
         if not text.isascii() or _NUMBER_WORD_RE.search(lowered):

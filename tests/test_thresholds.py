@@ -1627,3 +1627,15 @@ def test_a_bracketed_alternative_limit_is_the_same_measures_limit_for_a_group(pi
 ])
 def test_a_direction_or_equal_to(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a multiple of the upper limit of normal written as one word
+    ("Serum creatinine > twice the upper limit of the normal range", [("serum creatinine", ">", 2, "xULN")]),
+    ("Serum Aspartate Aminotransferase (AST) > triple the upper limit of the normal value range", [("AST", ">", 3, "xULN")]),
+    ("ALT more than double the ULN", [("ALT", ">", 2, "xULN")]),
+    ("Total bilirubin ≤1.5 UNL", [("bilirubin", "<=", 1.5, "xULN")]),  # the upper normal limit, without an 'x'
+    ("Hemoglobin above 9 g/dL, measured twice daily for 3 days", [("hemoglobin", ">", 9, "g/dL")]),
+])
+def test_a_multiple_of_the_normal_limit_in_words(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
