@@ -887,6 +887,9 @@ _ON_SCALE_RE = re.compile(
     r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
 )
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
+_MEASURES_AFTER_LIMIT_RE = re.compile(
+    r"\s*(?:\(\s*(?:either\s+|of\s+|(?:i\.\s?e|e\.\s?g)\.?,?\s*)?|(?:range\s+)?for\s+(?:the\s+)?(?:either\s+)?)", re.IGNORECASE
+)
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")
 _SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z]+")
@@ -988,6 +991,7 @@ class ThresholdLinker:
             ("alternative-in-brackets", lambda: previous.links if _alternative_in_brackets(text, previous, quantity) else []),
             *([named_after] if self._parallel_dose_after(text, quantity, previous, after) else []),
             ("measure-then-value", lambda: named_before),
+            ("limit-then-measures", lambda: self._measures_listed_after(text, quantity, mentions.spans, after_index)),
             named_after,
             ("shared-by-list", lambda: previous.links if self._shares(text, previous, quantity, restated_until) else []),
             ("measure-of-the-unit",
@@ -1222,15 +1226,16 @@ class ThresholdLinker:
             index += 1  # "Visual Analogue Scale (VAS)"
         if index + 1 >= len(mentions) or not _SCALE_OF_GAP_RE.fullmatch(text, mentions[index].end, mentions[index + 1].start):
             return [(mention, mention.measure)]
-        index += 1
-        chain = [mentions[index]]
-        while index + 1 < len(mentions) and _is_coordination(text, mentions[index].end, mentions[index + 1].start):
-            closed = _COORDINATOR_RE.search(text, mentions[index].end, mentions[index + 1].start) is not None
-            index += 1
-            chain.append(mentions[index])
-            if closed:
-                break
-        return self._links(chain)
+        return self._links(_list_from(text, mentions, index + 1))
+
+    def _measures_listed_after(self, text: str, quantity: Quantity, mentions: list[Mention], index: int | None) -> list:
+        """'greater than three times upper limits of normal (either GOT, GPT, alkaline phosphatase, or bilirubin)',
+        '> 2 x ULN for AST, ALT or total bilirubin': a limit of the normal range names its measures after it."""
+        if quantity.unit_kind != "xuln" or not quantity.has_operator or index is None:
+            return []
+        if not _MEASURES_AFTER_LIMIT_RE.fullmatch(text, quantity.end, mentions[index].start):
+            return []
+        return self._links(_list_from(text, mentions, index))
 
     def _links(self, chain: list[Mention]) -> list[tuple[Mention, str]]:
         """(mention, measure) pairs, once per measure; a group ('transaminases') gives each member."""
@@ -1496,6 +1501,19 @@ class _SpanIndex:
     def first_starting_at(self, offset: int) -> int | None:
         index = bisect.bisect_left(self.starts, offset)
         return index if index < len(self.spans) else None
+
+
+def _list_from(text: str, mentions: list[Mention], index: int) -> list[Mention]:
+    """The mentions of the list that starts at mentions[index]: it ends after the item its coordinator
+    precedes ('A, B or C, D': A, B and C)."""
+    chain = [mentions[index]]
+    while index + 1 < len(mentions) and _is_coordination(text, mentions[index].end, mentions[index + 1].start):
+        closed = _COORDINATOR_RE.search(text, mentions[index].end, mentions[index + 1].start) is not None
+        index += 1
+        chain.append(mentions[index])
+        if closed:
+            break
+    return chain
 
 
 def _is_coordination(text: str, start: int, end: int) -> bool:

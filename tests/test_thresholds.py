@@ -1639,3 +1639,17 @@ def test_a_direction_or_equal_to(pipe, text, expected):
 ])
 def test_a_multiple_of_the_normal_limit_in_words(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a limit of the normal range that names its measures after it
+    ("Liver function test abnormalities greater than three times upper limits of normal (either GOT, GPT, alkaline "
+     "phosphatase, or bilirubin)",
+     [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN"), ("alkaline phosphatase", ">", 3, "xULN"), ("bilirubin", ">", 3, "xULN")]),
+    ("Liver enzymes > 2 x ULN for AST, ALT or total bilirubin",
+     [("AST", ">", 2, "xULN"), ("ALT", ">", 2, "xULN"), ("bilirubin", ">", 2, "xULN")]),
+    # a measure named before the limit keeps it
+    ("ALT > 3 x ULN (AST must be checked as well)", [("ALT", ">", 3, "xULN")]),
+])
+def test_a_normal_limit_naming_its_measures_after_it(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
