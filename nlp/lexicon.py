@@ -86,6 +86,11 @@ class Lexicon:
                 for variant in code_variants(code):
                     self.surface[variant.lower()] = generic
         self.curated = dict(self.surface)
+        # abbreviations that name the drug only as written ('ddI' is didanosine, 'DDI' a drug-drug interaction)
+        self.cased = {name: entry["generic"] for entry in entries for name in entry.get("cased_synonyms", ())}
+        self.cased_re = (
+            re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, self.cased)) + r")(?![\w-])") if self.cased else None
+        )
         general_names = {}
         for name, generic in _with_alpha_spellings(general or {}):
             if name in self.surface:
@@ -300,6 +305,8 @@ class DrugTagger:
                 for start, end, generic in general
                 if not any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
             ]
+        if self.lexicon.cased_re is not None:
+            found += self._cased(text, found)
         misspelled = self._misspelled(text, found)
         if misspelled:
             found += misspelled
@@ -311,6 +318,14 @@ class DrugTagger:
         if "%" in text and found:
             found = _not_after_percent(text, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
+
+    def _cased(self, text: str, known: list[dict]) -> list[dict]:
+        """The abbreviations that name a drug only when written as the lexicon spells them ('ddI')."""
+        return [
+            _mention(self.lexicon.cased[match.group()], match.start(), match.end(), text)
+            for match in self.lexicon.cased_re.finditer(text)
+            if not any(m["start"] < match.end() and match.start() < m["end"] for m in known)
+        ]
 
     def _misspelled(self, text: str, known: list[dict]) -> list[dict]:
         """Misspelled '-tinib'/'-mab' names and the ones the lexicon does not list, outside the `known` mentions."""

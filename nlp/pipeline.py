@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 # Importing these modules registers their spaCy factories.
 from nlp import lexicon, quantities, regimens, thresholds, windows  # noqa: F401
 from nlp.criteria import split_criteria
-from nlp.text import drop_numeric_emoticons, extension_key, make_doc_knowing_text, mask_escapes
+from nlp.text import drop_numeric_emoticons, extension_key, make_doc_knowing_text, mask_escapes, split_period_after_capitals
 
 PIPE_NAMES = ("trialkb_drugs", "trialkb_thresholds", "trialkb_regimens", "trialkb_windows")
 FACT_KINDS = ("thresholds", "regimens", "windows")
@@ -65,6 +65,7 @@ EXTRACTOR_VERSION = _fingerprint_sources()
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
     drop_numeric_emoticons(nlp)
+    split_period_after_capitals(nlp)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     return nlp

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from spacy.util import compile_suffix_regex
+
 # CommonMark lets a backslash escape any ASCII punctuation character; the API escapes < > [ ] & * _ # …
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # More than MAX_PUNCTUATION_RUN punctuation/symbol characters (anything but letters, digits and
@@ -132,6 +134,14 @@ def drop_numeric_emoticons(nlp) -> None:
         for text, tokens in nlp.tokenizer.rules.items()
         if not any(ch.isdigit() for ch in text) or _CLOCK_TIME_RE.fullmatch(text)
     }
+
+
+def split_period_after_capitals(nlp) -> None:
+    """spaCy's English suffixes split a final period only after a lowercase letter or digit, keeping "U.S."-like
+    abbreviations whole; registry items end drug abbreviations with one ("- ddI or ddC.", "- Prior AZT."), so
+    a period after a capital that follows another letter or digit is split off too (the exceptions keep "U.S.")."""
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[A-Za-z0-9][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def mask_escapes(text: str) -> str:

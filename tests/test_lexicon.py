@@ -276,3 +276,11 @@ def test_a_longer_ordinary_name_around_a_curated_one_names_the_more_specific_dru
     assert [(m["generic"], m["text"]) for m in mentions] == [
         ("peginterferon alfa-2a", "Peginterferon alfa-2a"), ("emapalumab", "emapalumab")
     ]  # a biologic's suffix names the same drug
+
+
+def test_an_abbreviation_that_names_a_drug_only_as_written(tagger):
+    # 'ddI' is didanosine; 'DDI' in a modern text is a drug-drug interaction
+    text = "Prior ddI, ddC or d4T; eligible provided that DDI with osimertinib has been addressed"
+    assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
+        ("didanosine", "ddI"), ("zalcitabine", "ddC"), ("stavudine", "d4T"), ("osimertinib", "osimertinib")
+    ]

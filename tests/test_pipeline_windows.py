@@ -521,3 +521,31 @@ def test_windows_read_the_same_across_windows_line_ends():
     assert keys(windows_of("\r\n".join(lines))) == keys(windows_of("\n".join(lines))) == [
         ("inclusion", "rituximab", 12, "months", "last_used_before")
     ]
+
+
+def test_a_flat_list_of_the_old_layout_goes_on_past_abbreviations_and_classes_ending_in_a_period():
+    # the period after 'ddC' and the antiretroviral classes kept the list from going on
+    criteria = """Exclusion Criteria
+
+        Prior Medication:
+
+        Excluded within 30 days prior to study entry:
+
+          -  ddI or ddC.
+
+          -  G-CSF or GM-CSF.
+
+          -  Non-nucleoside reverse transcriptase inhibitors.
+
+          -  Interleukins.
+
+          -  Protease inhibitors.
+
+          -  Diuretics.
+"""
+    assert [(w["subject"], w["value"], w["unit"]) for w in windows_of(criteria)] == [
+        (subject, 30, "days") for subject in (
+            "didanosine", "zalcitabine", "filgrastim", "sargramostim", "non-nucleoside reverse transcriptase inhibitors",
+            "interleukins", "protease inhibitors", "diuretics")
+    ]
+
