@@ -549,3 +549,17 @@ def test_a_flat_list_of_the_old_layout_goes_on_past_abbreviations_and_classes_en
             "interleukins", "protease inhibitors", "diuretics")
     ]
 
+
+def test_a_list_header_of_medications_or_procedures_opens_its_window():
+    criteria = """Exclusion Criteria:
+
+* Prior treatment with any of the following medications or procedures within 6 months prior to initiation of therapy:
+
+  * cyclosporine;
+  * intravenous immunoglobulin (IVIg); or
+  * plasmapheresis or cytapheresis.
+* Invasive procedures within 4 weeks of baseline
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "cyclosporine", 6, "months", "used_within"), ("exclusion", "ivig", 6, "months", "used_within")
+    ]
