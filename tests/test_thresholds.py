@@ -1653,3 +1653,15 @@ def test_a_multiple_of_the_normal_limit_in_words(pipe, text, expected):
 ])
 def test_a_normal_limit_naming_its_measures_after_it(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the name most annotators give uric acid; a plural 'IOPs'; an increase in FEV1 after a bronchodilator is its reversibility
+    ("Serum urate > 6.0 mg/dL at screening", [("serum uric acid", ">", 6.0, "mg/dL")]),
+    ("Subjects must exhibit baseline IOPs between 21 and 35 mmHg (inclusive)", [("IOP", ">=", 21, "mmHg"), ("IOP", "<=", 35, "mmHg")]),
+    ("A bronchodilator response with an improvement in FEV1 of at least 12% after albuterol",
+     [("FEV1 reversibility", ">=", 12, "%")]),
+    ("FEV1 >= 60% predicted", [("FEV1", ">=", 60, "%")]),
+])
+def test_uric_acid_plural_iops_and_an_increase_in_fev1(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
