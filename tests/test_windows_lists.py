@@ -862,3 +862,15 @@ def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_af
     assert [w[:3] for w in windows_with_spans(components, text)] == [
         ("probenecid", 2, "days"), ("disulfiram", 2, "days"), ("st john's wort", 2, "days")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'adrenocorticotrophic hormone' (British spelling) is corticotropin, so the list before its bracket goes on
+    ("Treatment with systemic corticosteroids or adrenocorticotrophic hormone (ACTH) within 4 weeks of Study Day 1",
+     [("corticosteroids", 4, "weeks"), ("corticotropin", 4, "weeks")]),
+    # 'interleukin' alone is the class; a numbered interleukin is a drug, an interleukin inhibitor another class
+    ("Interferon or interleukin within 30 days prior to study entry", [("interferon", 30, "days"), ("interleukins", 30, "days")]),
+    ("No interleukin-2 within 4 weeks", [("interleukin-2", 4, "weeks")]),
+])
+def test_acth_spellings_and_interleukins(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
