@@ -92,7 +92,7 @@ def _drug(value) -> str:
 
 DEVELOPMENT_CODE_RE = re.compile(r"[a-z]{1,6}[\s-]?\d{2,}[a-z]?")
 SALT_WORDS = frozenset(
-    "acetate hydrochloride hcl sodium disodium potassium calcium fumarate maleate mesylate succinate sulfate sulphate "
+    "acetate acetonide hydrochloride hcl sodium disodium potassium calcium fumarate maleate mesylate succinate sulfate sulphate "
     "phosphate citrate tartrate besylate bromide chloride furoate propionate dipropionate valerate".split()
 )
 

@@ -319,3 +319,9 @@ def test_a_drug_dose_measure_matches_by_the_generic_name():
 def test_window_subjects_match_after_normalization(gold, predicted, same):
     window = {"section": "exclusion", "value": 4, "unit": "weeks"}
     assert window_matches({**window, "subject": gold}, {**window, "subject": predicted}) is same
+
+
+def test_a_window_subject_matches_without_the_acetonide_its_name_adds():
+    gold = {"section": "exclusion", "subject": "fluocinolone acetonide", "value": 3, "unit": "years"}
+    assert window_matches(gold, {**gold, "subject": "fluocinolone"})
+    assert not window_matches(gold, {**gold, "subject": "fluocinonide"})
