@@ -874,3 +874,15 @@ def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_af
 ])
 def test_acth_spellings_and_interleukins(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # immunotherapy against an allergen, however it is named, is allergen immunotherapy; alone it stays immunotherapy
+    ("Having undergone cat immunotherapy within 6 months prior to screening", [("allergen immunotherapy", 6, "months")]),
+    ("History of allergy immunotherapy within the past year", [("allergen immunotherapy", 1, "years")]),
+    ("Previous treatment by immunotherapy with grass pollen allergen within the 5 years",
+     [("allergen immunotherapy", 5, "years")]),
+    ("Any immunotherapy within 6 months of Visit 1", [("immunotherapy", 6, "months")]),
+])
+def test_allergen_immunotherapy_by_its_many_names(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
