@@ -1665,3 +1665,12 @@ def test_a_normal_limit_naming_its_measures_after_it(pipe, text, expected):
 ])
 def test_uric_acid_plural_iops_and_an_increase_in_fev1(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("PaO2 greater than 55 mm Hg on room air PaCO2 less than 50 mm Hg on room air",
+     [("PaO2", ">", 55, "mmHg"), ("PaCO2", "<", 50, "mmHg")]),
+    ("FEV1 increased > 12% from baseline within 30 minutes of inhaled salbutamol", [("FEV1 reversibility", ">", 12, "%")]),
+])
+def test_paco2_and_an_fev1_that_increased(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
