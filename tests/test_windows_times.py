@@ -239,3 +239,15 @@ def test_suspended_hyphens_name_each_class(components):
 ])
 def test_month_typos_are_months(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'N months prior' that ends its clause: prior to the study, the window's end left unsaid
+    ("Chronic treatment with anticoagulants 6 months prior", [("anticoagulants", 6, "months")]),
+    ("Infliximab or abatacept 3 months prior; no other biologic", [("infliximab", 3, "months"), ("abatacept", 3, "months")]),
+    # 'prior' that goes on names its own reference
+    ("Methotrexate 6 months prior to screening", [("methotrexate", 6, "months")]),
+    ("Methotrexate for 6 months prior treatment failure", []),
+])
+def test_a_time_prior_at_the_end_of_its_clause(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
