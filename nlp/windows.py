@@ -1257,13 +1257,32 @@ def _dose_equivalent(text: str, mention: dict) -> bool:
 
 
 def _clauses_with(text: str, clauses: list[tuple[int, int]], times: list[TimeExpression]) -> list[tuple[int, int]]:
-    """The clauses that hold a time, each with the clauses its list goes on into ('…; antipsychotics; or lithium')."""
+    """The clauses that hold a time, each with the clauses its list goes on into ('…; antipsychotics; or lithium',
+    '… within 3 months prior to screening: Insulin; Meglitinides; Sulfonylureas')."""
     regions = []
     for index, (start, end) in enumerate(clauses):
-        if any(start <= t.start < end for t in times):
+        in_clause = [t for t in times if start <= t.start < end]
+        if in_clause:
             regions.append((start, end))
-            regions += _semicolon_list_clauses(text, clauses[index + 1 : index + 1 + SEMICOLON_ITEMS])
+            following = clauses[index + 1 : index + 1 + SEMICOLON_ITEMS_AFTER_COLON]
+            if ":" in text[in_clause[-1].end : end]:
+                regions += _semicolon_parted(text, following)
+            else:
+                regions += _semicolon_list_clauses(text, following[:SEMICOLON_ITEMS])
     return sorted(set(regions))
+
+
+SEMICOLON_ITEMS_AFTER_COLON = 12  # items a semicolon-parted list after a time's colon may hold
+
+
+def _semicolon_parted(text: str, following: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses right after a clause that each follow a semicolon: the items of the list its colon opened."""
+    items = []
+    for start, end in following:
+        if text[start - 1 : start] != ";":
+            break
+        items.append((start, end))
+    return items
 
 
 SEMICOLON_ITEMS = 3  # clauses a semicolon-parted list may go on into past the clause of its time
@@ -1688,8 +1707,38 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
         return [], None
     if EXCEPT_BEFORE_COLON_RE.search(text, time.end, colon + 1):
         return [], None  # '… within 21 days before dosing, except: metformin, statins': the therapies allowed
-    listed = [s for s in subjects if colon < s.start and s.end <= clause_end and s.medication and not s.equivalent]
+    list_end = _semicolon_list_end(text, subjects, colon, clause_end)
+    listed = [s for s in subjects if colon < s.start and s.end <= list_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
+
+
+def _semicolon_list_end(text: str, subjects: list[Subject], colon: int, clause_end: int) -> int:
+    """Where a list after a colon ends: past its clause, over the items that semicolons part ('…: Insulin;
+    Meglitinides; Sulfonylureas'), as long as each item, the first one too, starts with a therapy."""
+    if not _starts_with_a_therapy(text, subjects, colon + 1, clause_end):
+        return clause_end
+    end = clause_end
+    while text[end : end + 1] == ";":
+        item_end = _semicolon_item_end(text, end + 1)
+        if not _starts_with_a_therapy(text, subjects, end + 1, item_end):
+            break
+        end = item_end
+    return end
+
+
+def _semicolon_item_end(text: str, start: int) -> int:
+    semicolon = text.find(";", start)
+    sentence_end = LIST_SENTENCE_END_RE.search(text, start)
+    ends = [semicolon if semicolon >= 0 else len(text), sentence_end.start() if sentence_end else len(text)]
+    return min(ends)
+
+
+def _starts_with_a_therapy(text: str, subjects: list[Subject], start: int, end: int) -> bool:
+    first = next((s for s in subjects if start <= s.start < end), None)
+    return first is not None and bool(ITEM_LEAD_RE.match(text[start : first.start]))  # its "^" wants a slice
+
+
+LIST_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|\n\s*\n")
 
 
 # 'Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks': the blocker

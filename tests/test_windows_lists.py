@@ -886,3 +886,18 @@ def test_acth_spellings_and_interleukins(components, text, expected):
 ])
 def test_allergen_immunotherapy_by_its_many_names(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list after a time's colon whose items semicolons part goes on past the first semicolon
+    ("Treated with any of the following excluded medications within 3 months prior to screening: \\*Insulin; "
+     "\\*Alpha-glucosidase inhibitors (for example, Glyset® \\[miglitol\\]); \\*Meglitinides; "
+     "\\*Dipeptidyl peptidase IV (DPP-IV) inhibitors",
+     [("insulin", 3, "months"), ("alpha-glucosidase inhibitors", 3, "months"), ("meglitinides", 3, "months"),
+      ("dpp-4 inhibitors", 3, "months")]),
+    # an item that does not start with a therapy ends it: it says something else
+    ("Subject within the last 12 months with: unstable angina, heart failure, stroke; or subjects currently receiving "
+     "anticoagulants", []),
+])
+def test_a_semicolon_parted_list_after_a_colon(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
