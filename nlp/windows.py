@@ -376,6 +376,8 @@ ITEM_DURATION_RE = re.compile(
     rf"\s*(?P<head>[^:;.<]{{1,150}}?)\s*(?::\s*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?|(?:\\?<|≤|<=)\s*){QUANTITY}(?=\s*(?:[;.,)]|$|prior\b|before\b|preceding\b|or\s+\d+\s+half[\s-]?lives?\b))",
     re.IGNORECASE,
 )
+# "8 weeks for azathioprine, cyclosporine, or methotrexate": a washout table's item with its time first
+ITEM_TIME_FOR_RE = re.compile(rf"[\s*•-]*(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?{QUANTITY}\s+(?:for|of)\s+", re.IGNORECASE)
 # "immunosuppressants other than oral steroids", "prednisone with or without an added
 # immunosuppressant", "oral MTX with supplemental folic acid": the therapies after it are not the window's subjects.
 OTHER_THAN_RE = re.compile(r"\b(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|with\s+or\s+without"
@@ -1159,6 +1161,8 @@ def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
     used_within window per medication before the colon (a range, '8-10 weeks', is its lower bound).
     None when the item does not have that shape."""
     text = flatten_wraps(text)
+    if time_first := ITEM_TIME_FOR_RE.match(text):
+        return _time_first_item_windows(text, drugs, time_first)
     match = ITEM_DURATION_RE.match(text)
     if not match:  # 'adalimumab and infliximab 60 days, abatacept 90 days, anakinra 7 days'
         subjects = item_subjects(text, drugs)
@@ -1174,6 +1178,20 @@ def item_windows(text: str, drugs: list[dict]) -> list[dict] | None:
         for name in subject.names:
             found.setdefault(name, _window(name, time, "used_within", subject, "window_washout_item"))
     return list(found.values()) or None
+
+
+def _time_first_item_windows(text: str, drugs: list[dict], match: re.Match) -> list[dict] | None:
+    """'8 weeks for azathioprine, cyclosporine, or methotrexate;': one used_within window per medication after 'for'."""
+    time = TimeExpression("listed", number_value(match["value"]), time_unit(match["unit"]),
+                          match.start("value"), match.end("unit"), False)
+    subjects = [s for s in item_subjects(text, drugs) if s.start >= match.end()]
+    if time.value is None or not subjects or subjects[0].start != match.end():
+        return None
+    found = {}
+    for subject in _list_starting_with(text, subjects):
+        for name in subject.names:
+            found.setdefault(name, _window(name, time, "used_within", subject, "window_washout_item"))
+    return list(found.values())
 
 
 INLINE_ITEM_SEPARATOR_RE = re.compile(r"\s*;\s*")

@@ -563,3 +563,22 @@ def test_a_list_header_of_medications_or_procedures_opens_its_window():
     assert keys(windows_of(criteria)) == [
         ("exclusion", "cyclosporine", 6, "months", "used_within"), ("exclusion", "ivig", 6, "months", "used_within")
     ]
+
+
+def test_a_washout_table_whose_items_give_the_time_first():
+    criteria = """Exclusion Criteria:
+
+* Treatment with any of the following within the defined period prior to Screening:
+
+  * 2 years for rituximab;
+  * 8 weeks for azathioprine, cyclosporine, or mycophenolate mofetil;
+  * 4 weeks for intravenous immunoglobulin.
+* Prednisone > 10 mg/day
+"""
+    assert [(w["subject"], w["value"], w["unit"], w["source_text"]) for w in windows_of(criteria)] == [
+        ("rituximab", 2, "years", "2 years for rituximab"),
+        ("azathioprine", 8, "weeks", "8 weeks for azathioprine"),
+        ("cyclosporine", 8, "weeks", "8 weeks for azathioprine, cyclosporine"),
+        ("mycophenolate mofetil", 8, "weeks", "8 weeks for azathioprine, cyclosporine, or mycophenolate mofetil"),
+        ("ivig", 4, "weeks", "4 weeks for intravenous immunoglobulin"),
+    ]
