@@ -1674,3 +1674,14 @@ def test_uric_acid_plural_iops_and_an_increase_in_fev1(pipe, text, expected):
 ])
 def test_paco2_and_an_fev1_that_increased(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # myeloma's measurable-disease and diagnostic measures
+    ("Measurable disease: serum M-protein ≥ 0.5 g/dL or urine M-protein ≥ 200 mg/24 h or involved FLC ≥ 10 mg/dL",
+     [("serum M-protein", ">=", 0.5, "g/dL"), ("urine M-protein", ">=", 200, "mg/24h"), ("serum free light chain", ">=", 10, "mg/dL")]),
+    ("More than 200 mg of monoclonal protein in the urine on 24-hour electrophoresis", [("urine M-protein", ">", 200, "mg")]),
+    ("Bone marrow (clonal) plasma cells ≥ 10% or biopsy proven plasmacytoma", [("bone marrow plasma cells", ">=", 10, "%")]),
+])
+def test_myeloma_measures(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
