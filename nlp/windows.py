@@ -301,11 +301,11 @@ OF_THERAPY_RE = re.compile(
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation|treatment)\s+(?:of|with)\s+(?:(?:the|any)\s+)?)?"
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
-    # 'since all other prior cytotoxic chemotherapies'
+    # 'since all other prior cytotoxic chemotherapies', 'since palliative chemotherapy'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
     r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|intravitreal|periocular|intra-?articular|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
-    r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|palliative|curative|salvage|induction|consolidation|maintenance|definitive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)

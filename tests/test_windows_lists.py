@@ -901,3 +901,16 @@ def test_allergen_immunotherapy_by_its_many_names(components, text, expected):
 ])
 def test_a_semicolon_parted_list_after_a_colon(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what kind of course a therapy was names no other therapy
+    ("At least 3 weeks since palliative chemotherapy (6 weeks for mitomycin) and recovered",
+     [("chemotherapy", 3, "weeks"), ("mitomycin", 6, "weeks")]),
+    ("At least 4 weeks since prior induction chemotherapy", [("chemotherapy", 4, "weeks")]),
+    # 'pharmacologic doses of' between two items keeps the list going
+    ("Chronic treatment with anticonvulsants, anticoagulants, or pharmacologic doses of Vitamin A 6 months prior",
+     [("anticonvulsants", 6, "months"), ("anticoagulants", 6, "months"), ("vitamin a", 6, "months")]),
+])
+def test_a_course_adjective_and_the_doses_of_an_item(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
