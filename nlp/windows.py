@@ -1287,6 +1287,8 @@ def _clauses_with(text: str, clauses: list[tuple[int, int]], times: list[TimeExp
                 regions += _semicolon_parted(text, following)
             else:
                 regions += _semicolon_list_clauses(text, following[:SEMICOLON_ITEMS])
+            if following and THESE_INCLUDE_RE.match(text, following[0][0]):
+                regions.append(following[0])
     return sorted(set(regions))
 
 
@@ -1436,6 +1438,8 @@ def _subjects_elsewhere(
     listed, rule = _list_after_colon(text, subjects, time, clause_end)
     if rule is None:
         listed, rule = _therapy_of_the_time(text, subjects, time, clause_end)
+    if rule is None:
+        listed, rule = _listed_in_the_next_sentence(text, subjects, time, clause_end)
     reference = DOSE_SUBJECT_RE.match(text, segment_start, time.start) if rule is None else None
     if reference:
         # 'Prednisone up to 15 mg/day. The dose must have been stable for 4 weeks', '… It should be stable for'
@@ -1451,6 +1455,26 @@ def _subjects_elsewhere(
 
 
 CONDITION_RE = re.compile(r"\bif\b", re.IGNORECASE)
+# 'Drugs known to inhibit or induce enzymes that metabolize alcohol should not be used for 4 weeks prior to the
+# study. These include chlorzoxazone, isoniazid, …': the next sentence lists what the time's clause left unnamed
+THESE_INCLUDE_RE = re.compile(
+    r"\s*(?:these|such\s+(?:medications?|drugs?|agents?|therapies))\s+(?:include|includes|are)\b"
+    r"(?:\s*,?\s*but\s+(?:are\s+|may\s+)?not\s+(?:be\s+)?limited\s+to)?\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+def _listed_in_the_next_sentence(
+    text: str, subjects: list[Subject], time: TimeExpression, clause_end: int
+) -> tuple[list[Subject], str | None]:
+    """The therapies a 'These include …' sentence right after the time's clause lists, from its first word on."""
+    lead = THESE_INCLUDE_RE.match(text, clause_end + 1)
+    if text[clause_end : clause_end + 1] != "." or lead is None:
+        return [], None
+    after = [s for s in subjects if s.start >= lead.end()]
+    if not after or after[0].start != lead.end():
+        return [], None
+    return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_listed_next"
 
 
 def _named_in_the_sentence_before(text: str, earlier: list[Subject], clause_start: int) -> list[Subject]:

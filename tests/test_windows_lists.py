@@ -914,3 +914,14 @@ def test_a_semicolon_parted_list_after_a_colon(components, text, expected):
 ])
 def test_a_course_adjective_and_the_doses_of_an_item(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the sentence after a time whose clause names no therapy lists them
+    ("Drugs known to inhibit or induce enzymes that metabolize alcohol should not be used for 4 weeks prior to the "
+     "study. These include chlorzoxazone and disulfiram.", [("chlorzoxazone", 4, "weeks"), ("disulfiram", 4, "weeks")]),
+    # a class named in the clause keeps its window; the sentence after only gives examples
+    ("Use of CYP3A4 inhibitors within 14 days. These include ketoconazole and itraconazole.", [("cyp3a inhibitors", 14, "days")]),
+])
+def test_these_include_after_a_time_that_names_no_therapy(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
