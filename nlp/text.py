@@ -149,8 +149,8 @@ def mask_escapes(text: str) -> str:
     ` >=`), bullet markers inside a criterion, operators restated in parentheses ("at least (>=) 4",
     "> (greater than) 10"), number words before a time unit ("six months" -> "6   months"), a "³" that
     a Symbol-font "≥" became in a copied document ("(CK, LDH) ³ 1.3 times ULN"), a middle dot between
-    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), "twice" or "triple" before the upper limit of normal ("2x", "3x"), letters with a
-    diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs
+    digits ("1·5"), a hyphen between a word and its time ("formoterol-48 hours"), "twice" or "triple"
+    before the upper limit of normal ("2x", "3x"), letters with a diacritic ("méthotrexate"), small and full-width "<", ">", "=" and punctuation ("﹥", "、") and runs
     of more than MAX_PUNCTUATION_RUN punctuation characters ("((((…", "-----…", "()()…", which would
     make tokenizing quadratic) become spaces, digits, points or plain letters."""
     if "\\" in text:

@@ -1757,7 +1757,7 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
 def _semicolon_list_end(text: str, subjects: list[Subject], colon: int, clause_end: int) -> int:
     """Where a list after a colon ends: past its clause, over the items that semicolons part ('…: Insulin;
     Meglitinides; Sulfonylureas'), as long as each item, the first one too, starts with a therapy."""
-    if not _starts_with_a_therapy(text, subjects, colon + 1, clause_end):
+    if text[clause_end : clause_end + 1] != ";" or not _starts_with_a_therapy(text, subjects, colon + 1, clause_end):
         return clause_end
     end = clause_end
     while text[end : end + 1] == ";":
