@@ -412,6 +412,12 @@ AFTER_THE_LAST_DOSE_RE = re.compile(
     r"\s+(?:after|following)\s+(?:the\s+|their\s+)?(?:final|last)\s+(?:dose|administration|infusion|injection)\b", re.IGNORECASE
 )
 
+OF_DIAGNOSIS_RE = re.compile(
+    r"\s+(?:of|after|from|following)\s+(?:the\s+|their\s+|his\s+or\s+her\s+)?(?:initial\s+|first\s+)?"
+    r"(?:[\w'-]+\s+){0,2}?(?:diagnosis|onset)\b",
+    re.IGNORECASE,
+)
+
 
 def _time_expression(match: re.Match) -> TimeExpression | None:
     group = match.lastgroup
@@ -428,6 +434,8 @@ def _time_expression(match: re.Match) -> TimeExpression | None:
     kind = TIME_KINDS[int(group[1:])]
     if kind == "within" and AFTER_THE_LAST_DOSE_RE.match(match.string, match.end()):
         return None  # 'within 90 days after the final dose of durvalumab': a time after the study, no washout
+    if kind == "within" and OF_DIAGNOSIS_RE.match(match.string, match.end()):
+        return None  # 'insulin within 1 year of diagnosis': a time after the disease began, no washout
     if kind == "bare" and comparator and _is_time_since(match.string, match.start(), match.end()):
         kind = "since"
     return TimeExpression(kind, value, unit, match.start(), match.end(), comparator, in_hours)

@@ -251,3 +251,38 @@ def test_month_typos_are_months(components, text, expected):
 ])
 def test_a_time_prior_at_the_end_of_its_clause(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'within a month': the article counts one unit
+    ("No corticosteroids within a month of screening", [("corticosteroids", 1, "months")]),
+    ("Rituximab within a year before the baseline visit", [("rituximab", 1, "years")]),
+    # a frequency keeps its article
+    ("Methotrexate once a week for at least 12 weeks before baseline", [("methotrexate", 12, "weeks")]),
+])
+def test_within_a_unit_is_one_unit(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a time after the disease began, not before the study: how it is defined, no washout
+    "Type 1 diabetes, defined as the need for insulin within 1 year of diagnosis",
+    "Methotrexate started within 6 months after symptom onset",
+    "Hydroxychloroquine begun within 3 months from the onset of the disease",
+])
+def test_a_time_after_the_diagnosis_or_onset_is_no_window(components, text):
+    assert windows_with_spans(components, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the protocol's list of prohibited medications, not printed here, is one subject
+    ("Use of any prohibited medications within 14 days or 5 half-lives of the baseline visit",
+     [("prohibited medications", 14, "days")]),
+    ("Used any prohibited prescription or over-the-counter concomitant medications within 1 week before dosing",
+     [("prohibited medications", 1, "weeks")]),
+    ("Use of any drugs on a list of prohibited drugs within 1 month", [("prohibited medications", 1, "months")]),
+    # a concomitant medication that is not said to be prohibited stays the concomitant class
+    ("Change in concomitant medications within 30 days", [("concomitant medications", 30, "days")]),
+])
+def test_prohibited_medications_are_their_own_subject(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
