@@ -252,6 +252,19 @@ NOT_NAMES_AFTER_PERCENT = frozenset(_drugs_file()["not_names_after_percent"]["na
 PERCENT_BEFORE_RE = re.compile(r"%[ \t]*$")
 
 
+NOT_NAMES_BEFORE = {
+    name: re.compile(words, re.IGNORECASE) for name, words in _drugs_file()["not_names_before"]["names"].items()
+}
+
+
+def _not_before_their_words(text: str, found: list[dict]) -> list[dict]:
+    """Without the names that the words after them make something else ('creatine kinase')."""
+    return [
+        m for m in found
+        if (words := NOT_NAMES_BEFORE.get(m["text"].lower())) is None or words.match(text, m["end"]) is None
+    ]
+
+
 def _not_after_percent(text: str, found: list[dict]) -> list[dict]:
     """Without the names a percent sign makes another word ('FVC %pred' is percent predicted)."""
     return [
@@ -317,6 +330,8 @@ class DrugTagger:
             found += _abbreviation_mentions(text, abbreviations, found)
         if "%" in text and found:
             found = _not_after_percent(text, found)
+        if found and NOT_NAMES_BEFORE:
+            found = _not_before_their_words(text, found)
         return sorted(found, key=lambda mention: mention["start"]) if len(found) > 1 else found
 
     def _cased(self, text: str, known: list[dict]) -> list[dict]:

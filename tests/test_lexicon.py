@@ -284,3 +284,16 @@ def test_an_abbreviation_that_names_a_drug_only_as_written(tagger):
     assert [(m["generic"], m["text"]) for m in tagger(text)._.drugs] == [
         ("didanosine", "ddI"), ("zalcitabine", "ddC"), ("stavudine", "d4T"), ("osimertinib", "osimertinib")
     ]
+
+
+@pytest.mark.parametrize("text, generics", [
+    # supplements that muscle-disease trials wash out
+    ("No creatine, L-glutamine or CoQ10 within 3 months", ["creatine", "glutamine", "coenzyme q10"]),
+    ("coenzyme Q10 or vitamin C", ["coenzyme q10", "vitamin c"]),
+    # the words after a name make it an enzyme or a lab value
+    ("Creatine kinase > 3 x ULN", []),
+    ("CK (creatine phosphokinase) within normal limits", []),
+    ("serum creatine <1.5 times the upper limit of normal", []),
+])
+def test_the_words_after_a_name_can_make_it_no_drug(tagger, text, generics):
+    assert [m["generic"] for m in tagger(text)._.drugs] == generics
