@@ -286,3 +286,8 @@ def test_a_time_after_the_diagnosis_or_onset_is_no_window(components, text):
 ])
 def test_prohibited_medications_are_their_own_subject(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+def test_a_time_taken_immediately_before_the_visit(components):
+    text = "Receiving montelukast for at least 3 days immediately prior to the screening visit"
+    assert [w[:4] for w in windows_with_spans(components, text)] == [("montelukast", 3, "days", STABLE)]
