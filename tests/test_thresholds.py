@@ -1685,3 +1685,13 @@ def test_paco2_and_an_fev1_that_increased(pipe, text, expected):
 ])
 def test_myeloma_measures(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a diameter alone says not what is measured (a tumour, a lesion, a node): no vessel's diameter
+    ("Gallstones at least 5 mm in diameter on ultrasound", []),
+    ("Bifurcated lesions with both distal branches at least 2 mm in diameter", []),
+    ("Reference vessel diameter ≥ 2.5 mm by visual estimate", [("vessel diameter", ">=", 2.5, "mm")]),
+])
+def test_a_diameter_names_a_vessel_only_when_it_says_so(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
