@@ -1695,3 +1695,18 @@ def test_myeloma_measures(pipe, text, expected):
 ])
 def test_a_diameter_names_a_vessel_only_when_it_says_so(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # muscle-disease trials' function and heart measures
+    ("Valid screening 6-minute walk distance (6MWD) greater than or equal to (≥) 150 meters",
+     [("6-minute walk distance", ">=", 150, "m")]),
+    ("Patients able to walk at least 325 meters in the 6-minutes walk test", [("6-minute walk distance", ">=", 325, "m")]),
+    ("Screening 6MWD ≤ 80% of predicted for age and height", [("6-minute walk distance", "<=", 80, "%")]),
+    ("Left ventricular ejection fraction < 45% or fractional shortening < 25%",
+     [("LVEF", "<", 45, "%"), ("shortening fraction", "<", 25, "%")]),
+    # an area in 'meter square' is no length in meters: the value stays the body surface area's
+    ("Body surface area (BSA) less than 1.67 meter square", [("BSA", "<", 1.67, None)]),
+])
+def test_walk_distance_and_shortening_fraction(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
