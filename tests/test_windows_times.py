@@ -291,3 +291,17 @@ def test_prohibited_medications_are_their_own_subject(components, text, expected
 def test_a_time_taken_immediately_before_the_visit(components):
     text = "Receiving montelukast for at least 3 days immediately prior to the screening visit"
     assert [w[:4] for w in windows_with_spans(components, text)] == [("montelukast", 3, "days", STABLE)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a list goes on past 'chronic', 'previous treatment with' and 'or other forms of'
+    ("Use of anticoagulants or antiplatelet agents, previous treatment with investigational drugs, idebenone or other "
+     "forms of coenzyme Q10 within 1 month of dosing",
+     ["anticoagulants", "antiplatelet therapy", "idebenone", "coenzyme q10"]),
+    ("Use of immunosuppressants, chronic corticosteroids or investigational drug(s) within 8 weeks of enrollment",
+     ["immunosuppressants", "corticosteroids"]),
+    # 'prior' alone joins nothing: it starts the next statement of an old layout
+    ("At least 4 weeks since prior chemotherapy Prior nitrosourea required", ["chemotherapy"]),
+])
+def test_a_list_goes_on_past_chronic_previous_and_other_forms_of(components, text, expected):
+    assert [w[0] for w in windows_with_spans(components, text)] == expected
