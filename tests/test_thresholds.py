@@ -1710,3 +1710,18 @@ def test_a_diameter_names_a_vessel_only_when_it_says_so(pipe, text, expected):
 ])
 def test_walk_distance_and_shortening_fraction(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # glucose without 'fasting' or a time is the blood glucose; a random or fasted one keeps its name
+    ("Baseline lab values: glucose < 50 or > 400 mg/dl, platelets < 100,000/mm3",
+     [("blood glucose", "<", 50, "mg/dL"), ("blood glucose", ">", 400, "mg/dL"), ("platelets", "<", 100000, "cells/uL")]),
+    ("Blood glucose values are < 2.8 or > 22.0 mmol/L",
+     [("blood glucose", "<", 2.8, "mmol/L"), ("blood glucose", ">", 22.0, "mmol/L")]),
+    ("Random glucose > 200 mg/dL", [("random glucose", ">", 200, "mg/dL")]),
+    ("A fasted plasma glucose (FPG) of less than 5.6 mmol/l at screening", [("fasting glucose", "<", 5.6, "mmol/L")]),
+    # a glucose named without a value is no threshold
+    ("Glucose-6-phosphate dehydrogenase deficiency", []),
+])
+def test_blood_random_and_fasting_glucose(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
