@@ -845,6 +845,7 @@ _RATE_AFTER_DRUG_RE = re.compile(
 )
 _FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
+_OF_ITS_EVENT_RE = re.compile(r"\s+(?:of|from|after)\s+", re.IGNORECASE)  # 'within 3 hours of stroke onset'
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
 _PARENTHESIS_OPEN_RE = re.compile(r"\s*(?:elevations?\s*|levels?\s*)?\(", re.IGNORECASE)
@@ -1022,6 +1023,8 @@ class ThresholdLinker:
                 self._lasting_at_least(text, quantity, *fitting[0])
                 if fitting[0][1] == "age" and quantity.form == "bare":
                     self._onset_before_age(text, quantity, mention=fitting[0][0])
+            if rule == "value-then-measure" and quantity.form == "bare":
+                self._time_limit(text, quantity, *fitting[0])  # 'within 3 hours of stroke onset'
             if rule == "unit-implies-measure" and quantity.form == "bare":
                 named = [mention for mention, measure in named_before if measure == quantity.implies]
                 self._onset_before_age(text, quantity, mention=named[0] if named else None)
@@ -1316,7 +1319,14 @@ class ThresholdLinker:
             return
         if not contains_any(text[mention.start : mention.end].lower(), events):
             return
-        if self.grammar.is_time_limit(text, quantity) and not _FROM_OTHER_EVENT_RE.match(text, quantity.end):
+        # 'within 3 hours of stroke onset': a mention after the time is the event it counts from; one before it
+        # ('disease onset within 2 years of the diagnosis of cancer') may count from another
+        if mention.start >= quantity.end and not _OF_ITS_EVENT_RE.fullmatch(text, quantity.end, mention.start):
+            return
+        counts_from_its_own_event = mention.start >= quantity.end
+        if self.grammar.is_time_limit(text, quantity) and (
+            counts_from_its_own_event or not _FROM_OTHER_EVENT_RE.match(text, quantity.end)
+        ):
             quantity.comparisons = [("<=", value) for _, value in quantity.comparisons]
             quantity.form = "simple"
 

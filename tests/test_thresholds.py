@@ -1725,3 +1725,16 @@ def test_walk_distance_and_shortening_fraction(pipe, text, expected):
 ])
 def test_blood_random_and_fasting_glucose(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a time within which a treatment starts after the disease's (or stroke's) onset: the longest the disease has lasted
+    ("Patients treated with alteplase within 3 hours of stroke onset", [("disease duration", "<=", 3, "hours")]),
+    ("Therapy must be initiated within 3 hours of onset of stroke symptoms", [("disease duration", "<=", 3, "hours")]),
+    ("Randomized within 6 hours of the onset of symptoms", [("disease duration", "<=", 6, "hours")]),
+    # a window before entry that the next statement's 'Onset' follows counts from the entry, not the onset
+    ("At least 2 relapses within 2 years prior to entry Onset of first relapse at least 1 year prior",
+     [("disease duration", ">=", 1, "years")]),
+])
+def test_a_time_counted_from_the_onset_is_the_disease_duration(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
