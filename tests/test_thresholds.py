@@ -1738,3 +1738,16 @@ def test_blood_random_and_fasting_glucose(pipe, text, expected):
 ])
 def test_a_time_counted_from_the_onset_is_the_disease_duration(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # how long ago the symptoms began, counted to the screening or study entry
+    ("Symptom onset ≤ 24 months from screening visit", [("disease duration", "<=", 24, "months")]),
+    ("ALS symptom onset for no more than 3 yrs at study entry", [("disease duration", "<=", 3, "years")]),
+    ("Onset of weakness within 3 years prior to enrollment", [("disease duration", "<=", 3, "years")]),
+    ("ALS ≤ 3 years since symptom onset", [("disease duration", "<=", 3, "years")]),
+    # another disease diagnosed within a time is no duration of this one
+    ("A helminth parasitic infection diagnosed within 24 weeks prior to consent", []),
+])
+def test_symptom_onset_counted_to_the_study_entry(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
