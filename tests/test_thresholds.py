@@ -1745,7 +1745,7 @@ def test_a_time_counted_from_the_onset_is_the_disease_duration(pipe, text, expec
     ("Symptom onset ≤ 24 months from screening visit", [("disease duration", "<=", 24, "months")]),
     ("ALS symptom onset for no more than 3 yrs at study entry", [("disease duration", "<=", 3, "years")]),
     ("Onset of weakness within 3 years prior to enrollment", [("disease duration", "<=", 3, "years")]),
-    ("ALS ≤ 3 years since symptom onset", [("disease duration", "<=", 3, "years")]),
+    ("Enrolled ≤ 3 years since symptom onset", [("disease duration", "<=", 3, "years")]),
     # another disease diagnosed within a time is no duration of this one
     ("A helminth parasitic infection diagnosed within 24 weeks prior to consent", []),
 ])
