@@ -1751,3 +1751,14 @@ def test_a_time_counted_from_the_onset_is_the_disease_duration(pipe, text, expec
 ])
 def test_symptom_onset_counted_to_the_study_entry(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ALS trials' breathing measures: the slow vital capacity, and a vital capacity named without 'forced'
+    ("Slow vital capacity (SVC) ≥ 60% of predicted", [("SVC", ">=", 60, "%")]),
+    ("Upright slow vital capacity ≥ 70% predicted", [("SVC", ">=", 70, "%")]),
+    ("Vital capacity less than 50% of predicted", [("vital capacity", "<", 50, "%")]),
+    ("Forced vital capacity (FVC) ≥ 70% of predicted", [("FVC", ">=", 70, "%")]),
+])
+def test_slow_and_plain_vital_capacity(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
