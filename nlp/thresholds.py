@@ -392,6 +392,7 @@ class QuantityGrammar:
             self._share_listed_operator(text, quantities)
         if len(quantities) > 1:
             _share_the_unit_after_a_pair(text, quantities)
+            _share_the_operator_across_units(text, quantities)
         return quantities, scales
 
     def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
@@ -647,6 +648,25 @@ def _share_the_unit_after_a_pair(text: str, quantities: list[Quantity]) -> None:
             and _PAIR_GAP_RE.fullmatch(text, first.end, second.start)
         ):
             first.unit, first.unit_kind, first.implies = second.unit, second.unit_kind, second.implies
+
+
+_OTHER_UNIT_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or|&)\s*")
+
+
+def _share_the_operator_across_units(text: str, quantities: list[Quantity]) -> None:
+    """'reversibility of at least 12% and 200 mL': a value in another unit right after a bound, joined by
+    'and' or 'or', is the same kind of bound on the measure (a time is not: '> 5 mg and 2 years'; nor the same
+    bound restated in another unit of its kind: '> 2 mg/dL or 177 umol/L')."""
+    for first, second in zip(quantities, quantities[1:]):
+        if (
+            first.form == "simple" and second.form == "bare" and len(first.comparisons) == 1
+            and first.unit is not None and second.unit is not None and first.unit_kind != second.unit_kind
+            and "time" not in (first.unit_kind, second.unit_kind)
+            and _OTHER_UNIT_GAP_RE.fullmatch(text, first.end, second.start)
+        ):
+            op = first.comparisons[0][0]
+            second.comparisons = [(op, value) for _, value in second.comparisons]
+            second.form = "simple"
 
 
 def _times(value, factor):

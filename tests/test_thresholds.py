@@ -1762,3 +1762,14 @@ def test_symptom_onset_counted_to_the_study_entry(pipe, text, expected):
 ])
 def test_slow_and_plain_vital_capacity(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a bound's value in another kind of unit after 'and' or 'or' is the same bound
+    ("Reversibility of FEV1 of at least 12% and 200 mL after albuterol",
+     [("FEV1 reversibility", ">=", 12, "%"), ("FEV1 reversibility", ">=", 200, "mL")]),
+    # the same bound restated in another unit of its kind stays one bound
+    ("Serum creatinine > 2 mg/dL or 177 umol/L", [("serum creatinine", ">", 2, "mg/dL")]),
+])
+def test_a_bound_shared_by_a_value_in_another_unit(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
