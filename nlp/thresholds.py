@@ -650,6 +650,7 @@ def _share_the_unit_after_a_pair(text: str, quantities: list[Quantity]) -> None:
             first.unit, first.unit_kind, first.implies = second.unit, second.unit_kind, second.implies
 
 
+IMPLICIT_AGE_ABOVE = 2  # years: a bound this small, with no word saying it is an age, is no age
 _OTHER_UNIT_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or|&)\s*")
 
 
@@ -1290,6 +1291,8 @@ class ThresholdLinker:
             return False
         if quantity.suffix_op in self.grammar.age_suffixes:
             return True
+        if all(value is not None and value <= IMPLICIT_AGE_ABOVE for _, value in quantity.comparisons):
+            return False  # '< 1 year', 'at least 2 years' alone: how long something lasted more often than an age
         words_before = _WORD_RE.findall(text[max(0, quantity.start - 30) : quantity.start])
         words_after = _WORD_RE.findall(text[quantity.end : quantity.end + 25])
         if any(word.lower() in self.age_blockers_before for word in words_before[-3:]):

@@ -1773,3 +1773,16 @@ def test_slow_and_plain_vital_capacity(pipe, text, expected):
 ])
 def test_a_bound_shared_by_a_value_in_another_unit(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a small number of years with no word saying it is an age is how long something lasted
+    ("Symptoms for ≤ 2 years", [("disease duration", "<=", 2, "years")]),
+    ("Previous treatment ≤ 2 years", []),
+    ("Less than one year", []),
+    # an age it stays when the text says so
+    ("Children ≥ 2 years of age", [("age", ">=", 2, "years")]),
+    ("Participants ≥ 18 years", [("age", ">=", 18, "years")]),
+])
+def test_a_small_bound_in_years_is_no_age_unless_the_text_says_so(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
