@@ -260,10 +260,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 292 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 304 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.857, 24229), "regimens": (0.808, 2323), "windows": (0.712, 10893)}
+    floors = {"thresholds": (0.858, 25038), "regimens": (0.805, 2374), "windows": (0.711, 11272)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
