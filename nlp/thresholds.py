@@ -1342,13 +1342,13 @@ class ThresholdLinker:
             return
         if not contains_any(text[mention.start : mention.end].lower(), events):
             return
-        # 'within 3 hours of stroke onset': a mention after the time is the event it counts from; one before it
-        # ('disease onset within 2 years of the diagnosis of cancer') may count from another
-        if mention.start >= quantity.end and not _OF_ITS_EVENT_RE.fullmatch(text, quantity.end, mention.start):
+        # 'within 3 hours of stroke onset': a mention right after the time's 'of' is the event it counts from; a
+        # mention before the time ('disease onset within 2 years of the diagnosis of cancer') may count from another
+        mention_after = mention.start >= quantity.end
+        if mention_after and not _OF_ITS_EVENT_RE.fullmatch(text, quantity.end, mention.start):
             return
-        counts_from_its_own_event = mention.start >= quantity.end
         if self.grammar.is_time_limit(text, quantity) and (
-            counts_from_its_own_event or not _FROM_OTHER_EVENT_RE.match(text, quantity.end)
+            mention_after or not _FROM_OTHER_EVENT_RE.match(text, quantity.end)
         ):
             quantity.comparisons = [("<=", value) for _, value in quantity.comparisons]
             quantity.form = "simple"
