@@ -180,7 +180,7 @@ def mask_escapes(text: str) -> str:
                 text = _RESTATED_DIGITS_RE.sub(_spaces, text)
         if "the" in lowered and (not text.isascii() or _NUMBERLESS_TIME_MARK_RE.search(lowered)):
             text = _NUMBERLESS_TIME_RE.sub(_one_unit, text)
-        if "within a" in lowered:
+        if "within a" in lowered or "least a" in lowered:
             text = _WITHIN_A_UNIT_RE.sub("1", text)
     return mask_punctuation_runs(text)
 
@@ -229,9 +229,9 @@ _NUMBERLESS_TIME_RE = re.compile(
 )
 
 
-# "within a month of screening": the article counts the unit ("within 1 month"); only after "within", since
-# "twice a day" and "once a week" are frequencies
-_WITHIN_A_UNIT_RE = re.compile(r"(?<=within[ \t])a(?=[ \t]+(?:year|month|week|day)\b)", re.IGNORECASE)
+# "within a month of screening", "for at least a month": the article counts the unit ("within 1 month"); only after
+# "within" and "at least", since "twice a day" and "once a week" are frequencies
+_WITHIN_A_UNIT_RE = re.compile(r"(?:(?<=within[ \t])|(?<=at[ \t]least[ \t]))a(?=[ \t]+(?:year|month|week|day)\b)", re.IGNORECASE)
 
 # The quick test for it, on the lowercased text (it starts with a literal, which the regex engine skips ahead to)
 _NUMBERLESS_TIME_MARK_RE = re.compile(r"the[ \t]+(?:(?:past|last|previous|preceding|prior)[ \t]+)?(?:year|month|week)")

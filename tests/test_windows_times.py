@@ -305,3 +305,19 @@ def test_a_time_taken_immediately_before_the_visit(components):
 ])
 def test_a_list_goes_on_past_chronic_previous_and_other_forms_of(components, text, expected):
     assert [w[0] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'at least a month': the article counts one unit
+    ("Subjects can be on a stable dose of riluzole for at least a month", [("riluzole", 1, "months")]),
+    # 'Interferon-beta' is the interferon, first in its list as elsewhere
+    ("Interferon-beta, glatiramer acetate or fingolimod therapy had to have been stopped 3 or more months before enrolment",
+     [("interferon", 3, "months"), ("glatiramer acetate", 3, "months"), ("fingolimod", 3, "months")]),
+    # a list goes on past 'or its derivatives'
+    ("Use of valproate, methotrexate or its derivatives, or corticosteroids within 2 days",
+     [("valproic acid", 2, "days"), ("methotrexate", 2, "days"), ("corticosteroids", 2, "days")]),
+    # the glycoprotein IIb/IIIa inhibitors of stroke and cardiology trials
+    ("Use of glycoprotein IIb - IIIa inhibitors within the past 72 hours", [("glycoprotein IIb/IIIa inhibitors", 3, "days")]),
+])
+def test_interferon_beta_gp_iib_iiia_and_at_least_a_month(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
