@@ -260,10 +260,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 304 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 308 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.858, 25038), "regimens": (0.805, 2374), "windows": (0.711, 11272)}
+    floors = {"thresholds": (0.857, 25205), "regimens": (0.806, 2377), "windows": (0.712, 11305)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
