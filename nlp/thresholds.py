@@ -866,7 +866,7 @@ _RATE_AFTER_DRUG_RE = re.compile(
 )
 _FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
-_OF_ITS_EVENT_RE = re.compile(r"\s+(?:of|from|after)\s+", re.IGNORECASE)  # 'within 3 hours of stroke onset'
+_OF_ITS_EVENT_RE = re.compile(r"\s+(?:(?:of|from|after)\s+)?", re.IGNORECASE)  # 'within 3 hours of stroke onset', 'within 5 years after disease onset'
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
 _PARENTHESIS_OPEN_RE = re.compile(r"\s*(?:elevations?\s*|levels?\s*)?\(", re.IGNORECASE)

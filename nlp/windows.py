@@ -119,9 +119,13 @@ TIME_THEN_USE_RE = re.compile(
     r"(?:(?:has|have|had)\s+)?(?:been\s+)?(?:used|taken|received|treated\s+with|given)\s+(?:(?:any|an?|other)\s+)?",
     re.IGNORECASE,
 )
-USE_BEFORE_TIME_RE = re.compile(r"\b(?:has|have)\s+(?:taken|received|used)$", re.IGNORECASE)
-USE_AFTER_TIME_RE = re.compile(r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:an?|any)\s+)?", re.IGNORECASE)
+# 'have received within 4 weeks, X'; 'currently, or within the previous 24 hours, on X'
+USE_BEFORE_TIME_RE = re.compile(r"\b(?:(?:has|have)\s+(?:taken|received|used)|currently,?\s+or)$", re.IGNORECASE)
+USE_AFTER_TIME_RE = re.compile(
+    r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
+)
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
+CLASS_THEN_ITS_MEMBERS_RE = re.compile(r"[^,;:()]{3,60}\(\s*(?:i\.\s?e\.|namely)\s*,?\s*", re.IGNORECASE)  # not "e.g.": examples leave the class the subject
 LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins a list's items, beyond blanks
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
 FOR_BEFORE_RE = re.compile(WINDOW_PATTERNS["for_before"]["regex"], re.IGNORECASE)
@@ -290,6 +294,10 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X',
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
+WASHOUT_FOR_RE = re.compile(
+    r"(?:\s+(?:is|are|will\s+be)\s+(?:required|needed|necessary|mandatory))?\s+for\s+(?:(?:the|an?|any|all)\s+)?(?P<modifiers>)",
+    re.IGNORECASE,
+)
 OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
     r"[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?"
@@ -1701,6 +1709,9 @@ def _subjects_of(
     if USE_BEFORE_TIME_RE.search(opening) and (comma := USE_AFTER_TIME_RE.match(text, time.end)):
         # 'currently receiving, or have received within 4 weeks before enrollment, RAAS blockade'
         after = [s for s in subjects if s.start == comma.end() and s.end <= segment_end]
+        if not after:  # '…, on an oral direct thrombin inhibitor (i.e., dabigatran)': the bracket's members
+            after = [s for s in subjects if s.start > comma.end() and s.end <= segment_end][:1]
+            after = after if after and CLASS_THEN_ITS_MEMBERS_RE.fullmatch(text, comma.end(), after[0].start) else []
         if after:
             listed = _list_starting_with(text, [s for s in subjects if s.start >= comma.end() and s.end <= segment_end])
             listed = _semicolon_list_going_on(text, listed, subjects)
@@ -1730,6 +1741,8 @@ def _therapy_of_the_time(
     """'Previously treated patients within 2 weeks of topical therapy', 'Use in the last 3 months of
     biological therapy': the therapy right after 'of' (or 'with')."""
     of = OF_THERAPY_RE.match(text, time.end)
+    if of is None and time.kind in ("washout", "leading_washout"):
+        of = WASHOUT_FOR_RE.match(text, time.end)  # 'a washout period of 12 weeks (is required) for fingolimod'
     # a bracket closes after the time only when the time is all it holds: '(within 3 months) with X'
     if of is None or (of.group().startswith(")") and not text[: time.start].rstrip().endswith("(")):
         return [], None

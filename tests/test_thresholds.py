@@ -1786,3 +1786,42 @@ def test_a_bound_shared_by_a_value_in_another_unit(pipe, text, expected):
 ])
 def test_a_small_bound_in_years_is_no_age_unless_the_text_says_so(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the time since the onset or the diagnosis, named before its limit
+    ("Time since onset of weakness due to ALS ≤ 18 months at the screening visit", [("disease duration", "<=", 18, "months")]),
+    ("Time since the first symptom onset less than 3 years", [("disease duration", "<", 3, "years")]),
+    # a limit counted from the diagnosis or the onset, written before them
+    ("Not more than 36 months from diagnosis", [("disease duration", "<=", 36, "months")]),
+    ("Greater than 12 months after symptom onset", [("disease duration", ">", 12, "months")]),
+    ("Screened within 2 years after disease onset", [("disease duration", "<=", 2, "years")]),
+    ("Enrolled between 3 and 10 days after symptom onset",
+     [("disease duration", ">=", 3, "days"), ("disease duration", "<=", 10, "days")]),
+    # the onset of the symptoms and its limit, with no anchor, or with a bracketed other unit before 'prior'
+    ("Onset of motor neuron disease symptoms ≤ 3 years", [("disease duration", "<=", 3, "years")]),
+    ("Onset of weakness within 60 weeks (about 14 months) prior to the first visit", [("disease duration", "<=", 60, "weeks")]),
+    ("Onset of symptoms of acute stroke within 72 hours prior to enrolment", [("disease duration", "<=", 72, "hours")]),
+    # stroke trials: the onset and its limit, the time from the onset to the treatment
+    ("Acute ischaemic stroke with onset \\< 6 hours", [("disease duration", "<", 6, "hours")]),
+    ("Symptom onset to randomisation time ≤ 24 hours", [("disease duration", "<=", 24, "hours")]),
+    # an onset limited in years of age is no duration
+    ("Onset of symptoms ≤ 40 years of age", [("age", "<=", 40, "years")]),
+    # the next statement's age is no limit of the onset; the onset of menopause is no disease's
+    ("Onset of symptoms of FSGS Age ≤ 40 years at randomization", [("age", "<=", 40, "years")]),
+    ("Women less than 2 years after the onset of menopause", []),
+])
+def test_the_time_since_the_onset_or_the_diagnosis(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an inhaled corticosteroid dosed in micrograms is the ICS dose; budesonide in milligrams is oral
+    ("Daily dose of ≥ 250 µg fluticasone propionate or equivalent", [("inhaled corticosteroid dose", ">=", 250, "mcg/day")]),
+    ("More than 800 μg of inhaled budesonide", [("inhaled corticosteroid dose", ">", 800, "mcg")]),
+    ("Oral budesonide up to 9 mg daily", [("budesonide dose", "<=", 9, "mg/day")]),
+    # the ratio's long name with a slash
+    ("Forced Expiratory Volume / Forced Vital Capacity (FEV1/FVC) below 75%", [("FEV1/FVC", "<", 75, "%")]),
+])
+def test_inhaled_corticosteroid_doses_and_the_fev1_fvc_ratio(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)

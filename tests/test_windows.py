@@ -1099,3 +1099,32 @@ def test_radiotherapy_procedures_and_immunization_as_list_items(components, text
 ])
 def test_washouts_required_of_the_drugs_before_and_anti_vegf(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Lists and washouts in stroke, multiple sclerosis and muscle-disease texts.
+@pytest.mark.parametrize("text, expected", [
+    # a bracket of members joined by '&' names them, not the class
+    ("Use of anticoagulant medication (warfarin & apixaban) in the past 72 hours",
+     [("warfarin", 3, "days", "used_within"), ("apixaban", 3, "days", "used_within")]),
+    # iron given as a supplement, by whatever name
+    ("Received iron supplementation within the last 8 weeks", [("iron supplements", 8, "weeks", "used_within")]),
+    ("Has recently (within 60 days) been given iron replacement therapy",
+     [("iron supplements", 60, "days", "used_within")]),
+    # 'currently, or within N, on X': the use then and the use now; a class's members in an 'i.e.' bracket
+    ("Patients currently, or within the past 2 weeks, on warfarin", [("warfarin", 2, "weeks", "used_within")]),
+    ("Patients currently, or within the previous 48 hours, on an oral factor Xa inhibitor (i.e., rivaroxaban)",
+     [("rivaroxaban", 2, "days", "used_within")]),
+    # examples ('e.g.') of a class the lexicon does not know name no subject of their own
+    ("Women taking, or who have taken in the past 3 months, drugs that cause weight gain (e.g., olanzapine, insulin)", []),
+    # 'at least off X for N' is a washout
+    ("Patients must be at least off fingolimod or natalizumab for 8 weeks",
+     [("fingolimod", 8, "weeks", "last_used_before"), ("natalizumab", 8, "weeks", "last_used_before")]),
+    # a washout period of N for X, or N of a washout period of X
+    ("A washout period of 4 weeks for leflunomide is required", [("leflunomide", 4, "weeks", "last_used_before")]),
+    ("A washout period of 6 weeks is mandatory for rituximab", [("rituximab", 6, "weeks", "last_used_before")]),
+    ("8 weeks of a washout period of teriflunomide", [("teriflunomide", 8, "weeks", "last_used_before")]),
+    # the drug named before its washout keeps it whatever follows the time
+    ("Methotrexate requires a washout period of 12 weeks for safety", [("methotrexate", 12, "weeks", "last_used_before")]),
+])
+def test_ampersand_members_iron_currently_on_and_washout_periods_for(components, text, expected):
+    assert windows_of(components, text) == expected
