@@ -301,7 +301,7 @@ WASHOUT_FOR_RE = re.compile(
 OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
     r"[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?"
-    r"(?:\s+and\s+(?:throughout|during)\s+the\s+(?:study|trial))?"
+    r"(?:\s*\(?\s*and\s+(?:throughout|during)\s+the\s+(?:clinical\s+)?(?:study|trial)\s*\)?)?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"

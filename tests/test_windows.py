@@ -1128,3 +1128,22 @@ def test_washouts_required_of_the_drugs_before_and_anti_vegf(components, text, e
 ])
 def test_ampersand_members_iron_currently_on_and_washout_periods_for(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Psychotropic washout lists of neurodevelopmental trials.
+@pytest.mark.parametrize("text, expected", [
+    # a class written with its bracketed abbreviation in the middle of its name
+    ("Treatment within the 4 weeks prior to baseline with monoamine (MAO) inhibitors or lamotrigine",
+     [("monoamine oxidase inhibitors", 4, "weeks", "used_within"), ("lamotrigine", 4, "weeks", "used_within")]),
+    # the time may say that the ban goes on through the trial, in brackets
+    ("Treatment within the 3 weeks prior to baseline (and throughout the clinical trial) with memantine",
+     [("memantine", 3, "weeks", "used_within")]),
+    # a list goes on past a 'racemic' drug, an investigational item and 'any medication in the X class'
+    # (the glutamate a receptor is named after is no drug taken)
+    ("Treatment within the 10 days before screening with lithium, racemic ketamine, investigational metabotropic glutamate "
+     "receptor (mGluR) medications, oxytocin, or any medication in the statin class",
+     [("lithium", 10, "days", "used_within"), ("ketamine", 10, "days", "used_within"), ("oxytocin", 10, "days", "used_within"),
+      ("statins", 10, "days", "used_within")]),
+])
+def test_psychotropic_washout_lists(components, text, expected):
+    assert windows_of(components, text) == expected
