@@ -1144,6 +1144,10 @@ def test_ampersand_members_iron_currently_on_and_washout_periods_for(components,
      "receptor (mGluR) medications, oxytocin, or any medication in the statin class",
      [("lithium", 10, "days", "used_within"), ("ketamine", 10, "days", "used_within"), ("oxytocin", 10, "days", "used_within"),
       ("statins", 10, "days", "used_within")]),
+    # a list goes on past a drug given as pulses
+    ("Treatment with dapsone, methylprednisolone pulses or cyclophosphamide within 6 months before inclusion",
+     [("dapsone", 6, "months", "used_within"), ("methylprednisolone", 6, "months", "used_within"),
+      ("cyclophosphamide", 6, "months", "used_within")]),
 ])
 def test_psychotropic_washout_lists(components, text, expected):
     assert windows_of(components, text) == expected
