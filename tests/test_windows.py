@@ -1130,7 +1130,7 @@ def test_ampersand_members_iron_currently_on_and_washout_periods_for(components,
     assert windows_of(components, text) == expected
 
 
-# Psychotropic washout lists of neurodevelopmental trials.
+# Washout lists of neurodevelopmental, vasculitis and vaccine trials.
 @pytest.mark.parametrize("text, expected", [
     # a class written with its bracketed abbreviation in the middle of its name
     ("Treatment within the 4 weeks prior to baseline with monoamine (MAO) inhibitors or lamotrigine",
@@ -1148,6 +1148,11 @@ def test_ampersand_members_iron_currently_on_and_washout_periods_for(components,
     ("Treatment with dapsone, methylprednisolone pulses or cyclophosphamide within 6 months before inclusion",
      [("dapsone", 6, "months", "used_within"), ("methylprednisolone", 6, "months", "used_within"),
       ("cyclophosphamide", 6, "months", "used_within")]),
+    # an ongoing drug therapy changed, a medication dosage changed: the trial's concomitant medications
+    ("No change in an ongoing drug therapy due to drug toxicity within 1 month prior to enrolment",
+     [("concomitant medications", 1, "months", "stable_for")]),
+    ("Requiring a change in medication dosage in the 2 months prior to enrolment",
+     [("concomitant medications", 2, "months", "dose_changed_within")]),
 ])
-def test_psychotropic_washout_lists(components, text, expected):
+def test_washout_lists_of_psychotropic_immunosuppressive_and_concomitant_drugs(components, text, expected):
     assert windows_of(components, text) == expected
