@@ -66,8 +66,9 @@ _HEADER_STEP = (
     r"(?:\s+(?:for|at|during|in)\s+(?:the\s+)?|\s*[(\-–]\s*)"
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
+# (also the kind alone on its line: "Inclusion", "Exclusion")
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|" + _KINDS + r")\s+criteri(?:a|on)"
+    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|" + _KINDS + r")(?:\s+criteri(?:a|on))?"
     r"(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
@@ -76,6 +77,14 @@ _HEADER_LINE_RE = re.compile(
 _PREFIXED_HEADER_LINE_RE = re.compile(
     r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>" + _KINDS + r")\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
 )
+
+
+def _names_itself_a_header(text: str, start: int, end: int, header: re.Match) -> bool:
+    """A header that does not say 'criteria' ('Exclusion' alone on its line) must look like one: a capital
+    first letter and no full stop."""
+    if header.re is not _HEADER_LINE_RE or "riteri" in header.group().lower():
+        return True
+    return text[start].isupper() and not text[start:end].rstrip().endswith(".")
 
 
 def _may_end_in_criteria(tail: str) -> bool:
@@ -246,6 +255,8 @@ class _CriteriaSplitter:
         header = join_if = None
         if _HEADER_START_RE.match(self.text, start, end):
             header = _HEADER_WITH_COLON_RE.match(self.text, start, end) or _HEADER_LINE_RE.match(self.text, start, end)
+            if header and not _names_itself_a_header(self.text, start, end, header):
+                header = None  # '... prior to\n inclusion.': a wrapped sentence's last word, not a header
             join_if = None if header else _JOIN_IF_HEADER_RE.match(self.text, start, end)
         elif _may_end_in_criteria(self.text[max(start, end - 14) : end]):
             header = _PREFIXED_HEADER_LINE_RE.match(self.text, start, end)

@@ -94,6 +94,9 @@ def test_standard_api_layout_with_nesting_and_sections():
         # two letters swapped, as registry typos have it
         ("Exlcusion Criteria:", "exclusion"),
         ("Inclsuion criteria", "inclusion"),
+        # the kind alone on its line
+        ("Exclusion", "exclusion"),
+        ("INCLUSION", "inclusion"),
     ],
 )
 def test_header_forms(header, section):
@@ -120,6 +123,17 @@ def test_a_line_that_says_more_after_criteria_for_is_no_header():
     assert items("Inclusion Criteria:\n\n* x\n\nExclusion criteria for the sub-study are the same") == [
         ("x", "inclusion", None, 0),
         ("Exclusion criteria for the sub-study are the same", "inclusion", None, 0),
+    ]
+
+
+def test_a_wrapped_sentence_that_ends_in_the_kind_is_no_header():
+    text = "Exclusion Criteria:\n\n  - No dose change within 1 month prior to\n    inclusion.\n  - Renal failure"
+    assert [section for _, section, _, _ in items(text)] == ["exclusion", "exclusion"]
+
+
+def test_a_word_of_the_kind_that_starts_a_criterion_is_no_header():
+    assert items("Inclusion Criteria:\n\n* Exclusion of other causes of myopathy") == [
+        ("Exclusion of other causes of myopathy", "inclusion", None, 0)
     ]
 
 

@@ -1825,3 +1825,14 @@ def test_the_time_since_the_onset_or_the_diagnosis(pipe, text, expected):
 ])
 def test_inhaled_corticosteroid_doses_and_the_fev1_fvc_ratio(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # benign prostatic hyperplasia trials: the peak urinary flow, the residual and the voided volumes
+    ("Peak urinary flow rate (Qmax) between 4 mL/s and 12 mL/s", [("Qmax", ">=", 4, "mL/s"), ("Qmax", "<=", 12, "mL/s")]),
+    ("Qmax ≤ 15 ml/sec with a voided volume of at least 150 ml",
+     [("Qmax", "<=", 15, "mL/s"), ("voided volume", ">=", 150, "mL")]),
+    ("Post-void residual urine volume > 300 mL", [("post-void residual volume", ">", 300, "mL")]),
+])
+def test_urinary_flow_and_bladder_volumes(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
