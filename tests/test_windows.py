@@ -1156,3 +1156,15 @@ def test_ampersand_members_iron_currently_on_and_washout_periods_for(components,
 ])
 def test_washout_lists_of_psychotropic_immunosuppressive_and_concomitant_drugs(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Bone-active drugs of osteoporosis trials.
+@pytest.mark.parametrize("text, expected", [
+    ("Treatment with strontium ranelate within the last 5 years", [("strontium", 5, "years", "used_within")]),
+    ("Parathyroid hormone or PTH analogues within 6 months",
+     [("parathyroid hormone", 6, "months", "used_within"), ("pth analogues", 6, "months", "used_within")]),
+    # strontium given as radiotherapy (strontium-89) is no medication
+    ("At least 4 weeks since prior radiotherapy (8 weeks for strontium therapy)", []),
+])
+def test_strontium_and_pth_analogues(components, text, expected):
+    assert windows_of(components, text) == expected
