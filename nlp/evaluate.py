@@ -132,7 +132,7 @@ def _generic_names() -> dict[str, str]:
 
 # One spelling per unit: "ug", "µg" and "mcg" are the same unit, and so are "mg/m^2" and "mg/m2".
 _UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "msec": "ms", "iu/l": "u/l", "mg%": "mg/dl", "mm/hr": "mm/h",
-                   "g/24hr": "g/24h", "sec": "s", "seconds": "s", "u/ml": "iu/ml",
+                   "g/24hr": "g/24h", "sec": "s", "seconds": "s", "u/ml": "iu/ml", "ml/sec": "ml/s",
                    # one micro-unit per millilitre is one milli-unit per litre
                    "µiu/ml": "uiu/ml", "μiu/ml": "uiu/ml", "mcu/ml": "uiu/ml", "µu/ml": "uiu/ml", "miu/l": "uiu/ml"}
 _UNIT_PARTS = (("^2", "2"), ("²", "2"), ("μ", "µ"), ("umol", "µmol"), ("ug/", "mcg/"), ("µg/", "mcg/"), (" ", ""))

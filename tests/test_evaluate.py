@@ -152,6 +152,13 @@ def test_fields_the_match_key_leaves_out_are_compared_on_matched_facts():
     assert "relation (not scored) agrees on 1 of 2" in format_report(evaluate_studies(golds, extracted))
 
 
+def test_a_flow_rate_in_millilitres_per_second_is_one_unit_however_written():
+    golds = [{"nct_id": "NCT1", "thresholds": [th(measure="Qmax", op="<", value=15, unit="mL/sec")], "windows": []}]
+    extracted = {"NCT1": {"thresholds": [th(measure="Qmax", op="<", value=15, unit="mL/s")], "windows": []}}
+    kinds = evaluate_studies(golds, extracted)["kinds"]
+    assert (kinds["thresholds"]["field_compared"], kinds["thresholds"]["field_agrees"]) == (1, 1)
+
+
 def test_agreement_scores_a_second_annotation_like_predictions():
     window = {"section": "exclusion", "subject": "methotrexate", "value": 4, "unit": "weeks", "relation": "used_within"}
     first = [
@@ -260,15 +267,15 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 308 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 332 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.857, 25205), "regimens": (0.806, 2377), "windows": (0.712, 11305)}
+    floors = {"thresholds": (0.856, 27124), "regimens": (0.806, 2395), "windows": (0.711, 12319)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
     # what the score leaves out: a matched threshold's unit, regimen's route, window's relation
-    field_floors = {"thresholds": 0.956, "regimens": 0.90, "windows": 0.93}
+    field_floors = {"thresholds": 0.955, "regimens": 0.90, "windows": 0.93}
     for kind, floor in field_floors.items():
         row = report["kinds"][kind]
         assert row["field_agrees"] >= floor * row["field_compared"], (kind, row["field_agrees"], row["field_compared"])
