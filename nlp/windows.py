@@ -294,10 +294,6 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'less than 14 days have elapsed since last radiation therapy or chemotherapy', 'initiation (within 3 months) with X',
 # 'stable for 30 days prior to Baseline and throughout the study with X', 'within 6 months of inclusion of X',
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
-WASHOUT_FOR_RE = re.compile(
-    r"(?:\s+(?:is|are|will\s+be)\s+(?:required|needed|necessary|mandatory))?\s+for\s+(?:(?:the|an?|any|all)\s+)?(?P<modifiers>)",
-    re.IGNORECASE,
-)
 OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
     r"[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?"
@@ -314,6 +310,11 @@ OF_THERAPY_RE = re.compile(
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
     r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|intravitreal|periocular|intra-?articular|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
     r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|palliative|curative|salvage|induction|consolidation|maintenance|definitive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    re.IGNORECASE,
+)
+# 'a washout period of 12 weeks (is required) for fingolimod': a washout's therapy after 'for'
+WASHOUT_FOR_RE = re.compile(
+    r"(?:\s+(?:is|are|will\s+be)\s+(?:required|needed|necessary|mandatory))?\s+for\s+(?:(?:the|an?|any|all)\s+)?(?P<modifiers>)",
     re.IGNORECASE,
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
