@@ -865,8 +865,10 @@ _RATE_AFTER_DRUG_RE = re.compile(
     re.IGNORECASE,
 )
 _FOR_BEFORE_RE = re.compile(r"(?<![A-Za-z])for\s*$", re.IGNORECASE)
+# what stands between a time and the event named right after it: 'within 3 hours of stroke onset', 'within 5 years
+# after disease onset', '24 months from diagnosis' (the mention may itself start with 'from'/'after'/'since')
+_OF_ITS_EVENT_RE = re.compile(r"\s+(?:(?:of|from|after)\s+)?", re.IGNORECASE)
 # "within 2 years of the diagnosis of cancer": the time counts from another event
-_OF_ITS_EVENT_RE = re.compile(r"\s+(?:(?:of|from|after)\s+)?", re.IGNORECASE)  # 'within 3 hours of stroke onset', 'within 5 years after disease onset'
 _FROM_OTHER_EVENT_RE = re.compile(r"\s+(?:of|from|after|before)\s+(?:the\s+)?(?:diagnos|onset|start)", re.IGNORECASE)
 _MEASURE_VALUE_GAP_RE = re.compile(r"(?:[^\d;\n]|\n(?![ \t]*\n)){0,60}")
 _PARENTHESIS_OPEN_RE = re.compile(r"\s*(?:elevations?\s*|levels?\s*)?\(", re.IGNORECASE)
