@@ -296,7 +296,8 @@ TREATMENT_DURATION_BEFORE_RE = re.compile(
 # 'treated in the 2 weeks prior to randomisation with X' (the time ends at 'prior')
 OF_THERAPY_RE = re.compile(
     r"\)?(?:(?:\s+(?:prior\s+to|before)|(?<=prior)\s+to)\s+(?:the\s+)?(?:first\s+dose\s+of\s+(?:the\s+)?study\s+)?"
-    r"[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?"
+    r"(?:(?:(?:the\s+)?sign(?:ing|ature)\s+(?:of\s+)?(?:the\s+)?)?informed\s+consent(?:\s+form)?"
+    r"|[\w-]+(?:\s+(?:visit|\d{1,2}\b)|\s+(?:drug|study)\s+(?:administration|treatment|dosing))?)"
     r"(?:\s*\(?\s*and\s+(?:throughout|during)\s+the\s+(?:clinical\s+)?(?:study|trial)\s*\)?)?"
     r"|\s+of\s+(?:the\s+)?(?:inclusion|screening|baseline|randomi[sz]ation|enrol?ment|study\s+entry|day\s+1)\b)?"
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
@@ -820,6 +821,19 @@ STEROID_ROUTES_BEFORE_RE = re.compile(
 )
 STEROID_ROUTE_RE = re.compile(rf"\b(?:{STEROID_ROUTE_WORDS})\b", re.IGNORECASE)
 STEROID_NAMES = {name for name in STEROID_BY_ROUTE.values() if name}
+STEROID_BY_ROUTE_ALONE = {k: v for k, v in STEROID_ROUTES["alone"].items() if not k.startswith("_")}
+_ALONE_ROUTE_WORDS = "|".join(map(re.escape, STEROID_BY_ROUTE_ALONE))
+STEROID_ROUTE_ALONE_BEFORE_RE = re.compile(
+    rf"\b(?P<route>{_ALONE_ROUTE_WORDS})\s+(?:(?:long-acting|sustained[\s-]release|depot)\s+)?"
+    rf"(?:(?:injections?|depots?|implants?|use|administration)\s+of\s+(?:an?\s+|any\s+)?)?$",
+    re.IGNORECASE,
+)
+# a route or a list word just before the route: 'intraocular or periocular steroids' names no one route
+ROUTE_LISTED_BEFORE_RE = re.compile(
+    rf"(?:\b(?:{_ALONE_ROUTE_WORDS}|{STEROID_ROUTE_WORDS}|sub-?tenon'?s?|subconjunctival|peribulbar|retrobulbar|orbital)\b"
+    rf"|[,/])\s*(?:\(\w+\)\s*)?(?:and/or|or|and)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _steroids_by_route(text: str, subjects: list[Subject]) -> list[Subject]:
@@ -831,13 +845,23 @@ def _steroids_by_route(text: str, subjects: list[Subject]) -> list[Subject]:
         routes = (STEROID_ROUTES_BEFORE_RE.search(text, max(0, subject.start - 120), subject.start)
                   if len(subject.names) == 1 and subject.names[0] in STEROID_NAMES else None)
         if routes is None:
-            found.append(subject)
+            found.append(_steroid_by_its_one_route(text, subject))
             continue
         words = [w.lower() for w in STEROID_ROUTE_RE.findall(text, routes.start(), subject.end)]
         names = {STEROID_BY_ROUTE[w] for w in words}
         names = tuple(sorted(n for n in names if n)) or subject.names
         found.append(subject if names == subject.names else replace(subject, names=names, start=routes.start()))
     return found
+
+
+def _steroid_by_its_one_route(text: str, subject: Subject) -> Subject:
+    if subject.names != ("corticosteroids",):
+        return subject
+    route = STEROID_ROUTE_ALONE_BEFORE_RE.search(text, max(0, subject.start - 60), subject.start)
+    if route is None or ROUTE_LISTED_BEFORE_RE.search(text, max(0, route.start() - 30), route.start()):
+        return subject
+    name = STEROID_BY_ROUTE_ALONE[route.group("route").lower()]
+    return replace(subject, names=(name,), start=route.start())
 
 
 def _topical_when_listed_after_topical(text: str, subjects: list[Subject]) -> list[Subject]:

@@ -50,7 +50,7 @@ NOT_WINDOWS = re.compile(
     r"antibod|supplement|nootrop|vaccin|contrast|diagnos|probe|disinfect|steriliz|anesthe|anaesthe|analges|solvent|"
     r"excipient|preservative|dialys|radiopharm|pesticid|insecticid|herbicid|carcinogen|mutagen|toxin|poison|pollut|"
     # MeSH's grouping names, which name no therapy: 'dopamine effects', 'pharmacological mechanisms of action'
-    r"effects?$|activity$|mechanisms?\b|mediators?$|repellent|solutions?$|^neurotransmitters?$|amino acids|^immune factors"
+    r"effects?$|activity$|mechanisms?\b|mediators?$|repellent|solutions?$|^neurotransmitters?$|amino acids|^immune factors?$"
 )
 
 
@@ -73,10 +73,29 @@ def main(rds_dir: str) -> None:
             if NAME_RE.fullmatch(term) and len(term) >= 5 and len(term.split()) <= 5 and term not in known \
                     and not NOT_WINDOWS.search(term):
                 kept.setdefault(term, names[ui])
+    kept = with_plurals(kept, known)
     doc = {"_doc": "Drug class names -> the MeSH class they name; built by scripts/build_drug_classes.py. "
                    "Source: " + SOURCE + ".", "names": kept}
     json.dump(doc, sys.stdout, indent=0, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def with_plurals(kept: dict[str, str], known: set[str]) -> dict[str, str]:
+    """The names and, where MeSH gives a name of several words in the singular only, its plural too ('colony
+    stimulating factor' -> '… factors'); not of one word ('predate' is a brand and a verb)."""
+    plurals = {}
+    for name, named in kept.items():
+        if " " not in name:
+            continue
+        if name.endswith("y") and not name.endswith(("ay", "ey", "oy")):
+            plural = name[:-1] + "ies"
+        elif name[-1:].isalpha() and not name.endswith(("s", "x", "sh", "ch")):
+            plural = name + "s"
+        else:
+            continue
+        if plural not in kept and plural not in known and not NOT_WINDOWS.search(plural):
+            plurals[plural] = named
+    return {**kept, **plurals}
 
 
 def _mesh_tables(thesaurus, tree_table, actions):

@@ -1168,3 +1168,35 @@ def test_washout_lists_of_psychotropic_immunosuppressive_and_concomitant_drugs(c
 ])
 def test_strontium_and_pth_analogues(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Movement-disorder, eye and obesity trials.
+@pytest.mark.parametrize("text, expected", [
+    # 'prior to informed consent' closes the time before the list 'with X, Y'
+    ("Treatment within the previous 6 months prior to informed consent with bupropion, cinnarizine, "
+     "or any anti-psychotic medication",
+     [("bupropion", 6, "months", "used_within"), ("cinnarizine", 6, "months", "used_within"),
+      ("antipsychotics", 6, "months", "used_within")]),
+    # classes of movement-disorder trials, each under whichever of its names the text uses
+    ("Any treatment with anti-Parkinson's drugs or anti-tremor medications within 3 months prior to screening",
+     [("dopaminergic therapy", 3, "months", "used_within"), ("tremor medications", 3, "months", "used_within")]),
+    ("Use of tremorgenic drugs or centrally acting medications within 14 days",
+     [("tremorogenic drugs", 14, "days", "used_within"), ("cns-active medications", 14, "days", "used_within")]),
+    # a list goes on past a word it does not know ('selegeline', misspelt) before its last item
+    ("Reserpine, amphetamines, selegeline or MAOIs within 6 months of enrolment",
+     [("reserpine", 6, "months", "used_within"), ("amphetamines", 6, "months", "used_within"),
+      ("monoamine oxidase inhibitors", 6, "months", "used_within")]),
+    # a class the vocabulary gives in the singular only, named in the plural
+    ("At least 2 weeks since prior colony stimulating factors", [("colony stimulating factors", 2, "weeks", "last_used_before")]),
+    # a corticosteroid given by one route into or around the eye is named by it; several routes name the corticosteroids
+    ("Intravitreal corticosteroids in either eye within 6 months prior to randomisation",
+     [("intravitreal corticosteroids", 6, "months", "used_within")]),
+    ("Have a periocular injection of corticosteroids within 2 months of baseline",
+     [("periocular corticosteroids", 2, "months", "used_within")]),
+    ("Intraocular or periocular corticosteroids within 3 months", [("corticosteroids", 3, "months", "used_within")]),
+    # drugs named by what they are taken for
+    ("Have been treated with drugs that promote weight loss (for example, phentermine) within 3 months of screening",
+     [("weight loss drugs", 3, "months", "used_within")]),
+])
+def test_movement_disorder_classes_eye_routes_and_weight_loss_drugs(components, text, expected):
+    assert windows_of(components, text) == expected
