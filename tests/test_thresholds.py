@@ -1691,7 +1691,7 @@ def test_myeloma_measures(pipe, text, expected):
     # a diameter alone says not what is measured (a tumour, a lesion, a node): no vessel's diameter
     ("Gallstones at least 5 mm in diameter on ultrasound", []),
     ("Bifurcated lesions with both distal branches at least 2 mm in diameter", []),
-    ("Reference vessel diameter ≥ 2.5 mm by visual estimate", [("vessel diameter", ">=", 2.5, "mm")]),
+    ("Reference vessel diameter ≥ 2.5 mm by visual estimate", [("reference vessel diameter", ">=", 2.5, "mm")]),
 ])
 def test_a_diameter_names_a_vessel_only_when_it_says_so(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
@@ -1835,4 +1835,23 @@ def test_inhaled_corticosteroid_doses_and_the_fev1_fvc_ratio(pipe, text, expecte
     ("Post-void residual urine volume > 300 mL", [("post-void residual volume", ">", 300, "mL")]),
 ])
 def test_urinary_flow_and_bladder_volumes(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the artery a stenosis narrows names the measure, before or after the value
+    ("Symptomatic occlusion or >70% stenosis of the internal carotid artery.", [("carotid stenosis", ">", 70, "%")]),
+    ("Carotid stenosis ≥ 70% and ≤ 99% by carotid ultrasound",
+     [("carotid stenosis", ">=", 70, "%"), ("carotid stenosis", "<=", 99, "%")]),
+    ("Angiographic evidence of ≥ 50% stenosis of one or more major coronary arteries", [("coronary stenosis", ">=", 50, "%")]),
+    ("A relevant intracranial atherosclerotic stenosis ≥60%", [("intracranial stenosis", ">=", 60, "%")]),
+    # haemophilia: the factor's activity (% or IU/dL) and the inhibitor's titre in Bethesda units
+    ("Established severe hemophilia A (FVIII:C <1%)", [("factor VIII", "<", 1, "%")]),
+    ("Hemophilia A and residual FVIII levels <= 1 IU/dL", [("factor VIII", "<=", 1, "IU/dL")]),
+    ("Developed inhibitors to FVIII protein at any time (>=0.6 Bethesda units [BU] on any single test)",
+     [("FVIII inhibitor titer", ">=", 0.6, "BU")]),
+    # growth: the bone age, in years
+    ("Bone age < 13 years", [("bone age", "<", 13, "years")]),
+])
+def test_stenoses_haemophilia_factors_and_bone_age(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
