@@ -1681,12 +1681,25 @@ def _names_its_own_therapies(text: str, subjects: list[Subject], time: TimeExpre
     return any(time.end <= s.start and (close < 0 or s.end <= close) and s.medication for s in subjects)
 
 
+# 'Ongoing use of doxycycline or indomethacin; or use of these within 2 months': the list the clause before names
+THESE_BEFORE_TIME_RE = re.compile(
+    r"[\s;,]*(?:(?:or|and)\s+)?(?:(?:the\s+)?(?:use|treatment|intake|administration)\s+(?:of|with)\s+)?(?:any\s+of\s+)?"
+    r"(?:these|those|either)(?:\s+(?:drugs?|medications?|agents?|treatments?|therapies|products))?\s*",
+    re.IGNORECASE,
+)
+CLAUSE_GAP_RE = re.compile(r"[\s)]*[;,]?\s*")
+
+
 def _subjects_of(
     text: str, subjects: list[Subject], segment_start: int, time: TimeExpression, segment_end: int
 ) -> tuple[list[Subject], str]:
     """(subjects, rule); rule is "" when subjects are there but the window is about something else
     (a blocker), None when nothing names a therapy."""
     before = [s for s in subjects if segment_start <= s.start and s.end <= time.start]
+    if not before and THESE_BEFORE_TIME_RE.fullmatch(text, segment_start, time.start):
+        named = [s for s in subjects if s.end <= segment_start]
+        if named and CLAUSE_GAP_RE.fullmatch(text, named[-1].end, segment_start):
+            return [s for s in _list_ending_with(text, named) if s.medication], f"window_{time.kind}_of_these"
     if time.kind == "restated" and _names_its_own_therapies(text, subjects, time):
         before = []  # '… since prior chemotherapy (6 weeks for nitrosoureas)': the therapies after the time
     excluded_spans = [m.span() for m in EXCLUDED_BRACKET_RE.finditer(text, segment_start, time.start)]

@@ -1200,3 +1200,26 @@ def test_strontium_and_pth_analogues(components, text, expected):
 ])
 def test_movement_disorder_classes_eye_routes_and_weight_loss_drugs(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Osteoarthritis and Alzheimer's disease trials.
+@pytest.mark.parametrize("text, expected", [
+    # 'use of these' in the next clause gives the list before it its time
+    ("Ongoing use of doxycycline, indomethacin, glucosamine and/or chondroitin; or use of these within 2 months of Screening",
+     [("doxycycline", 2, "months", "used_within"), ("indomethacin", 2, "months", "used_within"),
+      ("glucosamine", 2, "months", "used_within"), ("chondroitin sulfate", 2, "months", "used_within")]),
+    # cholinesterase inhibitors by their abbreviation; Alzheimer's disease medications as a class
+    ("Concomitant use of AChEIs and/or memantine within 30 days before first MMSE score",
+     [("cholinesterase inhibitors", 30, "days", "used_within"), ("memantine", 30, "days", "used_within")]),
+    ("If receiving an approved Alzheimer's disease treatment (such as acetylcholinesterase inhibitors, memantine or "
+     "aducanumab) the dose must have been stable for at least 3 months",
+     [("alzheimer's disease medication", 3, "months", "stable_for")]),
+    # a list goes on past 'other approved' before its last item
+    ("Donepezil, galantamine, or other approved treatments for Alzheimer's disease during the previous 2 weeks",
+     [("donepezil", 2, "weeks", "used_within"), ("galantamine", 2, "weeks", "used_within"),
+      ("alzheimer's disease medication", 2, "weeks", "used_within")]),
+    # 'AD' stands for atopic dermatitis as often: no class of its own
+    ("Systemic treatment for AD within 3 months", [("systemic therapy", 3, "months", "used_within")]),
+])
+def test_use_of_these_cholinesterase_inhibitors_and_alzheimers_medications(components, text, expected):
+    assert windows_of(components, text) == expected
