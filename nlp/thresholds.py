@@ -281,7 +281,7 @@ class QuantityGrammar:
             ("scale", re.compile(
                 rf"(?:\(?\s*on\s+(?:a|the|an)\s+)?(?<![\d.])[01]\s*(?:-|–|to)\s*(?P<max>{body})"
                 r"(?:\s*(?:-?\s*points?|cm|mm))?(?:[^.;()\d\n]|\n(?![ \t]*\n)){0,60}?\b(?:scale|VAS|NRS)\b\)?"
-                rf"|\(?\s*(?:on|in)\s+(?:a|the|an)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
+                rf"|\(?\s*(?:(?:on|in)\s+(?:a|the|an)|out\s+of(?:\s+(?:a|the))?)\s+(?P<max2>{body})[\s-]*(?:cm|mm|points?|-point)?\s+"
                 r"[^.;()\d\n]{0,40}?\b(?:scale|VAS)\b\)?"
                 rf"|\(\s*out\s+of\s+(?:a\s+)?(?:(?:possible|maximum|total)\s+)?(?:of\s+)?(?P<max3>{body})"
                 r"(?:\s+(?:total|possible|maximum|points?|score))*\s*\)"
@@ -889,7 +889,13 @@ _DOSE_OF_AFTER_RE = re.compile(r"\s*\)?\s*of\s+")
 _CLAUSE_DRUG_REACH = 160
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _OR_EQUIVALENT_RE = re.compile(r"\bor\s+(?:an?\s+)?equivalents?\b", re.IGNORECASE)
-_VALUE_MEASURE_GAP_RE = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*")
+_VALUE_MEASURE_GAP_RE = re.compile(
+    r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*"
+    # '40 mm on a 100 mm visual analogue scale', '40mm out of 100mm VAS': the scale's length between
+    r"|\s*(?:on|out\s+of)\s+(?:(?:a|the|an)\s+)?\d+(?:\.\d+)?\s*-?\s*(?:mm|cm|points?)\s+"
+    r"|\s*\(\s*0\s*(?:-|–|to)\s*\d+\s*(?:mm|cm|points?)?\s+",  # '≥ 40 mm (0-100 mm VAS)'
+    re.IGNORECASE,
+)
 _PERCENT_OF_RE = re.compile(
     r"\s*(?:\((?:inclusive|%)\)\s*)?of\s+(?:(?:his\s+or\s+her|their|the|total)\s+){0,3}", re.IGNORECASE
 )
@@ -908,14 +914,14 @@ _COORDINATION_GAP_RE = re.compile(
 )
 _ON_SCALE_RE = re.compile(
     # "on the CDASI", "on the Proximal Manual Muscle Strength Testing 8-Muscle Group Assessment (MMT-8)"
-    r"\bon\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
+    r"\b(?:on|out\s+of)\s+(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){0,3}(?:\(\s*)?|(?-i:(?:[A-Z0-9][\w-]*\s+){1,9})\(\s*)$", re.IGNORECASE
 )
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
 _MEASURES_AFTER_LIMIT_RE = re.compile(
     r"\s*(?:\(\s*(?:either\s+|of\s+|(?:i\.\s?e|e\.\s?g)\.?,?\s*)?|(?:range\s+)?for\s+(?:the\s+)?(?:either\s+)?)", re.IGNORECASE
 )
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")
-_SCORE_WORD_RE = re.compile(r"\bscores?\b", re.IGNORECASE)
+_SCORE_WORD_RE = re.compile(r"\b(?:scores?|pain|rated)\b", re.IGNORECASE)  # 'pain … 40 mm on a 100 mm VAS' rates the pain
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _SYMBOL_BEFORE_MEASURE_RE = re.compile(r"[ \t]*\\?(?P<op><=|>=|<|>|≤|≥)[ \t]*")
 _OPERATOR_SEEN_FROM_THE_MEASURE = {"<": ">", "<=": ">=", "≤": ">=", ">": "<", ">=": "<=", "≥": "<="}
@@ -955,7 +961,9 @@ class ThresholdLinker:
         scale_index = _SpanIndex([_Span(start, end) for start, end, _maximum in scales])
         mentions = _SpanIndex(
             _without_members(text, [
-                m for m in mentions if not quantity_index.overlaps(m.start, m.end) and not scale_index.overlaps(m.start, m.end)
+                m for m in mentions if not quantity_index.overlaps(m.start, m.end)
+                # 'on a 100 mm visual analogue scale': the note names its scale, which the value before it is read on
+                and (not scale_index.overlaps(m.start, m.end) or self.rules.get(m.measure, {}).get("generic_scale"))
             ], self.rules)
         )
         _attach_scales(text, quantity_index, scales)
