@@ -120,9 +120,11 @@ TIME_THEN_USE_RE = re.compile(
     re.IGNORECASE,
 )
 # 'have received within 4 weeks, X'; 'currently, or within the previous 24 hours, on X'
-USE_BEFORE_TIME_RE = re.compile(r"\b(?:(?:has|have)\s+(?:taken|received|used)|currently,?\s+or)$", re.IGNORECASE)
+USE_BEFORE_TIME_RE = re.compile(
+    r"\b(?:(?:(?:has|have)\s+)?(?:taken|received|used|undergone)|currently,?\s+or)$", re.IGNORECASE
+)
 USE_AFTER_TIME_RE = re.compile(
-    r"(?:\s+(?:before|prior\s+to)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
+    r"(?:\s+(?:before|prior\s+to|of)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
 )
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
 CLASS_THEN_ITS_MEMBERS_RE = re.compile(r"[^,;:()]{3,60}\(\s*(?:i\.\s?e\.|namely)\s*,?\s*", re.IGNORECASE)  # not "e.g.": examples leave the class the subject
@@ -1093,7 +1095,7 @@ def is_washout_header(text: str) -> bool:
 # 'within the specified time periods:', 'in the time frames listed below': each item states its own time
 PERIODS_HEADER_RE = re.compile(
     r"\b(?:within|during|in|for|according\s+to)\s+(?:the\s+)?"
-    r"(?:specified|following|indicated|listed|respective|stated|defined)\s+"
+    r"(?:specified|following|indicated|listed|respective|stated|defined|required)\s+"
     r"(?:defined\s+)?(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
     r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
     re.IGNORECASE,

@@ -1223,3 +1223,29 @@ def test_movement_disorder_classes_eye_routes_and_weight_loss_drugs(components, 
 ])
 def test_use_of_these_cholinesterase_inhibitors_and_alzheimers_medications(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Washout tables and lists of multiple sclerosis, osteoarthritis and migraine trials.
+@pytest.mark.parametrize("text, expected", [
+    # each item's own washout in brackets
+    ("Intra-articular steroids to study joint (3 month washout), doxycycline (3 month washout), or arthroscopy",
+     [("corticosteroids", 3, "months", "last_used_before"), ("doxycycline", 3, "months", "last_used_before")]),
+    # a table of drugs, each row ending in its time, under 'for the required period'
+    ("The patient must be off the following treatment agents for the required period prior to enrollment: "
+     "glatiramer acetate, azathioprine - 24 weeks; corticosteroids - 6 weeks",
+     [("glatiramer acetate", 24, "weeks", "used_within"), ("azathioprine", 24, "weeks", "used_within"),
+      ("corticosteroids", 6, "weeks", "used_within")]),
+    # a list goes on past 'or' and a word it does not know
+    ("Therapy with glatiramer acetate, statins or nonspecific phosphodiesterase inhibitors within 3 months",
+     [("glatiramer acetate", 3, "months", "used_within"), ("statins", 3, "months", "used_within"),
+      ("phosphodiesterase inhibitors", 3, "months", "used_within")]),
+    # hyaluronic acid by the names of its use
+    ("Prior viscosupplement therapy within 3 months of study", [("hyaluronic acid", 3, "months", "used_within")]),
+    ("Previous intra-articular HA injection into the study knee within the last 9 months",
+     [("hyaluronic acid", 9, "months", "used_within")]),
+    # migraine preventives, whichever words name them
+    ("Any change in the dose of any prophylactic migraine medication in the 2 months prior to screening",
+     [("migraine prophylactic medications", 2, "months", "dose_changed_within")]),
+])
+def test_washout_tables_lists_past_an_unknown_word_hyaluronic_acid_and_migraine_preventives(components, text, expected):
+    assert windows_of(components, text) == expected
