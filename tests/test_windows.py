@@ -1249,3 +1249,12 @@ def test_use_of_these_cholinesterase_inhibitors_and_alzheimers_medications(compo
 ])
 def test_washout_tables_lists_past_an_unknown_word_hyaluronic_acid_and_migraine_preventives(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Use of an ED treatment within 4 weeks before screening", [("erectile dysfunction treatments", 4, "weeks", "used_within")]),
+    ("Use of PDE-5 inhibitor, or other treatments for erectile dysfunction within the last 4 weeks",
+     [("pde-5 inhibitors", 4, "weeks", "used_within"), ("erectile dysfunction treatments", 4, "weeks", "used_within")]),
+])
+def test_treatments_for_erectile_dysfunction_as_a_class(components, text, expected):
+    assert windows_of(components, text) == expected
