@@ -319,7 +319,8 @@ class QuantityGrammar:
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
                 # "80% predicted and above": the suffix after the percent of predicted
                 rf"(?:(?<=%)\s+(?:of\s+)?predicted(?=\s+(?:{suffix})\b))?"
-                rf"(?:\s*(?P<suffix>{suffix}){_NOT_A_PREFIX})?(?![A-Za-z0-9])",
+                # '< 90/50mmHg': a blood pressure pair's unit may be glued to it
+                rf"(?:\s*(?P<suffix>{suffix}){_NOT_A_PREFIX})?(?:(?![A-Za-z0-9])|(?<=\d)(?=mm\s*Hg\b))",
                 re.IGNORECASE,
             )),
             ("range", re.compile(
@@ -890,7 +891,7 @@ _CLAUSE_DRUG_REACH = 160
 _COORDINATOR_RE = re.compile(r"\b(?:and|or)\b", re.IGNORECASE)
 _OR_EQUIVALENT_RE = re.compile(r"\bor\s+(?:an?\s+)?equivalents?\b", re.IGNORECASE)
 _VALUE_MEASURE_GAP_RE = re.compile(
-    r"\s*(?:[A-Za-z-]+\s+){0,2}?\s*"
+    r"\s*(?:(?!(?:or|and)\b)[A-Za-z-]+\s+){0,2}?\s*"  # not past 'or': '> 170 or < 90 mm Hg or diastolic …' is systolic
     # '40 mm on a 100 mm visual analogue scale', '40mm out of 100mm VAS': the scale's length between
     r"|\s*(?:on|out\s+of)\s+(?:(?:a|the|an)\s+)?\d+(?:\.\d+)?\s*-?\s*(?:mm|cm|points?)\s+"
     r"|\s*\(\s*0\s*(?:-|–|to)\s*\d+\s*(?:mm|cm|points?)?\s+",  # '≥ 40 mm (0-100 mm VAS)'

@@ -1872,3 +1872,20 @@ def with_scales(pipe, text):
 ])
 def test_a_visual_analogue_scale_named_after_the_value(pipe, text, expected):
     assert with_scales(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the second bound of 'SBP > 170 or < 90 mm Hg' is the systolic's, not the diastolic's named after 'or'
+    ("Systolic Blood Pressure > 170 or < 90 mm Hg or diastolic blood pressure > 100 or < 50 mm Hg",
+     [("systolic blood pressure", ">", 170, "mmHg"), ("systolic blood pressure", "<", 90, "mmHg"),
+      ("diastolic blood pressure", ">", 100, "mmHg"), ("diastolic blood pressure", "<", 50, "mmHg")]),
+    # the unit in words
+    ("Systolic blood pressure greater than 170 or less than 90 millimeters of mercury",
+     [("systolic blood pressure", ">", 170, "mmHg"), ("systolic blood pressure", "<", 90, "mmHg")]),
+    # hypotension named with its pair; a unit glued to the pair
+    ("Uncontrolled arrhythmias, hypotension (<90/50mm Hg), or uncontrolled hypertension",
+     [("systolic blood pressure", "<", 90, "mmHg"), ("diastolic blood pressure", "<", 50, "mmHg")]),
+    ("SBP/DBP > 170/100mmHg", [("systolic blood pressure", ">", 170, "mmHg"), ("diastolic blood pressure", ">", 100, "mmHg")]),
+])
+def test_blood_pressure_bounds_joined_by_or_and_glued_units(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
