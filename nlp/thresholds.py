@@ -1423,6 +1423,8 @@ class ThresholdLinker:
                     fact["unit"] = unit
                 if quantity.scale_max is not None:
                     fact["scale_max"] = quantity.scale_max
+                elif fact.get("unit") in rule.get("scale_by_unit", {}):
+                    fact["scale_max"] = rule["scale_by_unit"][fact["unit"]]  # '≥ 40 mm on the VAS': the 100 mm line
                 fact.update(start=start, end=end, rule=f"{quantity.form}:{quantity.rule}")
                 facts.append(fact)
         return facts

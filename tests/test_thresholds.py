@@ -1863,8 +1863,9 @@ def test_stenoses_haemophilia_factors_and_bone_age(pipe, text, expected):
     ("Knee pain rated greater than 4 cm on a 10 cm visual analog scale (VAS)", [("VAS", ">", 4, 10)]),
     ("Have more than 40mm out of 100mm VAS at randomization", [("VAS", ">", 40, 100)]),
     ("Pain intensity ≥ 40 mm (0-100 mm VAS)", [("VAS", ">=", 40, 100)]),
-    # a VAS pain score is the VAS
-    ("VAS pain score >= 30 mm in the signal knee", [("VAS", ">=", 30, None)]),
+    # a VAS pain score is the VAS; in millimetres or centimetres with no scale named, the standard 100 mm line
+    ("VAS pain score >= 30 mm in the signal knee", [("VAS", ">=", 30, 100)]),
+    ("Knee pain VAS > 4 cm", [("VAS", ">", 4, 10)]),
 ])
 def test_a_visual_analogue_scale_named_after_the_value(pipe, text, expected):
     assert quads(pipe, text) == sorted(expected)
