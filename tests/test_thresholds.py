@@ -1822,6 +1822,10 @@ def test_the_time_since_the_onset_or_the_diagnosis(pipe, text, expected):
     ("Oral budesonide up to 9 mg daily", [("budesonide dose", "<=", 9, "mg/day")]),
     # the ratio's long name with a slash
     ("Forced Expiratory Volume / Forced Vital Capacity (FEV1/FVC) below 75%", [("FEV1/FVC", "<", 75, "%")]),
+    # reversibility as the increase in (absolute) FEV1
+    ("An increase in absolute forced expiratory volume in 1 second (FEV1) of at least 12% after albuterol",
+     [("FEV1 reversibility", ">=", 12, "%")]),
+    ("Demonstrate an increase of absolute FEV1 of >= 12%", [("FEV1 reversibility", ">=", 12, "%")]),
 ])
 def test_inhaled_corticosteroid_doses_and_the_fev1_fvc_ratio(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
