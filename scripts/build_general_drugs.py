@@ -55,6 +55,9 @@ CHEMICAL_LAST_WORD_RE = re.compile(
 )
 MIN_LENGTH = 4
 MAX_WORDS = 4  # longer names are chemical descriptions no criterion writes
+# 'interferon beta-1a intramuscular' (Avonex), 'sumatriptan nasal': the source names some products by their route;
+# the drug is the same whichever way it is given
+ROUTE_SUFFIX_RE = re.compile(r" (?:intramuscular|subcutaneous|nasal|inhalation)$")
 PLAIN_NAME_RE = re.compile(r"[a-z0-9][a-z0-9 '+./-]*[a-z0-9)]")  # no commas: they would split a list
 
 
@@ -89,7 +92,7 @@ def general_names(dictionary: dict) -> dict[str, str]:
             or THERAPY_CLASS_RE.fullmatch(variant)
         ):
             continue
-        generic = curated.get(canonical, canonical)
+        generic = ROUTE_SUFFIX_RE.sub("", curated.get(canonical, canonical))
         if generic in EXCLUDED or EXCLUDED_RE.fullmatch(generic) or not PLAIN_NAME_RE.fullmatch(generic):
             continue
         names[variant] = generic

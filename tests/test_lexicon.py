@@ -217,6 +217,9 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("3TC", "lamivudine"),
     ("TDF", "tenofovir"),
     ("TAF", "tenofovir alafenamide"),  # another prodrug, not TDF
+    ("Avonex", "interferon beta-1a"),  # the drug, whichever route its brand is given by
+    ("Rebif", "interferon beta-1a"),
+    ("Minirin", "desmopressin"),
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic
