@@ -1,4 +1,5 @@
-"""Dump every fact the extractor finds in all stored records (real, fixtures, gold, synthetic) to JSON,
+"""Dump every fact the extractor finds in all stored records (real, fixtures, gold and blind gold sets,
+synthetic) to JSON,
 so a speed change can be checked to extract exactly the same facts:
 
     .venv/bin/python benchmarks/dump_facts.py /tmp/before.json
@@ -20,6 +21,7 @@ RECORD_DIRS = (
     SHARED / "pages",
     ROOT / "tests" / "fixtures" / "studies",
     ROOT / "tests" / "gold" / "records",
+    *sorted((ROOT / "tests" / "gold" / "unseen").glob("set*/records"), key=lambda p: int(p.parent.name[3:])),
 )
 
 
