@@ -124,12 +124,18 @@ class WordStartAlternation:
             start = word.start()
             if start < resume:
                 continue
-            beginning = text[start:min(start + self.prefix_length, endpos)]
-            # case-insensitive matching of other scripts has its own rules: the whole alternation decides
-            regex = self._regex_for(beginning.lower()) if beginning.isascii() else self.whole
+            regex = self._regex_at(text, start, endpos)
             if regex is not None and (match := regex.match(text, start, endpos)):
                 yield match
                 resume = match.end()
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        return self.whole.fullmatch(text, pos, len(text) if endpos is None else endpos)
+        endpos = len(text) if endpos is None else min(endpos, len(text))
+        regex = self._regex_at(text, pos, endpos)
+        return regex.fullmatch(text, pos, endpos) if regex is not None else None
+
+    def _regex_at(self, text: str, start: int, endpos: int) -> re.Pattern | None:
+        """The alternation to try at `start`: the alternatives its first letters allow."""
+        beginning = text[start:min(start + self.prefix_length, endpos)]
+        # case-insensitive matching of other scripts has its own rules: the whole alternation decides
+        return self._regex_for(beginning.lower()) if beginning.isascii() else self.whole

@@ -102,3 +102,12 @@ CLASS_WORDS = st.sampled_from(
 def test_therapy_classes_match_as_the_one_regex_on_any_word_sequence(words, joint):
     text = joint.join(words)
     assert spans(THERAPY_CLASS_RE.finditer(text)) == spans(THERAPY_CLASS_RE.whole.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CLASS_WORDS, min_size=1, max_size=4), st.sampled_from(["", " ", "-"]))
+def test_therapy_classes_fullmatch_as_the_one_regex(words, joint):
+    text = joint.join(words)
+    for start in (0, 1):
+        found, expected = THERAPY_CLASS_RE.fullmatch(text, start), THERAPY_CLASS_RE.whole.fullmatch(text, start)
+        assert (found and spans([found])) == (expected and spans([expected]))
