@@ -613,6 +613,8 @@ class QuantityGrammar:
                 quantity.implies = unit.get("implies")
                 if unit.get("multiplier"):  # "<3.0 × 1000 cells/mm3" is < 3000 cells/uL
                     quantity.comparisons = [(op, _times(value, unit["multiplier"])) for op, value in quantity.comparisons]
+                if unit.get("percent_above"):  # "< 20% above the upper limit of normal" is < 1.2 x ULN
+                    quantity.comparisons = [(op, _percent_above(value)) for op, value in quantity.comparisons]
                 return
 
     def _unit_groups(self, pattern: re.Pattern) -> list[tuple[int, dict]]:
@@ -669,6 +671,10 @@ def _share_the_operator_across_units(text: str, quantities: list[Quantity]) -> N
             op = first.comparisons[0][0]
             second.comparisons = [(op, value) for _, value in second.comparisons]
             second.form = "simple"
+
+
+def _percent_above(value):
+    return _times(round(100 + value, 6), 0.01) if value is not None else None
 
 
 def _times(value, factor):

@@ -1890,3 +1890,22 @@ def test_a_visual_analogue_scale_named_after_the_value(pipe, text, expected):
 ])
 def test_blood_pressure_bounds_joined_by_or_and_glued_units(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # pituitary hormones: growth hormone (random, nadir, peak) and IGF-1 in its spellings
+    ("Patient must have serum GH level ≤ 2.5 ng/mL and serum IGF-I ≤ 1.3 ULN at visit 1",
+     [("GH", "<=", 2.5, "ng/mL"), ("IGF-1", "<=", 1.3, "xULN")]),
+    ("Insulin-like growth factor 1 > 1.3 x ULN for age and sex", [("IGF-1", ">", 1.3, "xULN")]),
+    ("growth hormone deficiency with a peak GH < 10 ng/mL on two stimulation tests", [("peak GH", "<", 10, "ng/mL")]),
+    # a percentage above the upper limit of normal is a multiple of it
+    ("IGF-1 levels no higher than 10% above the upper limit of the normal range for age",
+     [("IGF-1", "<=", 1.1, "xULN")]),
+    ("Baseline liver transaminase levels >50% above the upper limit of normal",
+     [("ALT", ">", 1.5, "xULN"), ("AST", ">", 1.5, "xULN")]),
+    ("Elevated bilirubin (more than 10% above the ULN)", [("bilirubin", ">", 1.1, "xULN")]),
+    # a percentage above anything else stays a percentage
+    ("HbA1c above 7 % and a weight 20% above ideal body weight", [("HbA1c", ">", 7, "%")]),
+])
+def test_pituitary_hormones_and_a_percentage_above_the_upper_limit(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
