@@ -265,6 +265,8 @@ WASHOUT_FOR_RE = re.compile(
 )
 ITEM_LEAD_RE = re.compile(WINDOW_PATTERNS["item_lead"], re.IGNORECASE)
 HEADER_END_RE = re.compile(r"[^.;:\n]*:\s*$")
+# 'Use within 2 months of 1) X, 2) Y': the criterion ends with 'of' where its run-in list was split off
+LIST_OPENER_END_RE = re.compile(r"[^.;:\n]*(?::|\bof)\s*$")
 LETTER_RE = re.compile(r"[A-Za-z]")
 EQUIVALENT_AFTER_RE = re.compile(r"\s*(?:-\s*|\(?\s*or\s+(?:an?\s+)?)?equivalents?\b", re.IGNORECASE)
 # 'prednisone (or equivalent)', 'prednisone >10 mg/day [or equivalent other corticosteroid]', 'prednisone (<= 10
@@ -1535,7 +1537,7 @@ def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpress
         return False
     if FOLLOWING_RE.search(text, clause_start, clause_end):
         return True
-    header_end = HEADER_END_RE.match(text, time.end)
+    header_end = LIST_OPENER_END_RE.match(text, time.end)
     if header_end is None or header_end.end() - time.end > COLON_LIST_REACH:
         return False
     between = text[time.end : header_end.end()]  # '(PFT within last 3 months is acceptable) SOC therapy:'

@@ -582,3 +582,18 @@ def test_a_washout_table_whose_items_give_the_time_first():
         ("mycophenolate mofetil", 8, "weeks", "8 weeks for azathioprine, cyclosporine, or mycophenolate mofetil"),
         ("ivig", 4, "weeks", "4 weeks for intravenous immunoglobulin"),
     ]
+
+
+@pytest.mark.parametrize("item", [
+    "Use within 2 months prior to the Baseline Visit of 1) topical retinoids, 2) systemic antibiotics, or 3) systemic "
+    "corticosteroids.",
+    # the same list run in after 'of', no numbers: one criterion
+    "Use within 2 months prior to the Baseline Visit of topical retinoids, systemic antibiotics, or systemic corticosteroids.",
+])
+def test_a_run_in_list_after_of_takes_the_time_before_it(item):
+    # antibiotics (no medication window: they treat infections) keep the list going to the item after them
+    found = windows_of(f"Exclusion Criteria:\n\n* {item}\n")
+    assert sorted(keys(found)) == [
+        ("exclusion", "corticosteroids", 2, "months", "used_within"),
+        ("exclusion", "topical retinoids", 2, "months", "used_within"),
+    ]
