@@ -1909,3 +1909,15 @@ def test_blood_pressure_bounds_joined_by_or_and_glued_units(pipe, text, expected
 ])
 def test_pituitary_hormones_and_a_percentage_above_the_upper_limit(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a daily dose in (international) units is the drug's dose
+    ("Therapeutic vitamin A supplements of greater than 10,000 International Units/day (multivitamins are allowed)",
+     [("vitamin a dose", ">", 10000, "IU/day")]),
+    ("oral retinoids or therapeutic vitamin A supplements of greater than 10,000 units/day",
+     [("vitamin a dose", ">", 10000, "units/day")]),
+    ("Vitamin A > 10,000 IU per day", [("vitamin a dose", ">", 10000, "IU/day")]),
+])
+def test_a_daily_dose_in_international_units(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
