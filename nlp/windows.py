@@ -1768,7 +1768,7 @@ def _semicolon_list_end(text: str, subjects: list[Subject], colon: int, clause_e
     end = clause_end
     while text[end : end + 1] == ";":
         item_end = _semicolon_item_end(text, end + 1)
-        if not _starts_with_a_therapy(text, subjects, end + 1, item_end):
+        if not (_starts_with_a_therapy(text, subjects, end + 1, item_end) or ANTI_INFECTIVE_ITEM_RE.match(text, end + 1)):
             break
         end = item_end
     return end
@@ -1787,6 +1787,10 @@ def _starts_with_a_therapy(text: str, subjects: list[Subject], start: int, end: 
 
 
 LIST_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|\n\s*\n")
+# '…: glucocorticosteroids; antifungal drugs; cholestyramine': anti-infectives (no window: they treat infections) are items
+ANTI_INFECTIVE_ITEM_RE = re.compile(
+    r"\s*(?:systemic\s+|oral\s+|topical\s+)?anti-?(?:biotics?|fungals?|virals?|bacterials?|microbials?|infectives?)\b", re.IGNORECASE
+)
 
 
 # 'Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks': the blocker

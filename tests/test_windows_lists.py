@@ -925,3 +925,23 @@ def test_a_course_adjective_and_the_doses_of_an_item(components, text, expected)
 ])
 def test_these_include_after_a_time_that_names_no_therapy(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a formulation named after a drug keeps the list going
+    ("Treated with lanreotide Autogel, lanreotide PR, pegvisomant, cabergoline or octreotide LAR within 3 months of "
+     "Screening", [("lanreotide", 3, "months"), ("pegvisomant", 3, "months"), ("cabergoline", 3, "months"),
+                   ("octreotide", 3, "months")]),
+    ("Use of octreotide immediate release (IR) or bromocriptine within 2 weeks",
+     [("octreotide", 2, "weeks"), ("bromocriptine", 2, "weeks")]),
+    # anti-infectives (no window: they treat infections) are items of a semicolon-parted list
+    ("Intake of the following drugs during the 3 months preceding the study: glucocorticosteroids; antifungal drugs; "
+     "cholestyramine, orlistat", [("corticosteroids", 3, "months"), ("cholestyramine", 3, "months"), ("orlistat", 3, "months")]),
+    # the acromegaly drug classes win over the hormone's own name
+    ("Receiving a stable dose of a somatostatin analog for at least the previous 3 months",
+     [("somatostatin analogues", 3, "months")]),
+    ("Treatment with long-acting somatostatin analogues or GH-receptor-antagonists within 6 months",
+     [("somatostatin analogues", 6, "months"), ("growth hormone receptor antagonists", 6, "months")]),
+])
+def test_formulations_anti_infectives_and_acromegaly_classes_in_lists(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
