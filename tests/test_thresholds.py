@@ -1921,3 +1921,23 @@ def test_pituitary_hormones_and_a_percentage_above_the_upper_limit(pipe, text, e
 ])
 def test_a_daily_dose_in_international_units(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # sleep studies: indices per hour, latencies and sleep times in minutes or hours
+    ("Sleep apnea syndrome, defined as an Apnea Index > 10 per hour or an Apnea Hypopnea Index greater than 15 per hour",
+     [("apnea index", ">", 10), ("apnea-hypopnea index", ">", 15)]),
+    ("The patient has a mean sleep latency of 6 minutes or less as determined by the MSLT",
+     [("MSLT mean sleep latency", "<=", 6)]),
+    ("Sleep latency of > 30 minutes and total sleep time < 6 hrs", [("sleep onset latency", ">", 30), ("total sleep time", "<", 6)]),
+    ("Mean wake after sleep onset (WASO) >/= 20 minutes", [("wake after sleep onset", ">=", 20)]),
+    # caffeine in mg is a consumption; in cups it is a count, no threshold
+    ("Subjects who consume greater than 850 mg of caffeine per day", [("caffeine consumption", ">", 850)]),
+    ("Excessive caffeine drinkers (approximately 5 or more cups a day)", []),
+    # hypertrophic cardiomyopathy: the outflow gradient and the wall thickness (not a carotid plaque's)
+    ("LVOT gradient > 30 mmHg at rest", [("LVOT gradient", ">", 30)]),
+    ("Has minimal wall thickness ≥15 mm", [("LV wall thickness", ">=", 15)]),
+    ("Carotid artery plaque with maximum wall thickness ≥2 mm on ultrasound", []),
+])
+def test_sleep_studies_caffeine_and_cardiomyopathy(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
