@@ -438,8 +438,13 @@ def find_time_expressions(text: str) -> list[TimeExpression]:
     for expression in found:
         if kept and expression.start < kept[-1].end:
             continue
+        if restated := RESTATED_TIME_RE.match(text, expression.end):  # 'within 6 months (180 days) prior to …'
+            expression = replace(expression, end=restated.end())
         kept.append(expression)
     return kept
+
+
+RESTATED_TIME_RE = re.compile(r"\s*\(\s*\d[\d.,]*\s*(?:hours?|days?|weeks?|months?|years?)\s*\)", re.IGNORECASE)
 
 
 def _may_hold_time_expression(lowered: str) -> bool:

@@ -321,3 +321,16 @@ def test_a_list_goes_on_past_chronic_previous_and_other_forms_of(components, tex
 ])
 def test_interferon_beta_gp_iib_iiia_and_at_least_a_month(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a time restated in days in brackets is the same time: the window reads on past the bracket
+    ("Use of beta blockers 3 months (90 days) prior to baseline", [("beta-blockers", 3, "months", WITHIN)]),
+    ("Use within 6 months (180 days) prior to baseline of oral retinoids", [("retinoids", 6, "months", WITHIN)]),
+    # a stable-dose time before 'treatment with' and its list
+    ("Less than 3 months stable dose treatment with tricyclic anti-depressants, cardiac glycosides or beta blockers",
+     [("tricyclic antidepressants", 3, "months", STABLE), ("cardiac glycosides", 3, "months", STABLE),
+      ("beta-blockers", 3, "months", STABLE)]),
+])
+def test_a_time_restated_in_brackets_and_a_stable_dose_treatment_with(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
