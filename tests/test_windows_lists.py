@@ -945,3 +945,17 @@ def test_these_include_after_a_time_that_names_no_therapy(components, text, expe
 ])
 def test_formulations_anti_infectives_and_acromegaly_classes_in_lists(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'analgesic' as a list item, not as an adjective
+    ("Those who have taken another analgesic, steroid, opioid, or NSAID within 24 hours prior to the study",
+     [("analgesics", 1, "days"), ("corticosteroids", 1, "days"), ("opioids", 1, "days"), ("nsaids", 1, "days")]),
+    ("History of analgesic nephropathy within 2 years", []),
+    # a German sharp s for the Greek beta; calcium antagonists of either kind are calcium-channel blockers
+    ("Requiring treatment with ß-blockers and /or non-dihydropyridine calcium antagonists and / or disopyramide for at "
+     "least 30 days prior to study entry",
+     [("beta-blockers", 30, "days"), ("calcium-channel blockers", 30, "days"), ("disopyramide", 30, "days")]),
+])
+def test_an_analgesic_a_sharp_s_beta_and_calcium_antagonists(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
