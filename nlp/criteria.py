@@ -175,9 +175,10 @@ _NON_ASCII_NUMBER_MARK_RE = re.compile(r"[.)][ \t](?<=[^\x00-\x7f]..)")
 _HAS_WORD_RE = re.compile(r"[^\W_]")
 # An item ending on one of these words was cut mid-sentence ("inhibitors or inducers of\n* CYP3A ...",
 # a hard wrap that a converter turned into a new bullet): the next sibling item continues it. Not
-# "and"/"or", which end an item that a list of alternatives continues ("* X; or\n* Y").
+# "and"/"or", which end an item that a list of alternatives continues ("* X; or\n* Y"), nor the end of a
+# hyphenated word ("stop at run-in").
 _DANGLING_END_RE = re.compile(
-    r"(?<![;,.:]\s)\b(?:of|to|with|without|the|an|for|in|than|by|from|at|as|including|such as|per)$", re.IGNORECASE
+    r"(?<![;,.:]\s)(?<![-–])\b(?:of|to|with|without|the|an|for|in|than|by|from|at|as|including|such as|per)$", re.IGNORECASE
 )
 _TAB_WIDTH = 4
 

@@ -736,3 +736,14 @@ def test_upper_case_headers_and_numbered_items_all_on_flowing_lines():
         ("exclusion", None, "Patient has required treatment"),
         ("exclusion", None, "Pregnancy."),
     ]
+
+
+@pytest.mark.parametrize("ending, expected_items", [
+    # a hyphenated word ending in a preposition ends its item: the next bullet is a criterion of its own
+    ("stop at run-in", 3),
+    # an item cut after a preposition is continued by the next bullet
+    ("strong inhibitors or inducers of", 2),
+])
+def test_an_item_ending_on_a_preposition_but_not_on_run_in(ending, expected_items):
+    text = f"Exclusion Criteria:\n\n* Antileukotrienes: {ending}\n* Tobacco within 1 year.\n* Pregnant women."
+    assert len(split_criteria(text)) == expected_items
