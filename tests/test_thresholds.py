@@ -1941,3 +1941,14 @@ def test_a_daily_dose_in_international_units(pipe, text, expected):
 ])
 def test_sleep_studies_caffeine_and_cardiomyopathy(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the respiratory rate in breaths (or anything) per minute; a glued '/min' keeps the measure the text names
+    ("Clinical signs such as respiratory rate ≥30 breaths per minute, heart rate ≥ 125 beats per minute",
+     [("heart rate", ">=", 125), ("respiratory rate", ">=", 30)]),
+    ("Respiratory rate greater than or equal to (≥)30 per minute", [("respiratory rate", ">=", 30)]),
+    ("Severe renal (glomerular filtration rate <30/min) failure", [("eGFR", "<", 30)]),
+])
+def test_the_respiratory_rate_and_a_rate_per_minute(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
