@@ -106,7 +106,6 @@ class WordStartAlternation:
                 self._by_beginning.setdefault(beginning, []).append(index)
         self._lengths = sorted({len(b) for b in self._by_beginning})
         self._regex_for = lru_cache(maxsize=4096)(self._regex_for_beginning)
-        self.pattern = self.whole.pattern
 
     def _source(self, indices) -> str:
         parts = "|".join(f"(?P<{self.alternatives[i][0]}>{self.alternatives[i][1]})" for i in indices)
