@@ -109,7 +109,10 @@ RELATION_CUES = [
     for cue in WINDOW_PATTERNS["relation_cues"]
 ]
 KINDS_REQUIRING_CUE = set(WINDOW_PATTERNS["requires_cue"])
-LIST_CONNECTORS_RE = re.compile(WINDOW_PATTERNS["list_connectors"], re.IGNORECASE)
+ANTI_INFECTIVES = WINDOW_PATTERNS["anti_infectives"]
+LIST_CONNECTORS_RE = re.compile(
+    WINDOW_PATTERNS["list_connectors"].replace("{ANTI_INFECTIVES}", ANTI_INFECTIVES), re.IGNORECASE
+)
 BLOCKERS_RE = re.compile(WINDOW_PATTERNS["blockers"], re.IGNORECASE)
 MODIFIER_AFTER_RE = re.compile(WINDOW_PATTERNS["not_a_subject_after"], re.IGNORECASE)
 LIST_STOP_RE = re.compile(r"[,;:]")
@@ -1794,7 +1797,7 @@ def _starts_with_a_therapy(text: str, subjects: list[Subject], start: int, end: 
 LIST_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|\n\s*\n")
 # '…: glucocorticosteroids; antifungal drugs; cholestyramine': anti-infectives (no window: they treat infections) are items
 ANTI_INFECTIVE_ITEM_RE = re.compile(
-    r"\s*(?:systemic\s+|oral\s+|topical\s+)?anti-?(?:biotics?|fungals?|virals?|bacterials?|microbials?|infectives?)\b", re.IGNORECASE
+    rf"\s*(?:systemic\s+|oral\s+|topical\s+)?{ANTI_INFECTIVES}\b", re.IGNORECASE
 )
 
 
