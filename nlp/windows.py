@@ -127,6 +127,19 @@ TIME_THEN_USE_RE = re.compile(
 USE_BEFORE_TIME_RE = re.compile(
     r"\b(?:(?:(?:has|have)\s+)?(?:taken|received|used|undergone)|currently,?\s+or)$", re.IGNORECASE
 )
+# 'Subjects who within 60 days prior to Visit 1 and for the duration of the study alter the dose of the following:
+# X, Y'; 'who within 30 days prior to Visit 1 use X': a relative clause whose time comes before its verb and list
+WHO_BEFORE_TIME_RE = re.compile(r"\bwho$", re.IGNORECASE)
+VERB_AFTER_WHO_TIME_RE = re.compile(
+    r"(?:\s+(?:before|prior\s+to)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+)?"
+    r"(?:\s+(?:and|or)\s+(?:for|during|throughout)\s+the\s+(?:duration|course)\s+of\s+(?:the\s+)?(?:study|trial))?"
+    r"\s*,?\s+(?:(?:have|has|had)\s+)?(?:(?P<changed>(?:alter(?:ed|s)?|change[ds]?|modif(?:y|ied|ies)|adjust(?:ed|s)?)"
+    r"\s+the\s+(?:dose|dosage)(?:\s+or\s+anticipate\s+(?:alterations?|changes?)\s+(?:to|in)\s+the\s+(?:dose|dosage))?"
+    r"\s+of)|(?:used?|took|taken?|received?|(?:been\s+)?(?:treated|dosed)\s+with))\s+"
+    r"(?:the\s+following\s*:\s*|any\s+(?:of\s+the\s+following\s*:?\s*)?|an?\s+)?",
+    re.IGNORECASE,
+)
+WHO_THEN_CHANGED = "_who_then_changed"
 USE_AFTER_TIME_RE = re.compile(
     r"(?:\s+(?:before|prior\s+to|of)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
 )
@@ -1352,6 +1365,8 @@ def extract_windows(
                 listed, rule = [], None
             else:
                 listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
+            if rule and rule.endswith(WHO_THEN_CHANGED):
+                relation = "dose_changed_within"
             if listed and _names_the_kind_of_the_list_below(text, listed, time):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if (rule is None and previous_listed and time.kind not in SUBJECTS_AFTER_ONLY
@@ -1699,6 +1714,11 @@ def _subjects_of(
             if BLOCKERS_RE.search(text, time.end, after[0].start):
                 return [], ""
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
+    if WHO_BEFORE_TIME_RE.search(opening) and (verb := VERB_AFTER_WHO_TIME_RE.match(text, time.end)):
+        after = [s for s in subjects if s.start >= verb.end() and s.end <= segment_end]
+        if after and not LIST_STOP_RE.search(text, verb.end(), after[0].start) and after[0].start - verb.end() <= 30:
+            suffix = WHO_THEN_CHANGED if verb["changed"] else "_who_then"
+            return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}{suffix}"
     if USE_BEFORE_TIME_RE.search(opening) and (comma := USE_AFTER_TIME_RE.match(text, time.end)):
         # 'currently receiving, or have received within 4 weeks before enrollment, RAAS blockade'
         after = [s for s in subjects if s.start == comma.end() and s.end <= segment_end]

@@ -1952,3 +1952,13 @@ def test_sleep_studies_caffeine_and_cardiomyopathy(pipe, text, expected):
 ])
 def test_the_respiratory_rate_and_a_rate_per_minute(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # insulin per kilogram of body weight, per day or not; units per day written as 'U/day'
+    ("Daily insulin requirement greater than 0.9 IU/kg/day or fewer than 20 U/day",
+     [("insulin dose", ">", 0.9), ("insulin dose", "<", 20)]),
+    ("Total insulin dose of 0.5 to 1.2 units/kg body weight", [("insulin dose", ">=", 0.5), ("insulin dose", "<=", 1.2)]),
+])
+def test_insulin_doses_per_kilogram_and_per_day(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)

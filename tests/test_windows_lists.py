@@ -959,3 +959,28 @@ def test_formulations_anti_infectives_and_acromegaly_classes_in_lists(components
 ])
 def test_an_analgesic_a_sharp_s_beta_and_calcium_antagonists(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative clause: the time first, then what the patient did, then the list
+    ("Patients who within 45 days before Day 1 changed the dose of any of the following: antidepressants, "
+     "isotretinoin or anticholinergics",
+     [("antidepressants", 45, "days", "dose_changed_within"), ("isotretinoin", 45, "days", "dose_changed_within"),
+      ("anticholinergics", 45, "days", "dose_changed_within")]),
+    ("Participants who within 3 weeks prior to randomization and for the duration of the trial use oral "
+     "antihistamines or topical ocular NSAIDs",
+     [("antihistamines", 3, "weeks", WITHIN), ("nsaids", 3, "weeks", WITHIN)]),
+    # the time belongs to something else when no use or dose change follows it
+    ("Patients who within 2 weeks prior to screening had an eye infection treated with antihistamines", []),
+    # a two-word item the vocabulary does not know (route and name) keeps the list going
+    ("Use within 4 weeks of anticholinergics, oral contraceptives, isotretinoin",
+     [("anticholinergics", 4, "weeks", WITHIN), ("isotretinoin", 4, "weeks", WITHIN)]),
+])
+def test_a_relative_clause_with_the_time_before_its_list(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+def test_gonadotropin_releasing_hormone_analogues_written_loosely(components):
+    text = "No gonadotropins-releasing hormonal analogs or anti-androgens within 8 weeks"
+    assert [w[:3] for w in windows_with_spans(components, text)] == [
+        ("gnrh analogues", 8, "weeks"), ("antiandrogens", 8, "weeks")]
