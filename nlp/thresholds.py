@@ -315,7 +315,7 @@ class QuantityGrammar:
             )),
             ("simple", re.compile(
                 rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
-                rf"(?:\s*/\s*(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
+                rf"(?:(?:\s*/\s*|/\s*\\?(?:[<>]=?|[≤≥])\s*)(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
                 # "80% predicted and above": the suffix after the percent of predicted
                 rf"(?:(?<=%)\s+(?:of\s+)?predicted(?=\s+(?:{suffix})\b))?"

@@ -1962,3 +1962,35 @@ def test_the_respiratory_rate_and_a_rate_per_minute(pipe, text, expected):
 ])
 def test_insulin_doses_per_kilogram_and_per_day(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the glucose two hours into a tolerance test, by its usual short forms
+    ("2-h plasma glucose of 145 mg/dL or more", [("2-hour plasma glucose", ">=", 145)]),
+    ("a 2 hour postprandial glucose 150-190 mg/dl", [("2-hour plasma glucose", ">=", 150), ("2-hour plasma glucose", "<=", 190)]),
+    ("Waist perimeter > 94 cm in men or > 80 cm in women",
+     [("waist circumference", ">", 94), ("waist circumference", ">", 80)]),
+    # a blood pressure pair that repeats its operator after a slash glued to the first value
+    ("Seated blood pressure >145/ >92 mm Hg", [("systolic blood pressure", ">", 145), ("diastolic blood pressure", ">", 92)]),
+    ("Age < 65 / > 21 years", [("age", "<", 65), ("age", ">", 21)]),
+    # a prostate's volume given as its weight in grams
+    ("Prostate volumes 35 - 150 gm on ultrasound", [("prostate volume", ">=", 35), ("prostate volume", "<=", 150)]),
+])
+def test_two_hour_glucose_waist_blood_pressure_pairs_and_prostate_weight(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # myeloma: electrophoresis by its abbreviations, plasma cells in the marrow or the blood, the light chain ratio
+    ("Measurable disease: SPEP ≥ 1.0 g/dL or UPEP ≥ 250 mg/24 hours",
+     [("serum M-protein", ">=", 1.0), ("urine M-protein", ">=", 250)]),
+    ("Marrow infiltration (at least 40% plasma cells)", [("bone marrow plasma cells", ">=", 40)]),
+    ("More than 1.5 x 10^9/L circulating plasma cells", [("circulating plasma cells", ">", 1.5)]),
+    ("an abnormal serum FLC ratio (< 0.3 or > 1.7)",
+     [("serum free light chain ratio", "<", 0.3), ("serum free light chain ratio", ">", 1.7)]),
+    # dry eye: tear production in millimetres per 5 minutes, the tear film's break-up time in seconds
+    ("Schirmer test without anaesthesia of 3 mm/5 min or less and TBUT of 6 seconds or less",
+     [("Schirmer test", "<=", 3), ("tear break-up time", "<=", 6)]),
+])
+def test_myeloma_disease_measures_and_dry_eye_tests(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
