@@ -984,3 +984,26 @@ def test_gonadotropin_releasing_hormone_analogues_written_loosely(components):
     text = "No gonadotropins-releasing hormonal analogs or anti-androgens within 8 weeks"
     assert [w[:3] for w in windows_with_spans(components, text)] == [
         ("gnrh analogues", 8, "weeks"), ("antiandrogens", 8, "weeks")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # herbal supplements by name, and St. John's wort written without its apostrophe
+    ("No ginseng, echinacea, kava, saw palmetto or St. Johns Wort within 10 days before the first dose",
+     [("ginseng", 10, "days"), ("echinacea", 10, "days"), ("kava", 10, "days"), ("saw palmetto", 10, "days"),
+      ("st john's wort", 10, "days")]),
+    # reflux and asthma classes: alginates, beta-2 agonists written 'b2', methylxanthines
+    ("Any H2-blocker, alginate preparation or antacid within 3 days before dosing",
+     [("H2-antihistamines", 3, "days"), ("alginates", 3, "days"), ("antacid", 3, "days")]),
+    ("Use of oral b2 agonists or methylxanthines in the last 2 weeks",
+     [("beta-agonists", 2, "weeks"), ("methylxanthines", 2, "weeks")]),
+])
+def test_herbal_supplements_alginates_and_b2_agonists(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+def test_not_on_the_same_dosage_after_a_washout_is_a_stability_window(components):
+    text = ("Has taken antidepressants or alpha blockers within 6 weeks of dosing and has not been on the same drug "
+            "dosage for at least 4 months")
+    assert [w[:4] for w in windows_with_spans(components, text)] == [
+        ("antidepressants", 6, "weeks", WITHIN), ("alpha-blockers", 6, "weeks", WITHIN),
+        ("antidepressants", 4, "months", STABLE), ("alpha-blockers", 4, "months", STABLE)]
