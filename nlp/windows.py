@@ -1863,10 +1863,22 @@ ITEM_NOTE_RE = re.compile(
 NEXT_ITEM_RE = re.compile(r"[,;]|\b(?:and|or)\b", re.IGNORECASE)
 
 
+# '…, pregabalin, or specific antidepressants (i.e., tricyclics, …)': a class the bracket restricts to its members
+# (and so no subject itself) between two items of a list
+RESTRICTED_CLASS_GAP_RE = re.compile(
+    r"\s*(?:[,;]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?!\s*(?:including|such\s+as)\b)[^,;:()]{3,60}\(\s*(?:i\.\s?e\.|ie,|namely)\s*,?\s*",
+    re.IGNORECASE,
+)
+
+
 def _connected(text: str, earlier_end: int, later_start: int) -> bool:
     """Two list items are joined: only connector words between them, or an item's note in brackets and then a
     comma, semicolon, 'and' or 'or'."""
     if LIST_CONNECTORS_RE.fullmatch(text, earlier_end, later_start):
+        return True
+    if RESTRICTED_CLASS_GAP_RE.fullmatch(text, earlier_end, later_start) and RESTRICTED_TO_RE.search(
+        text, earlier_end, later_start
+    ):
         return True
     note = ITEM_NOTE_RE.match(text, earlier_end, later_start)
     return (note is not None and NEXT_ITEM_RE.search(text, note.end(), later_start) is not None

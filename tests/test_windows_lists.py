@@ -1007,3 +1007,17 @@ def test_not_on_the_same_dosage_after_a_washout_is_a_stability_window(components
     assert [w[:4] for w in windows_with_spans(components, text)] == [
         ("antidepressants", 6, "weeks", WITHIN), ("alpha-blockers", 6, "weeks", WITHIN),
         ("antidepressants", 4, "months", STABLE), ("alpha-blockers", 4, "months", STABLE)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a class the bracket restricts to its members ('i.e.') sits between two items: the list goes on past it
+    ("Has taken pregabalin, duloxetine, or certain antidepressants (i.e., tricyclics or SSRIs) in the 10 days before Day 1",
+     [("pregabalin", 10, "days"), ("duloxetine", 10, "days"), ("tricyclic antidepressants", 10, "days"), ("ssris", 10, "days")]),
+    # ... but not a class whose examples follow 'including'
+    ("At least 3 weeks since prior anticoagulants, including oral anticoagulants (i.e., warfarin)",
+     [("anticoagulants", 3, "weeks")]),
+    # 'antihistaminic drugs' are antihistamines
+    ("No antihistaminic drugs or montelukast within 7 days of Visit 1", [("antihistamines", 7, "days"), ("montelukast", 7, "days")]),
+])
+def test_a_restricted_class_inside_a_list_and_antihistaminic_drugs(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
