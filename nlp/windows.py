@@ -140,6 +140,7 @@ VERB_AFTER_WHO_TIME_RE = re.compile(
     re.IGNORECASE,
 )
 WHO_THEN_CHANGED = "_who_then_changed"
+WHO_LIST_REACH = 30  # characters from the verb to the list's first therapy ('use topical ocular antihistamines')
 USE_AFTER_TIME_RE = re.compile(
     r"(?:\s+(?:before|prior\s+to|of)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
 )
@@ -1718,7 +1719,7 @@ def _subjects_of(
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}_subject_after"
     if WHO_BEFORE_TIME_RE.search(opening) and (verb := VERB_AFTER_WHO_TIME_RE.match(text, time.end)):
         after = [s for s in subjects if s.start >= verb.end() and s.end <= segment_end]
-        if after and not LIST_STOP_RE.search(text, verb.end(), after[0].start) and after[0].start - verb.end() <= 30:
+        if after and not LIST_STOP_RE.search(text, verb.end(), after[0].start) and after[0].start - verb.end() <= WHO_LIST_REACH:
             suffix = WHO_THEN_CHANGED if verb["changed"] else "_who_then"
             return [s for s in _list_starting_with(text, after) if s.medication], f"window_{time.kind}{suffix}"
     if USE_BEFORE_TIME_RE.search(opening) and (comma := USE_AFTER_TIME_RE.match(text, time.end)):
@@ -1876,9 +1877,7 @@ def _connected(text: str, earlier_end: int, later_start: int) -> bool:
     comma, semicolon, 'and' or 'or'."""
     if LIST_CONNECTORS_RE.fullmatch(text, earlier_end, later_start):
         return True
-    if RESTRICTED_CLASS_GAP_RE.fullmatch(text, earlier_end, later_start) and RESTRICTED_TO_RE.search(
-        text, earlier_end, later_start
-    ):
+    if RESTRICTED_CLASS_GAP_RE.fullmatch(text, earlier_end, later_start):
         return True
     note = ITEM_NOTE_RE.match(text, earlier_end, later_start)
     return (note is not None and NEXT_ITEM_RE.search(text, note.end(), later_start) is not None
