@@ -1994,3 +1994,15 @@ def test_two_hour_glucose_waist_blood_pressure_pairs_and_prostate_weight(pipe, t
 ])
 def test_myeloma_disease_measures_and_dry_eye_tests(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # how long a chronic disease has lasted, in brackets after 'chronic', the infection or the symptoms
+    ("Chronic hepatitis B infection (≥ 12 months) confirmed by serology", [("disease duration", ">=", 12)]),
+    ("Documented chronic (> 3 months) plaque psoriasis", [("disease duration", ">", 3)]),
+    ("Patients must have chronic symptoms (> 10 weeks) of reflux", [("disease duration", ">", 10)]),
+    # ... not how long a therapy is taken
+    ("Receiving chronic (> 21 days) oral corticosteroid therapy", []),
+])
+def test_a_bracketed_duration_after_chronic_an_infection_or_symptoms(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
