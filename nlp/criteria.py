@@ -94,9 +94,11 @@ def _may_end_in_criteria(tail: str) -> bool:
 
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header
 # A sentence that introduces the exclusion list instead of a header: "A potentially eligible patient
-# who meets any of the following criteria will be excluded from participation in this study:"
+# who meets any of the following criteria will be excluded from participation in this study:", "A subject
+# will not be eligible for inclusion in this study if any of the following criteria apply:"
 _INTRO_HEADER_RE = re.compile(
-    r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be|were|was)\s+(?:excluded|ineligible|not\s+eligible))\b[^:\n]{0,80}:\s*",
+    r"[^:\n]{0,200}?\b(?P<excluded>(?:will\s+be|are|is|be|were|was)\s+(?:excluded|ineligible|not\s+eligible)"
+    r"|(?:will|shall|must|may|can|should)\s+not\s+be\s+(?:eligible|enrolled|included|randomi[sz]ed))\b[^:\n]{0,80}:\s*",
     re.IGNORECASE,
 )
 # Each header above starts with one of these words: a quick first test for the lines that start with none

@@ -530,6 +530,20 @@ def test_a_sentence_opening_the_exclusion_list_and_headerless_inclusion_items_be
     ]
 
 
+def test_a_sentence_saying_the_subject_will_not_be_eligible_opens_the_exclusion_list():
+    text = (
+        "A participant will be eligible for inclusion in this trial only if all of the following apply:\n\n"
+        "* Probable Alzheimer's disease\n\n"
+        "A participant will not be eligible for inclusion in this trial if any of the following apply:\n\n"
+        "* Memantine within 3 months"
+    )
+    assert sections(text) == [
+        ("A participant will be eligible for inclusion in this trial only if all of the following apply:", "inclusion"),
+        ("Probable Alzheimer's disease", "inclusion"),
+        ("Memantine within 3 months", "exclusion"),
+    ]
+
+
 def test_items_before_an_inclusion_header_keep_no_section():
     text = "Participants must be able to consent.\nInclusion Criteria:\n* Rash"
     assert [section for _t, section, _p, _d in items(text)] == [None, "inclusion"]

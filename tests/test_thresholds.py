@@ -1473,6 +1473,11 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
     ("AST, ALT, alkaline phosphatases or bilirubin >2 upper limits of normal",
      [("AST", ">", 2, "xULN"), ("ALT", ">", 2, "xULN"), ("alkaline phosphatase", ">", 2, "xULN"), ("bilirubin", ">", 2, "xULN")]),
     ("QTcF ≥ 500 msec in subjects with wide QRS", [("QTc", ">=", 500, "ms")]),
+    ("QTc \\<450 millisecond (msec) or \\<480 msec with Bundle Branch Block",
+     [("QTc", "<", 450, "ms"), ("QTc", "<", 480, "ms")]),
+    ("QTcF of greater than 450 milliseconds", [("QTc", ">", 450, "ms")]),
+    # 'greater to or equal to': the operator misspelt
+    ("Age greater to or equal to 18 years", [("age", ">=", 18, "years")]),
     ("GOT and GPT ≤ 2.5 x ULN", [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
     ("serum glutamic oxaloacetic transaminase or serum glutamic pyruvic transaminase > 3 x ULN",
      [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),
@@ -1837,6 +1842,13 @@ def test_inhaled_corticosteroid_doses_and_the_fev1_fvc_ratio(pipe, text, expecte
     ("Qmax ≤ 15 ml/sec with a voided volume of at least 150 ml",
      [("Qmax", "<=", 15, "mL/s"), ("voided volume", ">=", 150, "mL")]),
     ("Post-void residual urine volume > 300 mL", [("post-void residual volume", ">", 300, "mL")]),
+    # the flow named without 'urinary' or 'Qmax': a flow in mL/s is the urinary one, not a peak expiratory flow
+    ("Maximum flow rate of 5 to 12 mL/sec on two voids",
+     [("Qmax", ">=", 5, "mL/s"), ("Qmax", "<=", 12, "mL/s")]),
+    ("Urinary flow between 4 and 15 ml/second", [("Qmax", ">=", 4, "mL/s"), ("Qmax", "<=", 15, "mL/s")]),
+    ("Reduced peak flow rate ≤ 12 mL/s", [("Qmax", "<=", 12, "mL/s")]),
+    ("Peak flow rate ≥ 70% of the predicted value", [("PEF", ">=", 70, "%")]),
+    ("Post voided residual urine of 250 mL or more", [("post-void residual volume", ">=", 250, "mL")]),
 ])
 def test_urinary_flow_and_bladder_volumes(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
