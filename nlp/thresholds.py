@@ -394,6 +394,7 @@ class QuantityGrammar:
         if len(quantities) > 1:
             _share_the_unit_after_a_pair(text, quantities)
             _share_the_operator_across_units(text, quantities)
+            _share_the_operator_across_populations(text, quantities)
         return quantities, scales
 
     def _share_listed_operator(self, text: str, quantities: list[Quantity]) -> None:
@@ -660,17 +661,48 @@ _OTHER_UNIT_GAP_RE = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or|&)\s*")
 def _share_the_operator_across_units(text: str, quantities: list[Quantity]) -> None:
     """'reversibility of at least 12% and 200 mL': a value in another unit right after a bound, joined by
     'and' or 'or', is the same kind of bound on the measure (a time is not: '> 5 mg and 2 years'; nor the same
-    bound restated in another unit of its kind: '> 2 mg/dL or 177 umol/L')."""
+    bound restated in another unit of its kind: '> 2 mg/dL or 177 umol/L'), and so is an amount per another
+    period ('> 2 drinks/day or 14 drinks/week')."""
     for first, second in zip(quantities, quantities[1:]):
         if (
             first.form == "simple" and second.form == "bare" and len(first.comparisons) == 1
-            and first.unit is not None and second.unit is not None and first.unit_kind != second.unit_kind
+            and first.unit is not None and second.unit is not None
+            and (first.unit_kind != second.unit_kind or _per_other_period(first.unit, second.unit))
             and "time" not in (first.unit_kind, second.unit_kind)
             and _OTHER_UNIT_GAP_RE.fullmatch(text, first.end, second.start)
         ):
             op = first.comparisons[0][0]
             second.comparisons = [(op, value) for _, value in second.comparisons]
             second.form = "simple"
+
+
+_POPULATION_WORDS = r"(?:males?|men|females?|women|boys|girls|children|adults|adolescents)"
+# '> 20 g/day for females or 30 g/day for males', '< 12 g/dL (women) and 13 g/dL (men)': the group the first bound is for
+_OTHER_POPULATION_GAP_RE = re.compile(
+    rf"\s*(?:\(\s*(?:(?:in|for)\s+)?{_POPULATION_WORDS}\s*\)|(?:in|for)\s+{_POPULATION_WORDS}(?:\s+(?:subjects|participants|patients))?)"
+    r"\s*,?\s*(?:and/or|or|and)\s+",
+    re.IGNORECASE,
+)
+
+
+def _share_the_operator_across_populations(text: str, quantities: list[Quantity]) -> None:
+    """'alcohol > 20 g/day for females or 30 g/day for males': a value in the same unit right after a bound
+    for one group of patients is the same kind of bound for the other group."""
+    for first, second in zip(quantities, quantities[1:]):
+        if (
+            first.form == "simple" and second.form == "bare" and len(first.comparisons) == 1
+            and first.unit is not None and second.unit == first.unit
+            and _OTHER_POPULATION_GAP_RE.fullmatch(text, first.end, second.start)
+        ):
+            op = first.comparisons[0][0]
+            second.comparisons = [(op, value) for _, value in second.comparisons]
+            second.form = "simple"
+
+
+def _per_other_period(first_unit: str, second_unit: str) -> bool:
+    first_amount, _, first_period = first_unit.rpartition("/")
+    second_amount, _, second_period = second_unit.rpartition("/")
+    return first_amount == second_amount and {first_period, second_period} == {"day", "week"}
 
 
 def _percent_above(value):

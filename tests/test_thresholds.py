@@ -1936,6 +1936,29 @@ def test_a_daily_dose_in_international_units(pipe, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # alcohol: drinks, glasses or units a day or a week (the unit names the measure), grams after the measure
+    ("Consumes more than 3 alcoholic drinks per day", [("alcohol consumption", ">", 3, "drinks/day")]),
+    ("Average alcohol intake above 21 units of alcohol weekly", [("alcohol consumption", ">", 21, "units/week")]),
+    ("Alcohol use of greater than 14 units per week", [("alcohol consumption", ">", 14, "units/week")]),
+    ("Drinks ≥ 3 glasses of wine a day", [("alcohol consumption", ">=", 3, "glasses/day")]),
+    ("Chronic alcohol abuse (daily consumption \\> 40 g/day)", [("alcohol consumption", ">", 40, "g/day")]),
+    # a limit per group of patients: the value after the first group's has the same operator
+    ("Alcohol consumption > 20 g/day for women or 30 g/day for men",
+     [("alcohol consumption", ">", 20, "g/day"), ("alcohol consumption", ">", 30, "g/day")]),
+    ("Hemoglobin < 11 g/dL (females) or 12 g/dL (males)", [("hemoglobin", "<", 11, "g/dL"), ("hemoglobin", "<", 12, "g/dL")]),
+    # the same amount per day and per week: two limits; the same limit in another unit of its kind: one
+    ("Alcohol intake of more than 3 drinks/day or 21 drinks/week",
+     [("alcohol consumption", ">", 3, "drinks/day"), ("alcohol consumption", ">", 21, "drinks/week")]),
+    ("Serum creatinine > 2 mg/dL or 177 umol/L", [("serum creatinine", ">", 2, "mg/dL")]),
+    # insulin units a day stay a dose; a plain alcohol history is no threshold
+    ("Total daily insulin dose > 80 units/day", [("insulin dose", ">", 80, "units/day")]),
+    ("History of alcohol abuse within the past 12 months", []),
+])
+def test_alcohol_consumption_and_limits_per_group(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
     # sleep studies: indices per hour, latencies and sleep times in minutes or hours
     ("Sleep apnea syndrome, defined as an Apnea Index > 10 per hour or an Apnea Hypopnea Index greater than 15 per hour",
      [("apnea index", ">", 10), ("apnea-hypopnea index", ">", 15)]),
