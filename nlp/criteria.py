@@ -66,9 +66,10 @@ _HEADER_STEP = (
     r"(?:\s+(?:for|at|during|in)\s+(?:the\s+)?|\s*[(\-–]\s*)"
     r"(?:screening|enrol?ment|enrollment|randomi[sz]ation|run-in|baseline|(?:part|cohort|stage|phase|period|visit)\s+\w{1,3})\)?"
 )
-# (also the kind alone on its line: "Inclusion", "Exclusion")
+# (also the kind alone on its line: "Inclusion", "Exclusion"; and with a bracketed note: "Exclusion Criteria
+# (participants must NOT satisfy any of the following conditions)")
 _HEADER_LINE_RE = re.compile(
-    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|" + _KINDS + r")(?:\s+criteri(?:a|on))?"
+    _QUALIFIER + r"(?P<kind>non[\s-]?inclusion|" + _KINDS + r")(?:\s+criteri(?:a|on)(?:\s*\([^()\n]{0,150}\))?)?"
     r"(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )

@@ -544,6 +544,14 @@ def test_a_sentence_saying_the_subject_will_not_be_eligible_opens_the_exclusion_
     ]
 
 
+def test_a_header_with_a_bracketed_note_after_criteria():
+    text = (
+        "Inclusion Criteria (participants must meet the following criteria)\n\n* Age 45 to 64 years\n\n"
+        "Exclusion Criteria (participants must NOT satisfy any of the following conditions)\n\n* Statins within 12 months"
+    )
+    assert sections(text) == [("Age 45 to 64 years", "inclusion"), ("Statins within 12 months", "exclusion")]
+
+
 def test_items_before_an_inclusion_header_keep_no_section():
     text = "Participants must be able to consent.\nInclusion Criteria:\n* Rash"
     assert [section for _t, section, _p, _d in items(text)] == [None, "inclusion"]
