@@ -944,9 +944,14 @@ _POPULATION_QUALIFIER = (
     r"(?:(?:(?:in|for)\s+)?(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
     r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
 )
+# '> 10.5% if on monotherapy and > 9.5% if on two drugs': the condition the first value holds under
+_CONDITION_QUALIFIER = (
+    r"(?:(?:if|when|(?:in|for)\s+(?:patients|subjects|participants|those))\s+(?:on|with|who|receiving|taking|treated)\b"
+    r"[^,;.()<>≤≥\d\n]{1,40}?[\s,]*(?=(?:and/or|or|and|but)\b))?"
+)
 _SHARED_GAP_RE = re.compile(
-    r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER
-    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?"
+    r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER + _CONDITION_QUALIFIER
+    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?" + _POPULATION_QUALIFIER
 )
 _COORDINATION_GAP_RE = re.compile(
     r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?(?:(?:serum|plasma)\s+)?", re.IGNORECASE

@@ -1478,6 +1478,10 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
     ("QTcF of greater than 450 milliseconds", [("QTc", ">", 450, "ms")]),
     # 'greater to or equal to': the operator misspelt
     ("Age greater to or equal to 18 years", [("age", ">=", 18, "years")]),
+    ("Body Mass Index (BMI) of more or equal of 25 kg/m2", [("BMI", ">=", 25, "kg/m2")]),
+    # a decimal comma before a unit; the British spelling of glycated haemoglobin, bracketed after HbA1c
+    ("BMI greater than 27,5 kg/m2 and less than 45 kg/m2", [("BMI", ">", 27.5, "kg/m2"), ("BMI", "<", 45, "kg/m2")]),
+    ("HbA1c (glycosylated haemoglobin) 7.0-9.5 % (both inclusive)", [("HbA1c", ">=", 7.0, "%"), ("HbA1c", "<=", 9.5, "%")]),
     ("GOT and GPT ≤ 2.5 x ULN", [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
     ("serum glutamic oxaloacetic transaminase or serum glutamic pyruvic transaminase > 3 x ULN",
      [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),
@@ -1953,6 +1957,12 @@ def test_a_daily_dose_in_international_units(pipe, text, expected):
     # insulin units a day stay a dose; a plain alcohol history is no threshold
     ("Total daily insulin dose > 80 units/day", [("insulin dose", ">", 80, "units/day")]),
     ("History of alcohol abuse within the past 12 months", []),
+    # the second group named after the coordinator; a second limit under another condition
+    ("Elevated creatinine (females \\> 1.3 mg/dL or males \\> 1.4 mg/dL at baseline)",
+     [("serum creatinine", ">", 1.3, "mg/dL"), ("serum creatinine", ">", 1.4, "mg/dL")]),
+    ("HbA1c \\> 10.5% if on monotherapy and \\> 9.5% if on two oral drugs", [("HbA1c", ">", 10.5, "%"), ("HbA1c", ">", 9.5, "%")]),
+    # a condition without a coordinator after it names another measure's limit, not a second one
+    ("QTcF >= 500 msec in subjects with QRS < 120 msec", [("QTc", ">=", 500, "ms")]),
 ])
 def test_alcohol_consumption_and_limits_per_group(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
