@@ -301,6 +301,17 @@ LIST_WORD_CASES = [
        "proton pump inhibitor drugs such as omeprazole and esomeprazole within 3 days")]),
     ("Treatment with vitamin D analogues within 2 weeks of baseline",
      [("vitamin d analogues", 2, "weeks", WITHIN, "vitamin D analogues within 2 weeks")]),
+    # 'any new' closes a list as 'any other' does; 'globulin therapy' is immunoglobulin, a known item
+    ("An increase in dose of azathioprine, cyclophosphamide or any new immunosuppressive medication within the previous 8 weeks",
+     [("azathioprine", 8, "weeks", "dose_changed_within",
+       "azathioprine, cyclophosphamide or any new immunosuppressive medication within the previous 8 weeks"),
+      ("cyclophosphamide", 8, "weeks", "dose_changed_within",
+       "cyclophosphamide or any new immunosuppressive medication within the previous 8 weeks"),
+      ("immunosuppressants", 8, "weeks", "dose_changed_within",
+       "immunosuppressive medication within the previous 8 weeks")]),
+    ("Patients who received steroid pulse therapy, globulin therapy or radiation therapy within 12 weeks",
+     [("corticosteroids", 12, "weeks", WITHIN, "steroid pulse therapy, globulin therapy or radiation therapy within 12 weeks"),
+      ("ivig", 12, "weeks", WITHIN, "globulin therapy or radiation therapy within 12 weeks")]),
 ]
 
 
