@@ -1064,7 +1064,7 @@ def is_washout_header(text: str) -> bool:
 # 'within the specified time periods:', 'in the time frames listed below': each item states its own time
 PERIODS_HEADER_RE = re.compile(
     r"\b(?:within|during|in|for|according\s+to)\s+(?:the\s+)?"
-    r"(?:specified|following|indicated|listed|respective|stated|defined|required)\s+"
+    r"(?:specified|following|indicated|listed|respective|stated|defined|required|set|designated|given)\s+"
     r"(?:defined\s+)?(?:time[\s-]*)?(?:periods?|frames?|timeframes?|windows?|intervals?)\b"
     r"|\b(?:time\s+periods?|time[\s-]*frames?|timeframes?)\s+(?:specified|indicated|listed|given|shown)\s+(?:below|as\s+follows)\b",
     re.IGNORECASE,
@@ -1101,8 +1101,9 @@ def _may_say_wash(text: str) -> bool:
 
 DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
-ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …'
-    rf"[ \t]*(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
+ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …', 'anti-histamine agents 1 week'
+    r"[ \t]*(?:(?:agents?|drugs?|medications?|medicines?|therap(?:y|ies)|treatments?)[ \t]+)?"
+    rf"(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
     r"(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
     re.IGNORECASE,
 )

@@ -293,6 +293,21 @@ def test_a_header_that_asks_to_stop_the_following_before_a_visit_heads_washout_i
     ])
 
 
+def test_items_under_a_set_timeframe_header_that_name_how_the_therapy_was_given():
+    criteria = """Exclusion Criteria:
+
+7. The subject has been exposed to below therapy within the set timeframe:
+
+   * Systemic administration of anti-histamine agents 1 week
+   * Systemic administration of immunosuppressive drugs 4 weeks;
+8. Pregnancy
+"""
+    assert sorted(keys(windows_of(criteria))) == sorted([
+        ("exclusion", "antihistamines", 1, "weeks", "used_within"),
+        ("exclusion", "immunosuppressants", 4, "weeks", "used_within"),
+    ])
+
+
 def test_bare_drug_durations_without_a_washout_header_are_no_windows():
     criteria = """Inclusion Criteria:
 

@@ -498,6 +498,7 @@ SPELLING_CASES = [
     ("Documented failure of topical TCS treatment within 6 months", "topical corticosteroids"),
     ("Use of topical CNIs within 4 weeks", "topical calcineurin inhibitors"),
     ("No use of SCS within the past 12 months", "corticosteroids"),
+    ("Stable treatment with 1-2 AEDs during the last 4 weeks", "anticonvulsants"),
     ("Participants on antimalarials, with the exception of OCS doses which must be stable for ≥ 2 weeks",
      "corticosteroids"),  # the time is the OCS dose's alone
     ("Immunotherapy for the treatment of allergies initiated within 30 days", "allergen immunotherapy"),
