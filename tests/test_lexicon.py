@@ -220,6 +220,8 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("Avonex", "interferon beta-1a"),  # the drug, whichever route its brand is given by
     ("Rebif", "interferon beta-1a"),
     ("Minirin", "desmopressin"),
+    ("Ethinylestradiol", "ethinyl estradiol"),  # the USAN name the annotators write, whichever the text uses
+    ("ethinyloestradiol", "ethinyl estradiol"),
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic
