@@ -1558,9 +1558,16 @@ def _respective_relation(before: str, times: TimeExpression) -> str | None:
     return None if times.kind == "respectively_for" else WINDOW_PATTERNS["default_relation"]["within"]
 
 
+# 'within 2 weeks of study enrollment:': the enrolment the time counts back from, no blocker
+ENROLMENT_AFTER_TIME_RE = re.compile(
+    r"\s+(?:of|prior\s+to|before|preceding)\s+(?:the\s+)?(?:study\s+)?enrol(?:l?ment|ling)\b", re.IGNORECASE
+)
+
+
 def _opens_list(text: str, clause_start: int, clause_end: int, time: TimeExpression) -> bool:
     """'Any of the following within 24 weeks before baseline:' — the subjects are the items below."""
-    if BLOCKERS_RE.search(text, clause_start, clause_end):
+    anchor = ENROLMENT_AFTER_TIME_RE.match(text, time.end)
+    if BLOCKERS_RE.search(text, clause_start, time.end) or BLOCKERS_RE.search(text, anchor.end() if anchor else time.end, clause_end):
         return False
     if FOLLOWING_RE.search(text, clause_start, clause_end):
         return True

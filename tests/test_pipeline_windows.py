@@ -293,6 +293,23 @@ def test_a_header_that_asks_to_stop_the_following_before_a_visit_heads_washout_i
     ])
 
 
+def test_a_list_header_whose_time_counts_back_from_enrolment_opens_its_list():
+    criteria = """Exclusion Criteria:
+
+- Patient that requires changes in the dose of one of the following medications within 2 weeks of study enrollment:
+
+    - Carbamazepine,
+
+    - Fluconazole,
+
+- Enrolled in another study within 30 days
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "carbamazepine", 2, "weeks", "dose_changed_within"),
+        ("exclusion", "fluconazole", 2, "weeks", "dose_changed_within"),
+    ]
+
+
 def test_items_under_a_set_timeframe_header_that_name_how_the_therapy_was_given():
     criteria = """Exclusion Criteria:
 

@@ -499,6 +499,7 @@ SPELLING_CASES = [
     ("Use of topical CNIs within 4 weeks", "topical calcineurin inhibitors"),
     ("No use of SCS within the past 12 months", "corticosteroids"),
     ("Stable treatment with 1-2 AEDs during the last 4 weeks", "anticonvulsants"),
+    ("All medications or interventions for epilepsy must be stable for at least 4 weeks", "anticonvulsants"),
     ("Participants on antimalarials, with the exception of OCS doses which must be stable for ≥ 2 weeks",
      "corticosteroids"),  # the time is the OCS dose's alone
     ("Immunotherapy for the treatment of allergies initiated within 30 days", "allergen immunotherapy"),
