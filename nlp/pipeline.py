@@ -476,6 +476,13 @@ STRENGTH_OR_FORM_TAIL_RE = re.compile(
     r"|(?:film-coated\s+)?(?:tablets?|capsules?|cream|ointment|gel|injections?|solution|suspension|for\s+injection)\b).*$",
     re.IGNORECASE,
 )
+# 'Dichlorphenamide (double-blind)', 'GW642444M (25, 100 & 400 mcg)': a bracket after the name says the study phase
+# or lists strengths, no part of the drug's name
+DESIGN_OR_STRENGTHS_TAIL_RE = re.compile(
+    r"(?<=\S)\s*\((?:[^()]*\d[^()]*|[^()]*\b(?:double[\s-]blind|open[\s-]label|single[\s-]blind|blinded|phase|part|period"
+    r"|extension|cohort|arm|group|treatment|maintenance|induction|run-in)\b[^()]*)(?:\)|$)\s*$",
+    re.IGNORECASE,
+)
 # "10 mg/kg CM-101": an arm's strength before the drug's name
 LEADING_STRENGTH_RE = re.compile(r"^\s*\d[\d.,]*\s*(?:mg|g|mcg|µg|%)(?:\s*/\s*(?:kg|m2|m²))?\s+(?=[A-Za-z])", re.IGNORECASE)
 PLACEBO_RE = re.compile(r"\b(?:placebo|vehicle|sham)\b", re.IGNORECASE)
@@ -504,7 +511,7 @@ def _unlisted_drug(intervention: dict) -> str | None:
     if not isinstance(name, str) or PLACEBO_RE.search(name):
         return None
     name = LEADING_ROUTE_RE.sub("", LEADING_STRENGTH_RE.sub("", name))
-    name = " ".join(STRENGTH_OR_FORM_TAIL_RE.sub("", name).lower().split())
+    name = " ".join(DESIGN_OR_STRENGTHS_TAIL_RE.sub("", STRENGTH_OR_FORM_TAIL_RE.sub("", name)).lower().split())
     if not name or ROUTE_ONLY_NAME_RE.fullmatch(name) or ARM_ROLE_NAME_RE.fullmatch(name):
         return None
     return name

@@ -426,6 +426,18 @@ def test_an_unlisted_drug_is_named_without_the_strength_or_form_its_intervention
     ]
 
 
+def test_an_unlisted_drug_is_named_without_a_bracket_giving_the_study_phase_or_its_strengths():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000048"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "Drug", "name": "Zelfenamide (double-blind)", "description": "50mg tablet, 400mg/day"},
+            {"type": "Drug", "name": "ZX-4411 (25, 100 & 400 mcg)", "description": "ZX-4411 100mcg once daily"},
+        ]},
+    }}
+    drugs = {r["drug"] for r in nlp.extract_study(record)["regimens"]}
+    assert drugs == {"zelfenamide", "zx-4411"}
+
+
 def test_an_unlisted_drug_is_named_without_the_strength_its_name_starts_with():
     record = {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000046"},
