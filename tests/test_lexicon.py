@@ -222,6 +222,8 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("Minirin", "desmopressin"),
     ("Ethinylestradiol", "ethinyl estradiol"),  # the USAN name the annotators write, whichever the text uses
     ("ethinyloestradiol", "ethinyl estradiol"),
+    ("Doxil", "doxorubicin"),  # the liposomal brands are doxorubicin, as annotators write them
+    ("pegylated liposomal doxorubicin", "doxorubicin"),
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic

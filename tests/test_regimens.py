@@ -432,10 +432,11 @@ def test_an_unlisted_drug_is_named_without_a_bracket_giving_the_study_phase_or_i
         "armsInterventionsModule": {"interventions": [
             {"type": "Drug", "name": "Zelfenamide (double-blind)", "description": "50mg tablet, 400mg/day"},
             {"type": "Drug", "name": "ZX-4411 (25, 100 & 400 mcg)", "description": "ZX-4411 100mcg once daily"},
+            {"type": "Biological", "name": "monoclonal antibody hu9Z123", "description": "10 mg/m2 IV weekly"},
         ]},
     }}
     drugs = {r["drug"] for r in nlp.extract_study(record)["regimens"]}
-    assert drugs == {"zelfenamide", "zx-4411"}
+    assert drugs == {"zelfenamide", "zx-4411", "hu9z123"}  # the older registry's 'monoclonal antibody X' is X
 
 
 def test_an_unlisted_drug_is_named_without_the_strength_its_name_starts_with():

@@ -1482,6 +1482,7 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
     # a decimal comma before a unit; the British spelling of glycated haemoglobin, bracketed after HbA1c
     ("BMI greater than 27,5 kg/m2 and less than 45 kg/m2", [("BMI", ">", 27.5, "kg/m2"), ("BMI", "<", 45, "kg/m2")]),
     ("HbA1c (glycosylated haemoglobin) 7.0-9.5 % (both inclusive)", [("HbA1c", ">=", 7.0, "%"), ("HbA1c", "<=", 9.5, "%")]),
+    ("γ-glutamyl transpeptidase (γGT) > 3 x ULN", [("GGT", ">", 3, "xULN")]),
     ("GOT and GPT ≤ 2.5 x ULN", [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
     ("serum glutamic oxaloacetic transaminase or serum glutamic pyruvic transaminase > 3 x ULN",
      [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),
