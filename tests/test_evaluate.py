@@ -267,10 +267,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 473 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 480 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.854, 39670), "regimens": (0.796, 2706), "windows": (0.704, 17987)}
+    floors = {"thresholds": (0.853, 40364), "regimens": (0.795, 2765), "windows": (0.703, 18193)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
@@ -319,6 +319,8 @@ def test_a_drug_dose_measure_matches_by_the_generic_name():
     ("DMARDs", "immunosuppressants", True),
     ("phosphodiesterase 5 inhibitors", "PDE-5 inhibitors", True),
     ("cytotoxic agents", "cytotoxic drugs", True),
+    ("cytotoxic chemotherapy", "chemotherapy", True),  # chemotherapy said to be cytotoxic is chemotherapy
+    ("cytotoxic chemotherapeutic agents", "chemotherapy", True),
     ("b-cell targeted therapy", "B cell targeted therapy", True),
     ("biologic DMARDs", "immunosuppressants", False),  # a biologic DMARD is a biologic, not any DMARD
     ("topical immunosuppressants", "immunosuppressants", False),
