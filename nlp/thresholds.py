@@ -676,7 +676,7 @@ def _share_the_operator_across_units(text: str, quantities: list[Quantity]) -> N
             second.form = "simple"
 
 
-_POPULATION_WORDS = r"(?:males?|men|females?|women|boys|girls|children|adults|adolescents)"
+_POPULATION_WORDS = r"(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
 # '> 20 g/day for females or 30 g/day for males', '< 12 g/dL (women) and 13 g/dL (men)': the group the first bound is for
 _OTHER_POPULATION_GAP_RE = re.compile(
     rf"\s*(?:\(\s*(?:(?:in|for)\s+)?{_POPULATION_WORDS}\s*\)|(?:in|for)\s+{_POPULATION_WORDS}(?:\s+(?:subjects|participants|patients))?)"
@@ -941,8 +941,7 @@ _PERCENT_OF_RE = re.compile(
 # "< 9 g/dL in males and < 8 g/dL in females", "male ≥ 450 ms, female ≥ 470 ms": a population qualifier
 # between two values of one measure
 _POPULATION_QUALIFIER = (
-    r"(?:(?:(?:in|for)\s+)?(?:males?|men|females?|women|boys|girls|children|adults|adolescents|pediatric|paediatric)"
-    r"(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
+    rf"(?:(?:(?:in|for)\s+)?{_POPULATION_WORDS}(?:\s+(?:subjects|participants|patients))?\b[\s,]*)?"
 )
 # '> 10.5% if on monotherapy and > 9.5% if on two drugs': the condition the first value holds under
 _CONDITION_QUALIFIER = (
