@@ -32,8 +32,8 @@ NUMBER_PATTERN = (
     # '100 000/mm3', '1 500 cells': a space between thousands only right before a count's unit
     r"|\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?=[ ]?(?:/|x\s*10|×|cells|per\b))"
     r"|\d*)"
-    # a decimal comma ('7,5mg', '2,5 mg/day', '27,5 kg/m2') only right before a unit: '1,2 or 3' is a list
-    r"(?:\.\d+|,\d{1,2}(?=[ ]?(?:mg|g\b|mcg|µg|%|kg|mmol|µmol|umol|m[lL]\b|cm\b)))?(?![\d,]\d)"
+    # a decimal comma ('7,5mg', '2,5 mg/day', '27,5 kg/m2', 'T-score -2,5 SD') only right before a unit: '1,2 or 3' is a list
+    r"(?:\.\d+|,\d{1,2}(?=[ ]?(?:mg|g\b|mcg|µg|%|kg|mmol|µmol|umol|m[lL]\b|cm\b|SD\b)))?(?![\d,]\d)"
 )
 
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}

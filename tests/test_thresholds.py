@@ -1483,6 +1483,12 @@ def test_oncology_eye_hiv_and_prostate_measures(pipe, text, expected):
     ("BMI greater than 27,5 kg/m2 and less than 45 kg/m2", [("BMI", ">", 27.5, "kg/m2"), ("BMI", "<", 45, "kg/m2")]),
     ("HbA1c (glycosylated haemoglobin) 7.0-9.5 % (both inclusive)", [("HbA1c", ">=", 7.0, "%"), ("HbA1c", "<=", 9.5, "%")]),
     ("γ-glutamyl transpeptidase (γGT) > 3 x ULN", [("GGT", ">", 3, "xULN")]),
+    ("BMD with a T-score ≤ -2,5 SD assessed by DXA", [("BMD T-score", "<=", -2.5, None)]),
+    ("Age >= to 40 years with established CV disease", [("age", ">=", 40, "years")]),
+    ("bilirubin ≤ to 3X upper limit of normal", [("bilirubin", "<=", 3, "xULN")]),
+    # the vitamin D level is the 25-hydroxyvitamin D the laboratory measures; free thyroxine is free T4
+    ("Vitamin D level less than 12 ng/ml", [("25-hydroxyvitamin D", "<", 12, "ng/mL")]),
+    ("free thyroxine (T4) < 0.7 ng/dL", [("free T4", "<", 0.7, "ng/dL")]),
     ("GOT and GPT ≤ 2.5 x ULN", [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN")]),
     ("serum glutamic oxaloacetic transaminase or serum glutamic pyruvic transaminase > 3 x ULN",
      [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN")]),
