@@ -991,6 +991,10 @@ def test_drugs_named_by_everyday_words(components, text, expected):
     ("Use of mood stabilizers within 3 months", [("mood stabilizers", 3, "months", "used_within")]),
     ("Antiretroviral treatment (ART) within 16 weeks prior to study entry",
      [("antiretroviral therapy", 16, "weeks", "used_within")]),
+    ("On continuous ART for >=24 months prior to study entry",  # the abbreviation alone, upper case only
+     [("antiretroviral therapy", 24, "months", "stable_for")]),
+    ("on a stable cART regimen for at least 12 weeks", [("antiretroviral therapy", 12, "weeks", "stable_for")]),
+    ("Use of art therapy within 4 weeks", []),
     ("Treatment with bone active agents such as fluoride or bisphosphonates within the previous 2 years",
      [("bone active agents", 2, "years", "used_within")]),
     ("Has had prior chemotherapy, targeted small molecule therapy, or radiation therapy within 2 weeks",
