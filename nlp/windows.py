@@ -757,14 +757,24 @@ def _bracketed_time_chain(text: str, subjects: list[Subject], time: TimeExpressi
 FOLLOWING_BEFORE_RE = re.compile(r"\b(?:the\s+)?following\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
-def _names_the_kind_of_the_list_below(text: str, listed: list[Subject], time: TimeExpression) -> bool:
+def _names_the_kind_of_the_list(
+    text: str, listed: list[Subject], time: TimeExpression, subjects: list[Subject], clause_end: int
+) -> bool:
     """'Subjects using one of the following topical drugs within 4 weeks prior to randomisation:': the class
-    says what kind of therapy the items below are; it is no subject of its own."""
+    says what kind of therapy the items below are, or the items after the colon ('the following prohibited
+    medications within 14 days of screening: lipid-lowering therapy, …'); it is no subject of its own."""
     first = listed[0]
-    return (
-        len(listed) == 1 and first.is_class and HEADER_END_RE.match(text, time.end) is not None
-        and FOLLOWING_BEFORE_RE.search(text, max(0, first.start - 40), first.start) is not None
+    if not (len(listed) == 1 and first.is_class
+            and FOLLOWING_BEFORE_RE.search(text, max(0, first.start - 40), first.start) is not None):
+        return False
+    if HEADER_END_RE.match(text, time.end):
+        return True
+    return TIME_PHRASE_COLON_RE.match(text, time.end) is not None and bool(
+        _list_after_colon(text, subjects, time, clause_end)[0]
     )
+
+
+TIME_PHRASE_COLON_RE = re.compile(r"[^.;:\n]*:")
 
 
 def _says_topical_only(text: str, start: int, end: int) -> bool:
@@ -1371,7 +1381,7 @@ def extract_windows(
                 listed, rule = _subjects_of(text, subjects, previous_end, time, next_start)
             if rule and rule.endswith(WHO_THEN_CHANGED):
                 relation = "dose_changed_within"
-            if listed and _names_the_kind_of_the_list_below(text, listed, time):
+            if listed and _names_the_kind_of_the_list(text, listed, time, subjects, clause_end):
                 listed, rule = [], None  # "one of the following topical drugs within 4 weeks:": the items are the subjects
             if (rule is None and previous_listed and time.kind not in SUBJECTS_AFTER_ONLY
                     and CHAINED_TIME_RE.fullmatch(text, previous_end, time.start)

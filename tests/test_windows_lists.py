@@ -524,6 +524,9 @@ SPELLING_CASES = [
     ("Chinese traditional medicine within 8 weeks prior to Screening", "chinese herbal medicine"),
     ("Mineralocorticoid receptor antagonists should be stable for at least 90 days",
      "mineralocorticoid receptor antagonists"),
+    ("Subjects treated with other aldosterone antagonists within the past 1 month",
+     "mineralocorticoid receptor antagonists"),
+    ("stable doses of an aldosterone inhibitor for 3 months", "mineralocorticoid receptor antagonists"),
     ("Treatment with an anti TNF in the last 4 weeks", "tnf inhibitor"),
     ("Use of diabetes medications within 1 month of screening", "antidiabetic drugs"),
     ("Antidiabetic agents within 30 days", "antidiabetic drugs"),
@@ -875,6 +878,19 @@ def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_af
     assert [w[:3] for w in windows_with_spans(components, text)] == [
         ("probenecid", 2, "days"), ("disulfiram", 2, "days"), ("st john's wort", 2, "days")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a class after 'the following' names the kind of the items after the colon, no subject of its own
+    ("Subjects who are taking the following prohibited medications within 14 days of screening: lipid-lowering "
+     "therapy, calcium channel blockers, or digoxin",
+     [("lipid-lowering therapy", 14, "days"), ("calcium-channel blockers", 14, "days"), ("digoxin", 14, "days")]),
+    # nothing after the colon is a therapy: the class stays the subject
+    ("Use of the following prohibited medications within 14 days of screening: see appendix 2",
+     [("prohibited medications", 14, "days")]),
+])
+def test_a_class_after_the_following_names_the_kind_of_the_items_after_the_colon(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -331,6 +331,11 @@ def test_interferon_beta_gp_iib_iiia_and_at_least_a_month(components, text, expe
     ("Less than 3 months stable dose treatment with tricyclic anti-depressants, cardiac glycosides or beta blockers",
      [("tricyclic antidepressants", 3, "months", STABLE), ("cardiac glycosides", 3, "months", STABLE),
       ("beta-blockers", 3, "months", STABLE)]),
+    # a stable-dose time before 'of' and its list
+    ("on stable medical therapy (≥3 months of stable doses of β-blocker and angiotensin receptor blocker therapies)",
+     [("beta-blockers", 3, "months", STABLE), ("angiotensin receptor blockers", 3, "months", STABLE)]),
+    ("at least 8 weeks of a stable regimen of methotrexate", [("methotrexate", 8, "weeks", STABLE)]),
+    ("12 weeks of stable doses were required", []),
 ])
 def test_a_time_restated_in_brackets_and_a_stable_dose_treatment_with(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
