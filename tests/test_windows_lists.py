@@ -533,6 +533,8 @@ SPELLING_CASES = [
     ("Other injectable anti-hyperglycemic agents within 12 weeks", "antidiabetic drugs"),
     ("Use of a dipeptidyl-peptidase 4 inhibitor within 12 weeks", "dpp-4 inhibitors"),
     ("Sulphonylureas within 12 weeks", "sulfonylureas"),
+    ("Other sodium-glucose co-transporter 2 (SGLT2) inhibitors within 12 weeks", "sglt2 inhibitors"),
+    ("Sodium glucose cotransporter-2 inhibitors within 12 weeks", "sglt2 inhibitors"),
     ("A thiazolidinedione (TZD) within 12 weeks", "thiazolidinediones"),
     ("Alpha glucosidase inhibitors within 12 weeks", "alpha-glucosidase inhibitors"),
     ("Meglitinides within 12 weeks", "meglitinides"),
@@ -878,6 +880,18 @@ def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_af
     assert [w[:3] for w in windows_with_spans(components, text)] == [
         ("probenecid", 2, "days"), ("disulfiram", 2, "days"), ("st john's wort", 2, "days")
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an exception in brackets and 'non-protocol' stand between the items of one list
+    ("Has been treated with insulin (except for short-term use [<= 7 days]), pioglitazone or rosiglitazone, "
+     "colesevelam (Welchol™), or any other non-protocol approved antihyperglycemic agents within 12 weeks",
+     [("insulin", 12, "weeks"), ("pioglitazone", 12, "weeks"), ("rosiglitazone", 12, "weeks"),
+      ("colesevelam", 12, "weeks"), ("antidiabetic drugs", 12, "weeks")]),
+    ("Insulin (except for the treatment of hyperglycaemia) within 4 weeks", [("insulin", 4, "weeks")]),
+])
+def test_an_exception_in_brackets_does_not_end_a_list(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
 
 
 @pytest.mark.parametrize("text, expected", [
