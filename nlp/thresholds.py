@@ -773,9 +773,11 @@ class MeasureMatcher:
         self.operator_tokenizer = _with_operator_infixes(nlp)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (label, regex, literal groups): on ASCII text a pattern runs only when one literal of each group is there.
+        # (label, regex, literal groups, literals that veto it): on ASCII text a pattern runs only when one literal
+        # of each group is there; on any text, never when a vetoing literal is.
         self.text_patterns = [
-            (p["label"], re.compile(p["regex"], re.IGNORECASE), _literal_groups(p)) for p in text_patterns
+            (p["label"], re.compile(p["regex"], re.IGNORECASE), _literal_groups(p), tuple(p.get("unless_text_has", ())))
+            for p in text_patterns
         ]
         self.labels: dict[int, str] = {}  # match id -> measure
         self.drug_template = drug_doses["template"]
@@ -793,8 +795,10 @@ class MeasureMatcher:
         drugs = doc.user_data.get(DRUGS) or []
         found = self._phrase_mentions(doc, text)
         lowered = text.lower() if text.isascii() else None
-        for label, regex, literal_groups in self.text_patterns:
+        for label, regex, literal_groups, vetoes in self.text_patterns:
             if lowered is not None and not _has_literals(lowered, literal_groups):
+                continue
+            if vetoes and any(veto in (lowered or text.lower()) for veto in vetoes):
                 continue
             found += [Mention(m.start(), m.end(), label) for m in regex.finditer(text)]
         # 'IOP-lowering medications', 'glucose lowering drugs': the measure names what a therapy does, no level

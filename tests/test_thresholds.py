@@ -144,6 +144,13 @@ CASES = [
     # number words before a time unit
     ("children seven years of age and over", [("age", ">=", 7)]),
     ("dermatomyositis for more than three months", [("disease duration", ">", 3)]),
+    # a mood episode's own duration; an episode of hair loss is the disease's
+    ("Duration of current episode is at least 12 weeks", [("current episode duration", ">=", 12)]),
+    ("The index episode must be at least 14 days of persistent symptoms", [("current episode duration", ">=", 14)]),
+    ("Current depressive episode > 12 months or < 4 weeks",
+     [("current episode duration", ">", 12), ("current episode duration", "<", 4)]),
+    ("alopecia areata with a current episode lasting at least 6 months", [("disease duration", ">=", 6)]),
+    ("Current episode of AA of less than 8 years", [("disease duration", "<", 8)]),
 ]
 
 
@@ -687,7 +694,7 @@ SESSION6_CASES = [
     ("Hemoglobin > or equal to 9 g/dL", [("hemoglobin", ">=", 9)]),
     ("Spinal pain ≥ 4 on a 0-10 NRS", [("spinal pain", ">=", 4)]),  # the scale's ends are no thresholds
     ("Chronic spontaneous urticaria (CSU) >/= 6 months prior to Screening", [("disease duration", ">=", 6)]),
-    ("a current episode lasting at least 6 months and not exceeding 8 years",
+    ("alopecia areata, a current episode lasting at least 6 months and not exceeding 8 years",
      [("disease duration", ">=", 6), ("disease duration", "<=", 8)]),
     # "transaminitis" names both transaminases
     ("transaminitis > 5x ULN", [("ALT", ">", 5), ("AST", ">", 5)]),
@@ -992,7 +999,7 @@ def test_session10_not_these(pipe, text):
 # operators negated ('not >'), in their small and full-width forms; creatinine as 'Cr' (not in a protein/Cr
 # ratio); a minimal dose; lung function '%pred'; ECOG scored in points; 'glomerular filtrate'
 SESSION11_CASES = [
-    ("Duration of the current episode at least 6 months, and not > 8 years",
+    ("Alopecia areata. Duration of the current episode at least 6 months, and not > 8 years",
      [("disease duration", ">=", 6, "months"), ("disease duration", "<=", 8, "years")]),
     ("Duration of dermatomyositis not \\> 5 years", [("disease duration", "<=", 5, "years")]),
     ("CK not < 2 x ULN", [("CK", ">=", 2, "xULN")]),
