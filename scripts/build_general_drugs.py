@@ -45,6 +45,7 @@ EXCLUDED = {
     "c-peptide", "carbon monoxide", "house dust", "methacholine", "methacholine chloride", "psoralen",
     "cocaine", "heroin", "ecstasy", "marijuana", "marihuana", "opium",
     "dhap",  # in trials the abbreviation of dihydroartemisinin-piperaquine, not dihydroxyacetone phosphate
+    "citrate",  # alone, the salt of the drug named before it ('sildenafil citrate'), no drug of its own
 }
 # Cytokines named as targets ('IL-2 directed therapy', 'IL12/23'), vaccines (no medication window), teas
 EXCLUDED_RE = re.compile(r"il-?\d+\w?|interleukin[- ]?\d+\w?|.*\bvaccin.*|.*\btea\b.*")

@@ -889,6 +889,10 @@ def test_the_following_between_a_drug_and_its_time_gives_the_time_to_the_list_af
      [("insulin", 12, "weeks"), ("pioglitazone", 12, "weeks"), ("rosiglitazone", 12, "weeks"),
       ("colesevelam", 12, "weeks"), ("antidiabetic drugs", 12, "weeks")]),
     ("Insulin (except for the treatment of hyperglycaemia) within 4 weeks", [("insulin", 4, "weeks")]),
+    # a salt after a drug's name is that drug's, no drug of its own, and the list goes on past it
+    ("sildenafil citrate, theophylline, or papaverine must not be taken within 24 hours prior to a clinic visit",
+     [("sildenafil", 1, "days"), ("theophylline", 1, "days"), ("papaverine", 1, "days")]),
+    ("Use of metformin hydrochloride or glipizide within 8 weeks", [("metformin", 8, "weeks"), ("glipizide", 8, "weeks")]),
 ])
 def test_an_exception_in_brackets_does_not_end_a_list(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
