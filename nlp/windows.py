@@ -689,7 +689,9 @@ class WindowExtractor:
         # names the class's members; the class and its bracket stay one item of the list, named by them
         enumerated = {
             c: members for c in kept_classes if c in examples
-            and (members := _enumerated_members(text, c, examples[c], kept_drugs))
+            and (members := _enumerated_members(
+                text, c, examples[c], kept_drugs + [k for k in kept_classes if k is not c and k.medication]
+            ))
         }
         further = _examples_further_after(text, kept_classes, examples)
         kept_classes = [c for c in kept_classes if not _an_example_of_another_class(text, c, examples)]
@@ -960,12 +962,13 @@ EXAMPLE_CUE_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example
 
 
 def _enumerated_members(text: str, therapy_class: Subject, span: tuple[int, int], drugs: list[Subject]) -> list[Subject]:
-    """The drugs of a bracket right after a class that holds nothing but two or more drug names and list
-    connectors, and says no 'e.g.', 'such as', 'including' or 'etc.'; else none."""
+    """The drugs (or narrower classes) of a bracket right after a class that holds nothing but two or more
+    of their names and list connectors, and says no 'e.g.', 'such as', 'including' or 'etc.'; else none
+    ('oral antidiabetic drugs (sulfonylurea, metformin and thiazolidinedione)')."""
     start, end = span
     if text[end : end + 1] not in (")", "]") or EXAMPLE_CUE_RE.search(text, therapy_class.end, end):
         return []
-    inside = [d for d in drugs if start <= d.start and d.end <= end]
+    inside = sorted((d for d in drugs if start <= d.start and d.end <= end), key=lambda subject: subject.start)
     if len(inside) < 2:
         return []
     gaps = [(start, inside[0].start)] + [(a.end, b.start) for a, b in zip(inside, inside[1:])] + [(inside[-1].end, end)]

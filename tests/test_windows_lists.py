@@ -396,7 +396,7 @@ def test_an_other_phrase_and_an_interleukin_class_keep_a_list_going(components):
     ]
 
 
-# A bracket after a class that only enumerates drugs names its members; one with 'e.g.', 'such as',
+# A bracket after a class that only enumerates drugs (or narrower classes) names its members; one with 'e.g.', 'such as',
 # 'including' or 'etc.' gives examples, and the class stays the subject.
 ENUMERATED_CASES = [
     ("Treatment with TNF antagonists (etanercept, infliximab, and adalimumab), abatacept or rituximab within 8 weeks",
@@ -406,6 +406,14 @@ ENUMERATED_CASES = [
     ("Treatment with TNF antagonists (e.g., etanercept, infliximab) within 8 weeks", ["tnf inhibitor"]),
     ("Treatment with TNF antagonists (etanercept, infliximab, etc.) within 8 weeks", ["tnf inhibitor"]),
     ("Treatment with anti-thyroid drugs (methimazole) within 8 weeks", ["anti-thyroid drugs"]),  # one drug: an example
+    # narrower classes enumerated in the bracket are members too
+    ("a stable regimen of oral antidiabetic drugs (sulfonylurea, metformin and thiazolidinedione) for at least 2 months",
+     ["sulfonylureas", "metformin", "thiazolidinediones"]),
+    ("a stable regimen of oral antidiabetic drugs (e.g. sulfonylurea, metformin) for at least 2 months",
+     ["antidiabetic drugs"]),
+    # 'insulin secretagogue' is the class, not insulin
+    ("on metformin and/or an insulin secretagogue at a stable dose for at least 2 months",
+     ["metformin", "insulin secretagogues"]),
 ]
 
 
