@@ -73,10 +73,11 @@ _HEADER_LINE_RE = re.compile(
     r"(?:" + _HEADER_STEP + r")?[\s*_.:|]*$",
     re.IGNORECASE,
 )
-# "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:": a header named after the cohort it is for,
-# in capitalised words (not "Meets all inclusion criteria", a criterion)
+# "SSc-PAH Inclusion Criteria", "Cohort B Exclusion Criteria:", "Part 1 Exclusion:": a header named after the
+# cohort or part it is for, in capitalised words (not "Meets all inclusion criteria", a criterion)
 _PREFIXED_HEADER_LINE_RE = re.compile(
-    r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>" + _KINDS + r")\s+criteri(?:a|on)[\s*_.:|]*$", re.IGNORECASE
+    r"(?-i:(?:[A-Z0-9][\w/-]*[ \t]+){1,4})(?P<kind>" + _KINDS + r")(?:\s+criteri(?:a|on)[\s*_.:|]*|[ \t]*:[ \t]*)$",
+    re.IGNORECASE,
 )
 
 
@@ -90,7 +91,7 @@ def _names_itself_a_header(text: str, start: int, end: int, header: re.Match) ->
 
 def _may_end_in_criteria(tail: str) -> bool:
     """_PREFIXED_HEADER_LINE_RE's quick first test, on a line's last characters."""
-    return "riteri" in tail or "RITERI" in tail
+    return "riteri" in tail or "RITERI" in tail or tail.rstrip().lower().endswith("sion:")
 
 
 # "#", "**", and an EU CTR section number ("E.3 Principal inclusion criteria") before a header

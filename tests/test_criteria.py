@@ -720,6 +720,13 @@ def test_headers_named_after_their_cohort():
     ]
 
 
+def test_headers_named_after_their_part_without_criteria():
+    text = ("Main Inclusion: Part 1\n\n* Adults with dermatomyositis\n\nPart 1 Exclusion:\n\n* Pregnancy\n"
+            "* Prior Exclusion: none")
+    assert sections(text)[-2:] == [("Pregnancy", "exclusion"), ("Prior Exclusion: none", "exclusion")]
+    assert ("Adults with dermatomyositis", "inclusion") in sections(text)
+
+
 def test_a_last_list_numbered_from_one_again_after_the_inclusion_lists_is_the_exclusion_list():
     text = ("Cohort A Inclusion Criteria\n1. Adults with dermatomyositis\n2. CDASI activity > 6\n"
             "1. Pregnancy\n2. Active infection")
