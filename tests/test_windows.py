@@ -1066,6 +1066,11 @@ def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior
     ("Treatment w/ immunosuppressants w/in 12 mos prior Visit 1", [("immunosuppressants", 12, "months", "used_within")]),
     ("Must have at least a 10 day interval from last dose of vitamin A", [("vitamin a", 10, "days", "last_used_before")]),
     ("At least a 10 day interval from last surgery", []),
+    # a time that 'is required from (prior) treatment with' a therapy is its last use
+    ("At least 4 weeks is required from treatment of bevacizumab", [("bevacizumab", 4, "weeks", "last_used_before")]),
+    ("At least 3 weeks is required from prior treatment with bevacizumab",
+     [("bevacizumab", 3, "weeks", "last_used_before")]),
+    ("At least 2 weeks is required from surgery", []),
 ])
 def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(components, text, expected):
     assert windows_of(components, text) == expected
