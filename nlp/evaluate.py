@@ -134,7 +134,9 @@ def _generic_names() -> dict[str, str]:
 _UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "msec": "ms", "iu/l": "u/l", "mg%": "mg/dl", "mm/hr": "mm/h",
                    "g/24hr": "g/24h", "sec": "s", "seconds": "s", "u/ml": "iu/ml", "ml/sec": "ml/s",
                    # one micro-unit per millilitre is one milli-unit per litre
-                   "µiu/ml": "uiu/ml", "μiu/ml": "uiu/ml", "mcu/ml": "uiu/ml", "µu/ml": "uiu/ml", "miu/l": "uiu/ml"}
+                   "µiu/ml": "uiu/ml", "μiu/ml": "uiu/ml", "mcu/ml": "uiu/ml", "µu/ml": "uiu/ml", "miu/l": "uiu/ml",
+                   # a dose in (enzyme) units: 'units/m2' = 'U/m2'
+                   "units": "u", "units/m2": "u/m2", "units/kg": "u/kg", "units/day": "u/day", "units/week": "u/week"}
 _UNIT_PARTS = (("^2", "2"), ("²", "2"), ("μ", "µ"), ("umol", "µmol"), ("ug/", "mcg/"), ("µg/", "mcg/"), (" ", ""))
 
 

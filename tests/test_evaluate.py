@@ -159,6 +159,15 @@ def test_a_flow_rate_in_millilitres_per_second_is_one_unit_however_written():
     assert (kinds["thresholds"]["field_compared"], kinds["thresholds"]["field_agrees"]) == (1, 1)
 
 
+def test_a_dose_in_units_is_one_unit_however_written():
+    regimen = {"source": "intervention", "drug": "bleomycin", "amount": 10}
+    golds = [{"nct_id": "NCT1", "annotated": ["regimens"], "regimens": [{**regimen, "unit": "units/m2"}]}]
+    matching = {"NCT1": {"regimens": [{**regimen, "unit": "U/m2"}]}}
+    assert evaluate_studies(golds, matching)["kinds"]["regimens"]["f1"] == 1.0
+    other = {"NCT1": {"regimens": [{**regimen, "unit": "mg/m2"}]}}
+    assert evaluate_studies(golds, other)["kinds"]["regimens"]["f1"] == 0.0
+
+
 def test_agreement_scores_a_second_annotation_like_predictions():
     window = {"section": "exclusion", "subject": "methotrexate", "value": 4, "unit": "weeks", "relation": "used_within"}
     first = [

@@ -224,6 +224,15 @@ def test_an_abbreviation_defined_with_more_in_its_bracket():
     ("ethinyloestradiol", "ethinyl estradiol"),
     ("Doxil", "doxorubicin"),  # the liposomal brands are doxorubicin, as annotators write them
     ("pegylated liposomal doxorubicin", "doxorubicin"),
+    ("Taxol", "paclitaxel"),
+    ("EADM", "epirubicin"),  # the abbreviations of Chinese protocols, as written
+    ("MMC", "mitomycin"),
+    ("mitomycin C", "mitomycin"),
+    ("insulin glargine", "insulin glargine"),  # each insulin by its own name, not the class
+    ("Tresiba", "insulin degludec"),
+    ("Levemir", "insulin detemir"),
+    ("Novolin 30R", "biphasic human insulin"),
+    ("isophane insulin", "nph insulin"),
 ])
 def test_ordinary_drugs_are_known_by_their_names_and_brands(name, generic):
     assert normalize_drug(name).generic == generic

@@ -813,6 +813,16 @@ def test_conjugates_vitamin_d3_and_a_drug_written_inside_the_unit(components, te
     assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("bleomycin 10 units/m2 IV", [("bleomycin", 10, "U/m2")]),  # per body surface too
+    ("asparaginase 6000 U/m2 IM", [("asparaginase", 6000, "U/m2")]),
+    ("insulin glargine 10 units once daily", [("insulin glargine", 10, "U")]),  # the insulin's own name
+    ("Taxol 50 mg/m2 weekly", [("paclitaxel", 50, "mg/m2")]),
+])
+def test_doses_in_units_and_the_brands_of_old_chemotherapy_protocols(components, text, expected):
+    assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)] == expected
+
+
 def test_avacincaptad_pegol_is_a_drug():
     assert nlp.lexicon.normalize_drug("Izervay").generic == "avacincaptad pegol"
 

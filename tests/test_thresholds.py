@@ -151,6 +151,8 @@ CASES = [
      [("current episode duration", ">", 12), ("current episode duration", "<", 4)]),
     ("alopecia areata with a current episode lasting at least 6 months", [("disease duration", ">=", 6)]),
     ("Current episode of AA of less than 8 years", [("disease duration", "<", 8)]),
+    # every insulin's dose is the insulin dose
+    ("greater than 80 units/day of insulin glargine", [("insulin dose", ">", 80)]),
 ]
 
 
