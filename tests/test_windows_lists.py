@@ -542,6 +542,8 @@ SPELLING_CASES = [
     ("Use of a dipeptidyl-peptidase 4 inhibitor within 12 weeks", "dpp-4 inhibitors"),
     ("Sulphonylureas within 12 weeks", "sulfonylureas"),
     ("Other sodium-glucose co-transporter 2 (SGLT2) inhibitors within 12 weeks", "sglt2 inhibitors"),
+    ("serotonin reuptake inhibitors (in the last 10 days)", "ssris"),  # 'selective' left out
+    ("serotonin norepinephrine reuptake inhibitors within 10 days", "snris"),
     ("Sodium glucose cotransporter-2 inhibitors within 12 weeks", "sglt2 inhibitors"),
     ("A thiazolidinedione (TZD) within 12 weeks", "thiazolidinediones"),
     ("Alpha glucosidase inhibitors within 12 weeks", "alpha-glucosidase inhibitors"),
