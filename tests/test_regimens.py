@@ -182,7 +182,8 @@ def test_find_doses(text, amount, unit, frequency):
      ("5 mg OD", "QD"), ("1 tab OD", "QD"), ("three times weekly", "TIW"), ("2 times weekly", "BIW"), ("3x/week", "TIW"),
      ("2 x weekly", "BIW"), ("4 mg in the morning", "QD"), ("10 mg at bedtime", "QD"),
      ("in the morning and in the evening", "BID"),
-     ("taken 3 times daily during breakfast, early afternoon, and at bedtime", "TID")],
+     ("taken 3 times daily during breakfast, early afternoon, and at bedtime", "TID"),
+     ("60 mg/kg every 24 hrs", "QD"), ("every 12 hrs", "BID"), ("every 8 hr", "TID"), ("every 6 hrs", "QID")],
 )
 def test_find_frequency(text, code):
     assert find_frequency(text).value == code
@@ -818,6 +819,8 @@ def test_conjugates_vitamin_d3_and_a_drug_written_inside_the_unit(components, te
     ("asparaginase 6000 U/m2 IM", [("asparaginase", 6000, "U/m2")]),
     ("insulin glargine 10 units once daily", [("insulin glargine", 10, "U")]),  # the insulin's own name
     ("Taxol 50 mg/m2 weekly", [("paclitaxel", 50, "mg/m2")]),
+    ("Filgrastim-SD/01 100 microgram/kg SC", [("pegfilgrastim", 100, "mcg/kg")]),  # its development name
+    ("CP-4055 200 mg/m2/day", [("elacytarabine", 200, "mg/m2")]),
 ])
 def test_doses_in_units_and_the_brands_of_old_chemotherapy_protocols(components, text, expected):
     assert [(r["drug"], r["amount"], r["unit"]) for r in regimens_of(components, text)] == expected
