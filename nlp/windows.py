@@ -962,14 +962,14 @@ INCLUDING_RE = re.compile(r"(?:\s+(?:drugs?|medications?|agents?|therap(?:y|ies)
 EXAMPLE_CUE_RE = re.compile(r"\b(?:e\.?\s?g|such\s+as|includ\w*|for\s+(?:example|instance)|etc)\b", re.IGNORECASE)
 
 
-def _enumerated_members(text: str, therapy_class: Subject, span: tuple[int, int], drugs: list[Subject]) -> list[Subject]:
+def _enumerated_members(text: str, therapy_class: Subject, span: tuple[int, int], named: list[Subject]) -> list[Subject]:
     """The drugs (or narrower classes) of a bracket right after a class that holds nothing but two or more
     of their names and list connectors, and says no 'e.g.', 'such as', 'including' or 'etc.'; else none
     ('oral antidiabetic drugs (sulfonylurea, metformin and thiazolidinedione)')."""
     start, end = span
     if text[end : end + 1] not in (")", "]") or EXAMPLE_CUE_RE.search(text, therapy_class.end, end):
         return []
-    inside = sorted((d for d in drugs if start <= d.start and d.end <= end), key=lambda subject: subject.start)
+    inside = sorted((d for d in named if start <= d.start and d.end <= end), key=lambda subject: subject.start)
     if len(inside) < 2:
         return []
     gaps = [(start, inside[0].start)] + [(a.end, b.start) for a, b in zip(inside, inside[1:])] + [(inside[-1].end, end)]
