@@ -417,6 +417,25 @@ ENUMERATED_CASES = [
 ]
 
 
+# Kinds of insulin are classes of their own ('basal insulin', 'premixed insulin'); a kind followed by one
+# insulin's name is that insulin ('basal insulin glargine'); a bracket that lists the insulins names them.
+INSULIN_KIND_CASES = [
+    ("Treatment with basal insulin for at least 6 months before the screening visit", ["basal insulin"]),
+    ("Use of premixed insulin or mealtime insulin within 3 months prior to screening",
+     ["premixed insulin", "mealtime insulin"]),
+    ("Treated with fast acting insulins or short-acting insulin within the last 8 weeks",
+     ["rapid-acting insulin", "short-acting insulin"]),
+    ("Treated with basal insulin glargine at a dose of 20 units/day for at least 6 weeks prior to Screening",
+     ["insulin glargine"]),
+    ("Use of long-acting insulin (glargine, detemir) within 3 months", ["insulin glargine", "insulin detemir"]),
+]
+
+
+@pytest.mark.parametrize("text, subjects", INSULIN_KIND_CASES, ids=[c[0][:40] for c in INSULIN_KIND_CASES])
+def test_kinds_of_insulin_are_classes(components, text, subjects):
+    assert [w[0] for w in windows_with_spans(components, text)] == subjects
+
+
 @pytest.mark.parametrize("text, subjects", ENUMERATED_CASES, ids=[c[0][:40] for c in ENUMERATED_CASES])
 def test_a_bracket_that_enumerates_a_class_names_its_members(components, text, subjects):
     assert [w[0] for w in windows_with_spans(components, text)] == subjects
