@@ -541,6 +541,10 @@ DRUG_CLASSES = lexicon.NameIndex(
 )
 
 
+# 'azole antifungals', 'macrolide antibiotics': a class the words after it make anti-infectives (no window)
+ANTI_INFECTIVE_AFTER_RE = re.compile(rf"[\s-]+{ANTI_INFECTIVES}\b", re.IGNORECASE)
+
+
 def _vocabulary_classes(
     text: str, start: int, end: int, named: list[tuple[Subject, bool]], drugs: list[dict]
 ) -> list[Subject]:
@@ -551,7 +555,7 @@ def _vocabulary_classes(
         class_start, class_end = class_start + start, class_end + start
         if any(c.start < class_end and class_start < c.end for c, _over in named) or any(
             m["start"] < class_end and class_start < m["end"] for m in drugs
-        ):
+        ) or ANTI_INFECTIVE_AFTER_RE.match(text, class_end):
             continue
         name = " ".join(text[class_start:class_end].lower().split())
         found.append(Subject((name,), True, class_start, class_end, is_class=True))
@@ -1804,13 +1808,22 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
     """'stable for at least 4 weeks prior to randomization: methotrexate up to 25 mg/week, azathioprine
     …' — the medications listed after a colon that closes the window's own phrase."""
     colon = text.find(":", time.end, min(clause_end, time.end + COLON_LIST_REACH))
-    if colon < 0 or BLOCKERS_RE.search(text, time.end, colon) or any(time.end <= s.start < colon for s in subjects):
+    if colon < 0 or BLOCKERS_RE.search(text, time.end, colon) or any(
+        time.end <= s.start < colon and not STUDY_THERAPY_BEFORE_RE.search(text, time.end, s.start) for s in subjects
+    ):
         return [], None
     if EXCEPT_BEFORE_COLON_RE.search(text, time.end, colon + 1):
         return [], None  # '… within 21 days before dosing, except: metformin, statins': the therapies allowed
     list_end = _semicolon_list_end(text, subjects, colon, clause_end)
     listed = [s for s in subjects if colon < s.start and s.end <= list_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
+
+
+# '… within 7 days before and during treatment with sunitinib: list': the study's own therapy, which the time is
+# counted from, stands between the time and the colon
+STUDY_THERAPY_BEFORE_RE = re.compile(
+    r"\b(?:treatment|therapy|administration|dosing|dose)\s+(?:with|of)\s+(?:the\s+)?(?:study\s+drugs?\s+)?$", re.IGNORECASE
+)
 
 
 def _semicolon_list_end(text: str, subjects: list[Subject], colon: int, clause_end: int) -> int:

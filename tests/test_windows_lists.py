@@ -935,6 +935,11 @@ def test_an_exception_in_brackets_does_not_end_a_list(components, text, expected
     # nothing after the colon is a therapy: the class stays the subject
     ("Use of the following prohibited medications within 14 days of screening: see appendix 2",
      [("prohibited medications", 14, "days")]),
+    # the study's own drug, which the time is counted from, may stand between the time and the colon; a class
+    # that 'antifungals' follows names anti-infectives, and its bracket names the drugs
+    ("the following inhibitors of CYP3A4 are prohibited within 7 days before and during treatment with sunitinib: "
+     "azole antifungals (ketoconazole, itraconazole), diltiazem, and verapamil",
+     [("ketoconazole", 7, "days"), ("itraconazole", 7, "days"), ("diltiazem", 7, "days"), ("verapamil", 7, "days")]),
 ])
 def test_a_class_after_the_following_names_the_kind_of_the_items_after_the_colon(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
