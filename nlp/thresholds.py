@@ -1432,6 +1432,8 @@ class ThresholdLinker:
             return False
         if rule.get("require_unit") and quantity.unit is None:
             return False
+        if "units" in rule and quantity.unit not in rule["units"]:
+            return False
         if rule.get("pair") and quantity.scale_max is None:
             return False  # 'blood pressure, greater than 140 mm Hg systolic': one value is the measure named after it
         return quantity.unit_kind is None or quantity.unit_kind in rule.get("kinds", self.default_rule["kinds"])

@@ -1519,7 +1519,6 @@ def test_european_separators_and_older_unit_spellings(pipe, text, expected):
     ("Life expectancy of at least three (3) months", [("life expectancy", ">=", 3, "months")]),
     ("For males HDL-C<40 mg/dL(1.04 mmol/L)", [("HDL cholesterol", "<", 40, "mg/dL")]),
     ("Serum testosterone < 50 ng/dL", [("testosterone", "<", 50, "ng/dL")]),
-    ("Child-Pugh score > 7", []),  # a disease score the annotators leave out
 ])
 def test_nyha_classes_after_an_operator_restated_number_words_and_hdl(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
@@ -2066,4 +2065,23 @@ def test_myeloma_disease_measures_and_dry_eye_tests(pipe, text, expected):
     ("Receiving chronic (> 21 days) oral corticosteroid therapy", []),
 ])
 def test_a_bracketed_duration_after_chronic_an_infection_or_symptoms(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a thyroid C-cell marker (GLP-1 trials), liver cirrhosis by its score, performance status by its group's scale
+    ("Screening calcitonin ≥ 50 ng/L", [("calcitonin", ">=", 50)]),
+    ("Cirrhosis with a Child-Pugh score > 6", [("Child-Pugh score", ">", 6)]),
+    ("GOG performance status of 0-2", [("GOG performance status", ">=", 0), ("GOG performance status", "<=", 2)]),
+    # albumin in the urine: as a ratio to creatinine (mg/g, mg/mmol) or excreted over a day
+    ("UACR > 300 mg/g or urine albumin-to-creatinine ratio ≥ 30 mg/mmol",
+     [("urine albumin-creatinine ratio", ">", 300), ("urine albumin-creatinine ratio", ">=", 30)]),
+    ("Urinary albumin excretion > 30 mg/24h", [("urinary albumin excretion", ">", 30)]),
+    # neonates by their gestational age; cycle length in days, not how long the cycles have been regular
+    ("Infants born at a gestational age of 24 to 32 weeks",
+     [("gestational age", ">=", 24), ("gestational age", "<=", 32)]),
+    ("Regular menstrual cycles of 24-35 days", [("menstrual cycle length", ">=", 24), ("menstrual cycle length", "<=", 35)]),
+    ("Regular menstrual cycles for at least 2 years", []),
+])
+def test_calcitonin_child_pugh_albuminuria_and_the_menstrual_cycle(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
