@@ -1039,10 +1039,10 @@ class ThresholdLinker:
         restated_until: int | None = None,
         heading: str | None = None,
     ) -> None:
-        if self._counts_listed_items(text, quantity) or self.change_of_before_re.search(text, max(0, quantity.start - 30), quantity.start):
-            return
         before_index = mentions.last_ending_by(quantity.start)
         before = mentions.spans[before_index] if before_index is not None else None
+        if self._counts_listed_items(text, quantity) or self._size_of_a_change(text, quantity, before):
+            return
         after_index = mentions.first_starting_at(quantity.end)
         after = mentions.spans[after_index] if after_index is not None else None
         if quantity.form == "bare" and self._value_operator_measure(text, quantity, after):
@@ -1229,6 +1229,12 @@ class ThresholdLinker:
         if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(gap)) <= 8
+
+    def _size_of_a_change(self, text: str, quantity: Quantity, before: Mention | None) -> bool:
+        """'relative decline of >10% in FVC': the value is how much a measure changes; not when the change noun
+        ends the measure's own name ('weight loss > 10%')."""
+        change = self.change_of_before_re.search(text, max(0, quantity.start - 30), quantity.start)
+        return change is not None and not (before is not None and before.start < change.start() < before.end)
 
     def _changes(self, text: str, mention: Mention) -> bool:
         """'improvement in absolute forced vital capacity (FVC) > 5%': a change of the measure."""

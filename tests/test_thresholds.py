@@ -2085,3 +2085,28 @@ def test_a_bracketed_duration_after_chronic_an_infection_or_symptoms(pipe, text,
 ])
 def test_calcitonin_child_pugh_albuminuria_and_the_menstrual_cycle(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # adrenal and gonadal hormones, coagulation and marrow activity, acid-base
+    ("Morning serum cortisol < 3 ug/dL", [("cortisol", "<", 3)]),
+    ("Free testosterone < 50 pg/mL", [("free testosterone", "<", 50)]),
+    ("Fibrinogen < 100 mg/dL", [("fibrinogen", "<", 100)]),
+    ("Reticulocyte count > 100,000/mm3", [("reticulocyte count", ">", 100000)]),
+    ("Serum bicarbonate < 18 mEq/L", [("serum bicarbonate", "<", 18)]),
+    # liver disease, peripheral arteries, gas exchange, airway inflammation, valves (an area: cm2)
+    ("MELD score > 15", [("MELD", ">", 15)]),
+    ("Ankle-brachial index < 0.9", [("ankle-brachial index", "<", 0.9)]),
+    ("PaO2/FiO2 < 300 mmHg", [("PaO2/FiO2 ratio", "<", 300)]),
+    ("FeNO >= 25 ppb", [("FeNO", ">=", 25)]),
+    ("Aortic valve area < 1.0 cm2", [("aortic valve area", "<", 1.0)]),
+    ("Tumor size >= 4 cm2", [("tumor size", ">=", 4)]),
+    # HER2 amplification by FISH; a donor's age is no age of the patient
+    ("HER2/CEP17 ratio >= 2.0", [("HER2 FISH ratio", ">=", 2.0)]),
+    ("Donor age 18 to 60 years", [("donor age", ">=", 18), ("donor age", "<=", 60)]),
+    # a loss or a change of weight is no body weight
+    ("Weight loss > 10%", [("weight loss", ">", 10)]),
+    ("Weight change of more than 5 kg in the last 3 months", [("weight change", ">", 5)]),
+])
+def test_hormones_coagulation_liver_scores_and_changes_of_weight(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
