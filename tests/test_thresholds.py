@@ -2110,3 +2110,19 @@ def test_calcitonin_child_pugh_albuminuria_and_the_menstrual_cycle(pipe, text, e
 ])
 def test_hormones_coagulation_liver_scores_and_changes_of_weight(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # lung volumes and airway variability, allergy skin tests, geographic atrophy by its area (mm2 or disc areas)
+    ("total lung capacity < 80% predicted", [("TLC", "<", 80)]),
+    ("PEF variability > 20%", [("peak flow variability", ">", 20)]),
+    ("Skin prick test wheal >= 3 mm", [("skin test wheal", ">=", 3)]),
+    ("GA lesion area >= 2.5 mm2 and <= 17.5 mm2", [("GA lesion area", ">=", 2.5), ("GA lesion area", "<=", 17.5)]),
+    # transplant sensitisation, marrow, leukaemia kinetics, cognition
+    ("Panel reactive antibody > 20%", [("panel reactive antibody", ">", 20)]),
+    ("Bone marrow cellularity < 25%", [("bone marrow cellularity", "<", 25)]),
+    ("Lymphocyte doubling time < 6 months", [("lymphocyte doubling time", "<", 6)]),
+    ("Full scale IQ < 70", [("IQ", "<", 70)]),
+])
+def test_lung_volumes_skin_tests_atrophy_areas_and_marrow(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
