@@ -952,9 +952,14 @@ _CONDITION_QUALIFIER = (
     r"(?:(?:if|when|(?:in|for)\s+(?:patients|subjects|participants|those))\s+(?:on|with|who|receiving|taking|treated)\b"
     r"[^,;.()<>≤≥\d\n]{1,40}?[\s,]*(?=(?:and/or|or|and|but)\b))?"
 )
+# '≥ 20 mm with conventional techniques or ≥ 10 mm with spiral CT scan': how the first value is measured
+_METHOD_QUALIFIER = (
+    r"(?i:(?:by|with|on|using|via)\s+(?:[\w-]+\s+){0,3}?(?:techniques?|CT|MRI|scans?|imaging|x-?rays?|radiograph\w*"
+    r"|(?:physical\s+)?exam(?:ination)?|calipers?|ultrasound|ultrasonography|PET)\b[\s,]*(?=(?:and/or|or)\b))?"
+)
 _SHARED_GAP_RE = re.compile(
     r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER + _CONDITION_QUALIFIER
-    + r"(?:(?:and/or|or|and|to|but|through)\b[\s,()\[\]]*)?" + _POPULATION_QUALIFIER
+    + _METHOD_QUALIFIER + r"(?:(?:and/or|or|and|to|but|through|(?-i:OR))\b[\s,()\[\]]*)?(?:as\s+)?" + _POPULATION_QUALIFIER
 )
 _COORDINATION_GAP_RE = re.compile(
     r"[\s,()\[\]/]*(?:(?:and/or|or|and|&)\b[\s,()\[\]/]*)?(?:(?:serum|plasma)\s+)?", re.IGNORECASE

@@ -2126,3 +2126,18 @@ def test_hormones_coagulation_liver_scores_and_changes_of_weight(pipe, text, exp
 ])
 def test_lung_volumes_skin_tests_atrophy_areas_and_marrow(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # RECIST's measurable lesion: a second size for another method ('… or ≥ 10 mm with spiral CT scan') is the same
+    # measure's, and 'a lesion that can be accurately measured in at least one dimension as …' names tumor size
+    ("Measurable disease, defined as ≥ 1 unidimensionally measurable indicator lesion ≥ 20 mm by conventional "
+     "techniques OR ≥ 10 mm by spiral CT scan", [("tumor size", ">=", 20), ("tumor size", ">=", 10)]),
+    ("at least one lesion that can be accurately measured in at least one dimension (longest diameter to be "
+     "recorded) as >= 20 mm with conventional techniques or as >= 10 mm with spiral CT scan",
+     [("tumor size", ">=", 20), ("tumor size", ">=", 10)]),
+    # a value after a method of another measure is not shared without a coordinator
+    ("measurable lesion >= 20 mm by CT, hemoglobin >= 9 g/dL", [("tumor size", ">=", 20), ("hemoglobin", ">=", 9)]),
+])
+def test_measurable_lesions_by_their_method_of_measurement(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
