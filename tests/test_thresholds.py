@@ -2141,3 +2141,17 @@ def test_lung_volumes_skin_tests_atrophy_areas_and_marrow(pipe, text, expected):
 ])
 def test_measurable_lesions_by_their_method_of_measurement(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # how long diabetes has lasted, however its name is written ('type 2' no longer stops the diagnosis's phrase)
+    ("Diagnosed with type 2 diabetes at least 3 months prior to screening", [("disease duration", ">=", 3)]),
+    ("Diabetes duration of at least 1 year", [("disease duration", ">=", 1)]),
+    ("Current T2D of duration > 6 months at Screening", [("disease duration", ">", 6)]),
+    # a history of a condition for a time; not of a therapy, nor a time free of a disease
+    ("Patient with a history of stress urinary incontinence for at least 12 months", [("disease duration", ">=", 12)]),
+    ("history of treatment with methotrexate for at least 3 months", []),
+    ("History of malignant neoplasms unless disease free for at least 24 months", []),
+])
+def test_how_long_diabetes_or_a_condition_in_a_history_has_lasted(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
