@@ -2155,3 +2155,12 @@ def test_measurable_lesions_by_their_method_of_measurement(pipe, text, expected)
 ])
 def test_how_long_diabetes_or_a_condition_in_a_history_has_lasted(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # cubic centimetres per minute are millilitres per minute
+    ("calculated creatinine clearance \\< 50 cc/min", [("creatinine clearance", "<", 50, "mL/min")]),
+    ("Creatinine clearance > 60 cc/min/1.73 m2", [("creatinine clearance", ">", 60, "mL/min")]),
+])
+def test_a_clearance_in_cubic_centimetres_per_minute(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
