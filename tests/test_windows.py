@@ -1088,6 +1088,12 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
      [("chemotherapy", 8, "weeks", "used_within"), ("antiandrogens", 8, "weeks", "used_within")]),
     ("At least 4 weeks since prior systemic chemotherapy", [("chemotherapy", 4, "weeks", "last_used_before")]),
     ("Laser therapy or chemical peels within 6 months", []),
+    # surgery is an item of the list too, however the list runs
+    ("Chemotherapy, radiotherapy, or major surgery within 4 weeks prior to entering the study",
+     [("chemotherapy", 4, "weeks", "used_within")]),
+    ("Patients who have received chemotherapy or undergone major surgery < 4 weeks prior to starting study drug",
+     [("chemotherapy", 4, "weeks", "used_within")]),
+    ("Major surgery within 4 weeks prior to randomization", []),
     ("Received monoamine oxidase inhibitors, tricyclics, or lithium within four weeks",
      [("monoamine oxidase inhibitors", 4, "weeks", "used_within"), ("tricyclic antidepressants", 4, "weeks", "used_within"),
       ("lithium", 4, "weeks", "used_within")]),
