@@ -1071,6 +1071,9 @@ def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior
     ("At least 3 weeks is required from prior treatment with bevacizumab",
      [("bevacizumab", 3, "weeks", "last_used_before")]),
     ("At least 2 weeks is required from surgery", []),
+    # 'must have elapsed from prior X', 'since receiving X'
+    ("At least 21 days must have elapsed from prior chemotherapy, at least 7 days must have elapsed since receiving "
+     "biological therapy.", [("chemotherapy", 21, "days", "last_used_before"), ("biologic therapy", 7, "days", "last_used_before")]),
 ])
 def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(components, text, expected):
     assert windows_of(components, text) == expected
