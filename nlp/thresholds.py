@@ -584,6 +584,8 @@ class QuantityGrammar:
         op = operator[1] if operator else None
         suffix = match.group("suffix")
         suffix_op = self.suffix_op[_normal_phrase(suffix)] if suffix else None
+        if op is None and suffix_op is None and unit_match is not None and _ABOVE_IN_UNIT_RE.search(unit_match.group()):
+            op = ">"  # "ALT 2 times higher than the upper limit of normal": the unit says which way
         if op == "=" and suffix_op:  # 'equals 4 points or more': the suffix says which way
             op = None
         if match.group("plus"):
@@ -957,6 +959,7 @@ _METHOD_QUALIFIER = (
     r"(?i:(?:by|with|on|using|via)\s+(?:[\w-]+\s+){0,3}?(?:techniques?|CT|MRI|scans?|imaging|x-?rays?|radiograph\w*"
     r"|(?:physical\s+)?exam(?:ination)?|calipers?|ultrasound|ultrasonography|PET)\b[\s,]*(?=(?:and/or|or)\b))?"
 )
+_ABOVE_IN_UNIT_RE = re.compile(r"\b(?:(?:higher|greater|more)\s+than|above|over)\b", re.IGNORECASE)
 _SHARED_GAP_RE = re.compile(
     r"[\s,]*(?:\([^()\d;]{0,20}(?:\^?2|²)?\))?[\s,()\[\]]*" + _POPULATION_QUALIFIER + _CONDITION_QUALIFIER
     + _METHOD_QUALIFIER + r"(?:(?:and/or|or|and|to|but|through|(?-i:OR))\b[\s,()\[\]]*)?(?:as\s+)?" + _POPULATION_QUALIFIER
