@@ -2168,12 +2168,12 @@ def test_a_clearance_in_cubic_centimetres_per_minute(pipe, text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     # 'N times greater than the upper limit of normal' is N x ULN; without an operator, 'higher than' says which way
-    ("ALT and AST ≤ 2.5 times greater than the upper limit of normal", [("ALT", "<=", 2.5), ("AST", "<=", 2.5)]),
-    ("ALT or AST is 2 times higher than the upper limit of normal", [("ALT", ">", 2), ("AST", ">", 2)]),
-    ("AST / ALT > 3.5 times higher than the upper reference limit", [("ALT", ">", 3.5), ("AST", ">", 3.5)]),
+    ("ALT and AST ≤ 2.5 times greater than the upper limit of normal", [("ALT", "<=", 2.5, "xULN"), ("AST", "<=", 2.5, "xULN")]),
+    ("ALT or AST is 2 times higher than the upper limit of normal", [("ALT", ">", 2, "xULN"), ("AST", ">", 2, "xULN")]),
+    ("AST / ALT > 3.5 times higher than the upper reference limit", [("ALT", ">", 3.5, "xULN"), ("AST", ">", 3.5, "xULN")]),
     # arrowheads that look like the comparison signs (U+02C2, U+02C3)
-    ("AST and ALT \u02c2 2.5 times upper limit of normal", [("ALT", "<", 2.5), ("AST", "<", 2.5)]),
-    ("Creatinine \u02c3 1.5 mg/dL", [("serum creatinine", ">", 1.5)]),
+    ("AST and ALT \u02c2 2.5 times upper limit of normal", [("ALT", "<", 2.5, "xULN"), ("AST", "<", 2.5, "xULN")]),
+    ("Creatinine \u02c3 1.5 mg/dL", [("serum creatinine", ">", 1.5, "mg/dL")]),
 ])
 def test_times_greater_than_the_upper_limit_and_arrowhead_operators(pipe, text, expected):
-    assert triples(pipe, text) == sorted(expected)
+    assert with_units(pipe, text) == sorted(expected)
