@@ -240,7 +240,7 @@ def _dosing_rate(text: str, quantity: Quantity, mention: Mention) -> str | None:
 
 # a suffix operator that the next comparison's number follows is that comparison's prefix: "21 years of age or
 # greater than 75", "less than 18.5 or above 35.0" (not an item number: "18 years or older 6. Signed consent")
-_NOT_A_PREFIX = r"(?!\s+than\b)(?!(?<=than)\s*\d)(?![ \t]*(?:\\?[<>≤≥]=?[ \t]*)?\d(?!\d*[.)]\s))"
+_NOT_A_PREFIX = r"(?!\s+than\b)(?!\s+or\s+equal\b)(?!(?<=than)\s*\d)(?![ \t]*(?:\\?[<>≤≥]=?[ \t]*)?\d(?!\d*[.)]\s))"
 
 
 class QuantityGrammar:
@@ -303,7 +303,7 @@ class QuantityGrammar:
                 re.IGNORECASE,
             )),
             ("between", re.compile(
-                rf"(?<![A-Za-z])between\s+(?:the\s+(?P<ages>ages?)\s+of\s+)?[-−–]?(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*"
+                rf"(?<![A-Za-z])between\s+(?:and\s+including\s+)?(?:the\s+(?P<ages>ages?)\s+of\s+)?[-−–]?(?P<n1>{num})(?:\s*(?P<unit>{unit}))?\s*(?:and|to|-|–)\s*"
                 rf"(?P<minus2>(?<=\s)[-−–](?=\d))?(?P<n2>{body})",
                 re.IGNORECASE,
             )),
@@ -314,7 +314,7 @@ class QuantityGrammar:
                 r"|(?<=[<>≤≥])\s*(?P<roman_only>IV|III|II)(?![A-Za-z\d])", re.IGNORECASE
             )),
             ("simple", re.compile(
-                rf"(?P<n1>{num})(?P<plus>\+)?(?:\s*(?P<unit>{unit}))?"
+                rf"(?P<n1>{num})(?P<plus>\+|[ \t]\+(?=[ \t]*(?:years?|yrs?)\b))?(?:\s*(?P<unit>{unit}))?"
                 rf"(?:(?:\s*/\s*|/\s*\\?(?:[<>]=?|[≤≥])\s*)(?P<scale>{body})(?![\d/])|\s+out\s+of\s+(?:a\s+(?:possible\s+|maximum\s+|total\s+)?(?:of\s+)?)?(?P<scale2>{body})"
                 rf"|\s+of\s+(?P<scale3>{body})(?=\s*(?:[,.;)]|$|and\b|or\b|points?\b|total\b)))?"
                 # "80% predicted and above": the suffix after the percent of predicted

@@ -2177,3 +2177,17 @@ def test_a_clearance_in_cubic_centimetres_per_minute(pipe, text, expected):
 ])
 def test_times_greater_than_the_upper_limit_and_arrowhead_operators(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ages as registries write them: a spaced plus, 'yo' and a glued 'y', 'between and including'; 'and less'
+    ("18 + years of age", [("age", ">=", 18)]),
+    ("Male and female attendees (age ≥18yo) of the clinic", [("age", ">=", 18)]),
+    ("non-smoking males or non-pregnant females aged 20-45y", [("age", ">=", 20), ("age", "<=", 45)]),
+    ("The subject is between and including 35 and 85 years of age.", [("age", ">=", 35), ("age", "<=", 85)]),
+    ("HbA1c 7.0% and less", [("HbA1c", "<=", 7.0)]),
+    # 'and less or equal to 65': the suffix is the next comparison's beginning
+    ("Male or female higher than 18 and less or equal to 65 years of age", [("age", ">", 18), ("age", "<=", 65)]),
+])
+def test_ages_with_a_spaced_plus_yo_and_between_and_including(pipe, text, expected):
+    assert triples(pipe, text) == sorted(expected)
