@@ -1025,15 +1025,26 @@ class ThresholdLinker:
         facts: list[dict] = []
         previous: Quantity | None = None
         restated_until = None  # end of a restatement after `previous`: a list it is in continues after it
+        previous_facts: list[dict] = []
         for index, quantity in enumerate(quantities):
-            if _restates(text, previous, quantity):
+            if _restates(text, previous, quantity) or self._restates_in_preferred_unit(text, previous, quantity):
                 restated_until = quantity.end  # "≥ 3000 /uL (≥ 3.0 x 10^9/L)": the same limit in another unit
+                if self._in_preferred_unit(previous, quantity):  # "HbA1c > 86 mmol/mol (10%)": the % is the fact
+                    del facts[len(facts) - len(previous_facts):]
+                    quantity.links, quantity.rule, quantity.form = previous.links, previous.rule, previous.form
+                    quantity.comparisons = [(op, value) for (op, _), (_, value) in zip(previous.comparisons, quantity.comparisons)]
+                    previous_facts = self._facts(text, quantity)
+                    facts.extend(previous_facts)
+                continue
+            if self._other_unit_in_brackets_after(text, previous, quantity):
+                restated_until = quantity.end  # "HbA1c ≥ 7.0% and ≤ 10.5% (≥ 53 mmol/mol and ≤ 91 mmol/mol)": the same limits again
                 continue
             following = quantities[index + 1] if index + 1 < len(quantities) else None
             self._link(text, quantity, mentions, previous, following, restated_until, heading)
             if quantity.rule == "score-on-scale":
                 _scale_after_measure(text, quantity, scales)
-            facts.extend(self._facts(text, quantity))
+            previous_facts = self._facts(text, quantity)
+            facts.extend(previous_facts)
             previous, restated_until = quantity, None
         return facts
 
@@ -1237,6 +1248,33 @@ class ThresholdLinker:
         if _SENTENCE_BREAK_RE.search(gap) or _COORDINATOR_RE.search(gap):
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(gap)) <= 8
+
+    def _in_preferred_unit(self, previous: Quantity | None, quantity: Quantity) -> bool:
+        """`quantity` is in the unit that `previous`'s measures are compared in ('preferred_unit': HbA1c in %, not
+        mmol/mol); with `previous` itself: whether it is."""
+        if previous is None or not previous.links or quantity.unit is None:
+            return False
+        preferred = {self._rule(measure, mention).get("preferred_unit") for mention, measure in previous.links}
+        return preferred == {quantity.unit} and (quantity is previous or previous.unit != quantity.unit)
+
+    def _other_unit_in_brackets_after(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+        """Values in another unit inside the bracket right after a value in the measure's preferred unit."""
+        if previous is None or quantity.unit is None or not self._in_preferred_unit(previous, previous):
+            return False
+        opening = _RESTATEMENT_GAP_RE.match(text, previous.end)
+        if opening is None or quantity.unit == previous.unit:
+            return False
+        close = _BRACKET_CLOSE_AFTER_RE.search(text, opening.end())
+        return close is not None and quantity.end <= close.start()
+
+    def _restates_in_preferred_unit(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+        """'> 86 mmol/mol (10%)': a bare value in brackets, in the preferred unit, restates the limit before it."""
+        return (
+            quantity.form == "bare" and previous is not None and len(previous.comparisons) == len(quantity.comparisons)
+            and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
+            and _BRACKET_CLOSES_RE.match(text, quantity.end) is not None
+            and self._in_preferred_unit(previous, quantity)
+        )
 
     def _size_of_a_change(self, text: str, quantity: Quantity, before: Mention | None) -> bool:
         """'relative decline of >10% in FVC': the value is how much a measure changes; not when the change noun
@@ -1560,6 +1598,8 @@ def _restates(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
 
 
 _RESTATEMENT_GAP_RE = re.compile(r"\s*[(\[]\s*")
+_BRACKET_CLOSES_RE = re.compile(r"\s*[)\]]")
+_BRACKET_CLOSE_AFTER_RE = re.compile(r"[)\]]")
 
 
 def _alternative_in_brackets(text: str, previous: Quantity | None, quantity: Quantity) -> bool:

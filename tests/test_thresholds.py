@@ -2191,3 +2191,17 @@ def test_times_greater_than_the_upper_limit_and_arrowhead_operators(pipe, text, 
 ])
 def test_ages_with_a_spaced_plus_yo_and_between_and_including(pipe, text, expected):
     assert triples(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # HbA1c is compared in %: a bracketed % after mmol/mol gives the fact, a bracketed mmol/mol after % restates it
+    ("HbA1c 48-86mmol/mol (6.0 - 10%)", [("HbA1c", ">=", 6.0, "%"), ("HbA1c", "<=", 10, "%")]),
+    ("Unstable diabetes i.e. HbA1c >86mmol/mol (10%), recent hospital admission", [("HbA1c", ">", 10, "%")]),
+    ("HbA1c above or equal to 7.0% and below or equal to 10.5% (above or equal to 53 mmol/mol and below or equal "
+     "to 91 mmol/mol)", [("HbA1c", ">=", 7.0, "%"), ("HbA1c", "<=", 10.5, "%")]),
+    ("HbA1c of >= 7.0% (53 mmol/mol) and ≤ 11.0% (97 mmol/mol) at Visit 1", [("HbA1c", ">=", 7.0, "%"), ("HbA1c", "<=", 11.0, "%")]),
+    # alone, mmol/mol stays
+    ("HbA1c ≥ 53 mmol/mol", [("HbA1c", ">=", 53, "mmol/mol")]),
+])
+def test_hba1c_is_compared_in_percent_when_the_text_gives_both(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
