@@ -276,10 +276,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 553 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 559 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.859, 48311), "regimens": (0.804, 2989), "windows": (0.696, 21946)}
+    floors = {"thresholds": (0.860, 48936), "regimens": (0.804, 2989), "windows": (0.695, 22206)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
