@@ -1249,22 +1249,26 @@ class ThresholdLinker:
             return False  # "corticosteroids and >= 1 immunosuppressant": the value belongs to another item
         return len(_WORD_RE.findall(gap)) <= 8
 
+    def _preferred_unit(self, quantity: Quantity) -> str | None:
+        """The unit that all of `quantity`'s measures are compared in ('preferred_unit': HbA1c in %, not mmol/mol)."""
+        preferred = {self._rule(measure, mention).get("preferred_unit") for mention, measure in quantity.links}
+        return preferred.pop() if len(preferred) == 1 else None
+
     def _in_preferred_unit(self, previous: Quantity | None, quantity: Quantity) -> bool:
-        """`quantity` is in the unit that `previous`'s measures are compared in ('preferred_unit': HbA1c in %, not
-        mmol/mol); with `previous` itself: whether it is."""
-        if previous is None or not previous.links or quantity.unit is None:
-            return False
-        preferred = {self._rule(measure, mention).get("preferred_unit") for mention, measure in previous.links}
-        return preferred == {quantity.unit} and (quantity is previous or previous.unit != quantity.unit)
+        """`quantity` gives `previous`'s limit again in the unit its measures are compared in."""
+        return (
+            previous is not None and quantity.unit is not None and previous.unit != quantity.unit
+            and self._preferred_unit(previous) == quantity.unit
+        )
 
     def _other_unit_in_brackets_after(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
         """Values in another unit inside the bracket right after a value in the measure's preferred unit."""
-        if previous is None or quantity.unit is None or not self._in_preferred_unit(previous, previous):
+        if previous is None or previous.unit is None or quantity.unit is None or quantity.unit == previous.unit:
             return False
         opening = _RESTATEMENT_GAP_RE.match(text, previous.end)
-        if opening is None or quantity.unit == previous.unit:
+        if opening is None or self._preferred_unit(previous) != previous.unit:
             return False
-        close = _BRACKET_CLOSE_AFTER_RE.search(text, opening.end())
+        close = _BRACKET_CLOSE_RE.search(text, opening.end())
         return close is not None and quantity.end <= close.start()
 
     def _restates_in_preferred_unit(self, text: str, previous: Quantity | None, quantity: Quantity) -> bool:
@@ -1272,7 +1276,7 @@ class ThresholdLinker:
         return (
             quantity.form == "bare" and previous is not None and len(previous.comparisons) == len(quantity.comparisons)
             and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
-            and _BRACKET_CLOSES_RE.match(text, quantity.end) is not None
+            and _BRACKET_CLOSE_RE.match(text, quantity.end) is not None
             and self._in_preferred_unit(previous, quantity)
         )
 
@@ -1598,8 +1602,7 @@ def _restates(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
 
 
 _RESTATEMENT_GAP_RE = re.compile(r"\s*[(\[]\s*")
-_BRACKET_CLOSES_RE = re.compile(r"\s*[)\]]")
-_BRACKET_CLOSE_AFTER_RE = re.compile(r"[)\]]")
+_BRACKET_CLOSE_RE = re.compile(r"\s*[)\]]")
 
 
 def _alternative_in_brackets(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
