@@ -1790,9 +1790,12 @@ def _therapy_of_the_time(
     if of is None or (of.group().startswith(")") and not text[: time.start].rstrip().endswith("(")):
         return [], None
     # a modifier may be the first word of the therapy's name: 'cytotoxic agents'
-    later = [s for s in subjects if s.start >= of.start("modifiers") and s.end <= clause_end]
+    # or the therapy's name may hold a word the pattern read: 'since prior radiotherapy or immunotherapy'
+    later = [s for s in subjects if s.end > of.start("modifiers") and s.start >= time.end and s.end <= clause_end]
     starts = (of.start("modifiers"), of.end())
-    if not later or not (later[0].start in starts or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)):
+    if not later or not (
+        later[0].start in starts or later[0].start < starts[0] or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)
+    ):
         return [], None
     # '… since last radiation therapy or chemotherapy': the list goes on past a therapy that is no medication
     listed = [s for s in _list_starting_with(text, later) if s.medication]

@@ -701,6 +701,11 @@ def test_a_combination_joined_by_plus_names_each_member(components):
     ("At least 12 months since prior adjuvant or neoadjuvant taxane therapy",
      [("taxanes", 12, "months", "last_used_before")]),
     ("At least 3 weeks since prior radiotherapy", []),  # no medication
+    # a list that opens with a therapy that is no medication goes on to the ones that are
+    ("At least 6 weeks since prior radiation therapy or biologic therapy",
+     [("biologic therapy", 6, "weeks", "last_used_before")]),
+    ("At least 4 weeks since prior radiotherapy, anticancer hormone therapy, or immunotherapy",
+     [("endocrine therapy", 4, "weeks", "last_used_before"), ("immunotherapy", 4, "weeks", "last_used_before")]),
     # how much or which line was given, before the therapy's name
     ("At least 2 weeks since prior moderate-dose cytarabine", [("cytarabine", 2, "weeks", "last_used_before")]),
     ("At least 3 weeks since all other prior cytotoxic chemotherapies",
