@@ -563,6 +563,27 @@ def _vocabulary_classes(
     return found
 
 
+# 'immunosuppressive or cytotoxic drugs': a word that the class after it completes when its head noun is shared
+ELIDED_HEAD_BEFORE_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]{3,})\s*,?\s+(?:and/or|or|and)\s+$", re.IGNORECASE)
+
+
+def _elided_classes(text: str, classes: list[tuple[Subject, bool]], start: int) -> list[Subject]:
+    """'immunosuppressive or cytotoxic drugs', 'systemic or topical antibiotics': the word before 'or'
+    names a class too, read with the head noun of the class after it."""
+    found = []
+    for subject, _over in classes:
+        words = text[subject.start : subject.end].split()
+        before = ELIDED_HEAD_BEFORE_RE.search(text, max(start, subject.start - 40), subject.start)
+        if len(words) < 2 or before is None or any(c.start < before.end(1) and before.start(1) < c.end for c, _ in classes):
+            continue
+        completed = THERAPY_CLASS_RE.fullmatch(" ".join([before.group(1), *words[1:]]))
+        # corticosteroids by route have their own reading ('ocular, inhaled or intranasal corticosteroids')
+        if completed is not None and class_subjects(completed) != subject.names and not STEROID_NAMES & set(subject.names):
+            entry = class_entry(completed)
+            found.append(Subject(class_subjects(completed), entry.get("medication", True), before.start(1), before.end(1), is_class=True))
+    return found
+
+
 def _abbreviated_classes(text: str, abbreviations: dict[str, str], start: int, end: int) -> list[Subject]:
     """'any IS agent': a class named by the abbreviation the criteria define for it; not the bracket
     that defines it ('immunosuppressant (IS)')."""
@@ -677,6 +698,7 @@ class WindowExtractor:
                     class_subjects(match), entry.get("medication", True), match.start(), match.end(), is_class=True
                 )
                 classes.append((subject, entry.get("over_drugs", False)))
+            classes += [(c, False) for c in _elided_classes(text, classes, start)]
             if class_abbreviations:
                 classes += [(c, False) for c in _abbreviated_classes(text, class_abbreviations, start, end)]
             classes += [(c, False) for c in _vocabulary_classes(text, start, end, classes, kept_mentions)]
@@ -1717,6 +1739,8 @@ def _subjects_of(
         if FOLLOWING_RE.search(between):
             return [], None  # 'X in the 12 hours prior or any of the following in the 48 hours prior: A, B': A and B
         lookback_start = max(segment_start, listed[0].start - BLOCKER_LOOKBACK)
+        if anchor := ENROLMENT_AFTER_TIME_RE.match(text, segment_start):  # '… within 1 month prior to study enrollment, or any X within 6 months'
+            lookback_start = max(lookback_start, anchor.end())
         lookback_start += text[lookback_start : listed[0].start].rfind(")") + 1  # '(ie, on-study surgery) or has received X'
         if _blocker_in(text, listed[-1].end, time.start) or (
             _blocker_in(text, lookback_start, listed[0].start)

@@ -1281,3 +1281,28 @@ def test_washout_tables_lists_past_an_unknown_word_hyaluronic_acid_and_migraine_
 ])
 def test_treatments_for_erectile_dysfunction_as_a_class(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Two adjectives share one head noun: the first names a class too, read with the head of the second.
+@pytest.mark.parametrize("text, expected", [
+    ("Use of any immunosuppressive or cytotoxic drugs within 2 weeks prior to enrolment",
+     [("immunosuppressants", 2, "weeks", "used_within"), ("chemotherapy", 2, "weeks", "used_within")]),
+    ("Treatment with tricyclic or tetracyclic antidepressants within 4 weeks before screening",
+     [("tricyclic antidepressants", 4, "weeks", "used_within"),
+      ("tetracyclic antidepressants", 4, "weeks", "used_within")]),
+    # corticosteroids keep their own reading of routes
+    ("Use of ocular, inhaled or intranasal corticosteroids within 30 days prior to Visit 1",
+     [("inhaled corticosteroids", 30, "days", "used_within"), ("intranasal corticosteroids", 30, "days", "used_within")]),
+    # a word that names no class with that head stays out
+    ("Use of any new or investigational drugs within 30 days", []),
+])
+def test_a_head_noun_shared_by_two_class_words(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
+# The enrolment a time counts back from is no blocker for the therapy of the next time.
+def test_the_enrolment_of_one_time_does_not_block_the_next(components):
+    text = ("Receipt of systemic glucocorticoids within 1 month prior to study enrollment, "
+            "or any immunosuppressive drug within 6 months of study enrollment.")
+    assert windows_of(components, text) == [
+        ("corticosteroids", 1, "months", "used_within"), ("immunosuppressants", 6, "months", "used_within")]
