@@ -273,8 +273,8 @@ OF_THERAPY_RE = re.compile(
     # 'since all other prior cytotoxic chemotherapies', 'since palliative chemotherapy'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"
     r"(?:and\s+no\s+(?:concurrent|concomitant)\s+)?"  # 'At least 1 week since prior and no concurrent X'
-    r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|intravitreal|periocular|intra-?articular|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)\s+(?:or|and|and/or)\s+"
-    r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)|myelosuppressive|palliative|curative|salvage|induction|consolidation|maintenance|definitive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
+    r"(?P<modifiers>(?:(?:non-?)?(?:cytotoxic|systemic|intravitreal|periocular|intra-?articular|(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal)(?:\s+(?:or|and|and/or)\s+"
+    r"(?:oral|i\.?v\.?|intravenous|inhaled|(?:intra)?nasal))?|myelosuppressive|palliative|curative|salvage|induction|consolidation|maintenance|definitive|full[\s-]*dose|(?:first|second|third)[\s-]*line|(?:low|moderate|intermediate|high|standard|treatment|therapeutic|pharmacologic(?:al)?)[\s-]*dose)\s+){0,2})",
     re.IGNORECASE,
 )
 # 'a washout period of 12 weeks (is required) for fingolimod': a washout's therapy after 'for'

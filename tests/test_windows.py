@@ -1306,3 +1306,14 @@ def test_the_enrolment_of_one_time_does_not_block_the_next(components):
             "or any immunosuppressive drug within 6 months of study enrollment.")
     assert windows_of(components, text) == [
         ("corticosteroids", 1, "months", "used_within"), ("immunosuppressants", 6, "months", "used_within")]
+
+
+# A route word may open the therapy named after 'with': 'within 6 months with i.v. gamma-globulin'.
+@pytest.mark.parametrize("text, expected", [
+    ("Previous treatment within 6 months with i.v. gamma-globulin, Orencia or natalizumab",
+     [("ivig", 6, "months", "used_within"), ("abatacept", 6, "months", "used_within"),
+      ("natalizumab", 6, "months", "used_within")]),
+    ("Treatment within 4 weeks with intravenous methylprednisolone", [("methylprednisolone", 4, "weeks", "used_within")]),
+])
+def test_a_route_word_before_the_therapy_after_with(components, text, expected):
+    assert windows_of(components, text) == expected
