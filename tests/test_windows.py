@@ -1317,3 +1317,17 @@ def test_the_enrolment_of_one_time_does_not_block_the_next(components):
 ])
 def test_a_route_word_before_the_therapy_after_with(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# Oncology washouts: 'diagnostic' that qualifies an investigational agent is no diagnosis that blocks the
+# window; a kinase inhibitor of any kind is a class of its own.
+@pytest.mark.parametrize("text, expected", [
+    ("Administration of chemotherapy, immunotherapy or investigational agent (therapeutic or diagnostic) "
+     "within 21 days prior to receipt of study medication",
+     [("chemotherapy", 21, "days", "used_within"), ("immunotherapy", 21, "days", "used_within")]),
+    ("The subject has received a small-molecule kinase inhibitor within 14 days or 5 half-lives",
+     [("kinase inhibitors", 14, "days", "used_within")]),
+    ("Prior tyrosine kinase inhibitor within 14 days", [("tyrosine kinase inhibitors", 14, "days", "used_within")]),
+])
+def test_oncology_washouts_of_agents_and_kinase_inhibitors(components, text, expected):
+    assert windows_of(components, text) == expected
