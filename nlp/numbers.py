@@ -28,7 +28,8 @@ NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 # Starts with a digit so the regex engine can skip to digits; the lookbehind after the first digit
 # checks the character before it.
 NUMBER_PATTERN = (
-    r"\d(?<![\w.,^/]\d)(?:\d{0,2}(?:,\d{3})+"
+    # an operator word the number is glued to is no word of its own ('less than10 g/dL')
+    r"\d(?:(?<![\w.,^/]\d)|(?<=[Tt]han\d)|(?<=[Ll]east\d))(?:\d{0,2}(?:,\d{3})+"
     # '100 000/mm3', '1 500 cells': a space between thousands only right before a count's unit
     r"|\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?=[ ]?(?:/|x\s*10|×|cells|per\b))"
     r"|\d*)"

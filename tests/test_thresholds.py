@@ -2205,3 +2205,28 @@ def test_ages_with_a_spaced_plus_yo_and_between_and_including(pipe, text, expect
 ])
 def test_hba1c_is_compared_in_percent_when_the_text_gives_both(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a number glued to its operator word is still the number
+    ("Hemoglobin less than10g/dL", [("hemoglobin", "<", 10, "g/dL")]),
+    ("Neutrophil count less than1000 cells/mm3", [("ANC", "<", 1000, "cells/uL")]),
+    # 'm(2)' for m2 in a creatinine clearance's body surface
+    ("Estimated glomerular filtration rate less than 50 mL/min/1.73 m(2)", [("eGFR", "<", 50, "mL/min")]),
+    # '=/\>' with the markdown escape is '=/>'
+    ("ferritin =/\\> 1000 µg/L", [("ferritin", ">=", 1000, "µg/L")]),
+    # liver fibrosis scores and the names of HCV and HIV protocols
+    ("aspartate aminotransferase (AST) platelet ratio index (APRI) of \\>2", [("APRI", ">", 2, None)]),
+    ("FibroSure score > 0.75", [("FibroTest", ">", 0.75, None)]),
+    ("a Child Turcotte Pugh score greater than 7", [("Child-Pugh score", ">", 7, None)]),
+    ("must have an HIV-1 VL of less than 400 copies/mL", [("HIV-1 RNA", "<", 400, "copies/mL")]),
+    # a code glued to a word stays no number
+    ("CD20 positive lymphoma", []),
+])
+def test_glued_numbers_hiv_and_hcv_protocol_measures(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
+
+
+def test_the_body_surface_in_m_bracket_2_is_no_scale(pipe):
+    (fact,) = extract(pipe, "Estimated glomerular filtration rate less than 50 mL/min/1.73 m(2)")
+    assert (fact["unit"], fact.get("scale_max")) == ("mL/min", None)
