@@ -29,7 +29,7 @@ NUMBER_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 # checks the character before it.
 NUMBER_PATTERN = (
     # an operator word the number is glued to is no word of its own ('less than10 g/dL')
-    r"\d(?:(?<![\w.,^/]\d)|(?<=[Tt]han\d)|(?<=[Ll]east\d))(?:\d{0,2}(?:,\d{3})+"
+    r"\d(?:(?<![\w.,^/]\d)|(?<=[Tt]han\d)|(?<=[Ll]east\d)|(?<= to\d))(?:\d{0,2}(?:,\d{3})+"
     # '100 000/mm3', '1 500 cells': a space between thousands only right before a count's unit
     r"|\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?=[ ]?(?:/|x\s*10|×|cells|per\b))"
     r"|\d*)"

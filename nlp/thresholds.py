@@ -1040,7 +1040,12 @@ class ThresholdLinker:
                 restated_until = quantity.end  # "HbA1c ≥ 7.0% and ≤ 10.5% (≥ 53 mmol/mol and ≤ 91 mmol/mol)": the same limits again
                 continue
             following = quantities[index + 1] if index + 1 < len(quantities) else None
-            self._link(text, quantity, mentions, previous, following, restated_until, heading)
+            if _limit_for_a_group_in_brackets(text, previous, quantity):
+                # 'AST ≤ 2.5 x ULN (5 times ULN if liver metastases present)': the bracket's bare value has the same operator
+                quantity.form, quantity.rule, quantity.links = "simple", "alternative-in-brackets", previous.links
+                quantity.comparisons = [(previous.comparisons[-1][0], value) for _, value in quantity.comparisons]
+            else:
+                self._link(text, quantity, mentions, previous, following, restated_until, heading)
             if quantity.rule == "score-on-scale":
                 _scale_after_measure(text, quantity, scales)
             previous_facts = self._facts(text, quantity)
@@ -1615,6 +1620,20 @@ def _alternative_in_brackets(text: str, previous: Quantity | None, quantity: Qua
         and previous.unit is not None
         and previous.unit == quantity.unit
         and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
+    )
+
+
+_GROUP_CONDITION_AFTER_RE = re.compile(r"\s+(?:if|for|in|when|with)\b", re.IGNORECASE)
+
+
+def _limit_for_a_group_in_brackets(text: str, previous: Quantity | None, quantity: Quantity) -> bool:
+    """'≤ 2.5 times ULN (5 times ULN if hepatic metastases are present)': a bare multiple of the ULN that opens
+    a bracket right after a limit in that unit, and that a condition follows, is the limit for that group."""
+    return (
+        quantity.form == "bare" and quantity.unit == "xULN"
+        and previous is not None and previous.has_operator and previous.unit == "xULN" and bool(previous.links)
+        and _RESTATEMENT_GAP_RE.fullmatch(text, previous.end, quantity.start) is not None
+        and _GROUP_CONDITION_AFTER_RE.match(text, quantity.end) is not None
     )
 
 

@@ -2230,3 +2230,18 @@ def test_glued_numbers_hiv_and_hcv_protocol_measures(pipe, text, expected):
 def test_the_body_surface_in_m_bracket_2_is_no_scale(pipe):
     (fact,) = extract(pipe, "Estimated glomerular filtration rate less than 50 mL/min/1.73 m(2)")
     assert (fact["unit"], fact.get("scale_max")) == ("mL/min", None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a bare multiple of the ULN in brackets, for a group the condition names, keeps the limit's operator
+    ("SGOT or SGPT ≤ 2.5 times upper limit of normal (ULN) (5 times ULN if hepatic metastases are present)",
+     [("AST", "<=", 2.5, "xULN"), ("ALT", "<=", 2.5, "xULN"), ("AST", "<=", 5, "xULN"), ("ALT", "<=", 5, "xULN")]),
+    ("AST ≤ 2.5 x ULN (5 times ULN for known liver involvement)", [("AST", "<=", 2.5, "xULN"), ("AST", "<=", 5, "xULN")]),
+    # a bracket that names no group restates nothing new
+    ("Bilirubin ≤ 1.5 x ULN (3 x ULN)", [("bilirubin", "<=", 1.5, "xULN")]),
+    # the institutional ULN, 'time' for times, a number glued to 'to'
+    ("AST ≤ 2.5X IULN", [("AST", "<=", 2.5, "xULN")]),
+    ("ALT level greater than or equal to10 time ULN", [("ALT", ">=", 10, "xULN")]),
+])
+def test_liver_limits_for_a_group_and_the_institutional_uln(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
