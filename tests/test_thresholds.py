@@ -2245,3 +2245,14 @@ def test_the_body_surface_in_m_bracket_2_is_no_scale(pipe):
 ])
 def test_liver_limits_for_a_group_and_the_institutional_uln(pipe, text, expected):
     assert with_units(pipe, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'x' alone for the ULN when a bracket closes or a liver condition follows
+    ("AST ≤ 3 x ULN (≤ 5 x if liver metastases)", [("AST", "<=", 3, "xULN"), ("AST", "<=", 5, "xULN")]),
+    ("AST < 2.5 x ULN or < 5 x in patients with liver metastases", [("AST", "<", 2.5, "xULN"), ("AST", "<", 5, "xULN")]),
+    # not a multiple of anything else
+    ("Use of study drug 2 times in the morning", []),
+])
+def test_a_bare_times_sign_before_a_liver_condition_is_the_uln(pipe, text, expected):
+    assert with_units(pipe, text) == sorted(expected)
