@@ -1331,3 +1331,12 @@ def test_a_route_word_before_the_therapy_after_with(components, text, expected):
 ])
 def test_oncology_washouts_of_agents_and_kinase_inhibitors(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+# A drug screen within a time tests for drugs; it is no washout of them.
+@pytest.mark.parametrize("text, expected", [
+    ("Positive urine drug screen (amphetamine, barbiturates, benzodiazepines) performed within 21 days prior to dosing", []),
+    ("Use of benzodiazepines within 21 days prior to dosing", [("benzodiazepines", 21, "days", "used_within")]),
+])
+def test_a_drug_screen_is_no_washout(components, text, expected):
+    assert windows_of(components, text) == expected
