@@ -568,8 +568,8 @@ ELIDED_HEAD_BEFORE_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]{3,})\s*,?\s+(?:and
 
 
 def _elided_classes(text: str, classes: list[tuple[Subject, bool]], start: int) -> list[Subject]:
-    """'immunosuppressive or cytotoxic drugs', 'systemic or topical antibiotics': the word before 'or'
-    names a class too, read with the head noun of the class after it."""
+    """'immunosuppressive or cytotoxic drugs', 'tricyclic or tetracyclic antidepressants': the word before
+    'or' names a class too, read with the head noun of the class after it."""
     found = []
     for subject, _over in classes:
         words = text[subject.start : subject.end].split()
@@ -1818,7 +1818,7 @@ def _therapy_of_the_time(
     later = [s for s in subjects if s.end > of.start("modifiers") and s.start >= time.end and s.end <= clause_end]
     starts = (of.start("modifiers"), of.end())
     if not later or not (
-        later[0].start in starts or later[0].start < starts[0] or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)
+        later[0].start <= starts[0] or later[0].start == starts[1] or CLASS_LISTING_RE.fullmatch(text, of.end(), later[0].start)
     ):
         return [], None
     # '… since last radiation therapy or chemotherapy': the list goes on past a therapy that is no medication
