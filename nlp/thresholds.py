@@ -1042,10 +1042,9 @@ class ThresholdLinker:
             following = quantities[index + 1] if index + 1 < len(quantities) else None
             if _limit_for_a_group_in_brackets(text, previous, quantity):
                 # 'AST ≤ 2.5 x ULN (5 times ULN if liver metastases present)': the bracket's bare value has the same operator
-                quantity.form, quantity.rule, quantity.links = "simple", "alternative-in-brackets", previous.links
+                quantity.form = "simple"
                 quantity.comparisons = [(previous.comparisons[-1][0], value) for _, value in quantity.comparisons]
-            else:
-                self._link(text, quantity, mentions, previous, following, restated_until, heading)
+            self._link(text, quantity, mentions, previous, following, restated_until, heading)
             if quantity.rule == "score-on-scale":
                 _scale_after_measure(text, quantity, scales)
             previous_facts = self._facts(text, quantity)
