@@ -26,6 +26,14 @@ TIME_CASES = [
      [("tacrolimus", 4, "weeks", WITHIN, "tacrolimus 4 weeks or 5 half-lives prior to")]),
     ("Abrocitinib less than 2 weeks or 5 half-lives (whichever is longer) prior to day 1",
      [("abrocitinib", 2, "weeks", WITHIN, "Abrocitinib less than 2 weeks or 5 half-lives (whichever is longer) prior to")]),
+    # a limit whose 'prior to' comes after more therapies with their own limits, a half-life rule or a comma
+    ("Cytotoxic chemotherapy ≤ 3 weeks, or biologic therapy ≤ 2 weeks, prior to registration",
+     [("chemotherapy", 3, "weeks", WITHIN, "Cytotoxic chemotherapy ≤ 3 weeks"),
+      ("biologic therapy", 2, "weeks", WITHIN, "biologic therapy ≤ 2 weeks, prior to")]),
+    ("Antibody therapy \\< 28 days or 5 half-lives of the drug (whichever is longer), before the run-in",
+     [("antibody therapy", 28, "days", WITHIN,
+       "Antibody therapy \\< 28 days or 5 half-lives of the drug (whichever is longer), before")]),
+    ("Cytotoxic chemotherapy ≤ 3 weeks, or surgery", []),  # no 'prior to': how long, not how long ago
     # a comparator written out and restated in brackets
     ("Methotrexate at a stable dose for greater than or equal to (>=) 6 weeks before randomization",
      [("methotrexate", 6, "weeks", STABLE, "Methotrexate at a stable dose for greater than or equal to (>=) 6 weeks")]),
