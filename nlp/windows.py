@@ -228,9 +228,10 @@ EVENT_TREATED_WITH_RE = re.compile(
     re.IGNORECASE,
 )
 EVENT_LOOKBACK = 60
-# 'autoimmune disease that has required systemic treatment in the past 2 years': a disease counted by its treatment,
+# 'active infection requiring parenteral systemic therapy within 4 weeks': a disease counted by its treatment,
 # when the treatment is named only as systemic therapy (a drug named is its window: '… required treatment with oral
-# corticosteroids … within the last 24 weeks')
+# corticosteroids … within the last 24 weeks'; an autoimmune disease's systemic treatment is a class of its own,
+# immunosuppressants)
 DISEASE_TREATED_WITH_RE = re.compile(
     r"\b(?<!no\s)(?:disease|infections?|disorders?)\s+(?:(?:that|which)\s+(?:(?:has|have)\s+)?)?(?:requir\w*|needing)\b[^.;:]*$",
     re.IGNORECASE,
@@ -1428,6 +1429,8 @@ def extract_windows(
                 members := _members_after(text, subjects, time)
             ):
                 listed, rule = members, f"window_{time.kind}_members_after"
+            elif listed and all(s.is_class for s in listed):
+                listed = listed + _classes_restated_after(text, subjects, time)
             if rule is None and time.kind == "bare":
                 listed, rule = _regimen_after_bracketed_time(text, subjects, time, clause_end)
             if rule is None and time.kind not in SUBJECTS_BEFORE_ONLY:
@@ -1482,6 +1485,18 @@ def _members_after(text: str, subjects: list[Subject], time: TimeExpression) -> 
         text, listed[-1].end, close
     )
     return listed if covered and len(listed) == len(inside) >= 2 else []  # one drug: a dose's unit, not a list
+
+
+RESTATED_CLASSES_OPEN_RE = re.compile(r"\s*\(\s*(?:i\.\s?e\.?|ie\b)\s*,?\s*(?:with\s+)?(?:the\s+)?(?:use\s+of\s+)?", re.IGNORECASE)
+
+
+def _classes_restated_after(text: str, subjects: list[Subject], time: TimeExpression) -> list[Subject]:
+    """'autoimmune disease that has required systemic treatment in the past 2 years (i.e., with use of
+    corticosteroids or immunosuppressive drugs)': an 'i.e.' bracket right after the time says what the class
+    before it was; its therapies are subjects too."""
+    opening = RESTATED_CLASSES_OPEN_RE.match(text, time.end)
+    close = text.find(")", opening.end()) if opening else -1
+    return [s for s in subjects if close > 0 and opening.end() <= s.start and s.end <= close and s.medication]
 
 
 def _subjects_elsewhere(

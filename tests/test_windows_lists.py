@@ -820,12 +820,28 @@ def test_systemic_anti_vegf_and_no_window_after_the_final_dose(components, text,
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Active autoimmune disease that has required systemic treatment in the past 2 years",
-    "Active infection requiring parenteral systemic therapy within 4 weeks prior to cycle 1 day 1",
-])
-def test_a_disease_that_required_treatment_counts_the_disease_not_a_washout(components, text):
+def test_an_infection_that_required_treatment_counts_the_infection_not_a_washout(components):
+    text = "Active infection requiring parenteral systemic therapy within 4 weeks prior to cycle 1 day 1"
     assert windows_with_spans(components, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the systemic treatment an autoimmune disease needs is immunosuppression
+    ("Active autoimmune disease that has required systemic treatment in the past 2 years",
+     [("immunosuppressants", 2, "years")]),
+    ("Has an active autoimmune disease requiring systemic therapy within the past 3 months",
+     [("immunosuppressants", 3, "months")]),
+    # an 'i.e.' bracket after the time names what that treatment was
+    ("Autoimmune disease that has required systemic treatment in past 2 years (i.e., with use of corticosteroids or "
+     "immunosuppressive drugs)", [("immunosuppressants", 2, "years"), ("corticosteroids", 2, "years")]),
+    ("Systemic therapy within 6 months (ie, methotrexate) or surgery",
+     [("systemic therapy", 6, "months"), ("methotrexate", 6, "months")]),
+    # not 'e.g.': examples leave the class alone; nor a disease that is not autoimmune
+    ("Immunosuppressants within 6 months (e.g., corticosteroids)", [("immunosuppressants", 6, "months")]),
+    ("Active disease that has required systemic treatment in the past 2 years", []),
+])
+def test_an_autoimmune_disease_that_required_systemic_treatment(components, text, expected):
+    assert [w[:3] for w in windows_with_spans(components, text)] == expected
 
 
 def test_no_disease_requiring_treatment_is_still_a_window(components):
