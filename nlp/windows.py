@@ -202,16 +202,18 @@ def class_subjects(match: re.Match) -> tuple[str, ...]:
 
 
 CYP_ISOFORM_RE = re.compile(r"(?<![\d/])(\d{1,2}[a-z])(\d{0,2})|family\s+(\d+),\s*subfamily\s+([a-z])", re.IGNORECASE)
-CYP_ROLE_RE = re.compile(r"inhibit|induc|substrate", re.IGNORECASE)
-CYP_ROLES = {"inhibit": "inhibitors", "induc": "inducers", "substrate": "substrates"}
+P450_RE = re.compile(r"p[\s-]?4500?", re.IGNORECASE)
+CYP_ROLE_RE = re.compile(r"inhibit|induc|substrate|metaboli[sz]ed", re.IGNORECASE)
+CYP_ROLES = {"inhibit": "inhibitors", "induc": "inducers", "substrate": "substrates", "metabolized": "substrates", "metabolised": "substrates"}
 
 
 def cyp_subjects(text: str) -> tuple[str, ...]:
     """'strong inhibitors of CYP3A4 or CYP2C8' -> ('cyp3a inhibitors', 'cyp2c8 inhibitors'); one subject
     per enzyme and role. CYP3A4 and CYP3A5 are CYP3A (their inhibitors and inducers are the same); an
-    enzyme without an isoform is 'cyp'; 'drugs that affect CYP2D6' are its inhibitors and inducers."""
+    enzyme without an isoform is 'cyp'; 'drugs that affect CYP2D6' are its inhibitors and inducers, 'drugs
+    metabolized by CYP2D6' its substrates."""
     enzymes = []
-    for match in CYP_ISOFORM_RE.finditer(text):
+    for match in CYP_ISOFORM_RE.finditer(P450_RE.sub(" ", text)):  # 'cytochrome P4502C8
         family = (match[1] or match[3] + match[4]).lower()
         enzyme = "cyp" + (family if family == "3a" else family + (match[2] or ""))
         if enzyme not in enzymes:

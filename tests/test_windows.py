@@ -846,6 +846,31 @@ def test_cytochrome_classes_name_each_enzyme_and_role(components, text, expected
     assert windows_of(components, text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a verb names the role: inhibit, induce; 'metabolized by' names the enzyme's substrates
+    ("Drugs that induce or inhibit the hepatic metabolizing cytochrome 3A4 enzymes within 14 days",
+     [("cyp3a inducers", 14, "days", "used_within"), ("cyp3a inhibitors", 14, "days", "used_within")]),
+    ("Any drug known to substantially inhibit CYP1A2 within 14 days", [("cyp1a2 inhibitors", 14, "days", "used_within")]),
+    ("Moderate CYP3A4 inducers and/or drugs which are predominantly metabolized by CYP3A4 within 1 week",
+     [("cyp3a inducers", 1, "weeks", "used_within"), ("cyp3a substrates", 1, "weeks", "used_within")]),
+    # the enzyme written in other ways: an isoform after a comma, glued to 'P450', after a generic 'CYP enzymes'
+    ("Drugs that inhibit the cytochrome P450 isoform, 3A4 (CYP3A4), within 2 weeks",
+     [("cyp3a inhibitors", 2, "weeks", "used_within")]),
+    ("Cytochrome P4502C8 inhibitors during the last 4 weeks", [("cyp2c8 inhibitors", 4, "weeks", "used_within")]),
+    ("Drugs capable of inhibiting CYP enzymes CYP1A2, CYP2C19, or CYP2D6 within 14 days",
+     [("cyp1a2 inhibitors", 14, "days", "used_within"), ("cyp2c19 inhibitors", 14, "days", "used_within"),
+      ("cyp2d6 inhibitors", 14, "days", "used_within")]),
+    # the role named as inhibitors of the enzyme's metabolism, or as inducing agents
+    ("Inhibitors or inducers of metabolism by the CYP 3A4 within 7 days",
+     [("cyp3a inhibitors", 7, "days", "used_within"), ("cyp3a inducers", 7, "days", "used_within")]),
+    ("Potent inducing agents of cytochrome P450 (CYP) 3A4/5 within 1 week", [("cyp3a inducers", 1, "weeks", "used_within")]),
+    # a metabolizing enzyme's name alone is no role
+    ("Drug metabolizing enzymes such as CYP2D6 were genotyped within 2 weeks", []),
+])
+def test_cytochrome_roles_said_by_verbs_and_enzymes_written_otherwise(components, text, expected):
+    assert windows_of(components, text) == expected
+
+
 def test_a_cyp_genotype_or_a_drug_named_cyp_is_no_enzyme_class(components):
     assert windows_of(components, "Poor metabolizers of CYP2D6 treated within 4 weeks") == []
     assert windows_of(components, "Cyproheptadine within 4 weeks") == [("cyproheptadine", 4, "weeks", "used_within")]
