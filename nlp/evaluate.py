@@ -137,7 +137,7 @@ _UNIT_SPELLINGS = {"ug": "mcg", "µg": "mcg", "μg": "mcg", "msec": "ms", "iu/l"
                    "µiu/ml": "uiu/ml", "μiu/ml": "uiu/ml", "mcu/ml": "uiu/ml", "µu/ml": "uiu/ml", "miu/l": "uiu/ml",
                    # a dose in (enzyme) units: 'units/m2' = 'U/m2'
                    "units": "u", "units/m2": "u/m2", "units/kg": "u/kg", "units/day": "u/day", "units/week": "u/week"}
-_UNIT_PARTS = (("^2", "2"), ("²", "2"), ("μ", "µ"), ("umol", "µmol"), ("ug/", "mcg/"), ("µg/", "mcg/"), (" ", ""))
+_UNIT_PARTS = (("^2", "2"), ("²", "2"), ("/hour", "/h"), ("/hr", "/h"), ("μ", "µ"), ("umol", "µmol"), ("ug/", "mcg/"), ("µg/", "mcg/"), (" ", ""))
 
 
 def _unit(value) -> str:

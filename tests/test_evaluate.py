@@ -64,6 +64,10 @@ def test_regimen_key_fields():
     assert regimen_matches({"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m^2"},
                            {"drug": "cyclophosphamide", "amount": 0.75, "unit": "g/m2"})
     assert not regimen_matches({"drug": "selexipag", "amount": 200, "unit": "ug"}, {"drug": "selexipag", "amount": 200, "unit": "mg"})
+    # an infusion rate's hour written as 'h', 'hr' or 'hour'
+    assert regimen_matches({"drug": "morphine", "amount": 0.02, "unit": "mg/kg/hr"}, {"drug": "morphine", "amount": 0.02, "unit": "mg/kg/h"})
+    assert regimen_matches({"drug": "buprenorphine", "amount": 20, "unit": "mcg/hour"}, {"drug": "buprenorphine", "amount": 20, "unit": "mcg/h"})
+    assert not regimen_matches({"drug": "morphine", "amount": 0.02, "unit": "mg/kg/h"}, {"drug": "morphine", "amount": 0.02, "unit": "mg/kg"})
     # millions of units as units
     assert regimen_matches({"drug": "aldesleukin", "amount": 4.5, "unit": "MIU"}, {"drug": "aldesleukin", "amount": 4500000, "unit": "IU"})
     assert regimen_matches({"drug": "interferon alfa", "amount": 3, "unit": "MIU/m2"},

@@ -735,6 +735,25 @@ def test_older_spellings_of_units_frequencies_and_names(components, text, expect
 
 
 @pytest.mark.parametrize("text, expected", [
+    # an infusion rate keeps its hour in the unit; it is no dosing frequency
+    ("Midazolam 0.04 mg/kg/hr as a 4-hour infusion",
+     [R(0.04, "mg/kg/h", "midazolam", route="intravenous", form="infusion")]),
+    ("Nitroglycerin 2 mg/hour", [R(2, "mg/h", "nitroglycerin")]),
+    # hours between doses written as a word
+    ("Busulfan 0.8 mg/kg every six hours", [R(0.8, "mg/kg", "busulfan", frequency="QID")]),
+    ("Methadone 0.1 mg/kg every eight hours", [R(0.1, "mg/kg", "methadone", frequency="TID")]),
+])
+def test_infusion_rates_and_hours_in_words(components, text, expected):
+    assert regimens_of(components, text) == expected
+
+
+def test_an_intervention_dose_per_square_metre_with_the_caret_api_v2_escapes():
+    record = arm_and_intervention_record([], [("Cyclophosphamide", "750 mg/m\\^2 intravenously")])
+    regimens = [(r["drug"], r["amount"], r["unit"], r["source_text"]) for r in nlp.extract_study(record)["regimens"]]
+    assert regimens == [("cyclophosphamide", 750, "mg/m2", "750 mg/m\\^2 intravenously")]
+
+
+@pytest.mark.parametrize("text, expected", [
     # carboplatin is dosed by the exposure it aims at
     ("Carboplatin AUC 6 q4w", [R(6, "AUC", "carboplatin", frequency="Q4W")]),
     ("carboplatin target AUC=5, IV Day 1, q 28 days X 6 cycles",
