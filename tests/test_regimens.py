@@ -739,11 +739,15 @@ def test_older_spellings_of_units_frequencies_and_names(components, text, expect
     ("Midazolam 0.04 mg/kg/hr as a 4-hour infusion",
      [R(0.04, "mg/kg/h", "midazolam", route="intravenous", form="infusion")]),
     ("Nitroglycerin 2 mg/hour", [R(2, "mg/h", "nitroglycerin")]),
+    ("Dobutamine 5 ug/kg/min", [R(5, "mcg/kg/min", "dobutamine")]),
+    # a square metre of body surface said in words
+    ("Oxaliplatin (130 mg per square body surface area)", [R(130, "mg/m2", "oxaliplatin")]),
+    ("Cisplatin 50 mg per m2 of body surface area", [R(50, "mg/m2", "cisplatin")]),
     # hours between doses written as a word
     ("Busulfan 0.8 mg/kg every six hours", [R(0.8, "mg/kg", "busulfan", frequency="QID")]),
     ("Methadone 0.1 mg/kg every eight hours", [R(0.1, "mg/kg", "methadone", frequency="TID")]),
 ])
-def test_infusion_rates_and_hours_in_words(components, text, expected):
+def test_infusion_rates_body_surface_in_words_and_hours_in_words(components, text, expected):
     assert regimens_of(components, text) == expected
 
 
