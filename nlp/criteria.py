@@ -162,8 +162,14 @@ _HEADER_MARK_RE = re.compile(
 )
 # A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
 # "… caused problems. Exclusion Criteria * Participants must not …"
+_NOT_A_HEADER_AFTER = ("the", "in", "on", "of", "to", "by", "per", "all", "any", "see", "these", "those", "with", "under",
+                       "and", "or", "following", "from", "above", "below", "meet", "meets", "meeting", "fulfil", "fulfill",
+                       "satisfy", "other", "no", "our")
 _HEADER_ENDING_PIECE_RE = re.compile(
-    r"(?:(?<=[.;:!?])[ \t]+|[ \t]+(?:Key|KEY|Main|MAIN|Major|MAJOR)[ \t]+)"  # "… criteria Main Exclusion Criteria * …"
+    r"(?:(?<=[.;:!?])[ \t]+|[ \t]+(?:Key|KEY|Main|MAIN|Major|MAJOR)[ \t]+|"  # "… criteria Main Exclusion Criteria * …"
+    # "… Prior corticosteroid users Exclusion criteria", a header the converter glued to the line before; not
+    # "… as defined in the Inclusion Criteria", which names the list
+    + "".join(rf"(?<!\b{word})" for word in _NOT_A_HEADER_AFTER) + r"(?<=[A-Za-z0-9)])[ \t]+)"
     r"(?P<kind>Inclusion|INCLUSION|Exclusion|EXCLUSION)[ \t]+(?:Criteria|CRITERIA|criteria)[ \t]*$"
 )
 # Numbered sub-items collapsed onto one line: "... as follows: 1. first 2. second". Only a run

@@ -251,6 +251,21 @@ def test_a_lower_case_header_after_a_capitalized_qualifier_in_collapsed_text():
     assert [section for _text, section in sections(prose)] == ["inclusion", "inclusion", "exclusion"]
 
 
+def test_a_header_glued_to_the_end_of_the_item_before_it():
+    text = ("Inclusion Criteria\n\n* Able to provide written informed consent Exclusion Criteria\n* Pregnancy\n"
+            "* Steroid naive subjects\n* Prior corticosteroid users Exclusion criteria\n\n  1. Asthma exacerbation")
+    assert sections(text) == [
+        ("Able to provide written informed consent", "inclusion"),
+        ("Pregnancy", "exclusion"),
+        ("Steroid naive subjects", "exclusion"),
+        ("Prior corticosteroid users", "exclusion"),
+        ("Asthma exacerbation", "exclusion"),
+    ]
+    # an item that names the other list is no header
+    named = "Exclusion Criteria:\n\n* Patients who do not fulfil the Inclusion Criteria\n* Prior therapy as defined in Inclusion Criteria\n* HIV"
+    assert [section for _text, section in sections(named)] == ["exclusion", "exclusion", "exclusion"]
+
+
 def test_single_dash_inside_an_item_and_numeric_ranges_are_not_separators():
     assert texts("* Class III or IV heart failure - New York Heart Association\n* Age 18 - 65 years") == [
         "Class III or IV heart failure - New York Heart Association",
