@@ -160,11 +160,12 @@ _HEADER_MARK_RE = re.compile(
     r"(?:Inclusion|INCLUSION|Exclusion|EXCLUSION|Eligibility|ELIGIBILITY|(?:Key|Main|Major|Other)[ \t]+(?:inclusion|exclusion))"
     r"[ \t]+(?:Criteri|CRITERI|criteri)"
 )
-# A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
-# "… caused problems. Exclusion Criteria * Participants must not …"
+# words before 'Inclusion/Exclusion Criteria' that make it the name of a list, not its header
 _NOT_A_HEADER_AFTER = ("the", "in", "on", "of", "to", "by", "per", "all", "any", "see", "these", "those", "with", "under",
                        "and", "or", "following", "from", "above", "below", "meet", "meets", "meeting", "fulfil", "fulfill",
                        "satisfy", "other", "no", "our")
+# A header without a colon that ends a piece of a list collapsed onto one line, after a sentence:
+# "… caused problems. Exclusion Criteria * Participants must not …"
 _HEADER_ENDING_PIECE_RE = re.compile(
     r"(?:(?<=[.;:!?])[ \t]+|[ \t]+(?:Key|KEY|Main|MAIN|Major|MAJOR)[ \t]+|"  # "… criteria Main Exclusion Criteria * …"
     # "… Prior corticosteroid users Exclusion criteria", a header the converter glued to the line before; not

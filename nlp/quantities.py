@@ -86,7 +86,7 @@ DOSE_RE = re.compile(
     # "/kg", "per kilogram", "mg\\m2" (a backslash for the slash); "mg/kg body weight/day"
     rf"(?:(?:\s*[/\\]\s*|\s+per\s+)(?P<body>{_alternation(DOSES['per_body'])})(?![A-Za-z])(?:\s+(?:of\s+)?body\s*weight)?)?"
     r"(?:\s*/\s*(?:iv|ev|sc|im|po|os)(?![A-Za-z]))?"  # "8 mg/kg/iv": a route written into the unit
-    r"(?:\s*/\s*(?:(?P<hourly>h|hr|hour)|(?P<minutely>min|minute))(?![A-Za-z]))?"  # an infusion rate: "0.04 mg/kg/hr"
+    rf"(?:\s*/\s*(?P<per_time>{_alternation(DOSES['per_time'])})(?![A-Za-z]))?"  # an infusion rate: "0.04 mg/kg/hr"
     rf"(?:\s*/\s*(?P<rate>{_alternation(FREQUENCIES['rate_suffixes'])})(?![A-Za-z]))?"
     r"(?!\s*/\s*[\w.µμ])",
     re.IGNORECASE,
@@ -132,10 +132,8 @@ def _dose(match: re.Match) -> Dose | None:
     unit = UNIT_OF[match["unit"].lower()]
     if match["body"]:
         unit += DOSES["per_body"][match["body"].lower()]
-    if match["hourly"]:
-        unit += "/h"
-    elif match["minutely"]:
-        unit += "/min"
+    if match["per_time"]:
+        unit += DOSES["per_time"][match["per_time"].lower()]
     rate = match["rate"].lower() if match["rate"] else None
     frequency = FREQUENCIES["rate_suffixes"].get(rate) if rate else None
     return Dose(amount, unit, frequency, match.start(), match.end())

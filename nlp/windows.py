@@ -213,7 +213,7 @@ def cyp_subjects(text: str) -> tuple[str, ...]:
     enzyme without an isoform is 'cyp'; 'drugs that affect CYP2D6' are its inhibitors and inducers, 'drugs
     metabolized by CYP2D6' its substrates."""
     enzymes = []
-    for match in CYP_ISOFORM_RE.finditer(P450_RE.sub(" ", text)):  # 'cytochrome P4502C8
+    for match in CYP_ISOFORM_RE.finditer(P450_RE.sub(" ", text)):  # 'cytochrome P4502C8': the isoform glued to P450
         family = (match[1] or match[3] + match[4]).lower()
         enzyme = "cyp" + (family if family == "3a" else family + (match[2] or ""))
         if enzyme not in enzymes:
