@@ -598,6 +598,11 @@ SESSION5_CASES = [
     ("rheumatoid arthritis (ACR/EULAR 2010) with duration of at least 3 months", [("disease duration", ">=", 3)]),
     ("lower back pain lasting for at least 3 months", [("disease duration", ">=", 3)]),
     ("symptoms for at least 6 weeks", [("disease duration", ">=", 6)]),
+    # the duration of a disease named without a suffix ('diabetes', 'T2DM'), or after a comma
+    ("2. Duration of diabetes \\< 5 years 3. Body mass index \\> 26", [("disease duration", "<", 5), ("BMI", ">", 26)]),
+    ("Duration of T2DM at least 6 months", [("disease duration", ">=", 6)]),
+    ("Stable plaque psoriasis, duration \\> 1 year.", [("disease duration", ">", 1)]),
+    ("Psoriasis, duration of treatment \\> 1 year.", []),
     ("Currently taking daily oral steroid doses of greater than 7.5 milligrams (mg)", [("prednisone dose", ">", 7.5)]),
     # a lower bound with its operator, a dash, the upper bound with its unit
     ("Adult (≥ 18 - 64 years) male or non-pregnant", [("age", ">=", 18), ("age", "<=", 64)]),
