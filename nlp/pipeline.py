@@ -493,6 +493,12 @@ ARM_ROLE_NAME_RE = re.compile(
 )
 # 'monoclonal antibody hu3S193': the older registry names a biological by its kind, then its name
 LEADING_KIND_RE = re.compile(r"^\s*monoclonal\s+antibody\s+(?=\S)", re.IGNORECASE)
+# 'Single intravenous doses of RC-01', 'Administration of bicalutamide': how the drug is dosed is no part of its name
+LEADING_DOSING_RE = re.compile(
+    r"^\s*(?:(?:single|multiple|repeated|ascending|escalating)\s+)?(?:(?:intravenous|oral|subcutaneous|intramuscular)\s+)?"
+    r"(?:doses|dosing|administration)\s+of\s+(?=[A-Za-z0-9])",
+    re.IGNORECASE,
+)
 # 'Oral bovine type II collagen': the route the name begins with is no part of the drug's name
 LEADING_ROUTE_RE = re.compile(
     rf"^\s*(?:{'|'.join(map(re.escape, sorted(quantities.SITE_WORDS)))})\s+(?=[A-Za-z0-9])", re.IGNORECASE
@@ -512,7 +518,7 @@ def _unlisted_drug(intervention: dict) -> str | None:
         return None  # API v2 writes 'DRUG'; older renderings 'Drug'
     if not isinstance(name, str) or PLACEBO_RE.search(name):
         return None
-    name = LEADING_KIND_RE.sub("", LEADING_ROUTE_RE.sub("", LEADING_STRENGTH_RE.sub("", name)))
+    name = LEADING_KIND_RE.sub("", LEADING_ROUTE_RE.sub("", LEADING_STRENGTH_RE.sub("", LEADING_DOSING_RE.sub("", name))))
     name = " ".join(DESIGN_OR_STRENGTHS_TAIL_RE.sub("", STRENGTH_OR_FORM_TAIL_RE.sub("", name)).lower().split())
     if not name or ROUTE_ONLY_NAME_RE.fullmatch(name) or ARM_ROLE_NAME_RE.fullmatch(name):
         return None

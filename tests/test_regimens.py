@@ -466,6 +466,21 @@ def test_an_unlisted_drug_is_named_without_the_route_its_name_starts_with():
     )
 
 
+def test_an_unlisted_drug_is_named_without_the_dosing_its_name_starts_with():
+    record = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000049"},
+        "armsInterventionsModule": {
+            "armGroups": [{"label": "Single doses of QX-07", "type": "EXPERIMENTAL",
+                           "description": "Single escalating doses of QX-07 from 100 mg to 800 mg",
+                           "interventionNames": ["Drug: Single intravenous doses of QX-07"]}],
+            "interventions": [{"type": "DRUG", "name": "Single intravenous doses of QX-07",
+                               "description": "Intravenous single escalating doses of QX-07"}],
+        },
+    }}
+    regimens = nlp.extract_study(record)["regimens"]
+    assert {(r["drug"], r["amount"], r["unit"]) for r in regimens} == {("qx-07", 100, "mg"), ("qx-07", 800, "mg")}
+
+
 def test_a_dose_per_metre_square_in_words(components):
     text = "Golimumab: 80 milligram per meter square (mg/m^2) as an intravenous (IV) infusion every 8 weeks"
     assert regimens_of(components, text) == [R(80, "mg/m2", "golimumab", frequency="Q8W", route="intravenous", form="infusion")]
