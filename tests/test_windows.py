@@ -978,6 +978,14 @@ def test_a_therapy_named_after_the_time_of_its_use(components, text, expected):
      [("chemotherapy", 4, "weeks", "last_used_before")]),
     ("Patients must have an interval of 4 weeks from prior immunotherapy", [("immunotherapy", 4, "weeks", "last_used_before")]),
     ("At least 1 month since prior treatment dose corticosteroids", [("corticosteroids", 1, "months", "last_used_before")]),
+    # 'since the end / cessation of', and a time that 'elapsed' without 'has' or 'have'
+    ("More than 4 weeks after the end of previous anti-tumor therapy (including endocrine therapy)",
+     [("anticancer therapy", 4, "weeks", "last_used_before")]),
+    ("At least 2 weeks since cessation of corticosteroids", [("corticosteroids", 2, "weeks", "last_used_before")]),
+    ("Participants must have ≥6 months elapsed since last platinum-based chemotherapy regimen.",
+     [("platinum-based chemotherapy", 6, "months", "last_used_before")]),
+    ("Any systemic anti-tumor-directed drug therapy within 28 days before study treatment",
+     [("anticancer therapy", 28, "days", "used_within")]),
     # a time before a washout is the washout's
     ("A minimum of 30 days on stable dose of analgesics and a minimum of 4 week washout from antidepressants",
      [("analgesics", 30, "days", "stable_for"), ("antidepressants", 4, "weeks", "last_used_before")]),
