@@ -305,7 +305,7 @@ _SENTENCE_END_RE = re.compile(r"[.;]\s")
 # '… within 6 months, or B-cell stimulatory factor inhibitors within 3 months': a therapy the
 # vocabulary does not know has the second time, not the therapies before it
 OTHER_THERAPY_NAMED_RE = re.compile(
-    r"\b(?:inhibitors?|agents?|drugs?|blockers?|antagonists?|antibod(?:y|ies)|biologics?)\b"
+    r"\b(?:inhibitors?|agents?|drugs?|blockers?|antagonists?|antibod(?:y|ies)|biologics?|interventions?|products?|medications?)\b"
     r"(?!\s+(?:doses?|dosages?|dosing)\b)",  # 'on the same drug dosage' names no other therapy
     re.IGNORECASE,
 )

@@ -597,6 +597,10 @@ SHARED_TIME_CASES = [
      "within 3 months prior to enrollment", [("b-cell depleting therapy", 6, "months", "used_within")]),
     ("Methotrexate, ongoing for at least 12 weeks and at a stable dose for at least 4 weeks",
      [("methotrexate", 12, "weeks", "stable_for"), ("methotrexate", 4, "weeks", "stable_for")]),
+    ("Use of phenytoin within the last 14 days, or other investigational interventions within the past 3 months",
+     [("phenytoin", 14, "days", "used_within")]),
+    ("Use of phenytoin within the last 14 days, or any herbal products within 4 weeks",
+     [("phenytoin", 14, "days", "used_within"), ("herbal supplements", 4, "weeks", "used_within")]),
 ]
 
 
