@@ -990,6 +990,12 @@ def test_a_therapy_named_after_the_time_of_its_use(components, text, expected):
      [("platinum-based chemotherapy", 6, "months", "last_used_before")]),
     ("Any systemic anti-tumor-directed drug therapy within 28 days before study treatment",
      [("anticancer therapy", 28, "days", "used_within")]),
+    # 'N weeks from X': a last use, unless 'from' names the study's own date
+    ("Patients must be at least 6 weeks from nitrosoureas.", [("nitrosoureas", 6, "weeks", "last_used_before")]),
+    ("At least 3 weeks from the completion of chemotherapy to study registration",
+     [("chemotherapy", 3, "weeks", "last_used_before")]),
+    ("Adjuvant chemotherapy is only allowed if the last dose is >1 year from Cycle 1 Day 1",
+     [("chemotherapy", 1, "years", "last_used_before")]),
     # a time before a washout is the washout's
     ("A minimum of 30 days on stable dose of analgesics and a minimum of 4 week washout from antidepressants",
      [("analgesics", 30, "days", "stable_for"), ("antidepressants", 4, "weeks", "last_used_before")]),
