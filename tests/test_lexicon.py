@@ -74,6 +74,9 @@ def tagger():
         ("Abraxane", "nab-paclitaxel"),
         ("rabbit ATG", "antithymocyte globulin"),
         ("R115777", "tipifarnib"),
+        # levothyroxine by its older name and its brands
+        ("L-Thyroxine", "levothyroxine"),
+        ("Eltroxin", "levothyroxine"),
     ],
 )
 def test_names_brands_codes_and_misspellings_map_to_the_generic(name, generic):
