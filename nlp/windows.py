@@ -566,8 +566,10 @@ def _vocabulary_classes(
     return found
 
 
-# 'immunosuppressive or cytotoxic drugs': a word that the class after it completes when its head noun is shared
+# 'immunosuppressive or cytotoxic drugs': a word that the class after it completes when its head noun is shared;
+# 'cytotoxic, immunosuppressive, or targeted therapy': the words before it, one comma each, too
 ELIDED_HEAD_BEFORE_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]{3,})\s*,?\s+(?:and/or|or|and)\s+$", re.IGNORECASE)
+ELIDED_HEAD_CHAIN_RE = re.compile(r"(?<![\w-])([A-Za-z][\w-]{3,})\s*,\s*$", re.IGNORECASE)
 
 
 def _elided_classes(text: str, classes: list[tuple[Subject, bool]], start: int) -> list[Subject]:
@@ -577,13 +579,16 @@ def _elided_classes(text: str, classes: list[tuple[Subject, bool]], start: int) 
     for subject, _over in classes:
         words = text[subject.start : subject.end].split()
         before = ELIDED_HEAD_BEFORE_RE.search(text, max(start, subject.start - 40), subject.start)
-        if len(words) < 2 or before is None or any(c.start < before.end(1) and before.start(1) < c.end for c, _ in classes):
-            continue
-        completed = THERAPY_CLASS_RE.fullmatch(" ".join([before.group(1), *words[1:]]))
         # corticosteroids by route have their own reading ('ocular, inhaled or intranasal corticosteroids')
-        if completed is not None and class_subjects(completed) != subject.names and not STEROID_NAMES & set(subject.names):
+        if len(words) < 2 or STEROID_NAMES & set(subject.names):
+            continue
+        while before is not None and not any(c.start < before.end(1) and before.start(1) < c.end for c, _ in classes):
+            completed = THERAPY_CLASS_RE.fullmatch(" ".join([before.group(1), *words[1:]]))
+            if completed is None or class_subjects(completed) == subject.names:
+                break
             entry = class_entry(completed)
             found.append(Subject(class_subjects(completed), entry.get("medication", True), before.start(1), before.end(1), is_class=True))
+            before = ELIDED_HEAD_CHAIN_RE.search(text, max(start, before.start(1) - 30), before.start(1))
     return found
 
 

@@ -1338,6 +1338,13 @@ def test_treatments_for_erectile_dysfunction_as_a_class(components, text, expect
      [("inhaled corticosteroids", 30, "days", "used_within"), ("intranasal corticosteroids", 30, "days", "used_within")]),
     # a word that names no class with that head stays out
     ("Use of any new or investigational drugs within 30 days", []),
+    # three words sharing one head, the first two joined by a comma
+    ("Patients must have been off of cytotoxic, immunosuppressive, or targeted therapy for at least 2 weeks",
+     [("chemotherapy", 2, "weeks", "last_used_before"), ("immunosuppressants", 2, "weeks", "last_used_before"),
+      ("targeted therapy", 2, "weeks", "last_used_before")]),
+    # 'biological' before 'or chemotherapy' names biologic therapy
+    ("Biological or chemotherapy in the 4 weeks prior to the start of dosing",
+     [("biologic therapy", 4, "weeks", "used_within"), ("chemotherapy", 4, "weeks", "used_within")]),
 ])
 def test_a_head_noun_shared_by_two_class_words(components, text, expected):
     assert windows_of(components, text) == expected
