@@ -1293,10 +1293,15 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
 INVESTIGATIONAL_ITEM_RE = re.compile(r"[\W\d]*(?:(?:any|other)\s+)*(?:investigational|experimental)\b", re.IGNORECASE)
 
 
+# '- Anesthetics, general.', '- Naringenin.': a bare name of one or two words, what a list of washouts holds
+BARE_NAME_ITEM_RE = re.compile(r"[\W\d]*[A-Za-z][\w'-]*(?:,?\s+[A-Za-z][\w'-]*)?\.?\s*", re.IGNORECASE)
+
+
 def is_other_therapy_item(text: str, drugs: list[dict]) -> bool:
-    """'- Phototherapy', '- Investigational drugs' in a list of washouts: an item that names a therapy that is
-    no medication window; the list goes on after it."""
-    if INVESTIGATIONAL_ITEM_RE.match(text):
+    """'- Phototherapy', '- Investigational drugs', '- Anesthetics, general.' in a list of washouts: an item
+    that names a therapy that is no medication window, or one the vocabulary does not know; the list goes on
+    after it."""
+    if INVESTIGATIONAL_ITEM_RE.match(text) or BARE_NAME_ITEM_RE.fullmatch(text):
         return True
     subjects = _EXTRACTOR.subjects(text, drugs)
     return bool(subjects) and not any(s.medication for s in subjects) and starts_with_subject(text, subjects[0])
@@ -1461,8 +1466,13 @@ def extract_windows(
 MEDICATIONS_HEADER_RE = re.compile(r"\b(?:medications?|medicines?|drugs?|agents?|therap(?:y|ies))\b", re.IGNORECASE)
 
 
+# 'Excluded within 72 hours prior to study entry:': the old registry's header of a list of excluded medications
+EXCLUDED_WITHIN_HEADER_RE = re.compile(r"[\W\d]*excluded\s+(?=within\b)", re.IGNORECASE)
+
+
 def _may_open_a_list(text: str, time: TimeExpression, clause_end: int) -> bool:
-    return not time.in_hours or MEDICATIONS_HEADER_RE.search(text, time.end, clause_end) is not None
+    return (not time.in_hours or MEDICATIONS_HEADER_RE.search(text, time.end, clause_end) is not None
+            or (header := EXCLUDED_WITHIN_HEADER_RE.match(text)) is not None and header.end() <= time.start)
 
 
 def _exposure_before_its_window(text: str, in_clause: list[TimeExpression], index: int) -> bool:

@@ -176,6 +176,39 @@ def test_a_flat_list_goes_on_past_an_item_about_investigational_drugs():
     ]
 
 
+def test_a_flat_list_goes_on_past_a_bare_name_the_vocabulary_does_not_know():
+    criteria = """Exclusion Criteria
+
+          -  Rifampin within 4 weeks prior to study entry.
+
+        Excluded within 72 hours prior to study entry:
+
+          -  Amiodarone.
+
+          -  Anesthetics, general.
+
+          -  Cimetidine.
+
+          -  Patients who cannot swallow tablets, or ranitidine users.
+
+          -  Warfarin.
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "rifampin", 4, "weeks", "used_within"),
+        ("exclusion", "amiodarone", 3, "days", "used_within"),
+        ("exclusion", "cimetidine", 3, "days", "used_within"),
+    ]
+
+
+def test_a_header_in_hours_opens_a_list_only_when_it_names_medications_or_excludes():
+    criteria = """Inclusion Criteria
+- Within 48 hours before the visit:
+- Fasting.
+- Caffeine.
+"""
+    assert keys(windows_of(criteria)) == []
+
+
 def test_a_flat_item_may_open_with_how_its_therapy_is_released_or_acts():
     criteria = """Exclusion Criteria
 - Use of these medications in the 2 weeks before randomization:
