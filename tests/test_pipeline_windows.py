@@ -200,6 +200,23 @@ def test_a_flat_list_goes_on_past_a_bare_name_the_vocabulary_does_not_know():
     ]
 
 
+def test_a_listed_class_may_be_any_approved_or_investigational_one():
+    criteria = """Exclusion Criteria
+
+        Excluded within 4 weeks of study entry:
+
+          -  Any approved or investigational antiretroviral, immunosuppressive or cytotoxic drugs.
+
+          -  Valproic acid.
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "antiretroviral therapy", 4, "weeks", "used_within"),
+        ("exclusion", "immunosuppressants", 4, "weeks", "used_within"),
+        ("exclusion", "chemotherapy", 4, "weeks", "used_within"),
+        ("exclusion", "valproic acid", 4, "weeks", "used_within"),
+    ]
+
+
 def test_a_header_in_hours_opens_a_list_only_when_it_names_medications_or_excludes():
     criteria = """Inclusion Criteria
 - Within 48 hours before the visit:
