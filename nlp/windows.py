@@ -1293,8 +1293,9 @@ def item_subjects(text: str, drugs: list[dict]) -> list[Subject]:
 INVESTIGATIONAL_ITEM_RE = re.compile(r"[\W\d]*(?:(?:any|other)\s+)*(?:investigational|experimental)\b", re.IGNORECASE)
 
 
-# '- Anesthetics, general.', '- Naringenin.': a bare name of one or two words, what a list of washouts holds
-BARE_NAME_ITEM_RE = re.compile(r"[\W\d]*[A-Za-z][\w'-]*(?:,?\s+[A-Za-z][\w'-]*)?\.?\s*", re.IGNORECASE)
+# '- Anesthetics, general.', '- CMV hyperimmune globulin/intravenous immune globulin.': a bare name of a few
+# words, what a list of washouts holds
+BARE_NAME_ITEM_RE = re.compile(r"[\W\d]*[A-Za-z][\w'-]*(?:(?:,?\s+|\s*/\s*)[A-Za-z][\w'-]*){0,6}\.?\s*", re.IGNORECASE)
 
 
 def is_other_therapy_item(text: str, drugs: list[dict]) -> bool:

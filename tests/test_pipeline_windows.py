@@ -187,6 +187,8 @@ def test_a_flat_list_goes_on_past_a_bare_name_the_vocabulary_does_not_know():
 
           -  Anesthetics, general.
 
+          -  CMV hyperimmune globulin/intravenous immune globulin.
+
           -  Cimetidine.
 
           -  Patients who cannot swallow tablets, or ranitidine users.
