@@ -268,7 +268,7 @@ OF_THERAPY_RE = re.compile(
     # 'Use in the past 14 days or chronic concomitant use of X': the use then and the use now, of X
     r"(?:\s+or\s+(?:(?:chronic|current|concomitant|concurrent|ongoing)\s+){1,2}use)?"
     r"(?:\s+(?:is|are|will\s+be)\s+(?:required|needed|necessary))?"  # 'At least 4 weeks is required from treatment of X'
-    r"(?:[\s-]+interval)?,?\s+(?:of|with|from|(?:(?:(?:must\s+)?(?:has|have)\s+)?(?:elapsed|passed)\s+)?(?:since|after|following|from))"
+    r"(?:[\s-]+interval)?,?\s+(?:of|with|(?:(?:(?:must\s+)?(?:has|have)\s+)?(?:elapsed|passed)\s+)?(?:since|after|following|from))"
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:prior|previous)\s+(?=(?:dose|use|administration|treatment)\s+(?:of|with)\b))?(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation|end|cessation|termination|treatment)\s+(?:of|with)\s+(?:(?:the|any)\s+)?)?"
     r"(?:(?<=since\s)(?:receiving|taking|using)\s+)?"  # 'since receiving biological therapy'
@@ -1473,7 +1473,7 @@ EXCLUDED_WITHIN_HEADER_RE = re.compile(r"[\W\d]*excluded\s+(?=within\b)", re.IGN
 
 def _may_open_a_list(text: str, time: TimeExpression, clause_end: int) -> bool:
     return (not time.in_hours or MEDICATIONS_HEADER_RE.search(text, time.end, clause_end) is not None
-            or (header := EXCLUDED_WITHIN_HEADER_RE.match(text)) is not None and header.end() <= time.start)
+            or EXCLUDED_WITHIN_HEADER_RE.match(text) is not None)
 
 
 def _exposure_before_its_window(text: str, in_clause: list[TimeExpression], index: int) -> bool:

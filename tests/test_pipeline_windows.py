@@ -223,7 +223,7 @@ def test_a_header_in_hours_opens_a_list_only_when_it_names_medications_or_exclud
     criteria = """Inclusion Criteria
 - Within 48 hours before the visit:
 - Fasting.
-- Caffeine.
+- Acetaminophen.
 """
     assert keys(windows_of(criteria)) == []
 
