@@ -198,6 +198,8 @@ def class_subjects(match: re.Match) -> tuple[str, ...]:
     entry = class_entry(match)
     if entry.get("derive") == "cyp":
         return cyp_subjects(match.group())
+    if entry.get("derive") == "toxicity":
+        return toxicity_subjects(match.group())
     return tuple(entry["subjects"])
 
 
@@ -220,6 +222,23 @@ def cyp_subjects(text: str) -> tuple[str, ...]:
             enzymes.append(enzyme)
     roles = list(dict.fromkeys(CYP_ROLES[word.lower()] for word in CYP_ROLE_RE.findall(text)))
     return tuple(f"{enzyme} {role}" for enzyme in enzymes or ["cyp"] for role in roles or ["inhibitors", "inducers"])
+
+
+HARM_SUBJECTS = (  # the harm a drug does, by its word's stem, and the class of drugs that do it
+    (re.compile(r"myelo|neutrop|marrow", re.IGNORECASE), "myelosuppressive drugs"),
+    (re.compile(r"nephro", re.IGNORECASE), "nephrotoxic drugs"),
+    (re.compile(r"hepato", re.IGNORECASE), "hepatotoxic drugs"),
+    (re.compile(r"neuro", re.IGNORECASE), "neurotoxic drugs"),
+    (re.compile(r"pancrea", re.IGNORECASE), "pancreatotoxic drugs"),
+    (re.compile(r"cytotoxic", re.IGNORECASE), "chemotherapy"),
+)
+
+
+def toxicity_subjects(text: str) -> tuple[str, ...]:
+    """'drugs which cause prolonged neutropenia or significant nephrotoxicity' -> ('myelosuppressive drugs',
+    'nephrotoxic drugs'): one subject per harm named, in the order of the text."""
+    found = sorted((match.start(), subject) for stem, subject in HARM_SUBJECTS for match in stem.finditer(text))
+    return tuple(dict.fromkeys(subject for _, subject in found))
 
 
 THERAPY_CLASS_RE = _compile_therapy_classes()

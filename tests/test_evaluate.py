@@ -334,6 +334,13 @@ def test_a_drug_dose_measure_matches_by_the_generic_name():
     ("cytotoxic agents", "cytotoxic drugs", True),
     ("cytotoxic chemotherapy", "chemotherapy", True),  # chemotherapy said to be cytotoxic is chemotherapy
     ("cytotoxic chemotherapeutic agents", "chemotherapy", True),
+    ("myelosuppressive chemotherapy", "chemotherapy", True),  # and so is chemotherapy said to be myelosuppressive
+    # drugs named by the harm they do, by any of its words
+    ("myelosuppressive therapy", "myelosuppressive drugs", True),
+    ("neurotoxic medications", "neurotoxic drugs", True),
+    ("drugs with risk of neutropenia", "myelosuppressive drugs", True),
+    ("nephrotoxic agents", "hepatotoxic drugs", False),
+    ("non-myelosuppressive agents", "myelosuppressive drugs", False),
     ("b-cell targeted therapy", "B cell targeted therapy", True),
     ("biologic DMARDs", "immunosuppressants", False),  # a biologic DMARD is a biologic, not any DMARD
     ("topical immunosuppressants", "immunosuppressants", False),

@@ -1118,3 +1118,38 @@ def test_not_on_the_same_dosage_after_a_washout_is_a_stability_window(components
 ])
 def test_a_restricted_class_inside_a_list_and_antihistaminic_drugs(components, text, expected):
     assert [w[:3] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one subject per harm, whether said by adjectives sharing one noun or by what the drugs cause
+    ("Excluded within 2 weeks: neutropenic or nephrotoxic drugs.",
+     [("myelosuppressive drugs", 2, "weeks", WITHIN, "within 2 weeks: neutropenic or nephrotoxic drugs"),
+      ("nephrotoxic drugs", 2, "weeks", WITHIN, "within 2 weeks: neutropenic or nephrotoxic drugs")]),
+    ("Drugs which cause prolonged neutropenia or significant nephrotoxicity within 14 days of entry.",
+     [("myelosuppressive drugs", 14, "days", WITHIN,
+       "Drugs which cause prolonged neutropenia or significant nephrotoxicity within 14 days"),
+      ("nephrotoxic drugs", 14, "days", WITHIN,
+       "Drugs which cause prolonged neutropenia or significant nephrotoxicity within 14 days")]),
+    ("Agents with significant hepatotoxic, pancreatotoxic, or cytotoxic potential within 3 months of entry.",
+     [("hepatotoxic drugs", 3, "months", WITHIN,
+       "Agents with significant hepatotoxic, pancreatotoxic, or cytotoxic potential within 3 months"),
+      ("pancreatotoxic drugs", 3, "months", WITHIN,
+       "Agents with significant hepatotoxic, pancreatotoxic, or cytotoxic potential within 3 months"),
+      ("chemotherapy", 3, "months", WITHIN,
+       "Agents with significant hepatotoxic, pancreatotoxic, or cytotoxic potential within 3 months")]),
+    ("At least 3 weeks since prior myelosuppressive therapy.",
+     [("myelosuppressive drugs", 3, "weeks", LAST, "At least 3 weeks since prior myelosuppressive therapy")]),
+    ("Myelosuppressants or potential nephrotoxins within 7 days before dosing.",
+     [("myelosuppressive drugs", 7, "days", WITHIN, "Myelosuppressants or potential nephrotoxins within 7 days"),
+      ("nephrotoxic drugs", 7, "days", WITHIN, "nephrotoxins within 7 days")]),
+    # a class said not to do the harm names none
+    ("Non-myelosuppressive agents within 2 weeks of entry.", []),
+])
+def test_drugs_named_by_the_harm_they_do(components, text, expected):
+    assert windows_with_spans(components, text) == expected
+
+
+def test_other_potentially_harmful_drugs_share_the_list_window(components):
+    """'potentially' between 'other' and the class does not end the list."""
+    text = "Ibuprofen or other potentially nephrotoxic drugs within 2 weeks of enrollment."
+    assert [w[0] for w in windows_with_spans(components, text)] == ["ibuprofen", "nephrotoxic drugs"]
