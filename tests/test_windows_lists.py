@@ -1153,3 +1153,10 @@ def test_other_potentially_harmful_drugs_share_the_list_window(components):
     """'potentially' between 'other' and the class does not end the list."""
     text = "Ibuprofen or other potentially nephrotoxic drugs within 2 weeks of enrollment."
     assert [w[0] for w in windows_with_spans(components, text)] == ["ibuprofen", "nephrotoxic drugs"]
+
+
+def test_an_experimental_last_item_keeps_the_list(components):
+    """'experimental' before the last item of a list does not end the list the time applies to."""
+    text = "Rifampin, probenecid, benzodiazepines, and experimental cytotoxic chemotherapy within past 14 days."
+    assert [w[0] for w in windows_with_spans(components, text)] == [
+        "rifampin", "probenecid", "benzodiazepines", "chemotherapy"]
