@@ -1160,3 +1160,17 @@ def test_an_experimental_last_item_keeps_the_list(components):
     text = "Rifampin, probenecid, benzodiazepines, and experimental cytotoxic chemotherapy within past 14 days."
     assert [w[0] for w in windows_with_spans(components, text)] == [
         "rifampin", "probenecid", "benzodiazepines", "chemotherapy"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a two-word item the vocabulary does not know, ending in a therapy's head word or a salt, keeps the list
+    ("Hydralazine, isoniazid, sodium cyanate, thalidomide, or vincristine within 30 days of entry.",
+     ["hydralazine", "isoniazid", "thalidomide", "vincristine"]),
+    ("Lithium, uricosuric drugs, colchicine, or prednisone within 3 months of screening.",
+     ["lithium", "colchicine", "prednisone"]),
+    # any other two words end it: a food is no therapy of the list
+    ("Warfarin, grapefruit juice, thalidomide, or vincristine within 30 days of entry.",
+     ["thalidomide", "vincristine"]),
+])
+def test_a_two_word_item_the_vocabulary_does_not_know(components, text, expected):
+    assert [w[0] for w in windows_with_spans(components, text)] == expected
