@@ -200,6 +200,8 @@ def class_subjects(match: re.Match) -> tuple[str, ...]:
         return cyp_subjects(match.group())
     if entry.get("derive") == "toxicity":
         return toxicity_subjects(match.group())
+    if entry.get("derive") == "enzyme":
+        return enzyme_subjects(match.group())
     return tuple(entry["subjects"])
 
 
@@ -239,6 +241,12 @@ def toxicity_subjects(text: str) -> tuple[str, ...]:
     'nephrotoxic drugs'): one subject per harm named, in the order of the text."""
     found = sorted((match.start(), subject) for stem, subject in HARM_SUBJECTS for match in stem.finditer(text))
     return tuple(dict.fromkeys(subject for _, subject in found))
+
+
+def enzyme_subjects(text: str) -> tuple[str, ...]:
+    """'potent hepatic enzyme inducers or inhibitors' -> ('enzyme inducers', 'enzyme inhibitors')."""
+    roles = sorted((match.start(), CYP_ROLES[match.group().lower()]) for match in re.finditer(r"induc|inhibit", text, re.IGNORECASE))
+    return tuple(dict.fromkeys(f"enzyme {role}" for _, role in roles))
 
 
 THERAPY_CLASS_RE = _compile_therapy_classes()

@@ -1174,3 +1174,22 @@ def test_an_experimental_last_item_keeps_the_list(components):
 ])
 def test_a_two_word_item_the_vocabulary_does_not_know(components, text, expected):
     assert [w[0] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # drugs that induce or inhibit the drug-metabolizing enzymes, no enzyme named: one class per role
+    ("Other drugs known to induce or inhibit hepatic microsomal enzymes within 4 weeks of entry.",
+     [("enzyme inducers", 4, "weeks", WITHIN, "drugs known to induce or inhibit hepatic microsomal enzymes within 4 weeks"),
+      ("enzyme inhibitors", 4, "weeks", WITHIN, "drugs known to induce or inhibit hepatic microsomal enzymes within 4 weeks")]),
+    ("Drugs with enzyme inducing properties such as St. John's Wort within 4 weeks prior to dosing.",
+     [("enzyme inducers", 4, "weeks", WITHIN, "Drugs with enzyme inducing properties such as St. John's Wort within 4 weeks")]),
+    ("Enzyme-inducing anticonvulsive agents within 1 week of day 1.",
+     [("enzyme-inducing anticonvulsants", 1, "weeks", WITHIN, "Enzyme-inducing anticonvulsive agents within 1 week")]),
+    # the enzymes that metabolize alcohol are no drug-metabolizing enzymes: the drugs listed are the subjects
+    ("Use of medications known to inhibit or induce enzymes that metabolize alcohol for 4 weeks prior to screening. "
+     "These include metronidazole and disulfiram.",
+     [("metronidazole", 4, "weeks", STABLE, "for 4 weeks prior to screening. These include metronidazole"),
+      ("disulfiram", 4, "weeks", STABLE, "for 4 weeks prior to screening. These include metronidazole and disulfiram")]),
+])
+def test_drugs_that_induce_or_inhibit_metabolizing_enzymes(components, text, expected):
+    assert windows_with_spans(components, text) == expected
