@@ -196,12 +196,8 @@ def class_entry(match: re.Match) -> dict:
 def class_subjects(match: re.Match) -> tuple[str, ...]:
     """The subjects a `THERAPY_CLASS_RE` match names: its class's, or those its words derive."""
     entry = class_entry(match)
-    if entry.get("derive") == "cyp":
-        return cyp_subjects(match.group())
-    if entry.get("derive") == "toxicity":
-        return toxicity_subjects(match.group())
-    if entry.get("derive") == "enzyme":
-        return enzyme_subjects(match.group())
+    if "derive" in entry:
+        return DERIVED_SUBJECTS[entry["derive"]](match.group())
     return tuple(entry["subjects"])
 
 
@@ -244,9 +240,13 @@ def toxicity_subjects(text: str) -> tuple[str, ...]:
 
 
 def enzyme_subjects(text: str) -> tuple[str, ...]:
-    """'potent hepatic enzyme inducers or inhibitors' -> ('enzyme inducers', 'enzyme inhibitors')."""
-    roles = sorted((match.start(), CYP_ROLES[match.group().lower()]) for match in re.finditer(r"induc|inhibit", text, re.IGNORECASE))
-    return tuple(dict.fromkeys(f"enzyme {role}" for _, role in roles))
+    """'potent hepatic enzyme inducers or inhibitors' -> ('enzyme inducers', 'enzyme inhibitors'): the roles
+    read as cyp_subjects reads them, with no enzyme named."""
+    return tuple(dict.fromkeys(f"enzyme {CYP_ROLES[word.lower()]}" for word in CYP_ROLE_RE.findall(text)))
+
+
+# therapy_classes.json's 'derive': the function that reads a class's subjects from the words it matched
+DERIVED_SUBJECTS = {"cyp": cyp_subjects, "toxicity": toxicity_subjects, "enzyme": enzyme_subjects}
 
 
 THERAPY_CLASS_RE = _compile_therapy_classes()
