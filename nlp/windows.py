@@ -150,6 +150,9 @@ LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
 FOR_BEFORE_RE = re.compile(WINDOW_PATTERNS["for_before"]["regex"], re.IGNORECASE)
 TREATMENT_HISTORY_RE = re.compile(WINDOW_PATTERNS["for_before"]["not_after"], re.IGNORECASE)
+TREATED_WITH_RE = re.compile(WINDOW_PATTERNS["for_before"]["treated_with"], re.IGNORECASE)
+FOR_AT_LEAST_RE = re.compile(WINDOW_PATTERNS["for_before"]["at_least"], re.IGNORECASE)
+NOT_TREATED_WITH_RE = re.compile(WINDOW_PATTERNS["for_before"]["treated_with_not"], re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 RESPECTIVELY_REACH = 80  # characters from the run of numbers to 'respectively'
 RESPECTIVE_NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.IGNORECASE)
@@ -1710,7 +1713,7 @@ def _relation(
         return header_relation
     if time.kind == "bare":
         return _bare_relation(text, time, reach)
-    if time.kind == "for" and alone and FOR_BEFORE_RE.match(text, time.end) and not (
+    if time.kind == "for" and alone and _taken_for(text, before, time) and not (
         TREATMENT_HISTORY_RE.search(before) or TREATMENT_HISTORY_RE.search(text, time.end, reach or time.end)
     ):
         return WINDOW_PATTERNS["default_relation"]["for"]  # 'use of X for at least 4 weeks prior to screening'
@@ -1719,6 +1722,17 @@ def _relation(
     if time.kind == "before" and time.comparator:
         return WINDOW_PATTERNS["comparator_relation"]
     return WINDOW_PATTERNS["default_relation"][time.kind]
+
+
+def _taken_for(text: str, before: str, time: TimeExpression) -> bool:
+    """'X for at least 4 weeks prior to screening', 'treated with X for at least 1 year': how long a therapy has been
+    taken (window_patterns.json 'for_before')."""
+    if FOR_BEFORE_RE.match(text, time.end):
+        return True
+    return bool(
+        TREATED_WITH_RE.search(before) and FOR_AT_LEAST_RE.match(text, time.start, time.end)
+        and not NOT_TREATED_WITH_RE.search(before) and not NOT_TREATED_WITH_RE.match(text, time.end)
+    )
 
 
 def _bare_reach(in_clause: list[TimeExpression], index: int, clause_end: int) -> int:

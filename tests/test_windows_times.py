@@ -347,3 +347,20 @@ def test_interferon_beta_gp_iib_iiia_and_at_least_a_month(components, text, expe
 ])
 def test_a_time_restated_in_brackets_and_a_stable_dose_treatment_with(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'treated with X for at least N': how long the therapy has been taken, with no 'prior to' after it
+    ("Patients must have been treated with levodopa for at least one year", [("levodopa", 1, "years", STABLE)]),
+    ("Requires treatment with an antidepressant medication for ≥ 3 months", [("antidepressants", 3, "months", STABLE)]),
+    ("Treatment with inhaled corticosteroids and long-acting beta-agonists for at least 6 months",
+     [("inhaled corticosteroids", 6, "months", STABLE), ("long-acting beta-agonists", 6, "months", STABLE)]),
+    # a treatment history, an exposure after the study, a duration with no floor: no window
+    ("Previously treated with interferon and ribavirin for at least 12 weeks and HCV RNA positive", []),
+    ("Inadequate response to treatment with methotrexate for at least 12 weeks", []),
+    ("Use contraception during treatment with sorafenib and for at least 2 weeks after stopping treatment", []),
+    ("Treatment with an anticoagulant for more than 7 days", []),
+    ("Defined as treatment with an antidepressant for at least 3 months at any previous time", []),
+])
+def test_a_time_treated_with_a_therapy_for_at_least(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
