@@ -364,3 +364,14 @@ def test_a_time_restated_in_brackets_and_a_stable_dose_treatment_with(components
 ])
 def test_a_time_treated_with_a_therapy_for_at_least(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'immunologic therapy' and 'immunologic agents' are immunotherapy
+    ("No immunologic or hormonal therapy within 4 weeks",
+     [("immunotherapy", 4, "weeks", WITHIN), ("endocrine therapy", 4, "weeks", WITHIN)]),
+    ("Prior immunological agents must be discontinued at least 3 weeks prior to registration",
+     [("immunotherapy", 3, "weeks", LAST)]),
+])
+def test_immunologic_therapy_is_immunotherapy(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
