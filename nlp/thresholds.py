@@ -973,6 +973,7 @@ _ON_SCALE_RE = re.compile(
 )
 _SCALE_ALIAS_GAP_RE = re.compile(r"[\s(\[]*")
 _MEASURES_AFTER_LIMIT_RE = re.compile(
+    r"(?:\s*\\?\[\s*ULN\s*\\?\])?"  # 'upper limit of normal [ULN] for AST or ALT': the square-bracketed abbreviation
     r"\s*(?:\(\s*(?:either\s+|of\s+|(?:i\.\s?e|e\.\s?g)\.?,?\s*)?|(?:range\s+)?for\s+(?:the\s+)?(?:either\s+)?)", re.IGNORECASE
 )
 _SCALE_OF_GAP_RE = re.compile(r"[\s)\]]*\b(?:of|for)\s+(?:the\s+)?")

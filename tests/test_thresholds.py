@@ -1677,6 +1677,9 @@ def test_a_multiple_of_the_normal_limit_in_words(pipe, text, expected):
      [("AST", ">", 3, "xULN"), ("ALT", ">", 3, "xULN"), ("alkaline phosphatase", ">", 3, "xULN"), ("bilirubin", ">", 3, "xULN")]),
     ("Liver enzymes > 2 x ULN for AST, ALT or total bilirubin",
      [("AST", ">", 2, "xULN"), ("ALT", ">", 2, "xULN"), ("bilirubin", ">", 2, "xULN")]),
+    # its abbreviation in square brackets, escaped as API v2 markdown escapes them
+    ("Laboratory test values ≥ 3 times the upper limit of normal \\[ULN\\] for aspartate aminotransferase or "
+     "alanine aminotransferase", [("AST", ">=", 3, "xULN"), ("ALT", ">=", 3, "xULN")]),
     # a measure named before the limit keeps it
     ("ALT > 3 x ULN (AST must be checked as well)", [("ALT", ">", 3, "xULN")]),
 ])
