@@ -375,3 +375,15 @@ def test_a_time_treated_with_a_therapy_for_at_least(components, text, expected):
 ])
 def test_immunologic_therapy_is_immunotherapy(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # therapy for Kaposi's sarcoma, systemic or unqualified, is its own class; local therapy and chemotherapy are not it
+    ("Must not have received any systemic therapy for KS within 4 weeks prior to entry",
+     [("kaposi's sarcoma therapy", 4, "weeks", WITHIN)]),
+    ("At least 14 days since prior anti-Kaposi's sarcoma therapy", [("kaposi's sarcoma therapy", 14, "days", LAST)]),
+    ("No local therapy for Kaposi's sarcoma within 2 weeks", []),
+    ("At least 12 months since cytotoxic chemotherapy for Kaposi's sarcoma", [("chemotherapy", 12, "months", LAST)]),
+])
+def test_therapy_for_kaposis_sarcoma_is_its_own_class(components, text, expected):
+    assert [w[:4] for w in windows_with_spans(components, text)] == expected
