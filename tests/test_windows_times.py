@@ -397,3 +397,13 @@ def test_therapy_for_kaposis_sarcoma_is_its_own_class(components, text, expected
 ])
 def test_a_drug_name_as_a_modifier_is_no_window(components, text):
     assert windows_with_spans(components, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # a drug's level or concentration is a laboratory value measured within the time, no therapy taken
+    "Testosterone level <300 or >1000 ng/dL within 1 month",
+    "Folate level above the lower limit of normal within 28 days",
+    "Serum testosterone levels ≤ 50 ng/dL, determined within 2 weeks of registration",
+])
+def test_a_drug_level_is_no_window(components, text):
+    assert windows_with_spans(components, text) == []
