@@ -1916,9 +1916,16 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
         return [], None
     if EXCEPT_BEFORE_COLON_RE.search(text, time.end, colon + 1):
         return [], None  # '… within 21 days before dosing, except: metformin, statins': the therapies allowed
+    if RUN_IN_HEADING_AFTER_TIME_RE.fullmatch(text, time.end, colon):
+        return [], None  # '… No renal disease within 2 years Cardiovascular: …': the old layout's next heading
     list_end = _semicolon_list_end(text, subjects, colon, clause_end)
     listed = [s for s in subjects if colon < s.start and s.end <= list_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
+
+
+# a capitalized word or two right after the time and before the colon: a run-in heading of the old layout
+# ('within 2 years Renal:', 'within 6 months Other:'), not the end of the window's phrase ('prior to Screening:')
+RUN_IN_HEADING_AFTER_TIME_RE = re.compile(r"\s+(?!(?:Prior|Before|Of|From|Since)\b)[A-Z][a-z]+(?:\s+[a-z]+)?\s*")
 
 
 # '… within 7 days before and during treatment with sunitinib: list': the study's own therapy, which the time is

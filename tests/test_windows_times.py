@@ -407,3 +407,14 @@ def test_a_drug_name_as_a_modifier_is_no_window(components, text):
 ])
 def test_a_drug_level_is_no_window(components, text):
     assert windows_with_spans(components, text) == []
+
+
+def test_a_run_in_heading_after_the_time_opens_no_list(components):
+    # the old layout runs its headings into one paragraph: the colon after 'Other' closes a heading, not the window's phrase
+    text = ("No medical disease within 2 years Other: No psychiatric disorder requiring any of the following: "
+            "Antidepressants Anxiolytics Antipsychotics Lithium carbonate")
+    assert windows_with_spans(components, text) == []
+    # a capitalized visit name still ends the window's own phrase before its list
+    assert [w[:3] for w in windows_with_spans(
+        components, "Stable doses for at least 4 weeks prior to Day 1: methotrexate, azathioprine")] == [
+        ("methotrexate", 4, "weeks"), ("azathioprine", 4, "weeks")]
