@@ -145,6 +145,9 @@ USE_AFTER_TIME_RE = re.compile(
     r"(?:\s+(?:before|prior\s+to|of)\s+[\w-]+)?(?:\s*,\s*|\s+)(?:(?:on|taking|receiving|using)\s+)?(?:(?:an?|any)\s+)?", re.IGNORECASE
 )
 RUN_IN_HEADING_RE = re.compile(r"[ \t]*:")
+# a capitalized word or two right after the time and before the colon: a run-in heading of the old layout
+# ('within 2 years Renal:', 'within 6 months Other:'), not the end of the window's phrase ('prior to Screening:')
+RUN_IN_HEADING_AFTER_TIME_RE = re.compile(r"\s+(?!(?:Prior|Before|Of|From|Since)\b)[A-Z][a-z]+(?:\s+[a-z]+)?\s*")
 CLASS_THEN_ITS_MEMBERS_RE = re.compile(r"[^,;:()]{3,60}\(\s*(?:i\.\s?e\.|namely)\s*,?\s*", re.IGNORECASE)  # not "e.g.": examples leave the class the subject
 LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins a list's items, beyond blanks
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
@@ -1921,11 +1924,6 @@ def _list_after_colon(text: str, subjects: list[Subject], time: TimeExpression, 
     list_end = _semicolon_list_end(text, subjects, colon, clause_end)
     listed = [s for s in subjects if colon < s.start and s.end <= list_end and s.medication and not s.equivalent]
     return (listed, f"window_{time.kind}_listed_after") if listed else ([], None)
-
-
-# a capitalized word or two right after the time and before the colon: a run-in heading of the old layout
-# ('within 2 years Renal:', 'within 6 months Other:'), not the end of the window's phrase ('prior to Screening:')
-RUN_IN_HEADING_AFTER_TIME_RE = re.compile(r"\s+(?!(?:Prior|Before|Of|From|Since)\b)[A-Z][a-z]+(?:\s+[a-z]+)?\s*")
 
 
 # '… within 7 days before and during treatment with sunitinib: list': the study's own therapy, which the time is
