@@ -670,7 +670,9 @@ def test_immunosuppression_received_is_a_therapy(components, text, expected):
     ("The patient has required high dose ICS plus another asthma controller for at least 6 months prior to screening",
      [("inhaled corticosteroids", 6, "months", "stable_for")]),
     ("HRCT within 3 months consistent with SSc-ILD and mycophenolate for 6 months", []),
-    ("Patients treated with methotrexate for at least 12 weeks", []),
+    # how long the therapy has been taken (session 34; the annotators of sets 10-679 write it as a stable window)
+    ("Patients treated with methotrexate for at least 12 weeks", [("methotrexate", 12, "weeks", "stable_for")]),
+    ("Patients with an inadequate response to treatment with methotrexate for at least 12 weeks", []),
 ])
 def test_a_consistent_or_required_therapy_is_stable(components, text, expected):
     assert windows_of(components, text) == expected
