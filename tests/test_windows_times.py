@@ -355,8 +355,14 @@ def test_a_time_restated_in_brackets_and_a_stable_dose_treatment_with(components
     ("Requires treatment with an antidepressant medication for ≥ 3 months", [("antidepressants", 3, "months", STABLE)]),
     ("Treatment with inhaled corticosteroids and long-acting beta-agonists for at least 6 months",
      [("inhaled corticosteroids", 6, "months", STABLE), ("long-acting beta-agonists", 6, "months", STABLE)]),
+    # 'receiving X' and 'taking X' say the same of a current therapy
+    ("Currently receiving clozapine for at least 6 months", [("clozapine", 6, "months", STABLE)]),
+    ("Participants taking metformin monotherapy for ≥ 8 weeks", [("metformin", 8, "weeks", STABLE)]),
     # a treatment history, an exposure after the study, a duration with no floor: no window
     ("Previously treated with interferon and ribavirin for at least 12 weeks and HCV RNA positive", []),
+    ("Must have received methotrexate for at least 12 weeks", []),
+    ("Not receiving levodopa and not expected to need symptomatic therapy for at least 6 months", []),
+    ("Patients previously taking sulfasalazine for at least 3 months", []),
     ("Inadequate response to treatment with methotrexate for at least 12 weeks", []),
     ("Use contraception during treatment with sorafenib and for at least 2 weeks after stopping treatment", []),
     ("Treatment with an anticoagulant for more than 7 days", []),
