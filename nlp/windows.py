@@ -304,7 +304,7 @@ OF_THERAPY_RE = re.compile(
     r"(?:[\s-]+interval)?,?\s+(?:of|with|(?:(?:(?:must\s+)?(?:has|have)\s+)?(?:elapsed|passed)\s+)?(?:since|after|following|from))"
     r"\s+(?:(?:the|an?|any|therapeutic|their|his|her|its|all)\s+)?(?:other\s+)?"
     r"(?:(?:prior|previous)\s+(?=(?:dose|use|administration|treatment)\s+(?:of|with)\b))?(?:(?:last|final)\s+)?(?:(?:dose|use|administration|completion|discontinuation|end|cessation|termination|treatment)\s+(?:of|with)\s+(?:(?:the|any)\s+)?)?"
-    r"(?:(?<=since\s)(?:receiving|taking|using)\s+)?"  # 'since receiving biological therapy'
+    r"(?:(?:(?<=since\s)|(?<=last\s))(?:receiving|taking|using)\s+)?"  # 'since (last) receiving biological therapy'
     # 'at least 3 weeks since prior adjuvant or neoadjuvant chemotherapy', 'since prior high-dose cytarabine',
     # 'since all other prior cytotoxic chemotherapies', 'since palliative chemotherapy'
     r"(?:(?:prior|previous|recent)\s+)?(?:(?:neo)?adjuvant\s+(?:(?:or|and|and/or)\s+(?:neo)?adjuvant\s+)?)?"

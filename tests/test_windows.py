@@ -1124,6 +1124,7 @@ def test_therapies_for_cancer_drugs_bracketed_after_the_time_and_less_than_prior
     # 'must have elapsed from prior X', 'since receiving X'
     ("At least 21 days must have elapsed from prior chemotherapy, at least 7 days must have elapsed since receiving "
      "biological therapy.", [("chemotherapy", 21, "days", "last_used_before"), ("biologic therapy", 7, "days", "last_used_before")]),
+    ("At least 4 weeks since last receiving hormonal therapy", [("endocrine therapy", 4, "weeks", "last_used_before")]),
 ])
 def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(components, text, expected):
     assert windows_of(components, text) == expected
@@ -1140,6 +1141,9 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
     ("Receipt of chemotherapy, cryotherapy, radiotherapy, or anti- androgen therapy within 8 weeks",
      [("chemotherapy", 8, "weeks", "used_within"), ("antiandrogens", 8, "weeks", "used_within")]),
     ("At least 4 weeks since prior systemic chemotherapy", [("chemotherapy", 4, "weeks", "last_used_before")]),
+    # radiotherapy written 'RT' or 'XRT' heads the list as well
+    (">= 3 weeks since prior XRT or immunotherapy", [("immunotherapy", 3, "weeks", "last_used_before")]),
+    ("RT-PCR confirmed infection within 4 weeks", []),
     ("Laser therapy or chemical peels within 6 months", []),
     # surgery is an item of the list too, however the list runs
     ("Chemotherapy, radiotherapy, or major surgery within 4 weeks prior to entering the study",
