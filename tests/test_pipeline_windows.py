@@ -246,6 +246,19 @@ def test_a_flat_item_may_open_with_how_its_therapy_is_released_or_acts():
     ]  # the list ends at the haemoglobin item: montelukast is no item of it
 
 
+def test_a_flat_item_may_name_its_therapy_recombinant():
+    criteria = """Exclusion Criteria:
+- Excluded within 30 days prior to study entry:
+- Recombinant human growth hormone.
+- Recombinant interferon gamma.
+- Hemoglobin below 8 g/dL.
+"""
+    assert keys(windows_of(criteria)) == [
+        ("exclusion", "somatropin", 30, "days", "used_within"),
+        ("exclusion", "interferon", 30, "days", "used_within"),
+    ]
+
+
 def test_a_list_goes_on_past_or_administration_of():
     criteria = ("Exclusion Criteria:\n- Administration of systemic or depot corticosteroids or administration of anti-IgE "
                 "within 12 weeks of Visit 1.")
