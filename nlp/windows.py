@@ -153,9 +153,9 @@ LIST_WORD_RE = re.compile(r"[,;/+]|\b(?:and|or)\b", re.IGNORECASE)  # what joins
 BARE_BEFORE_AFTER_RE = re.compile(WINDOW_PATTERNS["bare_before_after"], re.IGNORECASE)
 FOR_BEFORE_RE = re.compile(WINDOW_PATTERNS["for_before"]["regex"], re.IGNORECASE)
 TREATMENT_HISTORY_RE = re.compile(WINDOW_PATTERNS["for_before"]["not_after"], re.IGNORECASE)
-TREATED_WITH_RE = re.compile(WINDOW_PATTERNS["for_before"]["treated_with"], re.IGNORECASE)
+CURRENT_THERAPY_RE = re.compile(WINDOW_PATTERNS["for_before"]["current_therapy"], re.IGNORECASE)
 FOR_AT_LEAST_RE = re.compile(WINDOW_PATTERNS["for_before"]["at_least"], re.IGNORECASE)
-NOT_TREATED_WITH_RE = re.compile(WINDOW_PATTERNS["for_before"]["treated_with_not"], re.IGNORECASE)
+NOT_CURRENT_THERAPY_RE = re.compile(WINDOW_PATTERNS["for_before"]["current_therapy_not"], re.IGNORECASE)
 RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.IGNORECASE)
 RESPECTIVELY_REACH = 80  # characters from the run of numbers to 'respectively'
 RESPECTIVE_NUMBER_RE = re.compile(rf"\b(?:{NUMBER})\b", re.IGNORECASE)
@@ -1733,8 +1733,8 @@ def _taken_for(text: str, before: str, time: TimeExpression) -> bool:
     if FOR_BEFORE_RE.match(text, time.end):
         return True
     return bool(
-        TREATED_WITH_RE.search(before) and FOR_AT_LEAST_RE.match(text, time.start, time.end)
-        and not NOT_TREATED_WITH_RE.search(before) and not NOT_TREATED_WITH_RE.match(text, time.end)
+        CURRENT_THERAPY_RE.search(before) and FOR_AT_LEAST_RE.match(text, time.start, time.end)
+        and not NOT_CURRENT_THERAPY_RE.search(before) and not NOT_CURRENT_THERAPY_RE.match(text, time.end)
     )
 
 

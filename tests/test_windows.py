@@ -1143,7 +1143,6 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
     ("At least 4 weeks since prior systemic chemotherapy", [("chemotherapy", 4, "weeks", "last_used_before")]),
     # radiotherapy written 'RT' or 'XRT' heads the list as well
     (">= 3 weeks since prior XRT or immunotherapy", [("immunotherapy", 3, "weeks", "last_used_before")]),
-    ("RT-PCR confirmed infection within 4 weeks", []),
     ("Laser therapy or chemical peels within 6 months", []),
     # surgery is an item of the list too, however the list runs
     ("Chemotherapy, radiotherapy, or major surgery within 4 weeks prior to entering the study",
@@ -1157,6 +1156,14 @@ def test_since_prior_and_no_concurrent_w_in_and_intervals_from_the_last_dose(com
 ])
 def test_radiotherapy_procedures_and_immunization_as_list_items(components, text, expected):
     assert windows_of(components, text) == expected
+
+
+def test_radiotherapy_abbreviated_as_written_but_not_inside_rt_pcr():
+    from nlp.windows import THERAPY_CLASS_RE, class_subjects
+    def named(text):
+        return [class_subjects(match) for match in THERAPY_CLASS_RE.finditer(text)]
+    assert named("since prior XRT or RT") == [("radiotherapy",), ("radiotherapy",)]
+    assert named("RT-PCR confirmed; a rt of 3") == []
 
 
 # A washout the next sentence requires of the drugs named before it; anti-VEGF agents.
