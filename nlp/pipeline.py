@@ -717,7 +717,9 @@ def _finish(study: dict) -> dict:
     _schedule_from_interventions(study)
     study["regimens"] = _merge_duplicate_regimens(study["regimens"])
     study["thresholds"] = _first_statement_of_each(study["thresholds"], THRESHOLD_KEY)
-    study["windows"] = _first_statement_of_each(study["windows"], WINDOW_KEY)
+    study["windows"] = _first_statement_of_each(
+        _first_statement_of_each(study["windows"], WINDOW_KEY), WINDOW_OF_ONE_CRITERION_KEY
+    )
     return {key: value for key, value in study.items() if not key.startswith("_")}
 
 
@@ -839,6 +841,9 @@ def _given_once(protocol: dict, regimen: dict) -> bool:
 REGIMEN_KEY = ("source", "drug", "amount", "unit", "frequency")
 THRESHOLD_KEY = ("section", "measure", "op", "value", "unit", "scale_max")
 WINDOW_KEY = ("section", "subject", "value", "unit", "relation")
+# Two rules that read one criterion's 'Topical treatments: 2 weeks' as a use within and as a last use
+# state one window twice: the first reading stands
+WINDOW_OF_ONE_CRITERION_KEY = ("source_field", "criterion", "section", "subject", "value", "unit")
 
 
 def _merge_duplicate_regimens(regimens: list[dict]) -> list[dict]:

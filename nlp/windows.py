@@ -1185,7 +1185,7 @@ DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGN
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
 ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …', 'anti-histamine agents 1 week'
     r"[ \t]*(?:(?:agents?|drugs?|medications?|medicines?|therap(?:y|ies)|treatments?)[ \t]+)?"
-    rf"(?:[-–=][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
+    rf"(?:[-–=:][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
     r"(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",
     re.IGNORECASE,
 )

@@ -694,3 +694,17 @@ def test_a_run_in_list_after_of_takes_the_time_before_it(item):
         ("exclusion", "corticosteroids", 2, "months", "used_within"),
         ("exclusion", "topical retinoids", 2, "months", "used_within"),
     ]
+
+
+def test_a_washout_table_read_by_two_rules_states_each_window_once():
+    criteria = (
+        "Exclusion Criteria:\n\n* The subject has not undergone wash-out periods of sufficient duration for the "
+        "following treatments at Baseline: Topical psoriasis treatments: 2 weeks; Systemic (non-biologic) psoriasis "
+        "treatments: 4 weeks; Biologic psoriasis treatments: 8 weeks;\n* Pregnancy"
+    )
+    found = [key[:4] for key in keys(windows_of(criteria))]
+    assert found == [
+        ("exclusion", "topical medication", 2, "weeks"),
+        ("exclusion", "systemic therapy", 4, "weeks"),
+        ("exclusion", "biologic therapy", 8, "weeks"),
+    ]  # the items as a washout table (a use within), not again as a drug-time list (a last use)

@@ -501,6 +501,10 @@ DRUG_TIME_ITEM_CASES = [
       ("rituximab", 6, "months", WITHIN)]),
     ("These washouts apply before visit 1: montelukast = 14 days; cetirizine = 7 days; omalizumab = 16 weeks.",
      [("montelukast", 14, "days", LAST), ("cetirizine", 7, "days", LAST), ("omalizumab", 16, "weeks", LAST)]),
+    # a colon between a drug and its time
+    ("No chemotherapy in the following time frames: vinca alkaloids: 2 weeks, cytotoxic agents: 3 weeks, "
+     "nitrosoureas: 6 weeks",
+     [("vinca alkaloids", 2, "weeks", WITHIN), ("chemotherapy", 3, "weeks", WITHIN), ("nitrosoureas", 6, "weeks", WITHIN)]),
 ]
 
 
