@@ -542,9 +542,12 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
         facts = user_data.get(FACT_KEYS[kind])  # `_found`
         if not facts or kind in EXTRACTOR_OF_KIND and not _wanted(EXTRACTOR_OF_KIND[kind], unit["source"]):
             continue
+        bounds = _dose_bounds(user_data) if kind == "regimens" and unit["source"] == "eligibility" else ()
         for fact in facts:
             if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
                 continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
+            if (fact.get("drug"), fact.get("amount")) in bounds:
+                continue  # 'stable at 15-25 mg/week': the bounds of a dose the criterion allows, its thresholds
             located = _with_provenance(fact, unit)
             if kind == "regimens" and unit["source"] == "intervention":
                 _schedule_of_the_text(located, fact, unit, user_data.get(DRUGS) or [])
@@ -555,6 +558,15 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
             if kind == "regimens" and unit["source"] == "intervention" and _names_its_class(unit["drug"], located["drug"]):
                 located["drug"] = unit["drug"]  # under 'Prednisolone': 'oral corticosteroid initiated at 2 mg/kg/day'
             study[kind].append(located)
+
+
+def _dose_bounds(user_data: dict) -> set[tuple[str, float]]:
+    """The (drug, amount) pairs a criterion's `<drug> dose` thresholds bound."""
+    return {
+        (threshold["measure"][: -len(" dose")], threshold["value"])
+        for threshold in user_data.get(FACT_KEYS["thresholds"]) or []
+        if threshold["measure"].endswith(" dose")
+    }
 
 
 def _names_its_class(drug: str | None, named: str | None) -> bool:

@@ -907,3 +907,27 @@ def test_a_range_low_end_above_the_dose_is_no_range():
 
 def test_rhuepo_is_erythropoietin():
     assert nlp.lexicon.normalize_drug("rHuEPO").generic == "erythropoietin"
+
+
+def criteria_record(criteria: str) -> dict:
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000043"},
+        "eligibilityModule": {"eligibilityCriteria": criteria},
+    }}
+
+
+@pytest.mark.parametrize("criterion, drug, bounds", [
+    ("methotrexate has been stable at 15-25 mg/week for >=2 months", "methotrexate", [15, 25]),
+    ("on clozapine for a minimum of 6 months with the dose range of 200-900 mg/day", "clozapine", [200, 900]),
+])
+def test_the_bounds_of_an_allowed_dose_range_are_thresholds_not_regimens(criterion, drug, bounds):
+    facts = nlp.extract_study(criteria_record(f"Inclusion Criteria:\n\n* {criterion}\n"))
+    assert sorted(t["value"] for t in facts["thresholds"] if t["measure"] == f"{drug} dose") == bounds
+    assert facts["regimens"] == []
+
+
+def test_an_adequate_course_the_criteria_name_is_still_a_regimen():
+    facts = nlp.extract_study(criteria_record(
+        "Inclusion Criteria:\n\n* Failed prior treatment with methotrexate 20 mg weekly for at least 12 weeks\n"))
+    assert [(r["source"], r["drug"], r["amount"], r["frequency"]) for r in facts["regimens"]] == [
+        ("eligibility", "methotrexate", 20, "QW")]
