@@ -280,10 +280,10 @@ def test_the_blind_sets_stay_at_their_tuned_scores():
     """Each blind set was scored once before any rule was written for it (FIRST_RUN.txt); the rules
     were then tuned on it. Pooled over all sets, the tuned scores must not fall back."""
     set_dirs = sorted(UNSEEN.glob("set*"))
-    assert len(set_dirs) >= 701 and all((d / "records").is_dir() for d in set_dirs)
+    assert len(set_dirs) >= 709 and all((d / "records").is_dir() for d in set_dirs)
     report = evaluate_sets(set_dirs)
     assert not report["missing_records"]
-    floors = {"thresholds": (0.861, 64203), "regimens": (0.793, 3423), "windows": (0.697, 28972)}
+    floors = {"thresholds": (0.860, 65164), "regimens": (0.792, 3538), "windows": (0.696, 29484)}
     for kind, (floor, gold) in floors.items():
         row = report["kinds"][kind]
         assert row["gold"] >= gold and row["f1"] >= floor, (kind, row)
