@@ -542,12 +542,13 @@ def _collect(nlp: Language, study: dict, unit: dict) -> None:
         facts = user_data.get(FACT_KEYS[kind])  # `_found`
         if not facts or kind in EXTRACTOR_OF_KIND and not _wanted(EXTRACTOR_OF_KIND[kind], unit["source"]):
             continue
-        bounds = _dose_bounds(user_data) if kind == "regimens" and unit["source"] == "eligibility" else ()
+        criteria_doses = kind == "regimens" and unit["source"] == "eligibility"
+        bounds = _dose_bounds(user_data) if criteria_doses else ()
         for fact in facts:
-            if kind == "regimens" and fact.get("mention") and unit["source"] == "eligibility":
-                continue  # a strength the criteria only mention, not a dose they require (nlp/regimens.py)
-            if (fact.get("drug"), fact.get("amount")) in bounds:
-                continue  # 'stable at 15-25 mg/week': the bounds of a dose the criterion allows, its thresholds
+            if criteria_doses and (fact.get("mention") or (fact.get("drug"), fact.get("amount")) in bounds):
+                # a strength the criteria only mention, not a dose they require (nlp/regimens.py), or the
+                # bounds of a dose they allow ('stable at 15-25 mg/week'), which are its thresholds
+                continue
             located = _with_provenance(fact, unit)
             if kind == "regimens" and unit["source"] == "intervention":
                 _schedule_of_the_text(located, fact, unit, user_data.get(DRUGS) or [])

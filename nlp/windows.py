@@ -1183,7 +1183,7 @@ def _may_say_wash(text: str) -> bool:
 
 DRUG_TIME_CUE_RE = re.compile(r"\b(?:wash-?\s?outs?|normali[sz]ation)\b", re.IGNORECASE)
 DRUG_TIME_OPEN_RE = re.compile(r"[^.;]{0,80}?[(:]")
-ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …', 'anti-histamine agents 1 week'
+ITEM_TIME_RE = re.compile(  # 'etanercept 1 month,', 'LAMAs = 7 days;', '- Etanercept - 4 weeks - Adalimumab …', 'nitrosoureas: 6 weeks'
     r"[ \t]*(?:(?:agents?|drugs?|medications?|medicines?|therap(?:y|ies)|treatments?)[ \t]+)?"
     rf"(?:[-–=:][ \t]*)?(?P<value>{NUMBER})\s*-?\s*(?P<unit>{WINDOW_TIME_UNIT})"
     r"(?=\s*(?:[,;()]|\band\b|\bor\b|\.(?!\d)|$)|\s[-–]\s)",

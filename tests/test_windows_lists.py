@@ -493,7 +493,7 @@ def test_lists_that_go_on_past_these_words(components, text, subjects):
 
 
 # Items that each end in their time, under a 'time periods' header (a use within) or a washout one
-# (a last use), written with dashes or '=' between a drug and its time
+# (a last use), written with dashes, '=' or a colon between a drug and its time
 DRUG_TIME_ITEM_CASES = [
     ("Use of the following within the specified time periods before day 1: - Etanercept - 4 weeks "
      "- Golimumab, infliximab - 2 months - Rituximab - 6 months - Any other therapy",
@@ -501,7 +501,6 @@ DRUG_TIME_ITEM_CASES = [
       ("rituximab", 6, "months", WITHIN)]),
     ("These washouts apply before visit 1: montelukast = 14 days; cetirizine = 7 days; omalizumab = 16 weeks.",
      [("montelukast", 14, "days", LAST), ("cetirizine", 7, "days", LAST), ("omalizumab", 16, "weeks", LAST)]),
-    # a colon between a drug and its time
     ("No chemotherapy in the following time frames: vinca alkaloids: 2 weeks, cytotoxic agents: 3 weeks, "
      "nitrosoureas: 6 weeks",
      [("vinca alkaloids", 2, "weeks", WITHIN), ("chemotherapy", 3, "weeks", WITHIN), ("nitrosoureas", 6, "weeks", WITHIN)]),
@@ -509,7 +508,7 @@ DRUG_TIME_ITEM_CASES = [
 
 
 @pytest.mark.parametrize("text, expected", DRUG_TIME_ITEM_CASES, ids=[c[0][:40] for c in DRUG_TIME_ITEM_CASES])
-def test_drug_time_items_with_dashes_or_equals(components, text, expected):
+def test_drug_time_items_with_dashes_equals_or_colons(components, text, expected):
     assert [w[:4] for w in windows_with_spans(components, text)] == expected
 
 
